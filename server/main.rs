@@ -1,1 +1,82 @@
-fn main() {}
+//! The `closure-lens` command: `check` for scripts and CI, `serve` for editors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use closure_lens::analysis::PythonVersion;
+
+#[derive(Parser)]
+#[command(
+    name = "closure-lens",
+    version,
+    about = "Shows what Python closures capture, exactly as CPython computes it"
+)]
+struct Args {
+    /// Serve LSP over stdio (the form editor configurations use).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse files and directories; report closures and closure-related SyntaxErrors.
+    Check {
+        /// The Python version whose rules apply.
+        #[arg(long, value_parser = parse_version, default_value = "3.14")]
+        python_version: PythonVersion,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Files and directories (directories are walked for `*.py`, respecting `.gitignore`).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Run the language server over stdio.
+    Serve {
+        /// Accepted for compatibility with editor configurations; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_version(text: &str) -> Result<PythonVersion, String> {
+    PythonVersion::parse(text).ok_or_else(|| {
+        format!("unsupported Python version {text:?} (expected 3.11, 3.12, 3.13 or 3.14)")
+    })
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match args.command {
+        Some(Command::Check {
+            python_version,
+            format,
+            paths,
+        }) => closure_lens::cli::check(&paths, python_version, matches!(format, Format::Json)),
+        Some(Command::Serve { .. }) => closure_lens::lsp::run_stdio(),
+        None if args.stdio => closure_lens::lsp::run_stdio(),
+        None => {
+            eprintln!("closure-lens: expected a command (check, serve); see --help");
+            ExitCode::from(2)
+        }
+    }
+}

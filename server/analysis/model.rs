@@ -126,7 +126,10 @@ impl ScopeKind {
 
     /// Whether this is a list, set or dict comprehension or a generator expression.
     pub fn is_comprehension(self) -> bool {
-        matches!(self, Self::ListComp | Self::SetComp | Self::DictComp | Self::GenExpr)
+        matches!(
+            self,
+            Self::ListComp | Self::SetComp | Self::DictComp | Self::GenExpr
+        )
     }
 
     /// Whether the user wrote this scope as a `def` or `lambda` (the scopes closure hints are shown on).
