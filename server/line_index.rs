@@ -1,1 +1,375 @@
 //! Conversions between byte offsets and line/column positions (UTF-8, UTF-16, UTF-32 columns).
+//!
+//! Line breaks are `\n`, `\r\n` and a lone `\r`, as LSP defines them. Every conversion clamps:
+//! a position past the end of a line lands at the end of that line, one past the last line at the
+//! end of the text, and an offset inside a multi-byte character rounds down to its first byte.
+
+/// The unit a column counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// Bytes of UTF-8 (LSP `utf-8`).
+    Utf8,
+    /// UTF-16 code units (LSP `utf-16`, the protocol default).
+    #[default]
+    Utf16,
+    /// Unicode scalar values, i.e. characters (LSP `utf-32`; Python's own column notion).
+    Utf32,
+}
+
+/// A line and a column, both 0-based; the column counts units of some [`Encoding`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    /// 0-based line.
+    pub line: u32,
+    /// 0-based column in the chosen encoding.
+    pub col: u32,
+}
+
+/// A non-ASCII character on a line: where it starts (bytes from the line start) and its UTF-8 length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WideChar {
+    start: u32,
+    len: u8,
+}
+
+impl WideChar {
+    fn end(self) -> u32 {
+        self.start + u32::from(self.len)
+    }
+
+    /// Its length in units of `encoding`.
+    fn units(self, encoding: Encoding) -> u32 {
+        match encoding {
+            Encoding::Utf8 => u32::from(self.len),
+            Encoding::Utf16 if self.len == 4 => 2,
+            Encoding::Utf16 | Encoding::Utf32 => 1,
+        }
+    }
+}
+
+/// Line starts and non-ASCII characters of one text, built once per text version.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; always begins with 0.
+    starts: Vec<usize>,
+    /// Byte offset where each line's content ends (before its line break).
+    ends: Vec<usize>,
+    /// For lines holding non-ASCII characters: (line, characters in order), sorted by line.
+    wide: Vec<(u32, Vec<WideChar>)>,
+    /// Length of the text in bytes.
+    len: usize,
+    /// Whether the text has a `\r` not followed by `\n` (tree-sitter rows then differ from lines).
+    lone_cr: bool,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut ends = Vec::new();
+        let mut wide: Vec<(u32, Vec<WideChar>)> = Vec::new();
+        let mut lone_cr = false;
+        let mut line_start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == b'\n' || b == b'\r' {
+                ends.push(i);
+                let next = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    i + 2
+                } else {
+                    lone_cr |= b == b'\r';
+                    i + 1
+                };
+                starts.push(next);
+                line_start = next;
+                i = next;
+            } else if b < 0x80 {
+                i += 1;
+            } else {
+                let len = utf8_len(b);
+                let line = (starts.len() - 1) as u32;
+                let ch = WideChar {
+                    start: (i - line_start) as u32,
+                    len,
+                };
+                match wide.last_mut() {
+                    Some((l, chars)) if *l == line => chars.push(ch),
+                    _ => wide.push((line, vec![ch])),
+                }
+                i += usize::from(len);
+            }
+        }
+        ends.push(text.len());
+        LineIndex {
+            starts,
+            ends,
+            wide,
+            len: text.len(),
+            lone_cr,
+        }
+    }
+
+    /// Number of lines (a text ending in a line break has an empty last line).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Length of the indexed text in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the indexed text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Whether some `\r` is not followed by `\n` (LSP lines then differ from tree-sitter rows).
+    pub fn has_lone_cr(&self) -> bool {
+        self.lone_cr
+    }
+
+    /// Byte offset where `line` starts (clamped to the end of the text).
+    pub fn line_start(&self, line: u32) -> usize {
+        self.starts.get(line as usize).copied().unwrap_or(self.len)
+    }
+
+    /// Byte offset where `line`'s content ends, before its line break (clamped to the end of the text).
+    pub fn line_end(&self, line: u32) -> usize {
+        self.ends.get(line as usize).copied().unwrap_or(self.len)
+    }
+
+    fn wide_chars(&self, line: u32) -> &[WideChar] {
+        match self.wide.binary_search_by_key(&line, |(l, _)| *l) {
+            Ok(i) => &self.wide[i].1,
+            Err(_) => &[],
+        }
+    }
+
+    /// The line and column of byte `offset`.
+    ///
+    /// Offsets past the end clamp to the end; inside a multi-byte character or a `\r\n` they round down.
+    pub fn line_col(&self, offset: usize, encoding: Encoding) -> LineCol {
+        let offset = offset.min(self.len);
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let offset = offset.min(self.ends[line]);
+        let byte_col = (offset - self.starts[line]) as u32;
+        let mut col = byte_col;
+        for ch in self.wide_chars(line as u32) {
+            if ch.start >= byte_col {
+                break;
+            }
+            if ch.end() > byte_col {
+                // Inside the character: round down to its start.
+                col -= byte_col - ch.start;
+                break;
+            }
+            col = col - u32::from(ch.len) + ch.units(encoding);
+        }
+        LineCol {
+            line: line as u32,
+            col,
+        }
+    }
+
+    /// The byte offset of `pos` (columns in `encoding`).
+    ///
+    /// A line past the last clamps to the end of the text, a column past the line's end to that end,
+    /// and a column inside a character (e.g. half of a surrogate pair) rounds down to its start.
+    pub fn offset(&self, pos: LineCol, encoding: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.starts.len() {
+            return self.len;
+        }
+        let start = self.starts[line];
+        let end = self.ends[line];
+        let mut remaining = pos.col;
+        let mut byte_col: u32 = 0;
+        for ch in self.wide_chars(pos.line) {
+            let ascii_before = ch.start - byte_col;
+            if remaining <= ascii_before {
+                break;
+            }
+            remaining -= ascii_before;
+            byte_col = ch.start;
+            let units = ch.units(encoding);
+            if remaining < units {
+                remaining = 0;
+                break;
+            }
+            remaining -= units;
+            byte_col = ch.end();
+        }
+        let offset = start as u64 + u64::from(byte_col) + u64::from(remaining);
+        (offset.min(end as u64)) as usize
+    }
+
+    /// The tree-sitter point (row counting `\n` only, byte column) of `offset` in `text`.
+    ///
+    /// `text` must be the text this index was built from.
+    pub fn ts_point(&self, text: &str, offset: usize) -> tree_sitter::Point {
+        let offset = floor_char_boundary(text, offset);
+        if !self.lone_cr {
+            let line = self.starts.partition_point(|&s| s <= offset) - 1;
+            // Between `\r` and `\n` of a CRLF the row is still the current one.
+            return tree_sitter::Point::new(line, offset - self.starts[line]);
+        }
+        let before = &text.as_bytes()[..offset];
+        let row = before.iter().filter(|&&b| b == b'\n').count();
+        let row_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        tree_sitter::Point::new(row, offset - row_start)
+    }
+}
+
+/// The largest char boundary of `text` at or before `offset` (clamped to the text's length).
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn utf8_len(first: u8) -> u8 {
+    match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lc(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    /// Every char boundary round-trips in every encoding.
+    fn assert_round_trips(text: &str) {
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let pos = index.line_col(offset, enc);
+                let back = index.offset(pos, enc);
+                // Offsets inside a CRLF's `\n` round down to the line end.
+                let expected = offset.min(index.line_end(pos.line));
+                assert_eq!(
+                    back, expected,
+                    "{text:?} offset {offset} {enc:?} -> {pos:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ascii() {
+        let text = "def f():\n    x = 1\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 3);
+        assert_eq!(index.line_col(13, Encoding::Utf16), lc(1, 4));
+        assert_eq!(index.offset(lc(1, 4), Encoding::Utf16), 13);
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn notes_example_he_emoji() {
+        // `x` after `"hé😀"`: byte column 15, character 11, UTF-16 unit 12.
+        let text = "s = \"hé😀\"; x";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(x, 15);
+        assert_eq!(index.line_col(x, Encoding::Utf8), lc(0, 15));
+        assert_eq!(index.line_col(x, Encoding::Utf16), lc(0, 12));
+        assert_eq!(index.line_col(x, Encoding::Utf32), lc(0, 11));
+        assert_eq!(index.offset(lc(0, 12), Encoding::Utf16), x);
+        assert_eq!(index.offset(lc(0, 11), Encoding::Utf32), x);
+        assert_eq!(index.offset(lc(0, 15), Encoding::Utf8), x);
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn accented_and_cjk() {
+        let text = "é = 1\n変数 = é + 2\n";
+        let index = LineIndex::new(text);
+        let plus = text.find('+').unwrap();
+        // `変数 = é + ` : 2 CJK (3 bytes each), ` = `, é (2 bytes), space.
+        assert_eq!(index.line_col(plus, Encoding::Utf16), lc(1, 7));
+        assert_eq!(index.line_col(plus, Encoding::Utf32), lc(1, 7));
+        assert_eq!(index.line_col(plus, Encoding::Utf8), lc(1, 12));
+        assert_eq!(index.offset(lc(1, 7), Encoding::Utf16), plus);
+        assert_round_trips(text);
+    }
+
+    #[test]
+    fn inside_a_character_rounds_down() {
+        let text = "a😀b";
+        let index = LineIndex::new(text);
+        // Byte 2 is inside the emoji (bytes 1..5).
+        assert_eq!(index.line_col(2, Encoding::Utf16), lc(0, 1));
+        assert_eq!(index.line_col(3, Encoding::Utf8), lc(0, 1));
+        // UTF-16 column 2 is between the surrogates.
+        assert_eq!(index.offset(lc(0, 2), Encoding::Utf16), 1);
+        assert_eq!(index.offset(lc(0, 3), Encoding::Utf16), 5);
+        // UTF-8 column 3 is inside the emoji.
+        assert_eq!(index.offset(lc(0, 3), Encoding::Utf8), 1);
+        assert_eq!(index.offset(lc(0, 5), Encoding::Utf8), 5);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr() {
+        let text = "a = 1\r\nb = 2\rc = 3\nd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert!(index.has_lone_cr());
+        assert_eq!(index.line_start(1), 7);
+        assert_eq!(index.line_start(2), 13);
+        assert_eq!(index.line_start(3), 19);
+        assert_eq!(
+            index.line_col(text.find('c').unwrap(), Encoding::Utf16),
+            lc(2, 0)
+        );
+        // Between `\r` and `\n`: the end of line 0.
+        assert_eq!(index.line_col(6, Encoding::Utf16), lc(0, 5));
+        assert_eq!(index.offset(lc(2, 4), Encoding::Utf16), 17);
+        // tree-sitter rows count only `\n`: `c` is on row 1.
+        let c = text.find('c').unwrap();
+        assert_eq!(index.ts_point(text, c), tree_sitter::Point::new(1, 6));
+        assert_round_trips(text);
+        assert!(!LineIndex::new("a\r\nb").has_lone_cr());
+        assert!(LineIndex::new("a\r").has_lone_cr());
+    }
+
+    #[test]
+    fn clamping() {
+        let text = "ab\ncdé\n";
+        let index = LineIndex::new(text);
+        // Past the end of a line: the line's end.
+        assert_eq!(index.offset(lc(0, 99), Encoding::Utf16), 2);
+        assert_eq!(index.offset(lc(1, 99), Encoding::Utf8), 7);
+        // Past the last line: the end of the text.
+        assert_eq!(index.offset(lc(9, 0), Encoding::Utf16), text.len());
+        assert_eq!(
+            index.offset(lc(u32::MAX, u32::MAX), Encoding::Utf32),
+            text.len()
+        );
+        // Offsets past the end: the end.
+        assert_eq!(index.line_col(999, Encoding::Utf16), lc(2, 0));
+        assert_eq!(LineIndex::new("").line_col(5, Encoding::Utf8), lc(0, 0));
+        assert_eq!(LineIndex::new("").offset(lc(3, 3), Encoding::Utf8), 0);
+    }
+
+    #[test]
+    fn ts_point_without_lone_cr() {
+        let text = "x\r\né = 1\n";
+        let index = LineIndex::new(text);
+        let one = text.find('1').unwrap();
+        assert_eq!(index.ts_point(text, one), tree_sitter::Point::new(1, 5));
+    }
+}
