@@ -16,6 +16,8 @@ co_firstlineno, co_freevars, co_cellvars), plus:
               is meaningful then
   "compile_error": a SyntaxError raised by compile() but not by symtable() (e.g. "cannot assign to
               __debug__" before 3.14), else null
+  "future_annotations": whether the module says `from __future__ import annotations` (3.14 then
+              emits `__annotate__` code objects that have no symtable scope)
   "flags":    per scope, the raw symtable flags of every name (for debugging; not compared)
 """
 
@@ -254,13 +256,19 @@ def dump_source(path, source):
     }
     # 1. Parse errors (the file is not valid Python for this version).
     try:
-        compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except (SyntaxError, ValueError) as e:
         msg = getattr(e, "msg", None) or str(e)
         if isinstance(e, SyntaxError):
             msg = "%s (line %s)" % (msg, e.lineno)
         result["rejected"] = msg
         return result
+    result["future_annotations"] = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "__future__"
+        and any(a.name == "annotations" for a in node.names)
+        for node in tree.body
+    )
     # 2. The symbol table.
     try:
         top = symtable.symtable(source, path, "exec")

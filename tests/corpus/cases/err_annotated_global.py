@@ -1,0 +1,5 @@
+x: int
+
+def f():
+    x: int
+    global x

@@ -1,0 +1,6 @@
+def outer():
+    x = 1
+
+    def inner():
+        x: int
+        nonlocal x

@@ -1,0 +1,4 @@
+def f():
+    y = 1
+    x = 2
+    global x

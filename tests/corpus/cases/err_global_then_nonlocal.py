@@ -1,0 +1,8 @@
+x = 0
+
+
+def outer():
+    global x
+
+    def inner():
+        nonlocal x

@@ -1,0 +1,2 @@
+def fünction():
+    "ünïcode"; from os import *

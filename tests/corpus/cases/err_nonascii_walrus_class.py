@@ -1,0 +1,2 @@
+class Ｃ:
+    ｖalues = ["é" for é in range(3) if (ｙ := é)]

@@ -1,0 +1,6 @@
+def outer():
+    x = 1
+
+    def inner():
+        print(x)
+        nonlocal x

@@ -1,0 +1,4 @@
+def f[T]():
+
+    def inner():
+        nonlocal T

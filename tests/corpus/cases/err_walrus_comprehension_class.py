@@ -1,0 +1,2 @@
+class C:
+    values = [(y := x) for x in range(3)]

@@ -1,0 +1,2 @@
+def f(rows):
+    return [x for row in rows for x in (y := row)]

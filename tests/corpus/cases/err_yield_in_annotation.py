@@ -1,0 +1,6 @@
+def outer():
+
+    def inner(x: (yield)):
+        pass
+
+    return inner
