@@ -1,0 +1,118 @@
+// Finding the closure-lens executable: the closureLens.server.path setting, then the binary
+// bundled in the extension's bin/ folder, then `closure-lens` on PATH.
+// Pure (no `vscode` import) so it is unit-tested with a fake file system.
+import * as path from "node:path";
+import * as os from "node:os";
+import * as fs from "node:fs";
+
+export type ServerSource = "setting" | "bundled" | "path";
+
+export interface FoundServer {
+  command: string;
+  source: ServerSource;
+}
+
+export interface NotFound {
+  command: undefined;
+  /** Why nothing was found: shown to the user as is. */
+  message: string;
+}
+
+export interface FindServerOptions {
+  /** The closureLens.server.path setting (may be empty). */
+  configuredPath: string | undefined;
+  /** The extension's install folder (context.extensionPath). */
+  extensionPath: string;
+  /** The first workspace folder, for `${workspaceFolder}` and relative settings. */
+  workspaceFolder?: string;
+  /** process.env.PATH by default. */
+  envPath?: string;
+  /** process.platform by default. */
+  platform?: NodeJS.Platform;
+  /** os.homedir() by default. */
+  homeDir?: string;
+  /** Whether `file` exists and is an executable file; fs-based by default. */
+  isExecutable?: (file: string) => boolean;
+}
+
+export const INSTALL_HINT =
+  "Install it with `cargo install closure-lens` (or `cargo build --release` in a checkout of the repository " +
+  "and put target/release on PATH), or set `closureLens.server.path` to the binary.";
+
+export function executableName(platform: NodeJS.Platform = process.platform): string {
+  return platform === "win32" ? "closure-lens.exe" : "closure-lens";
+}
+
+export function defaultIsExecutable(file: string): boolean {
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) {
+      return false;
+    }
+    if (process.platform === "win32") {
+      return true;
+    }
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Expands `~` and `${workspaceFolder}`, and resolves a relative path against the workspace folder. */
+export function expandPath(raw: string, home: string, workspaceFolder: string | undefined): string {
+  let p = raw.trim();
+  if (p === "~") {
+    p = home;
+  } else if (p.startsWith("~/") || p.startsWith("~\\")) {
+    p = path.join(home, p.slice(2));
+  }
+  if (workspaceFolder !== undefined) {
+    p = p.split("${workspaceFolder}").join(workspaceFolder);
+  }
+  if (!path.isAbsolute(p) && workspaceFolder !== undefined) {
+    p = path.join(workspaceFolder, p);
+  }
+  return p;
+}
+
+export function findServer(opts: FindServerOptions): FoundServer | NotFound {
+  const platform = opts.platform ?? process.platform;
+  const isExecutable = opts.isExecutable ?? defaultIsExecutable;
+  const home = opts.homeDir ?? os.homedir();
+  const exe = executableName(platform);
+
+  const configured = (opts.configuredPath ?? "").trim();
+  if (configured !== "") {
+    const expanded = expandPath(configured, home, opts.workspaceFolder);
+    if (isExecutable(expanded)) {
+      return { command: expanded, source: "setting" };
+    }
+    return {
+      command: undefined,
+      message: `Closure Lens: closureLens.server.path is set to "${configured}", but no executable file is there. ${INSTALL_HINT}`,
+    };
+  }
+
+  const bundled = path.join(opts.extensionPath, "bin", exe);
+  if (isExecutable(bundled)) {
+    return { command: bundled, source: "bundled" };
+  }
+
+  const envPath = opts.envPath ?? process.env.PATH ?? "";
+  const sep = platform === "win32" ? ";" : ":";
+  for (const dir of envPath.split(sep)) {
+    if (dir === "") {
+      continue;
+    }
+    const candidate = path.join(dir, exe);
+    if (isExecutable(candidate)) {
+      return { command: candidate, source: "path" };
+    }
+  }
+
+  return {
+    command: undefined,
+    message: `Closure Lens: the closure-lens language server was not found (not bundled with the extension and not on PATH). ${INSTALL_HINT}`,
+  };
+}
