@@ -1,9 +1,39 @@
 //! The language server: LSP glue between editors and the analysis.
+//!
+//! - [`server`]: the `LanguageServer` implementation (handlers, capabilities, panic isolation).
+//! - [`documents`]: open documents as versioned snapshots.
+//! - [`config`]: settings from the editor and `pyproject.toml`.
+//! - [`convert`]: LSP positions <-> byte offsets.
+//! - [`features`]: inlay hints, hover, code lenses, highlights, definitions, diagnostics.
+
+pub mod config;
+pub mod convert;
+pub mod documents;
+pub mod features;
+pub mod server;
 
 use std::process::ExitCode;
 
-/// Serves LSP over stdin/stdout until the client exits.
+/// Serves LSP over stdin/stdout until the client exits: status 0 after `shutdown` + `exit`,
+/// 1 when the client exits or disconnects without `shutdown`.
 pub fn run_stdio() -> ExitCode {
-    eprintln!("closure-lens: the language server is not built yet");
-    ExitCode::FAILURE
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("closure-lens: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clean = runtime.block_on(server::serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Do not wait for stray blocking tasks (e.g. a diagnostics computation) on the way out.
+    runtime.shutdown_background();
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -1,0 +1,181 @@
+//! Open documents: text, tree, line index and the analysis of one version, shared as `Arc` snapshots.
+
+use std::sync::{Arc, OnceLock};
+
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+use tree_sitter::{InputEdit, Tree};
+
+use crate::analysis::{self, Analysis, PythonVersion};
+use crate::line_index::{Encoding, LineIndex};
+use crate::lsp::convert;
+use crate::syntax;
+
+/// One version of an open document. Immutable once shared: edits produce the next version.
+#[derive(Clone)]
+pub struct Document {
+    /// The document's URI.
+    pub uri: Uri,
+    /// The client's version number (never decreases).
+    pub version: i32,
+    /// The full text.
+    pub text: String,
+    /// The syntax tree of `text`.
+    pub tree: Tree,
+    /// Line starts of `text`.
+    pub line_index: LineIndex,
+    /// The rules the analysis applies.
+    pub python_version: PythonVersion,
+    /// `[tool.closure-lens] python-version` of the nearest `pyproject.toml`, read on open.
+    pub project_python_version: Option<PythonVersion>,
+    /// The analysis of this exact text, computed on first use.
+    analysis: OnceLock<Arc<Analysis>>,
+}
+
+impl Document {
+    /// Parses `text` from scratch.
+    pub fn new(uri: Uri, version: i32, text: String, python_version: PythonVersion) -> Self {
+        let tree = syntax::parse(&text);
+        let line_index = LineIndex::new(&text);
+        Document {
+            uri,
+            version,
+            text,
+            tree,
+            line_index,
+            python_version,
+            project_python_version: None,
+            analysis: OnceLock::new(),
+        }
+    }
+
+    /// The analysis of this version, computed once (by whichever request or task needs it first).
+    pub fn analysis(&self) -> &Arc<Analysis> {
+        self.analysis.get_or_init(|| {
+            Arc::new(analysis::analyze(
+                &self.text,
+                &self.tree,
+                self.python_version,
+            ))
+        })
+    }
+
+    /// Whether the analysis has already been computed.
+    pub fn is_analyzed(&self) -> bool {
+        self.analysis.get().is_some()
+    }
+
+    /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
+    pub fn with_python_version(&self, version: PythonVersion) -> Self {
+        Document {
+            python_version: version,
+            analysis: OnceLock::new(),
+            ..self.clone()
+        }
+    }
+
+    /// Applies one `didChange` notification: each change to the text and to the tree, then one
+    /// incremental reparse. `encoding` is the negotiated position encoding.
+    pub fn apply_changes(
+        &mut self,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        encoding: Encoding,
+    ) {
+        let mut full_reparse = false;
+        for change in changes {
+            match change.range {
+                None => {
+                    self.text.clone_from(&change.text);
+                    self.line_index = LineIndex::new(&self.text);
+                    full_reparse = true;
+                }
+                Some(range) => {
+                    let mut start = convert::offset(&self.line_index, range.start, encoding);
+                    let mut end = convert::offset(&self.line_index, range.end, encoding);
+                    if end < start {
+                        std::mem::swap(&mut start, &mut end);
+                    }
+                    let start_position = self.line_index.ts_point(&self.text, start);
+                    let old_end_position = self.line_index.ts_point(&self.text, end);
+                    self.text.replace_range(start..end, &change.text);
+                    self.line_index = LineIndex::new(&self.text);
+                    let new_end = start + change.text.len();
+                    if !full_reparse {
+                        self.tree.edit(&InputEdit {
+                            start_byte: start,
+                            old_end_byte: end,
+                            new_end_byte: new_end,
+                            start_position,
+                            old_end_position,
+                            new_end_position: self.line_index.ts_point(&self.text, new_end),
+                        });
+                    }
+                }
+            }
+        }
+        let old = (!full_reparse).then_some(&self.tree);
+        self.tree = syntax::python_parser()
+            .parse(&self.text, old)
+            .unwrap_or_else(|| syntax::parse(&self.text));
+        self.version = self.version.max(version);
+        self.analysis = OnceLock::new();
+    }
+
+    /// Rebuilds the tree and index from the text (after a failed incremental update).
+    pub fn reparse_from_scratch(&mut self) {
+        self.tree = syntax::parse(&self.text);
+        self.line_index = LineIndex::new(&self.text);
+        self.analysis = OnceLock::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(l1, c1), Position::new(l2, c2))),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_match_a_fresh_parse() {
+        let uri: Uri = "file:///t.py".parse().unwrap();
+        let mut doc = Document::new(
+            uri,
+            1,
+            "def f():\r\n    x = 1\rreturn x\n".into(),
+            PythonVersion::Py314,
+        );
+        doc.apply_changes(
+            2,
+            &[change(1, 4, 1, 5, "é😀"), change(2, 0, 2, 0, "  ")],
+            Encoding::Utf16,
+        );
+        assert_eq!(doc.text, "def f():\r\n    é😀 = 1\r  return x\n");
+        assert_eq!(
+            doc.tree.root_node().to_sexp(),
+            syntax::parse(&doc.text).root_node().to_sexp()
+        );
+        // Out of range and reversed ranges clamp instead of panicking.
+        doc.apply_changes(3, &[change(99, 0, 0, 3, "")], Encoding::Utf8);
+        assert_eq!(doc.text, "");
+        doc.apply_changes(
+            4,
+            &[TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: "x = 1\n".into(),
+            }],
+            Encoding::Utf8,
+        );
+        assert_eq!(doc.text, "x = 1\n");
+        assert_eq!(doc.version, 4);
+        doc.apply_changes(2, &[], Encoding::Utf8);
+        assert_eq!(doc.version, 4);
+    }
+}
