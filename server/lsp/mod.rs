@@ -3,6 +3,7 @@
 //! - [`server`]: the `LanguageServer` implementation (handlers, capabilities, panic isolation).
 //! - [`documents`]: open documents as versioned snapshots.
 //! - [`config`]: settings from the editor and `pyproject.toml`.
+//! - [`framing`]: keeps one non-JSON message from ending the session.
 //! - [`convert`]: LSP positions <-> byte offsets.
 //! - [`features`]: inlay hints, hover, code lenses, highlights, definitions, diagnostics.
 
@@ -10,6 +11,7 @@ pub mod config;
 pub mod convert;
 pub mod documents;
 pub mod features;
+pub mod framing;
 pub mod server;
 
 use std::process::ExitCode;

@@ -26,6 +26,7 @@ use crate::lsp::config::{self, Settings};
 use crate::lsp::convert;
 use crate::lsp::documents::Document;
 use crate::lsp::features::{self, Ctx};
+use crate::lsp::framing::{self, INVALID_JSON_METHOD};
 
 /// How long after a change diagnostics are pushed (later changes supersede earlier ones).
 const DIAGNOSTICS_DELAY: Duration = Duration::from_millis(50);
@@ -55,7 +56,7 @@ pub struct ClosureLens {
 /// ended cleanly (`shutdown` was requested before the end).
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
-    I: AsyncRead + Unpin,
+    I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite,
 {
     let shutdown = Arc::new(AtomicBool::new(false));
@@ -63,8 +64,14 @@ where
     let (service, socket) = LspService::build(move |client| ClosureLens::new(client, flag))
         .custom_method("closureLens/debugText", ClosureLens::debug_text)
         .custom_method("closureLens/debugPanic", ClosureLens::debug_panic)
+        .custom_method(INVALID_JSON_METHOD, ClosureLens::invalid_json)
         .finish();
-    Server::new(input, output, socket).serve(service).await;
+    // tower-lsp's framed reader stops for good at the first body that is not JSON; filter such
+    // bodies out first so one bad message cannot end the session.
+    let (filtered, sink) = tokio::io::duplex(1 << 16);
+    let filter = tokio::spawn(framing::filter_invalid_json(input, sink));
+    Server::new(filtered, output, socket).serve(service).await;
+    filter.abort();
     shutdown.load(Ordering::SeqCst)
 }
 
@@ -236,6 +243,16 @@ impl ClosureLens {
             Some(doc) => json!({ "version": doc.version, "text": doc.text }),
             None => Value::Null,
         })
+    }
+
+    /// A message whose body was not JSON (see [`framing`]): logged and otherwise ignored.
+    async fn invalid_json(&self) {
+        self.client
+            .log_message(
+                MessageType::ERROR,
+                "closure-lens: ignored a message whose body is not valid JSON",
+            )
+            .await;
     }
 
     /// `closureLens/debugPanic` (for tests, only with `CLOSURE_LENS_DEBUG=1`): panics in a handler.

@@ -1,0 +1,337 @@
+//! A minimal LSP client for end-to-end tests and benchmarks: starts the real `closure-lens`
+//! binary and talks to it over stdio with Content-Length framing, as an editor does.
+//!
+//! Server-to-client requests (`workspace/inlayHint/refresh`, …) are answered with `null` and
+//! recorded. Timeouts exist only as failure guards.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// How long any single wait may take before the test fails.
+pub const GUARD: Duration = Duration::from_secs(60);
+
+/// A running server and the client side of its stdio.
+pub struct LspClient {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    messages: Receiver<Value>,
+    next_id: i64,
+    responses: HashMap<i64, Value>,
+    /// Notifications received and not yet consumed.
+    pub notifications: VecDeque<Value>,
+    /// Requests the server sent us (already answered with `null`).
+    pub server_requests: Vec<Value>,
+}
+
+/// A `file://` URI for `path`.
+pub fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The UTF-16 (LSP default) position of byte `offset` in `text`.
+pub fn utf16_pos(text: &str, offset: usize) -> Value {
+    pos_in(text, offset, |s| s.encode_utf16().count())
+}
+
+/// The UTF-8 position of byte `offset` in `text`.
+pub fn utf8_pos(text: &str, offset: usize) -> Value {
+    pos_in(text, offset, str::len)
+}
+
+fn pos_in(text: &str, offset: usize, units: impl Fn(&str) -> usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    json!({ "line": line, "character": units(&text[line_start..offset]) })
+}
+
+/// The UTF-16 position of the `nth` (0-based) occurrence of `needle`, plus `delta` bytes.
+pub fn pos_of(text: &str, needle: &str, nth: usize, delta: usize) -> Value {
+    utf16_pos(text, offset_of(text, needle, nth) + delta)
+}
+
+/// The byte offset of the `nth` (0-based) occurrence of `needle`.
+pub fn offset_of(text: &str, needle: &str, nth: usize) -> usize {
+    text.match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle:?} #{nth} not in text"))
+        .0
+}
+
+impl LspClient {
+    /// Starts `closure-lens serve --stdio`.
+    pub fn spawn() -> Self {
+        Self::spawn_with(
+            env!("CARGO_BIN_EXE_closure-lens"),
+            &["serve", "--stdio"],
+            &[],
+        )
+    }
+
+    /// Starts `binary` with `args` and extra environment variables.
+    pub fn spawn_with(binary: &str, args: &[&str], envs: &[(&str, &str)]) -> Self {
+        let mut child = Command::new(binary)
+            .args(args)
+            .envs(envs.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if tx.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        LspClient {
+            stdin: child.stdin.take(),
+            child,
+            messages: rx,
+            next_id: 1,
+            responses: HashMap::new(),
+            notifications: VecDeque::new(),
+            server_requests: Vec::new(),
+        }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Writes raw bytes to the server's stdin.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(bytes).expect("write to server");
+        stdin.flush().expect("flush");
+    }
+
+    /// Sends one JSON-RPC message.
+    pub fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).unwrap();
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(&body);
+        self.send_raw(&frame);
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        id
+    }
+
+    /// Sends a notification.
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and waits for its whole response (`result` or `error`).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.wait_response(id)
+    }
+
+    /// Sends a request and returns its `result`, failing the test on an error response.
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    /// Waits for the response to request `id`.
+    pub fn wait_response(&mut self, id: i64) -> Value {
+        loop {
+            if let Some(r) = self.responses.remove(&id) {
+                return r;
+            }
+            self.pump(GUARD)
+                .unwrap_or_else(|| panic!("no response to request {id}"));
+        }
+    }
+
+    /// Waits for a notification `method` satisfying `pred`, consuming it (and earlier ones of any method
+    /// are kept).
+    pub fn wait_notification(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + GUARD;
+        loop {
+            if let Some(i) = self
+                .notifications
+                .iter()
+                .position(|n| n["method"] == method && pred(&n["params"]))
+            {
+                return self.notifications.remove(i).unwrap()["params"].clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            self.pump(left)
+                .unwrap_or_else(|| panic!("no {method} notification matched"));
+        }
+    }
+
+    /// Receives one message (filing it); `None` on timeout or when the server closed stdout.
+    pub fn pump(&mut self, timeout: Duration) -> Option<()> {
+        let message = match self.messages.recv_timeout(timeout) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+        };
+        match (message.get("id"), message.get("method")) {
+            (Some(id), Some(_)) => {
+                let id = id.clone();
+                self.server_requests.push(message);
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            }
+            (Some(id), None) => {
+                let id = id.as_i64().unwrap_or(-1);
+                self.responses.insert(id, message);
+            }
+            _ => self.notifications.push_back(message),
+        }
+        Some(())
+    }
+
+    /// `initialize` (waiting for the response, as editors do) then `initialized`.
+    pub fn initialize(&mut self, capabilities: Value, options: Value) -> Value {
+        let result = self.call(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": capabilities,
+                "initializationOptions": options,
+            }),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    /// `initialize` with default (UTF-16, push diagnostics) capabilities and no options.
+    pub fn initialize_default(&mut self) -> Value {
+        self.initialize(json!({}), Value::Null)
+    }
+
+    /// `textDocument/didOpen`.
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+    }
+
+    /// One incremental `textDocument/didChange` replacing `range` with `text`.
+    pub fn change(&mut self, uri: &str, version: i32, start: Value, end: Value, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": {"start": start, "end": end}, "text": text}],
+            }),
+        );
+    }
+
+    /// `textDocument/inlayHint` over `start..end`.
+    pub fn inlay_hints(&mut self, uri: &str, start: Value, end: Value) -> Value {
+        self.call(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": uri}, "range": {"start": start, "end": end}}),
+        )
+    }
+
+    /// Inlay hints for the whole document.
+    pub fn all_hints(&mut self, uri: &str) -> Value {
+        self.inlay_hints(
+            uri,
+            json!({"line": 0, "character": 0}),
+            json!({"line": 100000, "character": 0}),
+        )
+    }
+
+    /// A position request (`textDocument/hover`, `…/definition`, `…/documentHighlight`).
+    pub fn at(&mut self, method: &str, uri: &str, position: Value) -> Value {
+        self.call(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        )
+    }
+
+    /// The server's view of a document (`closureLens/debugText`).
+    pub fn debug_text(&mut self, uri: &str) -> Value {
+        self.call(
+            "closureLens/debugText",
+            json!({"textDocument": {"uri": uri}}),
+        )
+    }
+
+    /// `shutdown`, `exit`, then the exit status.
+    pub fn shutdown_and_exit(mut self) -> ExitStatus {
+        self.call("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    /// Closes stdin and waits for the process to end.
+    pub fn wait_exit(mut self) -> ExitStatus {
+        drop(self.stdin.take());
+        let deadline = Instant::now() + GUARD;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for LspClient {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The joined text of an inlay hint's label.
+pub fn hint_label(hint: &Value) -> String {
+    match &hint["label"] {
+        Value::String(s) => s.clone(),
+        Value::Array(parts) => parts
+            .iter()
+            .map(|p| p["value"].as_str().unwrap_or_default())
+            .collect(),
+        _ => String::new(),
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            length = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}

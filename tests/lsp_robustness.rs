@@ -1,0 +1,186 @@
+//! End-to-end robustness tests: bad input never crashes the server, and it exits cleanly.
+
+mod common;
+
+use common::lsp_client::LspClient;
+use serde_json::{Value, json};
+
+const TEXT: &str = "def f(n):\n    def g():\n        return n\n    return g\n";
+
+fn error_code(response: &Value) -> i64 {
+    response["error"]["code"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("expected an error: {response}"))
+}
+
+#[test]
+fn requests_before_initialize_get_an_error() {
+    let mut client = LspClient::spawn();
+    let response = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///x.py"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(error_code(&response), -32002);
+    client.initialize_default();
+    assert!(client.shutdown_and_exit().success());
+}
+
+#[test]
+fn unknown_documents_methods_and_malformed_params() {
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    let unknown = "file:///nowhere.py";
+    assert_eq!(client.all_hints(unknown), Value::Null);
+    assert_eq!(
+        client.at(
+            "textDocument/hover",
+            unknown,
+            json!({"line": 0, "character": 0})
+        ),
+        Value::Null
+    );
+    assert_eq!(
+        client.call(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": unknown}})
+        ),
+        Value::Null
+    );
+    // Edits to a document that is not open are ignored.
+    client.change(
+        unknown,
+        2,
+        json!({"line": 0, "character": 0}),
+        json!({"line": 0, "character": 0}),
+        "x",
+    );
+    assert_eq!(client.debug_text(unknown), Value::Null);
+    // Unknown method.
+    assert_eq!(
+        error_code(&client.request("textDocument/nonsense", json!({}))),
+        -32601
+    );
+    // Malformed params.
+    assert_eq!(
+        error_code(&client.request("textDocument/hover", json!({"textDocument": 5}))),
+        -32602
+    );
+    assert_eq!(
+        error_code(&client.request("textDocument/inlayHint", json!([1, 2, 3]))),
+        -32602
+    );
+    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": 12}}));
+    client.notify("textDocument/didChange", json!(null));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": "nonsense"}),
+    );
+    assert_eq!(
+        error_code(&client.request("workspace/executeCommand", json!({"command": "nope"}))),
+        -32602
+    );
+    // Not JSON at all: an error response, and the server keeps going.
+    client.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not valid JSON")
+    });
+    let uri = "file:///ok.py";
+    client.open(uri, TEXT);
+    assert_eq!(client.all_hints(uri).as_array().unwrap().len(), 1);
+    assert!(client.shutdown_and_exit().success());
+}
+
+#[test]
+fn out_of_range_positions_are_clamped() {
+    let uri = "file:///range.py";
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open(uri, TEXT);
+    let far = json!({"line": 4_000_000_000u32, "character": 4_000_000_000u32});
+    let past_line = json!({"line": 1, "character": 999});
+    for position in [&far, &past_line] {
+        for method in [
+            "textDocument/hover",
+            "textDocument/definition",
+            "textDocument/documentHighlight",
+        ] {
+            let response = client.request(
+                method,
+                json!({"textDocument": {"uri": uri}, "position": position}),
+            );
+            assert!(response.get("error").is_none(), "{method}: {response}");
+        }
+    }
+    // A reversed, out-of-range hint range.
+    let hints = client.inlay_hints(uri, far.clone(), json!({"line": 0, "character": 0}));
+    assert_eq!(hints.as_array().unwrap().len(), 1);
+    // An edit past the end appends; a change past the end of a line clamps to the line end.
+    client.change(uri, 2, far.clone(), far, "# end\n");
+    client.change(uri, 3, past_line.clone(), past_line, "  # g");
+    let expected = "def f(n):\n    def g():  # g\n        return n\n    return g\n# end\n";
+    assert_eq!(
+        client.debug_text(uri),
+        json!({"version": 3, "text": expected})
+    );
+    // Negative numbers are malformed, not a crash.
+    let response = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}}),
+    );
+    assert_eq!(error_code(&response), -32602);
+    assert!(client.shutdown_and_exit().success());
+}
+
+#[test]
+fn a_panicking_handler_is_reported_and_the_server_keeps_serving() {
+    let mut client = LspClient::spawn_with(
+        env!("CARGO_BIN_EXE_closure-lens"),
+        &["--stdio"],
+        &[("CLOSURE_LENS_DEBUG", "1")],
+    );
+    client.initialize_default();
+    let response = client.request("closureLens/debugPanic", json!({}));
+    assert_eq!(error_code(&response), -32603);
+    let log = client.wait_notification("window/logMessage", |p| {
+        p["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("internal error")
+    });
+    assert_eq!(log["type"], 1);
+    let uri = "file:///after-panic.py";
+    client.open(uri, TEXT);
+    assert_eq!(client.all_hints(uri).as_array().unwrap().len(), 1);
+    assert!(client.shutdown_and_exit().success());
+}
+
+#[test]
+fn exit_status_follows_the_protocol() {
+    // shutdown then exit: 0.
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+    // exit without shutdown: 1.
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit().code(), Some(1));
+    // The client disappears (stdin closed) without shutdown: 1, and promptly.
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open("file:///x.py", TEXT);
+    assert_eq!(client.wait_exit().code(), Some(1));
+    // Requests after shutdown are refused.
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.call("shutdown", Value::Null);
+    assert_eq!(
+        error_code(&client.request("textDocument/hover", json!({}))),
+        -32600
+    );
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit().code(), Some(0));
+}

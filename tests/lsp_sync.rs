@@ -1,0 +1,237 @@
+//! End-to-end document sync tests: typing, rapid edits, non-ASCII positions in both encodings.
+
+mod common;
+
+use common::lsp_client::{LspClient, hint_label, offset_of, utf8_pos, utf16_pos};
+use serde_json::{Value, json};
+
+fn labels(hints: &Value) -> Vec<String> {
+    hints
+        .as_array()
+        .expect("hints")
+        .iter()
+        .map(hint_label)
+        .collect()
+}
+
+#[test]
+fn typing_a_new_captured_name_updates_the_hint() {
+    let uri = "file:///sync/typing.py";
+    let mut text = String::from(
+        "def outer():\n    a = 1\n    b = 2\n    def inner():\n        return a\n    return inner\n",
+    );
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open(uri, &text);
+    assert_eq!(labels(&client.all_hints(uri)), ["captures(a)"]);
+    let mut version = 1;
+    // Type " + b" after `return a`, one character at a time.
+    let at = offset_of(&text, "return a", 0) + "return a".len();
+    for (i, ch) in " + b".chars().enumerate() {
+        let pos = utf16_pos(&text, at + i);
+        version += 1;
+        client.change(uri, version, pos.clone(), pos, &ch.to_string());
+        text.insert(at + i, ch);
+        // Ask for hints after every keystroke, as an editor does.
+        client.all_hints(uri);
+    }
+    assert_eq!(labels(&client.all_hints(uri)), ["captures(a, b)"]);
+    // Delete it again, one character at a time from the end.
+    for i in (0..4).rev() {
+        version += 1;
+        client.change(
+            uri,
+            version,
+            utf16_pos(&text, at + i),
+            utf16_pos(&text, at + i + 1),
+            "",
+        );
+        text.remove(at + i);
+        client.all_hints(uri);
+    }
+    assert_eq!(labels(&client.all_hints(uri)), ["captures(a)"]);
+    assert_eq!(
+        client.debug_text(uri),
+        json!({"version": version, "text": text})
+    );
+}
+
+/// A tiny deterministic generator (no dependency, same sequence on every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+#[test]
+fn three_thousand_rapid_changes_interleaved_with_hovers() {
+    let uri = "file:///sync/rapid.py";
+    let mut text = String::from(
+        "def make_counter():\n    count = 0\n    def increment():\n        nonlocal count\n        count += 1  # é😀\n        return count\n    return increment\n",
+    );
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open(uri, &text);
+    let alphabet: Vec<char> = "abcxyz_ ():=+\né変😀".chars().collect();
+    let mut rng = Lcg(0x5eed);
+    let mut hovers = Vec::new();
+    for version in 2..3002 {
+        let boundaries: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let at = boundaries[rng.next(boundaries.len())];
+        if rng.next(3) == 0 && at < text.len() {
+            let len = text[at..].chars().next().unwrap().len_utf8();
+            client.change(
+                uri,
+                version,
+                utf16_pos(&text, at),
+                utf16_pos(&text, at + len),
+                "",
+            );
+            text.replace_range(at..at + len, "");
+        } else {
+            let ch = alphabet[rng.next(alphabet.len())];
+            let pos = utf16_pos(&text, at);
+            client.change(uri, version, pos.clone(), pos, &ch.to_string());
+            text.insert(at, ch);
+        }
+        if version % 10 == 0 {
+            let at = boundaries[rng.next(boundaries.len())].min(text.len());
+            let id = client.send_request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": utf16_pos(&text, floor_boundary(&text, at))}),
+            );
+            hovers.push(id);
+        }
+    }
+    for id in hovers {
+        let response = client.wait_response(id);
+        assert!(response.get("error").is_none(), "hover failed: {response}");
+    }
+    assert_eq!(
+        client.debug_text(uri),
+        json!({"version": 3001, "text": text})
+    );
+    assert!(client.shutdown_and_exit().success());
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+const NON_ASCII: &str = "def outer():\n    café = \"é😀\"; n = 1\n    def inner(p=\"é😀\"): return café, n, p\n    return inner\n";
+
+fn check_non_ascii(encoding: &str, pos: fn(&str, usize) -> Value) {
+    let uri = "file:///sync/unicode.py";
+    let mut client = LspClient::spawn();
+    let init = client.initialize(
+        json!({"general": {"positionEncodings": [encoding]}}),
+        Value::Null,
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], encoding);
+    let text = NON_ASCII;
+    client.open(uri, text);
+    // The hint sits right after the header's `:`, which follows an emoji on the same line.
+    let hints = client.all_hints(uri);
+    assert_eq!(labels(&hints), ["captures(café, n)"]);
+    let colon = offset_of(text, "\"é😀\"):", 0) + "\"é😀\"):".len();
+    assert_eq!(hints[0]["position"], pos(text, colon));
+    let cafe = &hints[0]["label"][1];
+    assert_eq!(cafe["value"], "café");
+    let binding = offset_of(text, "café =", 0);
+    assert_eq!(cafe["location"]["range"]["start"], pos(text, binding));
+    assert_eq!(
+        cafe["location"]["range"]["end"],
+        pos(text, binding + "café".len())
+    );
+    // Hover and definition on `café` after the emoji.
+    let use_at = offset_of(text, "café, n, p", 0);
+    let hover = client.at("textDocument/hover", uri, pos(text, use_at + 1));
+    assert_eq!(hover["range"]["start"], pos(text, use_at), "{hover}");
+    assert_eq!(hover["range"]["end"], pos(text, use_at + "café".len()));
+    let def = client.at("textDocument/definition", uri, pos(text, use_at));
+    assert_eq!(def[0]["range"]["start"], pos(text, binding));
+    // An edit positioned after the emoji lands where the client meant it.
+    let at = offset_of(text, "; n = 1", 0);
+    client.change(uri, 2, pos(text, at), pos(text, at), " # ✓");
+    let mut expected = text.to_owned();
+    expected.insert_str(at, " # ✓");
+    assert_eq!(client.debug_text(uri)["text"], expected.as_str());
+}
+
+#[test]
+fn non_ascii_positions_in_utf16() {
+    check_non_ascii("utf-16", utf16_pos);
+}
+
+#[test]
+fn non_ascii_positions_in_utf8() {
+    check_non_ascii("utf-8", utf8_pos);
+}
+
+#[test]
+fn utf8_is_preferred_when_offered_among_others() {
+    let mut client = LspClient::spawn();
+    let init = client.initialize(
+        json!({"general": {"positionEncodings": ["utf-16", "utf-8"]}}),
+        Value::Null,
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    let mut client = LspClient::spawn();
+    let init = client.initialize(
+        json!({"general": {"positionEncodings": ["utf-32"]}}),
+        Value::Null,
+    );
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+}
+
+#[test]
+fn crlf_lone_cr_full_sync_and_close() {
+    let uri = "file:///sync/crlf.py";
+    let text = "def f(n):\r\n    def g():\r        return n\r\n    return g\n";
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open(uri, text);
+    let hints = client.all_hints(uri);
+    assert_eq!(labels(&hints), ["captures(n)"]);
+    // Line 2 starts after the lone CR: `def g():` is on line 1, the hint after its `:`.
+    assert_eq!(hints[0]["position"], json!({"line": 1, "character": 12}));
+    // Edit on the line after the lone CR.
+    client.change(
+        uri,
+        2,
+        json!({"line": 2, "character": 15}),
+        json!({"line": 2, "character": 16}),
+        "n + 1",
+    );
+    let expected = text.replacen("return n", "return n + 1", 1);
+    assert_eq!(client.debug_text(uri)["text"], expected.as_str());
+    // A full-text change is accepted too.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": "x = 1\n"}]}),
+    );
+    assert_eq!(
+        client.debug_text(uri),
+        json!({"version": 3, "text": "x = 1\n"})
+    );
+    assert_eq!(client.all_hints(uri), json!([]));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(client.debug_text(uri), Value::Null);
+    assert_eq!(client.all_hints(uri), Value::Null);
+}
