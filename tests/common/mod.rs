@@ -3,4 +3,3 @@
 #![allow(dead_code)]
 
 pub mod lsp_client;
-pub mod oracle_compare;
