@@ -1,33 +1,61 @@
 //! The scope and capture engine: CPython's `symtable` rules on a tree-sitter tree.
 //!
 //! Pure: no I/O, no LSP types, never panics, never fails. [`analyze`] is the one entry point.
+//!
+//! - [`collect`]: pass 1, the raw facts (`symtable_visit_*`);
+//! - [`resolve`]: pass 2, scopes and cells (`symtable_analyze`);
+//! - [`code`]: what the compiler makes of it (`__qualname__`, `co_freevars`, `co_cellvars`);
+//! - [`export`]: the plain-data [`Analysis`] with links between scopes and occurrences.
 
+mod blocks;
+mod code;
+mod collect;
+mod export;
 mod model;
+mod names;
+mod resolve;
 
 pub use model::*;
 
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
 
 /// Analyses `text` (already parsed into `tree`) with the scoping rules of `version`.
 pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
-    let _ = (text, tree);
-    Analysis {
+    let root = tree.root_node();
+    let mut collector = collect::Collector::new(text, version, root);
+    collector.run(root);
+    let mut errors = std::mem::take(&mut collector.errors);
+    let mut resolver = resolve::Resolver::new(&mut collector.table, &collector.wk, version);
+    resolver.run();
+    errors.append(&mut resolver.errors);
+    let has_syntax_errors =
+        collector.too_deep || has_unrecovered_errors(root, &collector.recovered);
+    export::build(export::Inputs {
         version,
-        scopes: vec![Scope {
-            kind: ScopeKind::Module,
-            parent: None,
-            children: Vec::new(),
-            name: "top".into(),
-            qualname: String::new(),
-            line: 0,
-            code_line: 1,
-            range: TextRange::new(0, text.len()),
-            focus_range: TextRange::new(0, 0),
-            params: Vec::new(),
-            symbols: Vec::new(),
-            code: Some(CodeCells::default()),
-            inlined: false,
-        }],
-        ..Analysis::default()
+        table: &collector.table,
+        wk: &collector.wk,
+        occurrences: &collector.occurrences,
+        errors,
+        has_syntax_errors,
+    })
+}
+
+/// Whether the tree has ERROR or MISSING nodes outside the ranges the collector recovered.
+fn has_unrecovered_errors(root: Node<'_>, recovered: &[TextRange]) -> bool {
+    if !root.has_error() {
+        return false;
     }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            let range = TextRange::new(node.start_byte(), node.end_byte());
+            if !recovered.contains(&range) {
+                return true;
+            }
+            continue;
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor).filter(|c| c.has_error()));
+    }
+    false
 }

@@ -244,6 +244,9 @@ pub struct Scope {
     pub params: Vec<String>,
     /// The symbol table after analysis, in CPython's insertion order.
     pub symbols: Vec<Symbol>,
+    /// Cells the compiler adds to a class (`__class__`, `__classdict__`,
+    /// `__conditional_annotations__`) that its symbol table does not list.
+    pub class_cells: Vec<Symbol>,
     /// The code object's cells; `None` when the scope compiles to no code object.
     pub code: Option<CodeCells>,
     /// 3.12+: a comprehension inlined into its parent (PEP 709); absent from CPython's symtable.

@@ -1,0 +1,54 @@
+//! Identifier spelling as CPython stores it: NFKC normalisation and private-name mangling.
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The identifier as the parser stores it: NFKC-normalised (`ﬁle` is `file`).
+pub fn normalize(ident: &str) -> Cow<'_, str> {
+    if ident.is_ascii() {
+        Cow::Borrowed(ident)
+    } else {
+        Cow::Owned(ident.nfkc().collect())
+    }
+}
+
+/// `_Py_Mangle`: `__x` inside class `Cls` becomes `_Cls__x`.
+///
+/// Dunder names, dotted names and classes named only with underscores are left alone.
+pub fn mangle<'a>(class_name: Option<&str>, ident: &'a str) -> Cow<'a, str> {
+    let Some(class_name) = class_name else {
+        return Cow::Borrowed(ident);
+    };
+    if !ident.starts_with("__") || ident.ends_with("__") || ident.contains('.') {
+        return Cow::Borrowed(ident);
+    }
+    let stripped = class_name.trim_start_matches('_');
+    if stripped.is_empty() {
+        return Cow::Borrowed(ident);
+    }
+    Cow::Owned(format!("_{stripped}{ident}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mangles_like_cpython() {
+        assert_eq!(mangle(Some("K"), "__x"), "_K__x");
+        assert_eq!(mangle(Some("__K"), "__x"), "_K__x");
+        assert_eq!(mangle(Some("___"), "__x"), "__x");
+        assert_eq!(mangle(Some("K"), "__x__"), "__x__");
+        assert_eq!(mangle(Some("K"), "__a.b"), "__a.b");
+        assert_eq!(mangle(Some("K"), "_x"), "_x");
+        assert_eq!(mangle(None, "__x"), "__x");
+    }
+
+    #[test]
+    fn normalizes_nfkc() {
+        assert_eq!(normalize("ﬁle"), "file");
+        assert_eq!(normalize("ｘ"), "x");
+        assert!(matches!(normalize("plain"), Cow::Borrowed(_)));
+    }
+}
