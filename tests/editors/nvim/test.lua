@@ -208,7 +208,7 @@ local ok_run, err = xpcall(function()
   check("help file: :help closure_lens-setup", help_ok, nil, tostring(help_err))
 
   -- :checkhealth closure_lens reports the binary, its version and Neovim's.
-  vim.cmd("checkhealth closure_lens")
+  vim.cmd("silent checkhealth closure_lens")
   local health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
   check("checkhealth: Neovim version", health:find("OK Neovim %d+%.%d+") ~= nil, nil, health)
   check("checkhealth: binary", health:find("binary: " .. bin, 1, true) ~= nil, nil, health)

@@ -1,0 +1,287 @@
+// End-to-end test of editors/vscode in real VS Code for the web (code-server), driven by headless
+// Chromium through playwright-core. Started by tests/editors/vscode-e2e.sh, which sets:
+//   CLOSURE_LENS_BIN  server binary        CLOSURE_LENS_VSIX  the packaged extension
+//   CODE_SERVER_APP   npm prefix holding code-server and playwright-core
+//   CLOSURE_LENS_SCREENSHOTS  where the PNGs go
+// Optional: CLOSURE_LENS_TIMEOUT (seconds per wait, default 60), CHROMIUM (default /usr/bin/chromium).
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`vscode-e2e: set ${name} (run tests/editors/vscode-e2e.sh)`);
+    process.exit(2);
+  }
+  return v;
+};
+const BIN = env("CLOSURE_LENS_BIN");
+const VSIX = env("CLOSURE_LENS_VSIX");
+const APP = env("CODE_SERVER_APP");
+const SHOTS = env("CLOSURE_LENS_SCREENSHOTS");
+const TIMEOUT = Number(process.env.CLOSURE_LENS_TIMEOUT || "60") * 1000;
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+const require = createRequire(path.join(APP, "node_modules", "x.js"));
+const { chromium } = require("playwright-core");
+const codeServerBin = path.join(APP, "node_modules", ".bin", "code-server");
+
+let passed = 0;
+let failed = 0;
+const results = [];
+function ok(name, detail) {
+  passed++;
+  results.push(`ok     ${name}${detail ? `: ${detail}` : ""}`);
+  console.log(results.at(-1));
+}
+function fail(name, detail) {
+  failed++;
+  results.push(`FAIL   ${name}: ${detail}`);
+  console.log(results.at(-1));
+}
+const oneLine = (s, n = 200) => String(s).replace(/\s+/g, " ").trim().slice(0, n);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitHttp(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) {
+        return true;
+      }
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+const work = mkdtempSync(path.join(tmpdir(), "closure-lens-e2e-"));
+const extDir = path.join(work, "extensions");
+const userDir = path.join(work, "user-data");
+const workspace = path.join(work, "workspace");
+mkdirSync(SHOTS, { recursive: true });
+mkdirSync(path.join(userDir, "User"), { recursive: true });
+mkdirSync(path.join(userDir, "Machine"), { recursive: true });
+cpSync(path.join(repo, "tests", "editors", "fixtures"), workspace, { recursive: true });
+if (existsSync(path.join(repo, "examples"))) {
+  cpSync(path.join(repo, "examples"), path.join(workspace, "examples"), { recursive: true });
+}
+const settings = {
+  "closureLens.server.path": BIN,
+  "closureLens.trace.server": "messages",
+  "editor.inlayHints.enabled": "on",
+  "editor.codeLens": true,
+  "editor.fontSize": 15,
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "security.workspace.trust.enabled": false,
+  "extensions.ignoreRecommendations": true,
+  "extensions.autoCheckUpdates": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "window.zoomLevel": 0,
+};
+writeFileSync(path.join(userDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
+writeFileSync(path.join(userDir, "Machine", "settings.json"), JSON.stringify(settings, null, 2));
+
+// Which counter file to open, and where its nested function's name is (1-based line, 0-based column).
+const exampleCounter = path.join(workspace, "examples", "counter.py");
+const counterName = existsSync(exampleCounter) ? "examples/counter.py" : "counter.py";
+const counterPath = existsSync(exampleCounter) ? exampleCounter : path.join(workspace, "counter.py");
+const nested = (() => {
+  const lines = readFileSync(counterPath, "utf8").split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s+)def (\w+)/.exec(lines[i]);
+    if (m) {
+      return { line: i + 1, column: m[1].length + 4, name: m[2] };
+    }
+  }
+  return { line: 3, column: 8, name: "increment" };
+})();
+console.log(`vscode-e2e: opening ${path.relative(workspace, counterPath)}, hovering ${nested.name} at ${nested.line}:${nested.column + 1}`);
+
+const baseArgs = ["--extensions-dir", extDir, "--user-data-dir", userDir];
+console.log(`vscode-e2e: installing ${path.basename(VSIX)} into code-server`);
+const inst = spawnSync(codeServerBin, [...baseArgs, "--install-extension", VSIX], { encoding: "utf8", timeout: 120000 });
+if (inst.status !== 0 || !readdirSync(extDir).some((d) => d.startsWith("closure-lens."))) {
+  console.error(inst.stdout, inst.stderr);
+  fail("install the .vsix into code-server", `exit ${inst.status}`);
+  finish(null, null);
+}
+ok("install the .vsix into code-server", oneLine(inst.stdout.split("\n").filter(Boolean).at(-1) ?? ""));
+
+const port = await freePort();
+const csLog = [];
+const cs = spawn(
+  codeServerBin,
+  [
+    "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
+    "--disable-workspace-trust", "--disable-getting-started-override", ...baseArgs, workspace,
+  ],
+  { stdio: ["ignore", "pipe", "pipe"], detached: true },
+);
+cs.stdout.on("data", (d) => csLog.push(String(d)));
+cs.stderr.on("data", (d) => csLog.push(String(d)));
+
+let browser = null;
+function finish(code) {
+  const summary = `vscode-e2e: ${passed} passed, ${failed} failed`;
+  console.log(summary);
+  writeFileSync(path.join(SHOTS, "results.txt"), results.concat(summary).join("\n") + "\n");
+  if (failed) {
+    console.log("code-server log (tail):\n" + csLog.join("").split("\n").slice(-20).join("\n"));
+  }
+  try {
+    if (cs.pid) {
+      process.kill(-cs.pid, "SIGTERM");
+    }
+  } catch {
+    // already gone
+  }
+  rmSync(work, { recursive: true, force: true });
+  process.exit(code ?? (failed ? 1 : 0));
+}
+
+const main = async () => {
+  if (!(await waitHttp(`http://127.0.0.1:${port}/healthz`, TIMEOUT))) {
+    fail("code-server starts", `no answer on port ${port} within ${TIMEOUT / 1000} s`);
+    return;
+  }
+  ok("code-server starts", `port ${port}`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector(".monaco-workbench", { timeout: TIMEOUT });
+  await page.waitForSelector(".explorer-folders-view, .explorer-viewlet", { timeout: TIMEOUT }).catch(() => {});
+
+  // Quick Open (Ctrl+P) a workspace-relative path, as a user would.
+  async function openFile(rel) {
+    const base = path.basename(rel);
+    const dir = path.dirname(rel);
+    await page.locator(".monaco-workbench").click({ position: { x: 600, y: 300 } }).catch(() => {});
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill(rel);
+    let rows = page.locator(".quick-input-list .monaco-list-row", { hasText: base });
+    if (dir !== ".") {
+      rows = rows.filter({ hasText: dir });
+    }
+    await rows.first().waitFor();
+    await rows.first().click();
+    await page.locator(`.tab[data-resource-name="${base}"]`).first().waitFor();
+  }
+
+  async function waitText(what, locator, pred) {
+    const deadline = Date.now() + TIMEOUT;
+    let text = "";
+    while (Date.now() < deadline) {
+      text = (await locator.allInnerTexts().catch(() => [])).join(" | ");
+      if (pred(text)) {
+        return { ok: true, text };
+      }
+      await page.waitForTimeout(250);
+    }
+    return { ok: false, text: `timed out after ${TIMEOUT / 1000} s waiting for ${what}; saw: ${oneLine(text) || "(nothing)"}` };
+  }
+
+  // The counter: the bundled example examples/counter.py when the repo has it, else the fixture.
+  await openFile(counterName);
+  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  await editor.locator(".view-lines").waitFor();
+  const hint = await waitText("the inlay hint", editor.locator(".view-lines"), (t) => /captures\(.*count/.test(t));
+  hint.ok ? ok("inlay hint shows count", oneLine(hint.text.match(/captures\([^)]*\)/)?.[0] ?? hint.text)) : fail("inlay hint shows count", hint.text);
+  const lens = await waitText("the code lens", editor.locator(".codelens-decoration"), (t) => t.includes("count"));
+  lens.ok ? ok("code lens shows count", oneLine(lens.text)) : fail("code lens shows count", lens.text);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(SHOTS, "vscode-counter.png") });
+
+  // Hover the nested function: cursor on its name, then Ctrl+K Ctrl+I.
+  await editor.locator(".view-lines").click();
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type(`${nested.line}:${nested.column + 1}`);
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(300);
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+I");
+  const hover = await waitText("the hover", page.locator(".monaco-hover-content"), (t) => t.includes("count"));
+  hover.ok ? ok(`hover on ${nested.name} shows count`, oneLine(hover.text)) : fail(`hover on ${nested.name} shows count`, hover.text);
+  await page.screenshot({ path: path.join(SHOTS, "vscode-hover.png") });
+  await page.keyboard.press("Escape");
+
+  // Click the closure's lens: the references peek opens on the binding of count.
+  const closureLens = editor.locator(".codelens-decoration a", { hasText: "count" }).last();
+  if (await closureLens.count()) {
+    await closureLens.click();
+    const peek = await waitText("the references peek", page.locator(".peekview-widget"), (t) => /count\s*=/.test(t));
+    peek.ok ? ok("lens opens the references peek", oneLine(peek.text, 160)) : fail("lens opens the references peek", peek.text);
+    await page.screenshot({ path: path.join(SHOTS, "vscode-peek.png") });
+    await page.keyboard.press("Escape");
+  } else {
+    fail("lens opens the references peek", "no code lens link to click");
+  }
+
+  // nonlocal_error.py: the diagnostic, in the Problems panel.
+  await openFile("nonlocal_error.py");
+  await page.keyboard.press("Control+Shift+M");
+  const want = "no binding for nonlocal 'zz' found";
+  const diag = await waitText("the diagnostic", page.locator(".markers-panel"), (t) => t.includes(want) && t.includes("closure-lens"));
+  diag.ok ? ok(`diagnostic: ${want}`, oneLine(diag.text, 160)) : fail(`diagnostic: ${want}`, diag.text);
+  await page.screenshot({ path: path.join(SHOTS, "vscode-diagnostic.png") });
+
+  // The Output channel exists (Closure Lens: Show Output).
+  await page.keyboard.press("F1");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type("Closure Lens: Show Output");
+  const cmd = await waitText("the command in the palette", page.locator(".quick-input-list"), (t) => t.includes("Closure Lens: Show Output"));
+  if (cmd.ok) {
+    await page.keyboard.press("Enter");
+    const out = await waitText("the Closure Lens output", page.locator(".output-view, .panel .monaco-editor"), (t) => t.includes("started"));
+    out.ok ? ok("Show Output shows the server log", oneLine(out.text.match(/started[^|]*/)?.[0] ?? "", 120)) : fail("Show Output shows the server log", out.text);
+  } else {
+    fail("command Closure Lens: Show Output is in the palette", cmd.text);
+  }
+};
+
+try {
+  await main();
+} catch (err) {
+  fail("e2e script", err?.stack ?? String(err));
+} finally {
+  await browser?.close().catch(() => {});
+}
+finish();
