@@ -3,3 +3,4 @@
 #![allow(dead_code)]
 
 pub mod lsp_client;
+pub mod oracle_compare;

@@ -1,0 +1,173 @@
+//! closure-lens against the interpreter's own view of its whole standard library.
+//!
+//! Runs `python3 tests/oracle/cpython_dump.py --stdlib` (the oracle: symtable + code objects of
+//! every stdlib `.py`, absolute paths) and `closure-lens check --format json --python-version V`
+//! over the same files (V = python3's version, normally 3.11), then compares file by file.
+//! Fails on any mismatch, except in files our output marks `"has_syntax_errors": true`
+//! (tree-sitter could not parse them), which are listed instead. `python3` is required.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use common::oracle_compare::{self as oc, Summary};
+use serde_json::Value;
+
+/// Paths per closure-lens invocation (keeps argv far below the OS limit).
+const BATCH: usize = 300;
+
+fn python() -> String {
+    std::env::var("CLOSURE_LENS_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+fn oracle() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/cpython_dump.py")
+}
+
+#[test]
+fn stdlib_matches_cpython() {
+    let started = Instant::now();
+    let py = python();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+
+    // The file list first (fast), so closure-lens can run while the oracle dumps.
+    let list = Command::new(&py)
+        .arg(oracle())
+        .arg("--list-stdlib")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "this test needs `{py}` (CPython 3.11-3.14) as the oracle, and it could not be \
+                 run: {e}. Install python3 or set CLOSURE_LENS_PYTHON."
+            )
+        });
+    assert!(
+        list.status.success(),
+        "{py} {} --list-stdlib failed: {}",
+        oracle().display(),
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let paths: Vec<String> =
+        String::from_utf8_lossy(&list.stdout).lines().map(str::to_string).collect();
+    assert!(paths.len() > 100, "suspiciously few stdlib files: {}", paths.len());
+    let version_out = Command::new(&py)
+        .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
+        .output()
+        .expect("python3 runs");
+    let version = String::from_utf8_lossy(&version_out.stdout).trim().to_string();
+    assert!(
+        ["3.11", "3.12", "3.13", "3.14"].contains(&version.as_str()),
+        "{py} is Python {version}; the oracle needs 3.11-3.14"
+    );
+
+    // The oracle, in the background (it uses all cores itself).
+    let mut dump = Command::new(&py)
+        .arg(oracle())
+        .arg("--stdlib")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the CPython oracle");
+    let mut dump_out = dump.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        dump_out.read_to_string(&mut s).map(|_| s)
+    });
+
+    // closure-lens over the same files, in batches.
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_closure-lens"));
+    let mut ours: HashMap<String, Value> = HashMap::new();
+    let mut run_problems = Vec::new();
+    for chunk in paths.chunks(BATCH) {
+        let run = oc::run_check(&bin, &root, &version, chunk);
+        if !matches!(run.status, Some(0) | Some(1)) {
+            run_problems.push(format!(
+                "closure-lens exited with {:?} on a batch starting at {}: {}",
+                run.status,
+                chunk[0],
+                run.stderr.lines().take(5).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+        if !run.bad_lines.is_empty() {
+            run_problems.push(format!("non-JSON output lines: {:?}", run.bad_lines));
+        }
+        ours.extend(oc::by_path(run.files));
+    }
+    let ours_time = started.elapsed();
+
+    let text = reader.join().unwrap().expect("read the oracle's output");
+    let mut err = String::new();
+    dump.stderr.take().unwrap().read_to_string(&mut err).ok();
+    let status = dump.wait().expect("oracle finished");
+    assert!(status.success(), "the CPython oracle failed: {err}");
+    let (expected, bad) = oc::parse_json_lines(&text);
+    assert!(bad.is_empty(), "oracle printed non-JSON lines: {bad:?}");
+    assert_eq!(expected.len(), paths.len(), "the oracle dumped a different number of files");
+
+    // Compare.
+    let mut summary = Summary::default();
+    let mut tolerated = Summary::default();
+    let mut unparsed: Vec<String> = Vec::new();
+    for exp in &expected {
+        let path = exp["path"].as_str().unwrap_or("?").to_string();
+        let act = ours.get(&path);
+        let ts_errors = act
+            .and_then(|a| a.get("has_syntax_errors"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let rejected = exp.get("rejected").is_some_and(|r| !r.is_null());
+        if ts_errors && !rejected {
+            let mut one = Summary::default();
+            oc::compare_file(exp, act, &mut one);
+            unparsed.push(format!(
+                "{path}: tree-sitter reported syntax errors (CPython parses the file); {} \
+                 mismatch(es) not counted{}",
+                one.mismatches.len(),
+                one.mismatches.first().map(|m| format!(", first: {} {}", m.location, m.field)).unwrap_or_default()
+            ));
+            tolerated.merge(one);
+        } else {
+            oc::compare_file(exp, act, &mut summary);
+        }
+    }
+
+    oc::report(&format!(
+        "stdlib (CPython {version}, {} files; closure-lens took {:.1}s, all done in {:.1}s)",
+        paths.len(),
+        ours_time.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    ));
+    oc::report(&format!(
+        "compared: {} files, {} scopes, {} code objects; {} CPython SyntaxErrors; skipped {} \
+         (CPython rejected)",
+        summary.files_compared,
+        summary.scopes_compared,
+        summary.code_objects_compared,
+        summary.errors_compared,
+        summary.rejected.len()
+    ));
+    for r in &summary.rejected {
+        oc::report(&format!("  skipped: {r}"));
+    }
+    oc::report(&format!(
+        "files tree-sitter could not parse (not failures): {}",
+        unparsed.len()
+    ));
+    for u in &unparsed {
+        oc::report(&format!("  {u}"));
+    }
+    for p in &run_problems {
+        oc::report(&format!("  run problem: {p}"));
+    }
+    oc::print_report("stdlib", &summary, 300);
+    assert!(run_problems.is_empty(), "closure-lens did not run cleanly: {run_problems:?}");
+    assert!(
+        summary.mismatches.is_empty(),
+        "{} mismatches with CPython {version} on the stdlib (listed above)",
+        summary.mismatches.len()
+    );
+}
