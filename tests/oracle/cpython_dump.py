@@ -30,6 +30,7 @@ import sys
 import symtable
 import tokenize
 import types
+import warnings
 
 try:
     import _symtable
@@ -244,6 +245,12 @@ def _code_objects(module_code):
 
 def dump_source(path, source):
     """Everything CPython says about `source` (a str), reported under the name `path`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning etc. from compile()
+        return _dump_source(path, source)
+
+
+def _dump_source(path, source):
     result = {
         "path": path,
         "python_version": VERSION,
