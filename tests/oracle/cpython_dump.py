@@ -182,7 +182,9 @@ def _scopes(top):
                 "pass_through": names(lambda s, f: s == FREE and (f & FLAG_MASK) == 0),
                 "captured_by": {},
                 "captures_from": {},
-                "flags": dict(raw),
+                # Sorted: names added by pass 2 (pass-through frees) come from a set, so their
+                # insertion order depends on string hashing and differs from run to run.
+                "flags": dict(sorted(raw.items())),
             }
         )
 
