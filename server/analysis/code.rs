@@ -47,7 +47,16 @@ impl CodeFacts {
         let Some(mut parent) = self.unit_parent[id] else {
             return name;
         };
-        if version >= PythonVersion::Py312 && table.blocks[parent].ty == BlockType::TypeParams {
+        // Scopes that only evaluate annotations or type parameters are skipped: 3.12+ for
+        // type-parameter scopes, 3.14 also for annotation, type-alias and TypeVar scopes.
+        let transparent = match table.blocks[parent].ty {
+            BlockType::TypeParams => version >= PythonVersion::Py312,
+            BlockType::Annotation | BlockType::TypeAlias | BlockType::TypeVariable => {
+                version >= PythonVersion::Py314
+            }
+            _ => false,
+        };
+        if transparent {
             match self.unit_parent[parent] {
                 Some(grandparent) if self.unit_parent[grandparent].is_some() => {
                     parent = grandparent
@@ -136,13 +145,21 @@ fn has_code_object(table: &SymbolTable, id: BlockId) -> bool {
 }
 
 /// `co_freevars`: free names (and class-level `DEF_FREE_CLASS` names), sorted by code point.
-pub(crate) fn freevars(table: &SymbolTable, block: &Block) -> Vec<String> {
+/// A class body's `__annotate__` also reads the class's `__conditional_annotations__` cell.
+pub(crate) fn freevars(table: &SymbolTable, wk: &WellKnown, id: BlockId) -> Vec<String> {
+    let block = &table.blocks[id];
     let mut names: Vec<&str> = block
         .symbols
         .iter()
         .filter(|(_, s)| s.scope == Resolution::Free || s.flags & def::FREE_CLASS != 0)
         .map(|(&n, _)| table.names.name(n))
         .collect();
+    let owner = block.parent.map(|p| &table.blocks[p]);
+    if owner.is_some_and(|o| {
+        o.ty == BlockType::Class && o.annotation_block == Some(id) && o.has_conditional_annotations
+    }) {
+        names.push(table.names.name(wk.conditional_annotations));
+    }
     names.sort_unstable();
     names.into_iter().map(str::to_owned).collect()
 }

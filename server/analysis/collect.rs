@@ -632,10 +632,10 @@ impl<'a> Collector<'a> {
         let cur = self.cur;
         let cur_ty = self.block(cur).ty;
         let is_unevaluated = cur_ty == BlockType::Function;
-        if matches!(cur_ty, BlockType::Class | BlockType::Module)
-            && self.block(cur).in_conditional_block
-            && !self.block(cur).has_conditional_annotations
-        {
+        // Module annotations always count as conditional: a module may run only partly.
+        let conditional = cur_ty == BlockType::Module
+            || (cur_ty == BlockType::Class && self.block(cur).in_conditional_block);
+        if conditional && !self.block(cur).has_conditional_annotations {
             self.table.blocks[cur].has_conditional_annotations = true;
             let name = self.wk.conditional_annotations;
             self.add_def(name, def::USE, Self::range(annotation));
@@ -644,6 +644,8 @@ impl<'a> Collector<'a> {
             None => {
                 let mut block = self.annotation_block_for(annotation);
                 block.unevaluated = is_unevaluated;
+                // The body's `__annotate__` starts where its class (or the module) starts.
+                block.code_line = self.block(cur).code_line;
                 let id = self.enter_block(block);
                 self.table.blocks[cur].annotation_block = Some(id);
                 if cur_ty == BlockType::Class && !self.future_annotations {
@@ -899,6 +901,7 @@ impl<'a> Collector<'a> {
     fn visit_function_annotations(
         &mut self,
         def_node: Node<'_>,
+        code_line: u32,
         params: &[Param<'_>],
         returns: Option<Node<'_>>,
     ) {
@@ -911,6 +914,7 @@ impl<'a> Collector<'a> {
                 Self::line(def_node),
                 Self::range(def_node),
             );
+            block.code_line = code_line;
             block.focus = def_node
                 .child_by_field_name("name")
                 .map_or(block.focus, Self::range);
@@ -954,15 +958,15 @@ impl<'a> Collector<'a> {
         let stored = self.add_def(name, def::LOCAL, Self::range(node));
         self.record(Self::range(name_node), stored, OccurrenceKind::Write);
         self.visit_defaults(&params);
+        let code_line = decorators
+            .first()
+            .map_or(Self::line(node), |d| Self::line(*d));
         if !self.at_least(PythonVersion::Py312) {
-            self.visit_function_annotations(node, &params, returns);
+            self.visit_function_annotations(node, code_line, &params, returns);
         }
         for &decorator in decorators {
             self.visit_expr(decorator, Ctx::Load);
         }
-        let code_line = decorators
-            .first()
-            .map_or(Self::line(node), |d| Self::line(*d));
         let generic = !type_params.is_empty() && self.at_least(PythonVersion::Py312);
         if generic {
             let has_defaults = params
@@ -982,7 +986,7 @@ impl<'a> Collector<'a> {
             self.visit_type_params(&type_params);
         }
         if self.at_least(PythonVersion::Py312) {
-            self.visit_function_annotations(node, &params, returns);
+            self.visit_function_annotations(node, code_line, &params, returns);
         }
         let fn_name = self.text_of(name_node);
         let mut block = Block::new(
@@ -1107,69 +1111,67 @@ impl<'a> Collector<'a> {
     }
 
     /// Reads the type parameters of a `type_parameter` node, recovering PEP 696 defaults that
-    /// tree-sitter-python 0.25 parses as ERROR.
+    /// tree-sitter-python 0.25 parses as ERROR: the children are flattened (ERROR and
+    /// `constrained_type` opened up), split on commas, and each piece read as
+    /// `name [: bound] [= default]`.
     fn type_params<'t>(&mut self, node: Option<Node<'t>>) -> Vec<TypeParam<'t>> {
         let Some(node) = node else { return Vec::new() };
         let mut items: Vec<Node<'t>> = Vec::new();
+        self.flatten_type_params(node, &mut items);
+        items
+            .split(|n| n.kind() == ",")
+            .filter_map(|piece| Self::type_param(piece))
+            .collect()
+    }
+
+    fn flatten_type_params<'t>(&mut self, node: Node<'t>, out: &mut Vec<Node<'t>>) {
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
-            if child.kind() == "ERROR" {
-                self.recovered.push(Self::range(child));
-                let mut inner = child.walk();
-                items.extend(child.children(&mut inner));
-            } else if child.is_named() || child.kind() == "=" {
-                items.push(child);
-            }
-        }
-        let mut params: Vec<TypeParam<'t>> = Vec::new();
-        let mut expect_default = false;
-        for item in items {
-            if item.kind() == "=" {
-                expect_default = true;
-                continue;
-            }
-            if !item.is_named() || item.kind() == "comment" {
-                continue;
-            }
-            if expect_default {
-                if let Some(last) = params.last_mut() {
-                    last.default = Some(item);
-                    last.range.end = item.end_byte();
+            match child.kind() {
+                "ERROR" => {
+                    self.recovered.push(Self::range(child));
+                    self.flatten_type_params(child, out);
                 }
-                expect_default = false;
-                continue;
-            }
-            let inner = if item.kind() == "type" {
-                item.named_child(0).unwrap_or(item)
-            } else {
-                item
-            };
-            let (name, bound) = match inner.kind() {
-                "identifier" => (Some(inner), None),
-                "constrained_type" => (
-                    inner.named_child(0).and_then(|t| {
-                        if t.kind() == "type" {
-                            t.named_child(0)
-                        } else {
-                            Some(t)
-                        }
-                    }),
-                    inner.named_child(1),
-                ),
-                "splat_type" => (inner.named_child(0), None),
-                _ => (None, None),
-            };
-            if let Some(name) = name.filter(|n| n.kind() == "identifier") {
-                params.push(TypeParam {
-                    name,
-                    bound,
-                    default: None,
-                    range: Self::range(item),
-                    line: Self::line(item),
-                });
+                "constrained_type" => self.flatten_type_params(child, out),
+                "type"
+                    if child
+                        .named_child(0)
+                        .is_some_and(|c| c.kind() == "constrained_type") =>
+                {
+                    self.flatten_type_params(child, out)
+                }
+                "[" | "]" | "comment" => {}
+                _ => out.push(child),
             }
         }
-        params
+    }
+
+    fn type_param<'t>(piece: &[Node<'t>]) -> Option<TypeParam<'t>> {
+        let (first, last) = (piece.first()?, piece.last()?);
+        let mut name = None;
+        let mut bound = None;
+        let mut default = None;
+        let mut slot = 0; // 0: name, 1: bound, 2: default
+        for &item in piece {
+            match item.kind() {
+                ":" => slot = 1,
+                "=" => slot = 2,
+                _ if !item.is_named() => {}
+                _ => match slot {
+                    0 if name.is_none() => name = type_param_name(item),
+                    1 if bound.is_none() => bound = Some(item),
+                    2 if default.is_none() => default = Some(item),
+                    _ => {}
+                },
+            }
+        }
+        Some(TypeParam {
+            name: name?,
+            bound,
+            default,
+            range: TextRange::new(first.start_byte(), last.end_byte()),
+            line: Self::line(*first),
+        })
     }
 
     /// `symtable_visit_type_param` for each parameter.
@@ -1804,6 +1806,17 @@ impl<'a> Collector<'a> {
             | "comment" => {}
             _ => self.visit_expr_inner(node, Ctx::Load),
         }
+    }
+}
+
+/// The identifier naming a type parameter: `T`, `*Ts`, `**P` in any of tree-sitter's shapes.
+fn type_param_name(node: Node<'_>) -> Option<Node<'_>> {
+    match node.kind() {
+        "identifier" => Some(node),
+        "type" | "splat_type" | "list_splat" | "dictionary_splat" => {
+            node.named_child(0).and_then(type_param_name)
+        }
+        _ => None,
     }
 }
 

@@ -33,18 +33,14 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         scope_of[id] = Some(ScopeId(index as u32));
     }
     let facts = CodeFacts::new(table, version, &preorder);
-    let links = Links {
-        table,
-        wk,
-        facts: &facts,
-    };
+    let links = Links { table, wk };
 
     let mut scopes: Vec<Scope> = preorder
         .iter()
         .map(|&id| {
             let block = &table.blocks[id];
             let code = facts.has_code[id].then(|| CodeCells {
-                freevars: code::freevars(table, block),
+                freevars: code::freevars(table, wk, id),
                 cellvars: code::cellvars(table, wk, &facts, &preorder, id),
             });
             Scope {
@@ -88,9 +84,9 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         })
         .collect();
 
-    // captured_by: every scope with a closure lists itself under the cell it reads.
+    // captured_by: every scope (but inlined comprehensions) lists itself under the cell it reads.
     for (index, &id) in preorder.iter().enumerate() {
-        if !facts.has_code[id] {
+        if table.blocks[id].comp_inlined {
             continue;
         }
         let captures: Vec<(String, ScopeId)> = scopes[index]
@@ -101,10 +97,11 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
             .collect();
         for (name, owner) in captures {
             let owner_scope = &mut scopes[owner.index()];
+            // The implicit class cells come first: a class may also bind `__class__` itself.
             let cell = owner_scope
-                .symbols
+                .class_cells
                 .iter_mut()
-                .chain(owner_scope.class_cells.iter_mut())
+                .chain(owner_scope.symbols.iter_mut())
                 .find(|s| s.name == name);
             if let Some(cell) = cell {
                 cell.captured_by.push(ScopeId(index as u32));
@@ -182,7 +179,6 @@ fn implicit_class_cells(table: &SymbolTable, wk: &WellKnown, id: BlockId) -> Vec
 struct Links<'a> {
     table: &'a SymbolTable,
     wk: &'a WellKnown,
-    facts: &'a CodeFacts,
 }
 
 impl Links<'_> {
@@ -192,24 +188,27 @@ impl Links<'_> {
             || name == self.wk.conditional_annotations
     }
 
-    /// The block whose code object owns the cell a free name of `block` reads, as CPython builds
-    /// the closure: inlined comprehensions are not code objects, so their cells live in the unit.
+    /// The nearest enclosing block in CPython's symbol table (inlined comprehensions are spliced
+    /// out of it) that owns the cell a free name of `block` reads.
     fn cell_owner(&self, block: BlockId, name: NameId) -> Option<BlockId> {
-        let mut current = self.facts.unit_parent[block];
+        let mut current = self.table.blocks[block].parent;
         while let Some(id) = current {
             let b = &self.table.blocks[id];
+            current = b.parent;
+            if b.comp_inlined {
+                continue;
+            }
             if self.is_class_cell(name) {
-                if b.ty == BlockType::Class {
+                let module_owns =
+                    name == self.wk.conditional_annotations && b.ty == BlockType::Module;
+                if b.ty == BlockType::Class || module_owns {
                     return Some(id);
                 }
-            } else if b.ty != BlockType::Class {
-                if let Some(sym) = b.symbols.get(&name) {
-                    if sym.scope == Resolution::Cell || sym.flags & def::COMP_CELL != 0 {
-                        return Some(id);
-                    }
+            } else if let Some(sym) = b.symbols.get(&name) {
+                if sym.scope == Resolution::Cell || sym.flags & def::COMP_CELL != 0 {
+                    return Some(id);
                 }
             }
-            current = self.facts.unit_parent[id];
         }
         None
     }

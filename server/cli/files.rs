@@ -1,0 +1,113 @@
+//! Finding and reading the Python files `check` was given.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why a path could not be analysed.
+#[derive(Debug)]
+pub struct SourceError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+/// Expands directories into their `*.py` files (respecting `.gitignore`), keeps files as given,
+/// and sorts the result. Returns the files and how many paths could not be walked (reported on
+/// stderr).
+pub fn collect_python_files(paths: &[PathBuf]) -> (Vec<PathBuf>, usize) {
+    let mut files = Vec::new();
+    let mut failures = 0;
+    for path in paths {
+        if !path.is_dir() {
+            if path.exists() {
+                files.push(path.clone());
+            } else {
+                eprintln!(
+                    "closure-lens: {}: no such file or directory",
+                    path.display()
+                );
+                failures += 1;
+            }
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path).require_git(false).build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                    if is_file && entry.path().extension().is_some_and(|e| e == "py") {
+                        files.push(entry.into_path());
+                    }
+                }
+                Err(err) => {
+                    eprintln!("closure-lens: {err}");
+                    failures += 1;
+                }
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, failures)
+}
+
+/// Reads a Python source file: UTF-8 (a BOM is dropped), or Latin-1 when a PEP 263 coding
+/// declaration says so. Binary files and other encodings are refused with a reason.
+pub fn read_source(path: &Path) -> Result<String, SourceError> {
+    let fail = |reason: String| SourceError {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if bytes.contains(&0) {
+        return Err(fail("binary file (contains NUL bytes), skipped".into()));
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(err) => match declared_encoding(bytes).as_deref() {
+            Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1") => {
+                Ok(bytes.iter().map(|&b| char::from(b)).collect())
+            }
+            Some(other) => Err(fail(format!(
+                "declares encoding {other:?}, which closure-lens cannot decode (only UTF-8 and Latin-1)"
+            ))),
+            None => Err(fail(format!(
+                "not valid UTF-8 (byte {} of the file)",
+                err.valid_up_to() + 1
+            ))),
+        },
+    }
+}
+
+/// The PEP 263 coding declaration in the first two lines, lowercased with `_` as `-`.
+fn declared_encoding(bytes: &[u8]) -> Option<String> {
+    for line in bytes.split(|&b| b == b'\n').take(2) {
+        let line = String::from_utf8_lossy(line);
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('#') {
+            continue;
+        }
+        let Some(at) = trimmed.find("coding") else {
+            continue;
+        };
+        let rest = &trimmed[at + "coding".len()..];
+        let Some(rest) = rest.strip_prefix(':').or_else(|| rest.strip_prefix('=')) else {
+            continue;
+        };
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        if !name.is_empty() {
+            return Some(name.to_ascii_lowercase().replace('_', "-"));
+        }
+    }
+    None
+}
