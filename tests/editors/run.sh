@@ -6,7 +6,9 @@
 #   3. Neovim: headless Neovim loads editors/nvim and checks hints, lenses, hover, diagnostics,
 #      quickfix and :checkhealth against the server in $CLOSURE_LENS_BIN
 #      (default target/release/closure-lens);
-#   4. with CLOSURE_LENS_VSCODE_E2E=1: tests/editors/vscode-e2e.sh (real VS Code via code-server).
+#   4. a bare stdio LSP client runs both documented command lines (tests/editors/generic/smoke.py);
+#   5. with CLOSURE_LENS_VSCODE_E2E=1: tests/editors/vscode-e2e.sh (real VS Code via code-server);
+#      with CLOSURE_LENS_EMACS=1: Emacs + Eglot batch test (installs emacs-nox, elpa-eglot with apt).
 # Runs every step, prints a summary, exits non-zero if any step failed.
 set -uo pipefail
 
@@ -81,11 +83,33 @@ nvim_test() {
     timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test.lua"
 }
 
+generic_smoke() {
+  if [ ! -x "$BIN" ]; then
+    echo "FAIL: no server binary at $BIN (cargo build --release, or set CLOSURE_LENS_BIN)"
+    return 1
+  fi
+  python3 "$ROOT/tests/editors/generic/smoke.py" "$BIN" "$ROOT/tests/editors/fixtures"
+}
+
+emacs_test() {
+  if ! command -v emacs >/dev/null 2>&1 || ! emacs --batch -Q --eval "(progn (package-initialize) (add-to-list 'load-path (car (file-expand-wildcards \"/usr/share/emacs/site-lisp/elpa/eglot-*\"))) (require 'eglot))" >/dev/null 2>&1; then
+    echo "installing emacs-nox and elpa-eglot (apt)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot >/dev/null || return 1
+  fi
+  CLOSURE_LENS_REPO="$ROOT" timeout 120 emacs --batch -Q -l "$ROOT/tests/editors/emacs/test.el"
+}
+
 step "install Neovim" install_nvim
 step "vscode: npm ci" vscode_npm_ci
 step "vscode: npm test (typecheck, lint, unit tests)" vscode_test
 step "vscode: npm run package" vscode_package
+step "generic stdio client: both command lines" generic_smoke
 step "nvim: headless test against ${BIN#"$ROOT"/}" nvim_test
+if [ "${CLOSURE_LENS_EMACS:-0}" = 1 ]; then
+  step "emacs: eglot batch test" emacs_test
+fi
 if [ "${CLOSURE_LENS_VSCODE_E2E:-0}" = 1 ]; then
   step "vscode: end-to-end in code-server" bash "$ROOT/tests/editors/vscode-e2e.sh"
 else

@@ -239,6 +239,7 @@ const main = async () => {
   await page.keyboard.press("Control+K");
   await page.keyboard.press("Control+I");
   const hover = await waitText("the hover", page.locator(".monaco-hover-content"), (t) => t.includes("count"));
+  await page.waitForTimeout(800); // let the hover fade in before the screenshot
   hover.ok ? ok(`hover on ${nested.name} shows count`, oneLine(hover.text)) : fail(`hover on ${nested.name} shows count`, hover.text);
   await page.screenshot({ path: path.join(SHOTS, "vscode-hover.png") });
   await page.keyboard.press("Escape");
