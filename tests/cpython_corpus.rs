@@ -36,12 +36,22 @@ fn cases() -> Vec<String> {
 fn expected(version: &str, case: &str) -> Value {
     let p = root().join(format!("tests/corpus/expected/{version}/{case}.json"));
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| {
-        panic!("missing expected file {} ({e}): run tests/oracle/regenerate", p.display())
+        panic!(
+            "missing expected file {} ({e}): run tests/oracle/regenerate",
+            p.display()
+        )
     });
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", p.display()))
 }
 
-fn mismatch(version: &str, path: &str, location: &str, field: &str, e: String, a: String) -> Mismatch {
+fn mismatch(
+    version: &str,
+    path: &str,
+    location: &str,
+    field: &str,
+    e: String,
+    a: String,
+) -> Mismatch {
     Mismatch {
         path: path.into(),
         version: version.into(),
@@ -54,7 +64,10 @@ fn mismatch(version: &str, path: &str, location: &str, field: &str, e: String, a
 
 fn check_version(bin: &Path, version: &str, cases: &[String]) -> Summary {
     let mut summary = Summary::default();
-    let paths: Vec<String> = cases.iter().map(|c| format!("tests/corpus/cases/{c}.py")).collect();
+    let paths: Vec<String> = cases
+        .iter()
+        .map(|c| format!("tests/corpus/cases/{c}.py"))
+        .collect();
 
     // One run over all cases: one JSON line per file, sorted by path.
     let batch = oc::run_check(bin, &root(), version, &paths);
@@ -71,7 +84,12 @@ fn check_version(bin: &Path, version: &str, cases: &[String]) -> Summary {
     let got: Vec<String> = batch
         .files
         .iter()
-        .map(|v| v.get("path").and_then(Value::as_str).unwrap_or("?").to_string())
+        .map(|v| {
+            v.get("path")
+                .and_then(Value::as_str)
+                .unwrap_or("?")
+                .to_string()
+        })
         .collect();
     if got != paths {
         summary.mismatches.push(mismatch(
@@ -96,7 +114,10 @@ fn check_version(bin: &Path, version: &str, cases: &[String]) -> Summary {
 
     for (case, path) in cases.iter().zip(&paths) {
         let exp = expected(version, case);
-        assert_eq!(exp["python_version"], version, "{case}: expected file is for another version");
+        assert_eq!(
+            exp["python_version"], version,
+            "{case}: expected file is for another version"
+        );
         let act = ours.get(path.as_str());
         let rejected = exp.get("rejected").map(|r| !r.is_null()).unwrap_or(false);
         if !rejected {
@@ -114,7 +135,11 @@ fn check_version(bin: &Path, version: &str, cases: &[String]) -> Summary {
             }
             // Exit status of a run on this file alone: 1 iff CPython's symtable raised.
             let single = oc::run_check(bin, &root(), version, std::slice::from_ref(path));
-            let want = if exp["errors"].as_array().is_some_and(|e| !e.is_empty()) { 1 } else { 0 };
+            let want = if exp["errors"].as_array().is_some_and(|e| !e.is_empty()) {
+                1
+            } else {
+                0
+            };
             if single.status != Some(want) {
                 summary.mismatches.push(mismatch(
                     version,

@@ -479,11 +479,21 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
         let loc = describe(label, &e.kind);
         if ei != ai && !order_reported {
             order_reported = true;
+            let window = |order: &[String], at: usize| -> String {
+                let lo = at.saturating_sub(2);
+                let hi = (at + 3).min(order.len());
+                format!(
+                    "#{at} in [{}{}{}]",
+                    if lo > 0 { "…, " } else { "" },
+                    order[lo..hi].join(", "),
+                    if hi < order.len() { ", …" } else { "" }
+                )
+            };
             push(
                 &loc,
-                "pre-order position (first difference)",
-                ei.to_string(),
-                ai.to_string(),
+                "pre-order position (first difference; scope ids are pre-order indices)",
+                window(&exp_order, ei),
+                window(&act_order, ai),
             );
         }
         if e.kind != a.kind {

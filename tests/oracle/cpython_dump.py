@@ -16,6 +16,7 @@ co_firstlineno, co_freevars, co_cellvars), plus:
               is meaningful then
   "compile_error": a SyntaxError raised by compile() but not by symtable() (e.g. "cannot assign to
               __debug__" before 3.14), else null
+  "encoding": the source encoding CPython used (tokenize.detect_encoding), e.g. "utf-8", "koi8-r"
   "future_annotations": whether the module says `from __future__ import annotations` (3.14 then
               emits `__annotate__` code objects that have no symtable scope)
   "flags":    per scope, the raw symtable flags of every name (for debugging; not compared)
@@ -83,7 +84,8 @@ def _kind(table):
         name = table.get_name()
         if name == "lambda":
             return "lambda"
-        if name in _COMPREHENSIONS:
+        # A def may be named "listcomp"; only comprehensions have the implicit parameter `.0`.
+        if name in _COMPREHENSIONS and table._table.symbols.get(".0", 0) & FLAG_MASK & DEF_PARAM:
             return name
     return kind
 
@@ -252,6 +254,12 @@ def dump_source(path, source):
         return _dump_source(path, source)
 
 
+_FUTURE_ERRORS = {
+    "not a chance",
+    "from __future__ imports must occur at the beginning of the file",
+}
+
+
 def _dump_source(path, source):
     result = {
         "path": path,
@@ -282,6 +290,11 @@ def _dump_source(path, source):
     try:
         top = symtable.symtable(source, path, "exec")
     except SyntaxError as e:
+        if e.msg in _FUTURE_ERRORS or e.msg.startswith("future feature "):
+            # Raised by the __future__ check that runs before the symbol table is built
+            # (Python/future.c), not by the symbol table: the file is rejected before analysis.
+            result["rejected"] = "%s (line %s, __future__ check)" % (e.msg, e.lineno)
+            return result
         result["errors"].append(_error(e, source))
         return result
     result["scopes"] = _scopes(top)
@@ -296,20 +309,27 @@ def _dump_source(path, source):
 
 
 def read_source(path):
-    """The file's text, decoded as CPython decodes it (BOM, coding cookie, else UTF-8)."""
+    """(text, encoding): the file decoded as CPython decodes it (BOM, coding cookie, else UTF-8);
+    text is None when that fails."""
     with open(path, "rb") as f:
         data = f.read()
+    encoding = None
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
+        return data.decode(encoding), encoding
     except (SyntaxError, LookupError, UnicodeDecodeError):
-        return None
+        return None, encoding
 
 
 def dump_path(path):
-    source = read_source(path)
-    if source is None:
+    source, encoding = read_source(path)
+    if source is not None:
+        result = dump_source(path, source)
+        result["encoding"] = encoding
+        return result
+    else:
         return {
+            "encoding": encoding,
             "path": path,
             "python_version": VERSION,
             "cpython": sys.version.split()[0],
@@ -319,7 +339,6 @@ def dump_path(path):
             "scopes": [],
             "code": None,
         }
-    return dump_source(path, source)
 
 
 def stdlib_files():
