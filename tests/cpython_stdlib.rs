@@ -51,14 +51,22 @@ fn stdlib_matches_cpython() {
         oracle().display(),
         String::from_utf8_lossy(&list.stderr)
     );
-    let paths: Vec<String> =
-        String::from_utf8_lossy(&list.stdout).lines().map(str::to_string).collect();
-    assert!(paths.len() > 100, "suspiciously few stdlib files: {}", paths.len());
+    let paths: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(
+        paths.len() > 100,
+        "suspiciously few stdlib files: {}",
+        paths.len()
+    );
     let version_out = Command::new(&py)
         .args(["-c", "import sys; print('%d.%d' % sys.version_info[:2])"])
         .output()
         .expect("python3 runs");
-    let version = String::from_utf8_lossy(&version_out.stdout).trim().to_string();
+    let version = String::from_utf8_lossy(&version_out.stdout)
+        .trim()
+        .to_string();
     assert!(
         ["3.11", "3.12", "3.13", "3.14"].contains(&version.as_str()),
         "{py} is Python {version}; the oracle needs 3.11-3.14"
@@ -82,15 +90,13 @@ fn stdlib_matches_cpython() {
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_closure-lens"));
     let mut ours: HashMap<String, Value> = HashMap::new();
     let mut run_problems = Vec::new();
+    let mut unreadable = Vec::new();
     for chunk in paths.chunks(BATCH) {
         let run = oc::run_check(&bin, &root, &version, chunk);
         if !matches!(run.status, Some(0) | Some(1)) {
-            run_problems.push(format!(
-                "closure-lens exited with {:?} on a batch starting at {}: {}",
-                run.status,
-                chunk[0],
-                run.stderr.lines().take(5).collect::<Vec<_>>().join(" | ")
-            ));
+            // Exit 2 with one stderr line per file closure-lens could not read; judged below
+            // against what CPython rejected.
+            unreadable.push((chunk[0].clone(), run.status, run.stderr.clone()));
         }
         if !run.bad_lines.is_empty() {
             run_problems.push(format!("non-JSON output lines: {:?}", run.bad_lines));
@@ -106,7 +112,32 @@ fn stdlib_matches_cpython() {
     assert!(status.success(), "the CPython oracle failed: {err}");
     let (expected, bad) = oc::parse_json_lines(&text);
     assert!(bad.is_empty(), "oracle printed non-JSON lines: {bad:?}");
-    assert_eq!(expected.len(), paths.len(), "the oracle dumped a different number of files");
+    assert_eq!(
+        expected.len(),
+        paths.len(),
+        "the oracle dumped a different number of files"
+    );
+
+    // Files closure-lens refused (exit 2) must be files CPython rejects too.
+    let rejected_by_cpython: std::collections::HashSet<&str> = expected
+        .iter()
+        .filter(|e| e.get("rejected").is_some_and(|r| !r.is_null()))
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    for (first, status, stderr) in &unreadable {
+        for line in stderr.lines() {
+            let refused = line.strip_prefix("closure-lens: ").and_then(|rest| {
+                rejected_by_cpython
+                    .iter()
+                    .find(|p| rest.starts_with(&format!("{p}: ")))
+            });
+            if refused.is_none() {
+                run_problems.push(format!(
+                    "closure-lens exited with {status:?} on a batch starting at {first}: {line}"
+                ));
+            }
+        }
+    }
 
     // Compare.
     let mut summary = Summary::default();
@@ -127,7 +158,10 @@ fn stdlib_matches_cpython() {
                 "{path}: tree-sitter reported syntax errors (CPython parses the file); {} \
                  mismatch(es) not counted{}",
                 one.mismatches.len(),
-                one.mismatches.first().map(|m| format!(", first: {} {}", m.location, m.field)).unwrap_or_default()
+                one.mismatches
+                    .first()
+                    .map(|m| format!(", first: {} {}", m.location, m.field))
+                    .unwrap_or_default()
             ));
             tolerated.merge(one);
         } else {
@@ -164,7 +198,10 @@ fn stdlib_matches_cpython() {
         oc::report(&format!("  run problem: {p}"));
     }
     oc::print_report("stdlib", &summary, 300);
-    assert!(run_problems.is_empty(), "closure-lens did not run cleanly: {run_problems:?}");
+    assert!(
+        run_problems.is_empty(),
+        "closure-lens did not run cleanly: {run_problems:?}"
+    );
     assert!(
         summary.mismatches.is_empty(),
         "{} mismatches with CPython {version} on the stdlib (listed above)",

@@ -441,15 +441,25 @@ impl<'a> Collector<'a> {
                 this.visit_body(node.child_by_field_name("body"));
                 let mut cursor = node.walk();
                 let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let visit_else = |this: &mut Self| {
+                    for clause in &clauses {
+                        if clause.kind() == "else_clause" {
+                            this.visit_body(clause.child_by_field_name("body"));
+                        }
+                    }
+                };
+                // 3.11 and 3.12 visit `else` before the handlers; 3.13 after them.
+                let else_first = !this.at_least(PythonVersion::Py313);
+                if else_first {
+                    visit_else(this);
+                }
                 for clause in &clauses {
                     if matches!(clause.kind(), "except_clause" | "except_group_clause") {
                         this.visit_except(*clause);
                     }
                 }
-                for clause in &clauses {
-                    if clause.kind() == "else_clause" {
-                        this.visit_body(clause.child_by_field_name("body"));
-                    }
+                if !else_first {
+                    visit_else(this);
                 }
                 for clause in &clauses {
                     if clause.kind() == "finally_clause" {
@@ -595,15 +605,14 @@ impl<'a> Collector<'a> {
                 let stored = self.add_def(name, def::ANNOT | def::LOCAL, Self::range(target));
                 self.record(Self::range(target), stored, OccurrenceKind::Write);
             }
-            Some(target) if target.kind() == "parenthesized_expression" => {
+            Some(target) if is_parenthesized(target) => {
                 // `(x): int = v` is not "simple": x is bound only when there is a value.
                 let inner = target.named_child(0);
                 match inner {
-                    Some(inner) if inner.kind() == "identifier" => {
-                        if value.is_some() {
-                            self.bind(inner, def::LOCAL, OccurrenceKind::Write);
-                        }
+                    Some(inner) if inner.kind() == "identifier" && value.is_some() => {
+                        self.bind(inner, def::LOCAL, OccurrenceKind::Write);
                     }
+                    Some(inner) if inner.kind() == "identifier" => {}
                     Some(inner) => self.visit_expr(inner, Ctx::Store),
                     None => {}
                 }
@@ -1227,7 +1236,7 @@ impl<'a> Collector<'a> {
                 Some(n) if n.kind() == "identifier" => (n, inner.named_child(1)),
                 _ => return,
             },
-            _ => return,
+            _ => return self.visit_misparsed_type_call(node, inner),
         };
         self.visit_expr(name_node, Ctx::Store);
         let is_in_class = self.block(self.cur).ty == BlockType::Class;
@@ -1258,6 +1267,19 @@ impl<'a> Collector<'a> {
         if generic {
             self.exit_block();
         }
+    }
+
+    /// tree-sitter-python reads `type(x).attr = v` as a `type` statement whose "name" is
+    /// `(x).attr`: visit it as the assignment it is (the call of `type`, the target, the value).
+    fn visit_misparsed_type_call(&mut self, node: Node<'_>, target: Node<'_>) {
+        if let Some(keyword) = node.child(0).filter(|k| k.kind() == "type") {
+            let name = self.table.names.intern("type");
+            let range = Self::range(keyword);
+            let stored = self.add_def(name, def::USE, range);
+            self.record(range, stored, OccurrenceKind::Read);
+        }
+        self.visit_expr(target, Ctx::Store);
+        self.visit_opt(node.child_by_field_name("right"), Ctx::Load);
     }
 
     // ----- expressions ---------------------------------------------------------------------
@@ -1806,6 +1828,21 @@ impl<'a> Collector<'a> {
             | "comment" => {}
             _ => self.visit_expr_inner(node, Ctx::Load),
         }
+    }
+}
+
+/// `(x)` as an annotated-assignment target: a parenthesized expression, or the one-element
+/// `tuple_pattern` tree-sitter produces for it.
+fn is_parenthesized(node: Node<'_>) -> bool {
+    match node.kind() {
+        "parenthesized_expression" => true,
+        "tuple_pattern" => {
+            node.named_child_count() == 1 && {
+                let mut cursor = node.walk();
+                !node.children(&mut cursor).any(|c| c.kind() == ",")
+            }
+        }
+        _ => false,
     }
 }
 

@@ -198,14 +198,16 @@ impl Links<'_> {
             if b.comp_inlined {
                 continue;
             }
+            if let Some(sym) = b.symbols.get(&name) {
+                // A parameter named `__class__` is an ordinary cell too.
+                if sym.scope == Resolution::Cell || sym.flags & def::COMP_CELL != 0 {
+                    return Some(id);
+                }
+            }
             if self.is_class_cell(name) {
                 let module_owns =
                     name == self.wk.conditional_annotations && b.ty == BlockType::Module;
                 if b.ty == BlockType::Class || module_owns {
-                    return Some(id);
-                }
-            } else if let Some(sym) = b.symbols.get(&name) {
-                if sym.scope == Resolution::Cell || sym.flags & def::COMP_CELL != 0 {
                     return Some(id);
                 }
             }

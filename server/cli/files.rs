@@ -56,8 +56,9 @@ pub fn collect_python_files(paths: &[PathBuf]) -> (Vec<PathBuf>, usize) {
     (files, failures)
 }
 
-/// Reads a Python source file: UTF-8 (a BOM is dropped), or Latin-1 when a PEP 263 coding
-/// declaration says so. Binary files and other encodings are refused with a reason.
+/// Reads a Python source file: UTF-8 (a BOM is dropped), or the encoding a PEP 263 coding
+/// declaration names (Latin-1 decoded as Python does, others through `encoding_rs`). Binary files
+/// and undecodable text are refused with a reason.
 pub fn read_source(path: &Path) -> Result<String, SourceError> {
     let fail = |reason: String| SourceError {
         path: path.to_path_buf(),
@@ -74,9 +75,17 @@ pub fn read_source(path: &Path) -> Result<String, SourceError> {
             Some("latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "iso-latin-1" | "l1") => {
                 Ok(bytes.iter().map(|&b| char::from(b)).collect())
             }
-            Some(other) => Err(fail(format!(
-                "declares encoding {other:?}, which closure-lens cannot decode (only UTF-8 and Latin-1)"
-            ))),
+            Some(other) => match encoding_rs::Encoding::for_label(other.as_bytes()) {
+                Some(encoding) => {
+                    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+                        Some(text) => Ok(text.into_owned()),
+                        None => Err(fail(format!("not valid {other} (its declared encoding)"))),
+                    }
+                }
+                None => Err(fail(format!(
+                    "declares encoding {other:?}, which closure-lens does not know"
+                ))),
+            },
             None => Err(fail(format!(
                 "not valid UTF-8 (byte {} of the file)",
                 err.valid_up_to() + 1

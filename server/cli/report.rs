@@ -104,7 +104,7 @@ struct JsonFile<'a> {
     errors: Vec<JsonError<'a>>,
 }
 
-fn sorted_names<'a>(symbols: &'a [Symbol], keep: impl Fn(&Symbol) -> bool) -> Vec<&'a str> {
+fn sorted_names(symbols: &[Symbol], keep: impl Fn(&Symbol) -> bool) -> Vec<&str> {
     let mut names: Vec<&str> = symbols
         .iter()
         .filter(|s| keep(s))
