@@ -88,12 +88,12 @@ impl<'a> Resolver<'a> {
                     name,
                     "nonlocal declaration not allowed at module level".into(),
                 );
-                return Resolution::Free;
+                return Self::rejected_nonlocal(name, local);
             };
             if !bound.contains(&name) {
                 let message = format!("no binding for nonlocal '{}' found", shown());
                 self.error_at_directive(block, name, message);
-                return Resolution::Free;
+                return Self::rejected_nonlocal(name, local);
             }
             if self.at_least(PythonVersion::Py312) && type_params.contains(&name) {
                 let message = format!(
@@ -101,7 +101,7 @@ impl<'a> Resolver<'a> {
                     shown()
                 );
                 self.error_at_directive(block, name, message);
-                return Resolution::Free;
+                return Self::rejected_nonlocal(name, local);
             }
             free.insert(name);
             return Resolution::Free;
@@ -132,6 +132,13 @@ impl<'a> Resolver<'a> {
             return Resolution::Free;
         }
         Resolution::GlobalImplicit
+    }
+
+    /// CPython stops at a rejected `nonlocal`; to keep analysing, the name is treated as the
+    /// local it would be without the declaration (the error tells the user the rest).
+    fn rejected_nonlocal(name: NameId, local: &mut NameSet) -> Resolution {
+        local.insert(name);
+        Resolution::Local
     }
 
     /// `analyze_block`.

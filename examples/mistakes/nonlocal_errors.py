@@ -1,0 +1,6 @@
+def broken():
+    def inner():
+        nonlocal missing
+        missing = 1
+
+    return inner
