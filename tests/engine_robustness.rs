@@ -1,0 +1,117 @@
+//! The engine never panics and never overflows its stack: malformed, truncated, huge or deeply
+//! nested input gets an analysis (marked incomplete where it had to be), never a crash.
+
+use closure_lens::analysis::{PythonVersion, analyze};
+use closure_lens::syntax::parse;
+
+/// Runs the analysis for every version on a thread with the default 2 MiB stack, as a
+/// language-server worker or a test thread has.
+fn analyse_everywhere(text: String) -> Vec<bool> {
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let tree = parse(&text);
+            PythonVersion::ALL
+                .iter()
+                .map(|&v| analyze(&text, &tree, v).has_syntax_errors)
+                .collect()
+        })
+        .unwrap()
+        .join()
+        .expect("analysis panicked or overflowed")
+}
+
+#[test]
+fn deeply_nested_brackets_lambdas_and_blocks() {
+    let depth = 50_000;
+    let brackets = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+    assert!(analyse_everywhere(brackets).iter().all(|&incomplete| incomplete));
+
+    let lambdas = format!("f = {}0\n", "lambda: ".repeat(5_000));
+    analyse_everywhere(lambdas);
+
+    let mut defs = String::new();
+    for level in 0..1_000 {
+        defs.push_str(&" ".repeat(level));
+        defs.push_str(&format!("def f{level}():\n"));
+    }
+    defs.push_str(&" ".repeat(1_000));
+    defs.push_str("return 1\n");
+    analyse_everywhere(defs);
+}
+
+#[test]
+fn long_operator_chains_are_complete() {
+    // `a + a + … + a` nests to the left; it is walked without recursion, so nothing is skipped.
+    let chain = format!("def f(a):\n    return lambda: {}a\n", "a + ".repeat(100_000));
+    assert!(analyse_everywhere(chain).iter().all(|&incomplete| !incomplete));
+}
+
+#[test]
+fn every_prefix_of_a_real_program_is_analysed() {
+    let source = include_str!("../examples/callbacks.py").to_owned()
+        + include_str!("../examples/decorator.py")
+        + include_str!("../examples/late_binding.py");
+    let cuts: Vec<usize> = (0..source.len()).step_by(7).collect();
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            for cut in cuts {
+                if !source.is_char_boundary(cut) {
+                    continue;
+                }
+                let text = &source[..cut];
+                let tree = parse(text);
+                for version in PythonVersion::ALL {
+                    let analysis = analyze(text, &tree, version);
+                    assert!(!analysis.scopes.is_empty());
+                }
+            }
+        })
+        .unwrap()
+        .join()
+        .expect("analysis of a prefix panicked");
+}
+
+#[test]
+fn garbage_is_analysed() {
+    let inputs = [
+        "\0\0\0",
+        "def",
+        "class",
+        "lambda",
+        "nonlocal",
+        "global",
+        "def f(:\n  nonlocal x\n",
+        "[x for]",
+        "[(y := 1) for x in (z := 2)]",
+        "class C[T = ](x): pass",
+        "type X[ = 1",
+        "match x:\n  case [*]: pass",
+        "\u{feff}def é(): return lambda: é",
+        "print 'x'\nexec 'y' in z\n",
+        "async def f(): [x async for x in y]; await z",
+        "x = \"\"\"unterminated",
+        "def f(a, a): pass",
+        "\r\r\r def f(): pass\r",
+    ];
+    for input in inputs {
+        analyse_everywhere(input.to_owned());
+    }
+    let bytes: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    analyse_everywhere(String::from_utf8_lossy(&bytes).into_owned());
+}
+
+#[test]
+fn a_file_with_syntax_errors_keeps_the_closures_that_parsed() {
+    let text = "def make_counter():\n    count = 0\n    def counter():\n        nonlocal count\n        count += 1\n        return count\n    return counter\n\ndef broken(:\n    pass\n";
+    let tree = parse(text);
+    let analysis = analyze(text, &tree, PythonVersion::Py312);
+    assert!(analysis.has_syntax_errors);
+    let counter = analysis
+        .scopes
+        .iter()
+        .find(|s| s.qualname == "make_counter.<locals>.counter")
+        .expect("the intact function is analysed");
+    assert_eq!(counter.code.as_ref().unwrap().freevars, ["count"]);
+}
