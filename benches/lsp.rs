@@ -1,0 +1,268 @@
+//! LSP benchmark client: drives the release `closure-lens` binary over stdio, as an editor does,
+//! on the stdlib's `test/test_typing.py`, and prints figures (no pass/fail).
+//!
+//! Run with `cargo bench --bench lsp`.
+
+#[path = "../tests/common/lsp_client.rs"]
+#[allow(dead_code)]
+mod lsp_client;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use lsp_client::{LspClient, file_uri, utf16_pos};
+use serde_json::{Value, json};
+
+const CYCLES: usize = 200;
+const VISIBLE_LINES: u64 = 60;
+
+fn stdlib() -> PathBuf {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
+        ])
+        .output()
+        .expect("python3 is needed to find the stdlib");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    ms(samples[i])
+}
+
+/// Identifiers assigned at the start of an indented line (inside a function body): (byte offset of
+/// the identifier's second character, line number).
+fn body_edit_sites(text: &str) -> Vec<usize> {
+    let mut sites = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent >= 8 {
+            let ident: String = trimmed
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if ident.len() >= 2
+                && !ident.chars().next().unwrap().is_ascii_digit()
+                && trimmed[ident.len()..].starts_with(" = ")
+            {
+                sites.push(offset + indent + 1);
+            }
+        }
+        offset += line.len();
+    }
+    sites
+}
+
+fn hints(client: &mut LspClient, uri: &str, first: u64, last: u64) -> Value {
+    client.inlay_hints(
+        uri,
+        json!({"line": first, "character": 0}),
+        json!({"line": last, "character": 0}),
+    )
+}
+
+/// (edit → visible hints) or (edit → whole-file hints) cycles; returns the latencies.
+fn edit_cycles(
+    client: &mut LspClient,
+    uri: &str,
+    text: &mut String,
+    version: &mut i32,
+    whole: bool,
+    mut cached: Option<&mut Vec<Duration>>,
+) -> Vec<Duration> {
+    let sites = body_edit_sites(text);
+    assert!(!sites.is_empty(), "no edit sites");
+    let mut samples = Vec::with_capacity(CYCLES);
+    for i in 0..CYCLES {
+        // Insert `_` into an assigned identifier, then take it out again on the next cycle.
+        let site = sites[(i / 2 * 37) % sites.len()];
+        let start = utf16_pos(text, site);
+        let line = start["line"].as_u64().unwrap();
+        *version += 1;
+        let began = Instant::now();
+        if i % 2 == 0 {
+            client.change(uri, *version, start.clone(), start, "_");
+            text.insert(site, '_');
+        } else {
+            client.change(uri, *version, start.clone(), utf16_pos(text, site + 1), "");
+            text.remove(site);
+        }
+        let result = if whole {
+            hints(client, uri, 0, 1_000_000)
+        } else {
+            let first = line.saturating_sub(VISIBLE_LINES / 2);
+            hints(client, uri, first, first + VISIBLE_LINES)
+        };
+        samples.push(began.elapsed());
+        assert!(result.is_array(), "hints failed: {result}");
+        if let Some(cached) = cached.as_mut() {
+            let began = Instant::now();
+            let first = line.saturating_sub(VISIBLE_LINES / 2);
+            hints(client, uri, first, first + VISIBLE_LINES);
+            cached.push(began.elapsed());
+        }
+    }
+    samples
+}
+
+fn largest_python_files(root: &Path, n: usize) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                if !path.ends_with("site-packages") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "py") {
+                files.push((meta.len(), path));
+            }
+        }
+    }
+    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.into_iter().take(n).map(|(_, p)| p).collect()
+}
+
+fn vm_kb(pid: u32, key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else to parse.
+    let stdlib = stdlib();
+    let path = stdlib.join("test").join("test_typing.py");
+    let mut text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let uri = file_uri(&path);
+    println!(
+        "closure-lens LSP benchmark on {} ({} KB)",
+        path.display(),
+        text.len() / 1024
+    );
+
+    // In-process figures for the pieces (same build): full parse and one analysis.
+    let mut parse = Vec::new();
+    let mut analyze = Vec::new();
+    for _ in 0..10 {
+        let began = Instant::now();
+        let tree = closure_lens::syntax::parse(&text);
+        parse.push(began.elapsed());
+        let began = Instant::now();
+        let analysis = closure_lens::analysis::analyze(&text, &tree, Default::default());
+        analyze.push(began.elapsed());
+        std::hint::black_box(analysis);
+    }
+    println!(
+        "in-process: full parse median {:7.2} ms; analyze median {:7.2} ms",
+        percentile(&mut parse, 0.5),
+        percentile(&mut analyze, 0.5)
+    );
+
+    let mut client = LspClient::spawn();
+    let began = Instant::now();
+    client.initialize(
+        json!({"general": {"positionEncodings": ["utf-16"]}}),
+        Value::Null,
+    );
+    println!(
+        "initialize:                         {:8.2} ms",
+        ms(began.elapsed())
+    );
+
+    let began = Instant::now();
+    client.open(&uri, &text);
+    let first = hints(&mut client, &uri, 0, VISIBLE_LINES);
+    println!(
+        "didOpen -> first inlay hints:       {:8.2} ms ({} hints in the first {VISIBLE_LINES} lines)",
+        ms(began.elapsed()),
+        first.as_array().map_or(0, Vec::len)
+    );
+    let all = hints(&mut client, &uri, 0, 1_000_000);
+    println!(
+        "hints in the whole file:            {:8}",
+        all.as_array().map_or(0, Vec::len)
+    );
+
+    let mut version = 1;
+    let mut cached = Vec::new();
+    let mut visible = edit_cycles(
+        &mut client,
+        &uri,
+        &mut text,
+        &mut version,
+        false,
+        Some(&mut cached),
+    );
+    println!(
+        "edit -> hints, {VISIBLE_LINES}-line range ({CYCLES}x): median {:7.2} ms, p95 {:7.2} ms",
+        percentile(&mut visible, 0.5),
+        percentile(&mut visible, 0.95)
+    );
+    println!(
+        "  same version again (analysis cached):   median {:7.2} ms, p95 {:7.2} ms",
+        percentile(&mut cached, 0.5),
+        percentile(&mut cached, 0.95)
+    );
+    let mut whole = edit_cycles(&mut client, &uri, &mut text, &mut version, true, None);
+    println!(
+        "edit -> hints, whole file ({CYCLES}x):    median {:7.2} ms, p95 {:7.2} ms",
+        percentile(&mut whole, 0.5),
+        percentile(&mut whole, 0.95)
+    );
+    let server_text = client.debug_text(&uri);
+    assert_eq!(server_text["text"], text.as_str(), "server text diverged");
+    assert!(client.shutdown_and_exit().success());
+
+    // Memory: 20 of the largest stdlib files open (each analysed once through a hints request).
+    let mut client = LspClient::spawn();
+    client.initialize(json!({}), Value::Null);
+    let files = largest_python_files(&stdlib, 20);
+    let mut total = 0;
+    let mut uris = Vec::new();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        total += text.len();
+        let uri = file_uri(file);
+        client.open(&uri, &text);
+        uris.push(uri);
+    }
+    client.debug_text(&uris[0]);
+    let opened = vm_kb(client.pid(), "VmRSS:").unwrap_or(0);
+    for uri in &uris {
+        hints(&mut client, uri, 0, 1_000_000);
+    }
+    println!(
+        "RSS with {} files open: {:.1} MB before analysis, {:.1} MB after",
+        uris.len(),
+        opened as f64 / 1024.0,
+        vm_kb(client.pid(), "VmRSS:").unwrap_or(0) as f64 / 1024.0
+    );
+    let rss = vm_kb(client.pid(), "VmHWM:").map_or("unknown".into(), |kb| {
+        format!("{:.1} MB", kb as f64 / 1024.0)
+    });
+    println!(
+        "peak RSS (VmHWM), {} files / {} KB open: {rss}",
+        files.len(),
+        total / 1024
+    );
+    assert!(client.shutdown_and_exit().success());
+}
