@@ -147,6 +147,7 @@ cs.stdout.on("data", (d) => csLog.push(String(d)));
 cs.stderr.on("data", (d) => csLog.push(String(d)));
 
 let browser = null;
+let pageForShots = null;
 function finish(code) {
   const summary = `vscode-e2e: ${passed} passed, ${failed} failed`;
   console.log(summary);
@@ -182,6 +183,7 @@ const main = async () => {
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
+  pageForShots = page;
   page.setDefaultTimeout(TIMEOUT);
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   await page.waitForSelector(".monaco-workbench", { timeout: TIMEOUT });
@@ -276,12 +278,59 @@ const main = async () => {
   } else {
     fail("command Closure Lens: Show Output is in the palette", cmd.text);
   }
+
+  // Settings reach the running server without a restart: untick closureLens.inlayHints.enable in the
+  // Settings editor, as a user would, and watch the hint go away (and come back).
+  async function toggleSetting(id) {
+    await page.keyboard.press("Control+,");
+    await page.locator(".settings-editor").waitFor();
+    await page.waitForTimeout(500);
+    await page.keyboard.type(id);
+    const box = page.locator(`.settings-editor .setting-value-checkbox[aria-label="${id}"]`).first();
+    await box.waitFor();
+    await page.waitForTimeout(300);
+    const state = async () => ((await box.getAttribute("class")) ?? "").split(/\s+/).includes("checked");
+    const before = await state();
+    await box.click();
+    await page.waitForTimeout(1000);
+    const after = await state();
+    console.log(`vscode-e2e: ${id}: ${before} -> ${after} in the Settings editor`);
+    await page.keyboard.press("Escape"); // close the settings (a modal in VS Code 1.139)
+    await page.waitForTimeout(300);
+    if (await page.locator(".settings-editor").isVisible()) {
+      await page.keyboard.press("Control+W");
+    }
+  }
+  await openFile(counterName);
+  const ed = page.locator(".editor-group-container.active .monaco-editor").first();
+  await waitText("the inlay hint again", ed.locator(".view-lines"), (t) => t.includes("captures("));
+  await toggleSetting("closureLens.inlayHints.enable");
+  await openFile(counterName);
+  const off = await waitText("the inlay hint to go away", ed.locator(".view-lines"), (t) => t.includes("def") && !t.includes("captures("));
+  off.ok ? ok("unticking closureLens.inlayHints.enable hides the hint without a restart") : fail("unticking closureLens.inlayHints.enable hides the hint without a restart", off.text);
+  await page.screenshot({ path: path.join(SHOTS, "vscode-hints-off.png") });
+  await toggleSetting("closureLens.inlayHints.enable");
+  await openFile(counterName);
+  const on = await waitText("the inlay hint to come back", ed.locator(".view-lines"), (t) => t.includes("captures("));
+  on.ok ? ok("ticking it again brings the hint back") : fail("ticking it again brings the hint back", on.text);
+
+  // Closure Lens: Restart Server: the lenses come back from the new server.
+  await page.keyboard.press("F1");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type("Closure Lens: Restart Server");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "Closure Lens: Restart Server" }).first().waitFor();
+  await page.keyboard.press("Enter");
+  const outText = page.locator(".output-view, .panel .monaco-editor");
+  const restarted = await waitText("the restart in the output", outText, (t) => (t.match(/started closure-lens/g) || []).length >= 2 || t.includes("restarting"));
+  const back = await waitText("the code lens after the restart", ed.locator(".codelens-decoration"), (t) => t.includes("count"));
+  restarted.ok && back.ok ? ok("Closure Lens: Restart Server", oneLine(back.text, 80)) : fail("Closure Lens: Restart Server", restarted.ok ? back.text : restarted.text);
 };
 
 try {
   await main();
 } catch (err) {
   fail("e2e script", err?.stack ?? String(err));
+  await pageForShots?.screenshot({ path: path.join(SHOTS, "vscode-failure.png") }).catch(() => {});
 } finally {
   await browser?.close().catch(() => {});
 }
