@@ -184,3 +184,29 @@ fn exit_status_follows_the_protocol() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit().code(), Some(0));
 }
+
+#[test]
+fn garbage_and_odd_source_never_crashes_the_server() {
+    // Found by the rapid-typing test: a non-ASCII name in an annotated chained assignment.
+    let cases = [
+        "f:变=a=x\n",
+        "f:😀=a=x",
+        "def f(:\n  lambda: (((",
+        "\u{0}\u{feff}x = 1\r\r\n",
+        "class C(\n    def m(self): super(",
+    ];
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    for (i, text) in cases.iter().enumerate() {
+        let uri = format!("file:///odd{i}.py");
+        client.open(&uri, text);
+        let hints = client.all_hints(&uri);
+        assert!(hints.is_array(), "{text:?}: {hints}");
+        client.at(
+            "textDocument/hover",
+            &uri,
+            json!({"line": 0, "character": 3}),
+        );
+    }
+    assert!(client.shutdown_and_exit().success());
+}

@@ -51,7 +51,7 @@ impl Document {
     /// The analysis of this version, computed once (by whichever request or task needs it first).
     pub fn analysis(&self) -> &Arc<Analysis> {
         self.analysis.get_or_init(|| {
-            Arc::new(analysis::analyze(
+            Arc::new(analyze_on_big_stack(
                 &self.text,
                 &self.tree,
                 self.python_version,
@@ -127,6 +127,28 @@ impl Document {
         self.line_index = LineIndex::new(&self.text);
         self.analysis = OnceLock::new();
     }
+}
+
+/// Stack for the analysis thread: the engine recurses along the syntax tree (bounded depth), and
+/// unoptimised builds use large frames. Only the touched part of the reservation is committed.
+const ANALYSIS_STACK: usize = 256 << 20;
+
+/// Runs [`analysis::analyze`] on a thread with a large stack; a panic there is re-raised here (so
+/// the caller's `catch_unwind` reports it) rather than aborting the process.
+fn analyze_on_big_stack(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("closure-lens-analysis".into())
+            .stack_size(ANALYSIS_STACK)
+            .spawn_scoped(scope, || analysis::analyze(text, tree, version));
+        match worker {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+            // No thread available: analyse here.
+            Err(_) => analysis::analyze(text, tree, version),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -81,7 +81,7 @@ impl LspClient {
             .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::inherit())
             .spawn()
             .expect("start the server");
         let stdout = child.stdout.take().expect("stdout");

@@ -132,10 +132,12 @@ impl<'a> Ctx<'a> {
         let mut node =
             root.descendant_for_byte_range(scope.focus_range.start, scope.focus_range.end)?;
         loop {
-            if matches!(
-                node.kind(),
-                "function_definition" | "lambda" | "class_definition"
-            ) {
+            if node.is_named()
+                && matches!(
+                    node.kind(),
+                    "function_definition" | "lambda" | "class_definition"
+                )
+            {
                 return Some(node);
             }
             node = node.parent()?;
