@@ -5,6 +5,10 @@
 //! over the same files (V = python3's version, normally 3.11), then compares file by file.
 //! Fails on any mismatch, except in files our output marks `"has_syntax_errors": true`
 //! (tree-sitter could not parse them), which are listed instead. `python3` is required.
+//!
+//! Other versions (manual, not CI): dump the same files with CPython 3.12-3.14 in pyodide
+//! (`node tests/oracle/dump-stdlib.mjs --version 3.14 --out F`) and run this test with
+//! `CLOSURE_LENS_ORACLE_DUMP=F`; it then compares against that dump with that version.
 
 mod common;
 
@@ -28,12 +32,10 @@ fn oracle() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/cpython_dump.py")
 }
 
-#[test]
-fn stdlib_matches_cpython() {
-    let started = Instant::now();
+/// The live oracle: `python3 cpython_dump.py --list-stdlib`, then `--stdlib` in the background.
+/// Returns the file list, the version and a handle that yields the oracle's JSON Lines.
+fn live_oracle() -> (Vec<String>, String, Box<dyn FnOnce() -> String>) {
     let py = python();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-
     // The file list first (fast), so closure-lens can run while the oracle dumps.
     let list = Command::new(&py)
         .arg(oracle())
@@ -86,6 +88,46 @@ fn stdlib_matches_cpython() {
         dump_out.read_to_string(&mut s).map(|_| s)
     });
 
+    let finish = move || {
+        let text = reader.join().unwrap().expect("read the oracle's output");
+        let mut err = String::new();
+        dump.stderr.take().unwrap().read_to_string(&mut err).ok();
+        let status = dump.wait().expect("oracle finished");
+        assert!(status.success(), "the CPython oracle failed: {err}");
+        text
+    };
+    (paths, version, Box::new(finish))
+}
+
+/// A dump made earlier, e.g. by CPython 3.12-3.14 in pyodide (`tests/oracle/dump-stdlib.mjs`).
+fn saved_oracle(file: &str) -> (Vec<String>, String, Box<dyn FnOnce() -> String>) {
+    let text = std::fs::read_to_string(file)
+        .unwrap_or_else(|e| panic!("CLOSURE_LENS_ORACLE_DUMP={file}: {e}"));
+    let (values, bad) = oc::parse_json_lines(&text);
+    assert!(bad.is_empty(), "{file}: non-JSON lines: {bad:?}");
+    assert!(!values.is_empty(), "{file} is empty");
+    let paths: Vec<String> = values
+        .iter()
+        .map(|v| v["path"].as_str().unwrap_or("?").to_string())
+        .collect();
+    let version = values[0]["python_version"]
+        .as_str()
+        .unwrap_or("?")
+        .to_string();
+    (paths, version, Box::new(move || text))
+}
+
+#[test]
+fn stdlib_matches_cpython() {
+    let started = Instant::now();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+
+    // The oracle: live python3 by default, or a saved dump (other versions, made with pyodide).
+    let (paths, version, oracle_output) = match std::env::var("CLOSURE_LENS_ORACLE_DUMP") {
+        Ok(file) if !file.is_empty() => saved_oracle(&file),
+        _ => live_oracle(),
+    };
+
     // closure-lens over the same files, in batches.
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_closure-lens"));
     let mut ours: HashMap<String, Value> = HashMap::new();
@@ -105,11 +147,7 @@ fn stdlib_matches_cpython() {
     }
     let ours_time = started.elapsed();
 
-    let text = reader.join().unwrap().expect("read the oracle's output");
-    let mut err = String::new();
-    dump.stderr.take().unwrap().read_to_string(&mut err).ok();
-    let status = dump.wait().expect("oracle finished");
-    assert!(status.success(), "the CPython oracle failed: {err}");
+    let text = oracle_output();
     let (expected, bad) = oc::parse_json_lines(&text);
     assert!(bad.is_empty(), "oracle printed non-JSON lines: {bad:?}");
     assert_eq!(

@@ -6,6 +6,7 @@ Dependency-free; runs on CPython 3.11-3.14, natively or inside pyodide.
     python3 tests/oracle/cpython_dump.py PATH...          # JSON Lines on stdout, one object per file
     python3 tests/oracle/cpython_dump.py --stdlib         # every .py of this interpreter's stdlib
     python3 tests/oracle/cpython_dump.py --out-dir DIR PATH...   # DIR/<stem>.json, pretty-printed
+    python3 tests/oracle/cpython_dump.py --output F --files-from LIST   # JSON Lines into F
 
 Each object (see `dump_source`) has the shape of `closure-lens check --format json`, computed from
 `symtable.symtable()` (scopes and their names) and from `compile()` (code objects: co_qualname,
@@ -366,6 +367,8 @@ def main(argv):
     ap.add_argument("--list-stdlib", action="store_true", help="only print the stdlib file list")
     ap.add_argument("--jobs", type=int, default=0, help="worker processes (default: CPU count; 1 in pyodide)")
     ap.add_argument("--out-dir", help="write DIR/<file stem>.json (pretty) instead of JSON Lines")
+    ap.add_argument("--output", help="write the JSON Lines to this file instead of stdout")
+    ap.add_argument("--files-from", help="read the paths, one a line, from this file")
     ap.add_argument("paths", nargs="*")
     args = ap.parse_args(argv)
 
@@ -373,6 +376,9 @@ def main(argv):
         for p in stdlib_files():
             print(p)
         return 0
+    if args.files_from:
+        with open(args.files_from, encoding="utf-8") as f:
+            args.paths += [line.rstrip("\n") for line in f if line.strip()]
     paths = stdlib_files() if args.stdlib else sorted(args.paths)
     if not paths:
         ap.error("give PATH... or --stdlib")
@@ -387,7 +393,7 @@ def main(argv):
         return 0
 
     jobs = args.jobs or (os.cpu_count() or 1)
-    out = sys.stdout
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     if jobs > 1 and len(paths) > 1 and sys.platform != "emscripten":
         import multiprocessing
 
@@ -399,6 +405,8 @@ def main(argv):
         for p in paths:
             out.write(_dump_line(p) + "\n")
     out.flush()
+    if out is not sys.stdout:
+        out.close()
     return 0
 
 
