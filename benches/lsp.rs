@@ -134,7 +134,7 @@ fn largest_python_files(root: &Path, n: usize) -> Vec<PathBuf> {
             }
         }
     }
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     files.into_iter().take(n).map(|(_, p)| p).collect()
 }
 

@@ -1,16 +1,19 @@
 //! Open documents: text, tree, line index and the analysis of one version, shared as `Arc` snapshots.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Tree};
 
-use crate::analysis::{self, Analysis, PythonVersion};
+use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
 use crate::syntax;
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
+///
+/// Only recently edited documents keep their syntax tree (about 40 bytes per source byte, the bulk
+/// of the server's memory); for the others it is dropped once they go cold and rebuilt on demand.
 #[derive(Clone)]
 pub struct Document {
     /// The document's URI.
@@ -19,17 +22,29 @@ pub struct Document {
     pub version: i32,
     /// The full text.
     pub text: String,
-    /// The syntax tree of `text`.
-    pub tree: Tree,
+    /// The syntax tree of `text`, while the document is hot.
+    tree: Option<Tree>,
     /// Line starts of `text`.
     pub line_index: LineIndex,
     /// The rules the analysis applies.
     pub python_version: PythonVersion,
     /// `[tool.closure-lens] python-version` of the nearest `pyproject.toml`, read on open.
     pub project_python_version: Option<PythonVersion>,
-    /// The analysis of this exact text, computed on first use.
-    analysis: OnceLock<Arc<Analysis>>,
+    /// The analysis of this exact text, computed on first use; shared by the hot and cold copies.
+    analyzed: Arc<OnceLock<Arc<Analyzed>>>,
 }
+
+/// What one version's analysis pass produces.
+pub struct Analyzed {
+    /// The engine's analysis.
+    pub analysis: Analysis,
+    /// Per scope: the byte offset just after its header's `:` (def and lambda scopes; for other
+    /// scopes, or a header without `:`, the end of the focus range).
+    pub header_ends: Vec<usize>,
+}
+
+/// Serialises analyses that need a temporary tree, so cold documents never hold many at once.
+static REPARSE: Mutex<()> = Mutex::new(());
 
 impl Document {
     /// Parses `text` from scratch.
@@ -40,35 +55,61 @@ impl Document {
             uri,
             version,
             text,
-            tree,
+            tree: Some(tree),
             line_index,
             python_version,
             project_python_version: None,
-            analysis: OnceLock::new(),
+            analyzed: Arc::default(),
         }
     }
 
     /// The analysis of this version, computed once (by whichever request or task needs it first).
-    pub fn analysis(&self) -> &Arc<Analysis> {
-        self.analysis.get_or_init(|| {
-            Arc::new(analyze_on_big_stack(
-                &self.text,
-                &self.tree,
-                self.python_version,
-            ))
+    pub fn analyzed(&self) -> &Arc<Analyzed> {
+        self.analyzed.get_or_init(|| match &self.tree {
+            Some(tree) => Arc::new(analyze(&self.text, tree, self.python_version)),
+            None => {
+                let _one_at_a_time = REPARSE.lock().unwrap_or_else(|p| p.into_inner());
+                let tree = syntax::parse(&self.text);
+                Arc::new(analyze(&self.text, &tree, self.python_version))
+            }
         })
+    }
+
+    /// The analysis of this version.
+    pub fn analysis(&self) -> &Analysis {
+        &self.analyzed().analysis
     }
 
     /// Whether the analysis has already been computed.
     pub fn is_analyzed(&self) -> bool {
-        self.analysis.get().is_some()
+        self.analyzed.get().is_some()
+    }
+
+    /// Whether the document still holds its syntax tree.
+    pub fn has_tree(&self) -> bool {
+        self.tree.is_some()
+    }
+
+    /// The syntax tree: the kept one, or a fresh parse for a cold document.
+    pub fn tree(&self) -> Tree {
+        self.tree
+            .clone()
+            .unwrap_or_else(|| syntax::parse(&self.text))
+    }
+
+    /// The same version without its tree (sharing the analysis, computed or not).
+    pub fn without_tree(&self) -> Self {
+        Document {
+            tree: None,
+            ..self.clone()
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
     pub fn with_python_version(&self, version: PythonVersion) -> Self {
         Document {
             python_version: version,
-            analysis: OnceLock::new(),
+            analyzed: Arc::default(),
             ..self.clone()
         }
     }
@@ -81,7 +122,8 @@ impl Document {
         changes: &[TextDocumentContentChangeEvent],
         encoding: Encoding,
     ) {
-        let mut full_reparse = false;
+        // A cold document has no tree to edit: parse it afresh.
+        let mut full_reparse = self.tree.is_none();
         for change in changes {
             match change.range {
                 None => {
@@ -100,8 +142,8 @@ impl Document {
                     self.text.replace_range(start..end, &change.text);
                     self.line_index = LineIndex::new(&self.text);
                     let new_end = start + change.text.len();
-                    if !full_reparse {
-                        self.tree.edit(&InputEdit {
+                    if let (false, Some(tree)) = (full_reparse, self.tree.as_mut()) {
+                        tree.edit(&InputEdit {
                             start_byte: start,
                             old_end_byte: end,
                             new_end_byte: new_end,
@@ -113,25 +155,61 @@ impl Document {
                 }
             }
         }
-        let old = (!full_reparse).then_some(&self.tree);
-        self.tree = syntax::python_parser()
+        let old = self.tree.as_ref().filter(|_| !full_reparse);
+        let tree = syntax::python_parser()
             .parse(&self.text, old)
             .unwrap_or_else(|| syntax::parse(&self.text));
+        self.tree = Some(tree);
         self.version = self.version.max(version);
-        self.analysis = OnceLock::new();
+        self.analyzed = Arc::default();
     }
 
     /// Rebuilds the tree and index from the text (after a failed incremental update).
     pub fn reparse_from_scratch(&mut self) {
-        self.tree = syntax::parse(&self.text);
+        self.tree = Some(syntax::parse(&self.text));
         self.line_index = LineIndex::new(&self.text);
-        self.analysis = OnceLock::new();
+        self.analyzed = Arc::default();
     }
 }
 
 /// Stack for the analysis thread: the engine recurses along the syntax tree (bounded depth), and
 /// unoptimised builds use large frames. Only the touched part of the reservation is committed.
 const ANALYSIS_STACK: usize = 256 << 20;
+
+/// The analysis plus where each def/lambda header ends (found while the tree is at hand).
+fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analyzed {
+    let analysis = analyze_on_big_stack(text, tree, version);
+    let header_ends = analysis
+        .scopes
+        .iter()
+        .map(|scope| {
+            let colon = if scope.kind.is_user_function() {
+                header_colon_end(tree, scope.focus_range)
+            } else {
+                None
+            };
+            colon.unwrap_or(scope.focus_range.end)
+        })
+        .collect();
+    Analyzed {
+        analysis,
+        header_ends,
+    }
+}
+
+/// The end of the `:` closing the header of the def or lambda whose name/keyword is at `focus`.
+fn header_colon_end(tree: &Tree, focus: TextRange) -> Option<usize> {
+    let mut node = tree
+        .root_node()
+        .descendant_for_byte_range(focus.start, focus.end)?;
+    while !(node.is_named() && matches!(node.kind(), "function_definition" | "lambda")) {
+        node = node.parent()?;
+    }
+    let mut cursor = node.walk();
+    node.children(&mut cursor)
+        .find(|c| c.kind() == ":")
+        .map(|c| c.end_byte())
+}
 
 /// Runs [`analysis::analyze`] on a thread with a large stack; a panic there is re-raised here (so
 /// the caller's `catch_unwind` reports it) rather than aborting the process.
@@ -180,12 +258,16 @@ mod tests {
         );
         assert_eq!(doc.text, "def f():\r\n    é😀 = 1\r  return x\n");
         assert_eq!(
-            doc.tree.root_node().to_sexp(),
+            doc.tree().root_node().to_sexp(),
             syntax::parse(&doc.text).root_node().to_sexp()
         );
+        // A cold document (no tree) accepts edits too.
+        let mut cold = doc.without_tree();
+        cold.apply_changes(3, &[change(0, 0, 0, 0, "#\n")], Encoding::Utf16);
+        assert!(cold.has_tree() && cold.text.starts_with("#\ndef f"));
         // Out of range and reversed ranges clamp instead of panicking.
         doc.apply_changes(3, &[change(99, 0, 0, 3, "")], Encoding::Utf8);
-        assert_eq!(doc.text, "");
+        assert_eq!(doc.text, "def");
         doc.apply_changes(
             4,
             &[TextDocumentContentChangeEvent {

@@ -8,15 +8,17 @@
 //! internal error, and the server keeps serving.
 
 use std::any::Any;
+use std::collections::VecDeque;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use dashmap::DashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::Semaphore;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
@@ -30,6 +32,9 @@ use crate::lsp::framing::{self, INVALID_JSON_METHOD};
 
 /// How long after a change diagnostics are pushed (later changes supersede earlier ones).
 const DIAGNOSTICS_DELAY: Duration = Duration::from_millis(50);
+
+/// How many recently opened or edited documents keep their syntax tree (the rest drop it).
+const HOT_DOCUMENTS: usize = 3;
 
 /// The environment variable that enables the test-only `closureLens/debugPanic` request.
 pub const DEBUG_ENV: &str = "CLOSURE_LENS_DEBUG";
@@ -50,6 +55,10 @@ pub struct ClosureLens {
     settings: Arc<RwLock<Settings>>,
     flags: OnceLock<ClientFlags>,
     shutdown_requested: Arc<AtomicBool>,
+    /// Most recently opened or edited first; only these keep their trees.
+    hot: Mutex<VecDeque<Uri>>,
+    /// One background diagnostics computation at a time (bounded CPU and memory).
+    diagnostics_gate: Arc<Semaphore>,
 }
 
 /// Serves LSP on the given streams until `exit` or end of input. Returns whether the session
@@ -109,6 +118,8 @@ impl ClosureLens {
             settings: Arc::new(RwLock::new(Settings::default())),
             flags: OnceLock::new(),
             shutdown_requested,
+            hot: Mutex::new(VecDeque::new()),
+            diagnostics_gate: Arc::new(Semaphore::new(1)),
         }
     }
 
@@ -122,6 +133,34 @@ impl ClosureLens {
 
     fn snapshot(&self, uri: &Uri) -> Option<Arc<Document>> {
         self.docs.get(uri).map(|entry| Arc::clone(entry.value()))
+    }
+
+    /// Marks `uri` as just used; the document that falls out of the hot set drops its tree.
+    /// Synchronous, and called with no map guard held.
+    fn touch(&self, uri: &Uri) {
+        let evicted = {
+            let mut hot = self.hot.lock().unwrap_or_else(|p| p.into_inner());
+            hot.retain(|u| u != uri);
+            hot.push_front(uri.clone());
+            if hot.len() > HOT_DOCUMENTS {
+                hot.pop_back()
+            } else {
+                None
+            }
+        };
+        if let Some(cold) = evicted {
+            if let Some(mut entry) = self.docs.get_mut(&cold) {
+                if entry.has_tree() {
+                    let without = Arc::new(entry.without_tree());
+                    *entry = without;
+                }
+            }
+        }
+    }
+
+    fn forget(&self, uri: &Uri) {
+        let mut hot = self.hot.lock().unwrap_or_else(|p| p.into_inner());
+        hot.retain(|u| u != uri);
     }
 
     /// Runs `f`, turning a panic into a logged internal error.
@@ -172,10 +211,14 @@ impl ClosureLens {
         let docs = Arc::clone(&self.docs);
         let settings = Arc::clone(&self.settings);
         let client = self.client.clone();
+        let gate = Arc::clone(&self.diagnostics_gate);
         tokio::spawn(async move {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
+            let Ok(_permit) = gate.acquire_owned().await else {
+                return;
+            };
             let current = |docs: &DashMap<Uri, Arc<Document>>| {
                 docs.get(&uri)
                     .map(|d| Arc::clone(d.value()))
@@ -387,6 +430,7 @@ impl LanguageServer for ClosureLens {
             );
             doc.project_python_version = project;
             self.docs.insert(item.uri, Arc::new(doc));
+            self.touch(&uri);
         }));
         match opened {
             Ok(()) => self.schedule_diagnostics(uri, version, Duration::ZERO),
@@ -433,6 +477,7 @@ impl LanguageServer for ClosureLens {
         }
         let version = doc.version;
         self.docs.insert(uri.clone(), Arc::new(doc));
+        self.touch(&uri);
         match applied {
             Ok(()) => self.schedule_diagnostics(uri, version, DIAGNOSTICS_DELAY),
             Err(p) => {
@@ -451,6 +496,7 @@ impl LanguageServer for ClosureLens {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        self.forget(&uri);
         if self.docs.remove(&uri).is_some() && !self.flags().pull_diagnostics {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }

@@ -283,18 +283,16 @@ fn occurrence_hover(ctx: &Ctx, offset: usize) -> Option<(TextRange, String)> {
 
 /// On a decorator: what the wrapper returned by a same-file decorator closes over.
 fn decorator_hover(ctx: &Ctx, offset: usize) -> Option<(TextRange, String)> {
-    let root = ctx.doc.tree.root_node();
-    let mut node = root.descendant_for_byte_range(offset, offset)?;
-    while node.kind() != "decorator" {
-        if matches!(
-            node.kind(),
-            "function_definition" | "class_definition" | "module" | "block"
-        ) {
-            return None;
-        }
-        node = node.parent()?;
+    // Text-based, so cold documents need no tree: the hovered line is `@expr` (its first line).
+    let line = ctx.line(offset) - 1;
+    let index = &ctx.doc.line_index;
+    let (start, end) = (index.line_start(line), index.line_end(line));
+    let text = ctx.text(TextRange::new(start, end));
+    let indent = text.len() - text.trim_start().len();
+    if !text[indent..].starts_with('@') {
+        return None;
     }
-    let deco_range = TextRange::new(node.start_byte(), node.end_byte());
+    let deco_range = TextRange::new(start + indent, end);
     let o = ctx
         .occurrences_in(deco_range)
         .iter()

@@ -23,11 +23,11 @@ pub fn inlay_hints(ctx: &Ctx, range: TextRange) -> Vec<InlayHint> {
         {
             continue;
         }
-        let at = ctx.header_end(scope);
+        let id = ScopeId(i as u32);
+        let at = ctx.header_end(id);
         if !range.contains(at) {
             continue;
         }
-        let id = ScopeId(i as u32);
         let shown: Vec<Capture> = captures(ctx, id)
             .into_iter()
             .filter(|c| ctx.settings.pass_through || !c.pass_through)

@@ -8,7 +8,6 @@ pub mod hover;
 pub mod inlay_hints;
 
 use tower_lsp_server::ls_types::{Location, Position, Range};
-use tree_sitter::Node;
 
 use crate::analysis::{Analysis, Occurrence, OccurrenceKind, Scope, ScopeId, ScopeKind, TextRange};
 use crate::line_index::Encoding;
@@ -126,33 +125,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The syntax node of a def or lambda scope (`function_definition` or `lambda`).
-    pub fn scope_node(&self, scope: &Scope) -> Option<Node<'a>> {
-        let root = self.doc.tree.root_node();
-        let mut node =
-            root.descendant_for_byte_range(scope.focus_range.start, scope.focus_range.end)?;
-        loop {
-            if node.is_named()
-                && matches!(
-                    node.kind(),
-                    "function_definition" | "lambda" | "class_definition"
-                )
-            {
-                return Some(node);
-            }
-            node = node.parent()?;
-        }
-    }
-
-    /// Where a def's or lambda's header ends: just after its `:` (or after the name if it has none).
-    pub fn header_end(&self, scope: &Scope) -> usize {
-        let colon = self.scope_node(scope).and_then(|node| {
-            let mut cursor = node.walk();
-            node.children(&mut cursor)
-                .find(|c| c.kind() == ":")
-                .map(|c| c.end_byte())
-        });
-        colon.unwrap_or(scope.focus_range.end)
+    /// Where a def's or lambda's header ends: just after its `:` (or after its name if it has none).
+    pub fn header_end(&self, id: ScopeId) -> usize {
+        let analyzed = self.doc.analyzed();
+        analyzed
+            .header_ends
+            .get(id.index())
+            .copied()
+            .unwrap_or_else(|| self.scope(id).focus_range.end)
     }
 }
 
