@@ -46,6 +46,7 @@ struct ClientFlags {
     pull_diagnostics: bool,
     inlay_hint_refresh: bool,
     code_lens_refresh: bool,
+    diagnostic_refresh: bool,
 }
 
 /// The server state shared by all handlers.
@@ -343,6 +344,10 @@ fn negotiate(params: &InitializeParams) -> ClientFlags {
             .and_then(|w| w.code_lens.as_ref())
             .and_then(|c| c.refresh_support)
             .unwrap_or(false),
+        diagnostic_refresh: workspace
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
     }
 }
 
@@ -517,6 +522,9 @@ impl LanguageServer for ClosureLens {
             }
             if flags.code_lens_refresh {
                 let _ = client.code_lens_refresh().await;
+            }
+            if flags.pull_diagnostics && flags.diagnostic_refresh {
+                let _ = client.workspace_diagnostic_refresh().await;
             }
         });
         self.log_problems(problems).await;

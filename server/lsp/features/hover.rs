@@ -37,7 +37,7 @@ fn enclosing_function(ctx: &Ctx, id: ScopeId) -> Option<ScopeId> {
     let mut current = ctx.scope(id).parent;
     while let Some(p) = current {
         let scope = ctx.scope(p);
-        if scope.kind != ScopeKind::Class && scope.kind != ScopeKind::Module {
+        if scope.kind != ScopeKind::Class && scope.kind != ScopeKind::Module && !scope.inlined {
             return Some(p);
         }
         current = scope.parent;
@@ -113,12 +113,25 @@ fn header_hover(ctx: &Ctx, offset: usize) -> Option<(TextRange, String)> {
                 }
             );
             if owners.contains(&m) {
-                md.push_str(" with fresh cells: closures from different calls never share them.");
+                md.push_str(
+                    " with fresh cells: closures from different calls never share them, while \
+                     closures made in the same call (say, in a loop) share them and see the \
+                     latest value.",
+                );
             } else {
                 md.push('.');
             }
             md.push('\n');
         }
+    }
+    if let Some(c) = caps.iter().find(|c| c.name == "__class__") {
+        let class = c
+            .owner
+            .map_or("the class".into(), |o| format!("`{}`", ctx.scope_name(o)));
+        let _ = writeln!(
+            md,
+            "\n`__class__` is the implicit cell CPython creates for `super()` and `__class__` in methods of {class}; it is filled in when the class statement finishes."
+        );
     }
     md.push_str(&cells_section(ctx, id));
     Some((scope.focus_range, md))

@@ -98,8 +98,24 @@ impl<'a> Ctx<'a> {
         };
         self.occurrences_in(range)
             .iter()
-            .filter(|o| o.resolves_to == owner && o.name == name && is_binding(o.kind))
+            .filter(|o| o.name == name && is_binding(o.kind) && self.lives_in(o.resolves_to, owner))
             .collect()
+    }
+
+    /// Whether a variable resolved to `scope` lives in `owner`: the same scope, or a 3.12+ inlined
+    /// comprehension whose variables live in the frame of `owner`.
+    pub fn lives_in(&self, scope: ScopeId, owner: ScopeId) -> bool {
+        let mut current = scope;
+        loop {
+            if current == owner {
+                return true;
+            }
+            let s = self.scope(current);
+            match s.parent {
+                Some(parent) if s.inlined => current = parent,
+                _ => return false,
+            }
+        }
     }
 
     /// How the source spells `name` (as CPython stores it) near `range`: `__x` rather than `_C__x`.
