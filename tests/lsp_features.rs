@@ -614,3 +614,51 @@ fn mangled_names_are_shown_as_written() {
     assert_eq!(labels, [(3, "captures(__x)".to_owned())]);
     let _ = utf16_pos(text, 0);
 }
+
+/// For each seed pattern: from a use of the captured name, definition goes to the binding in the
+/// owner, and highlight covers the binding and the use (and nothing in other functions).
+#[test]
+fn definition_and_highlight_on_each_seed_pattern() {
+    let mut client = started();
+    // (use in the closure, nth, offset into it, binding, nth)
+    let cases = [
+        ("x + n", 0, 4, "n):", 0),                 // adder factory
+        ("count += step", 0, 9, "step = 1", 0),    // counter
+        ("func.__name__", 0, 0, "func):", 0),      // decorator with wrapper
+        ("clicks += 1", 0, 0, "clicks = 0", 0),    // button callbacks
+        ("print(label)", 0, 6, "label=label", 0),  // the default-argument parameter
+        ("return i\n", 0, 7, "i in range(3):", 0), // loop of factories
+        ("lambda: i", 0, 8, "i in range(3)]", 0),  // late-bound lambdas
+    ];
+    for (use_, nth, delta, binding, bnth) in cases {
+        let at = pos_of(SEED, use_, nth, delta);
+        let def = client.at("textDocument/definition", URI, at.clone());
+        assert_eq!(
+            def[0]["range"]["start"],
+            pos_of(SEED, binding, bnth, 0),
+            "definition from {use_:?}: {def}"
+        );
+        let highlights = client.at("textDocument/documentHighlight", URI, at.clone());
+        let starts: Vec<&Value> = highlights
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| &h["range"]["start"])
+            .collect();
+        assert!(
+            starts.contains(&&at),
+            "highlight from {use_:?} misses itself: {highlights}"
+        );
+        assert!(
+            starts.contains(&&pos_of(SEED, binding, bnth, 0)),
+            "highlight from {use_:?} misses the binding"
+        );
+    }
+    // super(): the __class__ cell has no binding in the source; nothing to go to, no crash.
+    let def = client.at(
+        "textDocument/definition",
+        URI,
+        pos_of(SEED, "super()", 0, 0),
+    );
+    assert_eq!(def, Value::Null);
+}
