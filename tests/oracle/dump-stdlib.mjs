@@ -6,6 +6,9 @@
 //       --version 3.14 --out /tmp/stdlib-3.14.jsonl
 //   CLOSURE_LENS_ORACLE_DUMP=/tmp/stdlib-3.14.jsonl cargo test --test cpython_stdlib -- --nocapture
 //
+// --root DIR dumps every .py under DIR instead, e.g. that version's own stdlib:
+//   unzip -q tests/oracle/node_modules/pyodide-314/python_stdlib.zip -d /tmp/lib314
+//   node tests/oracle/dump-stdlib.mjs --version 3.14 --root /tmp/lib314 --out /tmp/lib314.jsonl
 // (run `npm ci` in tests/oracle first, or tests/oracle/regenerate once.)
 
 import { execFileSync } from "node:child_process";
@@ -20,23 +23,39 @@ const args = process.argv.slice(2);
 let version = null;
 let out = null;
 let python = process.env.PYTHON || "python3";
+let rootArg = null;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--version") version = args[++i];
   else if (args[i] === "--out") out = path.resolve(args[++i]);
   else if (args[i] === "--python") python = args[++i];
+  else if (args[i] === "--root") rootArg = args[++i];
 }
 if (!PACKAGES[version] || !out) {
-  console.error("usage: node dump-stdlib.mjs --version 3.12|3.13|3.14 --out FILE.jsonl [--python python3]");
+  console.error(
+    "usage: node dump-stdlib.mjs --version 3.12|3.13|3.14 --out FILE.jsonl [--python python3 | --root DIR]",
+  );
   process.exit(2);
 }
 
 const dumper = path.join(here, "cpython_dump.py");
-const files = execFileSync(python, [dumper, "--list-stdlib"], { encoding: "utf8", maxBuffer: 1 << 28 })
-  .split("\n")
-  .filter(Boolean);
-const root = execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], {
-  encoding: "utf8",
-}).trim();
+let files;
+let root;
+if (rootArg) {
+  // Every .py under DIR, e.g. a version's own stdlib unpacked from pyodide's python_stdlib.zip.
+  root = path.resolve(rootArg);
+  files = fs
+    .readdirSync(root, { recursive: true })
+    .filter((f) => f.endsWith(".py") && !f.split(path.sep).includes("site-packages"))
+    .map((f) => path.join(root, f))
+    .sort();
+} else {
+  files = execFileSync(python, [dumper, "--list-stdlib"], { encoding: "utf8", maxBuffer: 1 << 28 })
+    .split("\n")
+    .filter(Boolean);
+  root = execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"], {
+    encoding: "utf8",
+  }).trim();
+}
 
 const { loadPyodide } = await import(path.join(here, "node_modules", PACKAGES[version], "pyodide.mjs"));
 const py = await loadPyodide({ stdout: (s) => console.log(s), stderr: (s) => console.error(s) });

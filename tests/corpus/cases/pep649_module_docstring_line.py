@@ -1,0 +1,5 @@
+
+
+
+"""Docstring on line 4."""
+z: int
