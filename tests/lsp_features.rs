@@ -662,3 +662,46 @@ fn definition_and_highlight_on_each_seed_pattern() {
     );
     assert_eq!(def, Value::Null);
 }
+
+#[test]
+fn settings_are_pulled_when_the_notification_carries_none() {
+    let text = "def outer():\n    x = 1\n    def middle():\n        def inner():\n            return x\n        return inner\n    return middle\n";
+    let uri = "file:///seed/pull.py";
+    let mut client = LspClient::spawn();
+    client.initialize(json!({"workspace": {"configuration": true}}), Value::Null);
+    client.answers.insert(
+        "workspace/configuration".into(),
+        json!([{"inlayHints": {"passThrough": true}}]),
+    );
+    client.open(uri, text);
+    assert_eq!(hints_by_line(&client.all_hints(uri)).len(), 1);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    // The server asks for the `closureLens` section, then applies it.
+    while !client
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "workspace/configuration")
+    {
+        client
+            .pump(common::lsp_client::GUARD)
+            .expect("configuration request");
+    }
+    let request = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "workspace/configuration")
+        .unwrap();
+    assert_eq!(request["params"]["items"][0]["section"], "closureLens");
+    let mut lines = Vec::new();
+    for _ in 0..1000 {
+        lines = hints_by_line(&client.all_hints(uri));
+        if lines.len() == 2 {
+            break;
+        }
+        client.pump(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(lines.len(), 2, "{lines:?}");
+}

@@ -47,6 +47,7 @@ struct ClientFlags {
     inlay_hint_refresh: bool,
     code_lens_refresh: bool,
     diagnostic_refresh: bool,
+    pull_configuration: bool,
 }
 
 /// The server state shared by all handlers.
@@ -348,6 +349,7 @@ fn negotiate(params: &InitializeParams) -> ClientFlags {
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false),
+        pull_configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
     }
 }
 
@@ -508,8 +510,21 @@ impl LanguageServer for ClosureLens {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let mut value = params.settings;
+        if !value.is_object() && self.flags().pull_configuration {
+            // The pull model: the notification only says "something changed"; ask for our section.
+            let item = ConfigurationItem {
+                scope_uri: None,
+                section: Some("closureLens".into()),
+            };
+            if let Ok(mut answer) = self.client.configuration(vec![item]).await {
+                if !answer.is_empty() {
+                    value = answer.swap_remove(0);
+                }
+            }
+        }
         let (problems, settings) = match self.settings.write() {
-            Ok(mut guard) => (guard.update(&params.settings), guard.clone()),
+            Ok(mut guard) => (guard.update(&value), guard.clone()),
             Err(_) => (Vec::new(), Settings::default()),
         };
         self.reanalyze_all(&settings);

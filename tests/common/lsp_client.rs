@@ -1,8 +1,8 @@
 //! A minimal LSP client for end-to-end tests and benchmarks: starts the real `closure-lens`
 //! binary and talks to it over stdio with Content-Length framing, as an editor does.
 //!
-//! Server-to-client requests (`workspace/inlayHint/refresh`, …) are answered with `null` and
-//! recorded. Timeouts exist only as failure guards.
+//! Server-to-client requests (`workspace/inlayHint/refresh`, …) are answered (with `null` unless
+//! [`LspClient::answers`] says otherwise) and recorded. Timeouts exist only as failure guards.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
@@ -25,8 +25,10 @@ pub struct LspClient {
     responses: HashMap<i64, Value>,
     /// Notifications received and not yet consumed.
     pub notifications: VecDeque<Value>,
-    /// Requests the server sent us (already answered with `null`).
+    /// Requests the server sent us (already answered).
     pub server_requests: Vec<Value>,
+    /// Results to answer server requests with, by method (`null` for the others).
+    pub answers: HashMap<String, Value>,
 }
 
 /// A `file://` URI for `path`.
@@ -102,6 +104,7 @@ impl LspClient {
             responses: HashMap::new(),
             notifications: VecDeque::new(),
             server_requests: Vec::new(),
+            answers: HashMap::new(),
         }
     }
 
@@ -192,8 +195,10 @@ impl LspClient {
         match (message.get("id"), message.get("method")) {
             (Some(id), Some(_)) => {
                 let id = id.clone();
+                let method = message["method"].as_str().unwrap_or_default();
+                let result = self.answers.get(method).cloned().unwrap_or(Value::Null);
                 self.server_requests.push(message);
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
             }
             (Some(id), None) => {
                 let id = id.as_i64().unwrap_or(-1);
