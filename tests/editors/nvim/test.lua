@@ -165,6 +165,39 @@ local ok_run, err = xpcall(function()
     fail("lens command fills the quickfix list", "no lens to run")
   end
 
+  -- Settings reach the running server without a restart (workspace/didChangeConfiguration, then
+  -- the server's inlayHint/codeLens refresh requests).
+  local client_id = client.id
+  cl.update_settings({ closureLens = { inlayHints = { enable = false }, codeLens = { enable = false } } })
+  got, hints, why = wait_for("the inlay hints to go away after inlayHints.enable = false", function()
+    return vim.lsp.inlay_hint.get({ bufnr = buf })
+  end, function(h)
+    return #h == 0
+  end)
+  check("update_settings: inlayHints.enable = false hides the hints", got, nil, why)
+  vim.lsp.codelens.refresh({ bufnr = buf })
+  got, lenses, why = wait_for("the code lenses to go away after codeLens.enable = false", function()
+    return vim.lsp.codelens.get(buf)
+  end, function(l)
+    return #l == 0
+  end)
+  check("update_settings: codeLens.enable = false hides the lenses", got, nil, why)
+  cl.update_settings({ closureLens = { inlayHints = { enable = true }, codeLens = { enable = true } } })
+  got, hints, why = wait_for("the inlay hints to come back", function()
+    return vim.lsp.inlay_hint.get({ bufnr = buf })
+  end, function(h)
+    return #h > 0
+  end)
+  vim.lsp.codelens.refresh({ bufnr = buf })
+  local got2
+  got2, lenses = wait_for("the code lenses to come back", function()
+    return vim.lsp.codelens.get(buf)
+  end, function(l)
+    return #l > 0
+  end)
+  check("update_settings: enabling them again brings both back", got and got2, nil, why or "lenses did not come back")
+  check("no restart: the same client", vim.lsp.get_client_by_id(client_id) ~= nil and not vim.lsp.get_client_by_id(client_id):is_stopped(), nil, "the client was stopped")
+
   -- nonlocal_error.py: the diagnostic.
   vim.cmd("edit " .. vim.fn.fnameescape(fixtures .. "/nonlocal_error.py"))
   local ebuf = vim.api.nvim_get_current_buf()
@@ -206,6 +239,22 @@ local ok_run, err = xpcall(function()
     vim.cmd("close")
   end)
   check("help file: :help closure_lens-setup", help_ok, nil, tostring(help_err))
+
+  -- The bundled mistakes (if present): each gets a closure-lens error diagnostic.
+  for _, file in ipairs(vim.fn.glob(repo .. "/examples/mistakes/*.py", false, true)) do
+    vim.cmd("edit " .. vim.fn.fnameescape(file))
+    local b = vim.api.nvim_get_current_buf()
+    local g, d, w = wait_for("diagnostics on " .. vim.fn.fnamemodify(file, ":t"), function()
+      return vim.diagnostic.get(b, { severity = vim.diagnostic.severity.ERROR })
+    end, function(x)
+      return #x > 0
+    end)
+    local m = vim.tbl_map(function(x)
+      return string.format("%d: %s", x.lnum + 1, x.message)
+    end, d or {})
+    check("example mistakes/" .. vim.fn.fnamemodify(file, ":t") .. " has an error diagnostic",
+      g and vim.iter(d):all(function(x) return x.source == "closure-lens" end), table.concat(m, " | "), w or vim.inspect(d))
+  end
 
   -- :checkhealth closure_lens reports the binary, its version and Neovim's.
   vim.cmd("silent checkhealth closure_lens")
