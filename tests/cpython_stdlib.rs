@@ -235,7 +235,7 @@ fn stdlib_matches_cpython() {
     for p in &run_problems {
         oc::report(&format!("  run problem: {p}"));
     }
-    oc::print_report("stdlib", &summary, 300);
+    oc::print_report("stdlib", &summary, 500);
     assert!(
         run_problems.is_empty(),
         "closure-lens did not run cleanly: {run_problems:?}"

@@ -714,7 +714,8 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
     summary.mismatches.extend(out);
 }
 
-/// Prints the summary, then up to `limit` mismatches grouped by file.
+/// Prints the summary, then up to `limit` mismatches (in file order); when there are more, all of
+/// them are also written to `$CARGO_TARGET_TMPDIR/<title>-mismatches.txt`.
 pub fn print_report(title: &str, summary: &Summary, limit: usize) {
     let mut text = String::new();
     text.push_str(&format!("{title}: {}\n", summary.line()));
@@ -735,11 +736,25 @@ pub fn print_report(title: &str, summary: &Summary, limit: usize) {
             }
         ));
     }
+    let all: String = summary.mismatches.iter().map(|m| format!("  {m}\n")).collect();
+    let mut saved = None;
+    if summary.mismatches.len() > limit {
+        // Too many for the console: all of them go to a file, the first `limit` to stderr.
+        let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("{}-mismatches.txt", title.replace(' ', "-")));
+        if std::fs::write(&file, &all).is_ok() {
+            saved = Some(file);
+        }
+    }
     for (i, m) in summary.mismatches.iter().enumerate() {
         if i == limit {
             text.push_str(&format!(
-                "  … and {} more mismatches\n",
-                summary.mismatches.len() - limit
+                "  … and {} more mismatches{}\n",
+                summary.mismatches.len() - limit,
+                saved
+                    .as_ref()
+                    .map(|f| format!(" (all {} in {})", summary.mismatches.len(), f.display()))
+                    .unwrap_or_default()
             ));
             break;
         }
