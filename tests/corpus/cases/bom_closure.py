@@ -1,0 +1,3 @@
+﻿def f():
+    z = 1
+    return lambda: z
