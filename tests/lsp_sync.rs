@@ -235,3 +235,52 @@ fn crlf_lone_cr_full_sync_and_close() {
     assert_eq!(client.debug_text(uri), Value::Null);
     assert_eq!(client.all_hints(uri), Value::Null);
 }
+
+#[test]
+fn one_analysis_per_version_whatever_the_number_of_requests() {
+    let uri = "file:///sync/once.py";
+    let text = "def f(n):\n    def g():\n        return n\n    return g\n";
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open(uri, text);
+    // Diagnostics are pushed for version 1: that analysis is the one every request shares.
+    client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    let before = client.analyses(uri);
+    for _ in 0..5 {
+        client.all_hints(uri);
+        client.at(
+            "textDocument/hover",
+            uri,
+            json!({"line": 2, "character": 15}),
+        );
+        client.call(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+    assert_eq!(
+        client.analyses(uri),
+        before,
+        "requests on an analysed version re-analysed"
+    );
+    // A new version: exactly one more analysis, however many requests follow.
+    client.change(
+        uri,
+        2,
+        json!({"line": 0, "character": 0}),
+        json!({"line": 0, "character": 0}),
+        "# c\n",
+    );
+    for _ in 0..5 {
+        client.all_hints(uri);
+        client.at(
+            "textDocument/hover",
+            uri,
+            json!({"line": 3, "character": 15}),
+        );
+    }
+    client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["version"] == 2
+    });
+    assert_eq!(client.analyses(uri), before + 1);
+}

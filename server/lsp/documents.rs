@@ -1,5 +1,6 @@
 //! Open documents: text, tree, line index and the analysis of one version, shared as `Arc` snapshots.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
@@ -42,6 +43,9 @@ pub struct Analyzed {
     /// scopes, or a header without `:`, the end of the focus range).
     pub header_ends: Vec<usize>,
 }
+
+/// How many analyses this process has run (reported by `closureLens/debugText`, for tests).
+pub static ANALYSES: AtomicU64 = AtomicU64::new(0);
 
 /// Serialises analyses that need a temporary tree, so cold documents never hold many at once.
 static REPARSE: Mutex<()> = Mutex::new(());
@@ -178,6 +182,7 @@ const ANALYSIS_STACK: usize = 256 << 20;
 
 /// The analysis plus where each def/lambda header ends (found while the tree is at hand).
 fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analyzed {
+    ANALYSES.fetch_add(1, Ordering::Relaxed);
     let analysis = analyze_on_big_stack(text, tree, version);
     let header_ends = analysis
         .scopes

@@ -282,10 +282,15 @@ impl ClosureLens {
         }
     }
 
-    /// `closureLens/debugText` (for tests): the server's text and version of a document.
+    /// `closureLens/debugText` (for tests): the server's text and version of a document, and how
+    /// many analyses the process has run so far.
     async fn debug_text(&self, params: DebugTextParams) -> Result<Value> {
         Ok(match self.snapshot(&params.text_document.uri) {
-            Some(doc) => json!({ "version": doc.version, "text": doc.text }),
+            Some(doc) => json!({
+                "version": doc.version,
+                "text": doc.text,
+                "analyses": crate::lsp::documents::ANALYSES.load(Ordering::Relaxed),
+            }),
             None => Value::Null,
         })
     }

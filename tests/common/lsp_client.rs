@@ -273,12 +273,25 @@ impl LspClient {
         )
     }
 
-    /// The server's view of a document (`closureLens/debugText`).
+    /// The server's view of a document (`closureLens/debugText`): `{version, text}` or `null`.
     pub fn debug_text(&mut self, uri: &str) -> Value {
-        self.call(
+        let mut answer = self.call(
             "closureLens/debugText",
             json!({"textDocument": {"uri": uri}}),
-        )
+        );
+        if let Some(map) = answer.as_object_mut() {
+            map.remove("analyses");
+        }
+        answer
+    }
+
+    /// How many analyses the server has run so far (needs `uri` open).
+    pub fn analyses(&mut self, uri: &str) -> u64 {
+        let answer = self.call(
+            "closureLens/debugText",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        answer["analyses"].as_u64().expect("analyses count")
     }
 
     /// `shutdown`, `exit`, then the exit status.
