@@ -1,0 +1,6 @@
+class Base[T]:
+    pass
+
+
+class C[T](Base[(z := int)]):
+    pass
