@@ -25,7 +25,11 @@ fn analyse_everywhere(text: String) -> Vec<bool> {
 fn deeply_nested_brackets_lambdas_and_blocks() {
     let depth = 50_000;
     let brackets = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
-    assert!(analyse_everywhere(brackets).iter().all(|&incomplete| incomplete));
+    assert!(
+        analyse_everywhere(brackets)
+            .iter()
+            .all(|&incomplete| incomplete)
+    );
 
     let lambdas = format!("f = {}0\n", "lambda: ".repeat(5_000));
     analyse_everywhere(lambdas);
@@ -43,8 +47,15 @@ fn deeply_nested_brackets_lambdas_and_blocks() {
 #[test]
 fn long_operator_chains_are_complete() {
     // `a + a + … + a` nests to the left; it is walked without recursion, so nothing is skipped.
-    let chain = format!("def f(a):\n    return lambda: {}a\n", "a + ".repeat(100_000));
-    assert!(analyse_everywhere(chain).iter().all(|&incomplete| !incomplete));
+    let chain = format!(
+        "def f(a):\n    return lambda: {}a\n",
+        "a + ".repeat(100_000)
+    );
+    assert!(
+        analyse_everywhere(chain)
+            .iter()
+            .all(|&incomplete| !incomplete)
+    );
 }
 
 #[test]
@@ -98,7 +109,9 @@ fn garbage_is_analysed() {
     for input in inputs {
         analyse_everywhere(input.to_owned());
     }
-    let bytes: Vec<u8> = (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let bytes: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     analyse_everywhere(String::from_utf8_lossy(&bytes).into_owned());
 }
 

@@ -2,9 +2,8 @@
 //!
 //! Pass 1 ([`super::collect`]) fills the flags; pass 2 ([`super::resolve`]) adds the scopes.
 
-use std::collections::HashMap;
-
 use indexmap::IndexMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::model::{Resolution, ScopeKind, SymbolFlags, TextRange};
 
@@ -17,7 +16,7 @@ pub(crate) type BlockId = usize;
 /// Identifiers stored once; blocks and occurrences refer to them by [`NameId`].
 #[derive(Default)]
 pub(crate) struct Interner {
-    map: HashMap<Box<str>, NameId>,
+    map: FxHashMap<Box<str>, NameId>,
     names: Vec<Box<str>>,
 }
 
@@ -77,7 +76,7 @@ pub(crate) struct Block {
     pub parent: Option<BlockId>,
     /// `ste_children` as CPython keeps it before inlining splices comprehensions away.
     pub children: Vec<BlockId>,
-    pub symbols: IndexMap<NameId, Sym>,
+    pub symbols: IndexMap<NameId, Sym, FxBuildHasher>,
     /// Parameters in order (`ste_varnames`).
     pub varnames: Vec<NameId>,
     /// `global` / `nonlocal` / walrus directives: where each name was declared.
@@ -116,7 +115,7 @@ impl Block {
             focus: TextRange::new(range.start, range.start),
             parent: None,
             children: Vec::new(),
-            symbols: IndexMap::new(),
+            symbols: IndexMap::default(),
             varnames: Vec::new(),
             directives: Vec::new(),
             can_see_class_scope: false,

@@ -47,13 +47,11 @@ impl CodeFacts {
         let Some(mut parent) = self.unit_parent[id] else {
             return name;
         };
-        // Scopes that only evaluate annotations or type parameters are skipped: 3.12+ for
-        // type-parameter scopes, 3.14 also for annotation, type-alias and TypeVar scopes.
+        // Scopes that only evaluate annotations or type parameters are skipped (one level):
+        // 3.12+ for type-parameter and TypeVar scopes, 3.14 also for annotation and alias scopes.
         let transparent = match table.blocks[parent].ty {
-            BlockType::TypeParams => version >= PythonVersion::Py312,
-            BlockType::Annotation | BlockType::TypeAlias | BlockType::TypeVariable => {
-                version >= PythonVersion::Py314
-            }
+            BlockType::TypeParams | BlockType::TypeVariable => version >= PythonVersion::Py312,
+            BlockType::Annotation | BlockType::TypeAlias => version >= PythonVersion::Py314,
             _ => false,
         };
         if transparent {

@@ -5,7 +5,7 @@
 //! shallower code: 200 nested brackets, 100 indentation levels). Deeper subtrees are skipped and the
 //! analysis is marked incomplete instead of overflowing the stack.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use tree_sitter::Node;
 
@@ -66,7 +66,7 @@ pub(crate) struct Collector<'a> {
     stack: Vec<BlockId>,
     cur: BlockId,
     private: Option<String>,
-    mangled_sets: Vec<HashSet<NameId>>,
+    mangled_sets: Vec<FxHashSet<NameId>>,
     future_annotations: bool,
     pub errors: Vec<ClosureError>,
     pub occurrences: Vec<RawOccurrence>,
@@ -75,6 +75,8 @@ pub(crate) struct Collector<'a> {
     pub too_deep: bool,
     /// Ranges of tree-sitter ERROR nodes this pass understood (PEP 696 defaults).
     pub recovered: Vec<TextRange>,
+    /// Line of the module's first statement (where a 3.14 module `__annotate__` starts).
+    first_statement_line: u32,
 }
 
 impl<'a> Collector<'a> {
@@ -105,6 +107,7 @@ impl<'a> Collector<'a> {
             depth: 0,
             too_deep: false,
             recovered: Vec::new(),
+            first_statement_line: first_statement_line(root),
         };
         collector.table.blocks[0].code_line = 1;
         collector.future_annotations = has_future_annotations(root, text);
@@ -653,8 +656,13 @@ impl<'a> Collector<'a> {
             None => {
                 let mut block = self.annotation_block_for(annotation);
                 block.unevaluated = is_unevaluated;
-                // The body's `__annotate__` starts where its class (or the module) starts.
-                block.code_line = self.block(cur).code_line;
+                // The body's `__annotate__` starts where its class starts, or at the module's
+                // first statement.
+                block.code_line = if cur_ty == BlockType::Module {
+                    self.first_statement_line
+                } else {
+                    self.block(cur).code_line
+                };
                 let id = self.enter_block(block);
                 self.table.blocks[cur].annotation_block = Some(id);
                 if cur_ty == BlockType::Class && !self.future_annotations {
@@ -910,7 +918,6 @@ impl<'a> Collector<'a> {
     fn visit_function_annotations(
         &mut self,
         def_node: Node<'_>,
-        code_line: u32,
         params: &[Param<'_>],
         returns: Option<Node<'_>>,
     ) {
@@ -923,7 +930,6 @@ impl<'a> Collector<'a> {
                 Self::line(def_node),
                 Self::range(def_node),
             );
-            block.code_line = code_line;
             block.focus = def_node
                 .child_by_field_name("name")
                 .map_or(block.focus, Self::range);
@@ -971,7 +977,7 @@ impl<'a> Collector<'a> {
             .first()
             .map_or(Self::line(node), |d| Self::line(*d));
         if !self.at_least(PythonVersion::Py312) {
-            self.visit_function_annotations(node, code_line, &params, returns);
+            self.visit_function_annotations(node, &params, returns);
         }
         for &decorator in decorators {
             self.visit_expr(decorator, Ctx::Load);
@@ -995,7 +1001,7 @@ impl<'a> Collector<'a> {
             self.visit_type_params(&type_params);
         }
         if self.at_least(PythonVersion::Py312) {
-            self.visit_function_annotations(node, code_line, &params, returns);
+            self.visit_function_annotations(node, &params, returns);
         }
         let fn_name = self.text_of(name_node);
         let mut block = Block::new(
@@ -1045,7 +1051,7 @@ impl<'a> Collector<'a> {
             self.enter_type_param_block(node, name_node, code_line, false, false, true);
             self.private = Some(class_name.clone());
             let set = self.mangled_sets.len();
-            self.mangled_sets.push(HashSet::new());
+            self.mangled_sets.push(FxHashSet::default());
             self.cur_block().mangled_names = Some(set);
             self.visit_type_params(&type_params);
         }
@@ -1868,6 +1874,14 @@ fn kind_name(kind: ScopeKind) -> &'static str {
 
 fn is_async_clause(clause: Node<'_>) -> bool {
     clause.child(0).is_some_and(|c| c.kind() == "async")
+}
+
+fn first_statement_line(root: Node<'_>) -> u32 {
+    let mut cursor = root.walk();
+    let first = root
+        .named_children(&mut cursor)
+        .find(|n| n.kind() != "comment");
+    first.map_or(1, |n| n.start_position().row as u32 + 1)
 }
 
 /// Whether `from __future__ import annotations` appears among the module's leading statements.

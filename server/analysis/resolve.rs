@@ -1,12 +1,12 @@
 //! Pass 2: CPython's `symtable_analyze` — decides LOCAL / GLOBAL / FREE / CELL for every name,
 //! propagates free variables outward and inlines comprehensions (PEP 709, 3.12+).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use super::blocks::{BlockId, BlockType, NameId, Sym, SymbolTable, WellKnown, def};
 use super::model::{ClosureError, PythonVersion, Resolution, TextRange};
 
-type NameSet = HashSet<NameId>;
+type NameSet = FxHashSet<NameId>;
 
 /// Pass-2 state.
 pub(crate) struct Resolver<'a> {

@@ -8,6 +8,7 @@ use tree_sitter::{InputEdit, Tree};
 
 use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::line_index::{Encoding, LineIndex};
+use crate::lsp::chunked::{self, ChunkCache};
 use crate::lsp::convert;
 use crate::syntax;
 
@@ -33,6 +34,8 @@ pub struct Document {
     pub project_python_version: Option<PythonVersion>,
     /// The analysis of this exact text, computed on first use; shared by the hot and cold copies.
     analyzed: Arc<OnceLock<Arc<Analyzed>>>,
+    /// Analyses of top-level statements, reused across versions of this document.
+    chunks: Arc<Mutex<ChunkCache>>,
 }
 
 /// What one version's analysis pass produces.
@@ -64,17 +67,23 @@ impl Document {
             python_version,
             project_python_version: None,
             analyzed: Arc::default(),
+            chunks: Arc::default(),
         }
     }
 
     /// The analysis of this version, computed once (by whichever request or task needs it first).
     pub fn analyzed(&self) -> &Arc<Analyzed> {
         self.analyzed.get_or_init(|| match &self.tree {
-            Some(tree) => Arc::new(analyze(&self.text, tree, self.python_version)),
+            Some(tree) => Arc::new(analyze(
+                &self.text,
+                tree,
+                self.python_version,
+                Some(&self.chunks),
+            )),
             None => {
                 let _one_at_a_time = REPARSE.lock().unwrap_or_else(|p| p.into_inner());
                 let tree = syntax::parse(&self.text);
-                Arc::new(analyze(&self.text, &tree, self.python_version))
+                Arc::new(analyze(&self.text, &tree, self.python_version, None))
             }
         })
     }
@@ -160,9 +169,7 @@ impl Document {
             }
         }
         let old = self.tree.as_ref().filter(|_| !full_reparse);
-        let tree = syntax::python_parser()
-            .parse(&self.text, old)
-            .unwrap_or_else(|| syntax::parse(&self.text));
+        let tree = syntax::parse_with(&mut syntax::python_parser(), &self.text, old);
         self.tree = Some(tree);
         self.version = self.version.max(version);
         self.analyzed = Arc::default();
@@ -181,10 +188,34 @@ impl Document {
 const ANALYSIS_STACK: usize = 256 << 20;
 
 /// The analysis plus where each def/lambda header ends (found while the tree is at hand).
-fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analyzed {
+fn analyze(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    chunks: Option<&Mutex<ChunkCache>>,
+) -> Analyzed {
     ANALYSES.fetch_add(1, Ordering::Relaxed);
-    let analysis = analyze_on_big_stack(text, tree, version);
-    let header_ends = analysis
+    on_big_stack(|| {
+        let whole = |text: &str, tree: &Tree| {
+            let analysis = analysis::analyze(text, tree, version);
+            let header_ends = header_ends(&analysis, tree);
+            (analysis, header_ends)
+        };
+        let chunked = chunks.and_then(|cache| {
+            let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+            chunked::analyze(text, tree, version, &mut cache, whole)
+        });
+        let (analysis, header_ends) = chunked.unwrap_or_else(|| whole(text, tree));
+        Analyzed {
+            analysis,
+            header_ends,
+        }
+    })
+}
+
+/// Per scope: just after the def's or lambda's header `:` (else the end of the focus range).
+fn header_ends(analysis: &Analysis, tree: &Tree) -> Vec<usize> {
+    analysis
         .scopes
         .iter()
         .map(|scope| {
@@ -195,11 +226,7 @@ fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analyzed {
             };
             colon.unwrap_or(scope.focus_range.end)
         })
-        .collect();
-    Analyzed {
-        analysis,
-        header_ends,
-    }
+        .collect()
 }
 
 /// The end of the `:` closing the header of the def or lambda whose name/keyword is at `focus`.
@@ -216,20 +243,19 @@ fn header_colon_end(tree: &Tree, focus: TextRange) -> Option<usize> {
         .map(|c| c.end_byte())
 }
 
-/// Runs [`analysis::analyze`] on a thread with a large stack; a panic there is re-raised here (so
-/// the caller's `catch_unwind` reports it) rather than aborting the process.
-fn analyze_on_big_stack(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
+/// Runs `f` on a thread with a large stack; a panic there is re-raised here (so the caller's
+/// `catch_unwind` reports it) rather than aborting the process.
+fn on_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("closure-lens-analysis".into())
             .stack_size(ANALYSIS_STACK)
-            .spawn_scoped(scope, || analysis::analyze(text, tree, version));
+            .spawn_scoped(scope, f);
         match worker {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
-            // No thread available: analyse here.
-            Err(_) => analysis::analyze(text, tree, version),
+            Err(err) => panic!("cannot start the analysis thread: {err}"),
         }
     })
 }
