@@ -1,0 +1,344 @@
+//! Re-analysis per top-level statement: what a closure captures never crosses a top-level
+//! statement, so after an edit only the statements whose text changed are analysed again; the
+//! others come from a per-document cache and are stitched into one [`Analysis`].
+//!
+//! Each chunk (one or more whole lines starting with a top-level statement) is parsed and analysed
+//! as a module of its own with the engine's [`analyze`](crate::analysis::analyze); offsets, lines
+//! and scope ids are then shifted into place. Modules whose top level links statements together
+//! (`from __future__` imports, module-level `global`/`nonlocal`) are analysed whole instead.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tree_sitter::Tree;
+
+use crate::analysis::{Analysis, PythonVersion, Resolution, Scope, ScopeId, Symbol, TextRange};
+use crate::syntax;
+
+/// One chunk's analysis, in the chunk's own coordinates.
+pub struct ChunkAnalysis {
+    analysis: Analysis,
+    header_ends: Vec<usize>,
+}
+
+/// Chunk analyses of one document, keyed by chunk text, for one Python version.
+#[derive(Default)]
+pub struct ChunkCache {
+    version: Option<PythonVersion>,
+    entries: HashMap<String, Arc<ChunkAnalysis>>,
+}
+
+/// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
+fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
+    let root = tree.root_node();
+    let mut starts = vec![(0, 0)];
+    let mut covered = 0;
+    let mut cursor = root.walk();
+    for child in root.children(&mut cursor) {
+        if matches!(
+            child.kind(),
+            "future_import_statement" | "global_statement" | "nonlocal_statement"
+        ) {
+            return None;
+        }
+        let at = child.start_byte();
+        if child.start_position().column == 0 && at >= covered && at > starts.last()?.0 {
+            starts.push((at, child.start_position().row));
+        }
+        covered = covered.max(child.end_byte());
+    }
+    Some(starts)
+}
+
+/// Analyses `text` chunk by chunk, reusing `cache`; `None` when the module must be analysed whole.
+///
+/// `analyze_one(text, tree)` analyses one chunk and returns the analysis and header ends.
+pub fn analyze(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    cache: &mut ChunkCache,
+    analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
+) -> Option<(Analysis, Vec<usize>)> {
+    let starts = chunk_starts(tree)?;
+    if starts.len() < 2 {
+        return None;
+    }
+    if cache.version != Some(version) {
+        cache.entries.clear();
+        cache.version = Some(version);
+    }
+    let mut used = HashMap::with_capacity(starts.len());
+    let mut chunks = Vec::with_capacity(starts.len());
+    for (i, &(start, row)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
+        let chunk_text = text.get(start..end)?;
+        let analysed = match cache.entries.get(chunk_text) {
+            Some(found) => Arc::clone(found),
+            None => {
+                let chunk_tree = syntax::parse(chunk_text);
+                let (analysis, header_ends) = analyze_one(chunk_text, &chunk_tree);
+                Arc::new(ChunkAnalysis {
+                    analysis,
+                    header_ends,
+                })
+            }
+        };
+        used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
+        chunks.push((analysed, start, row as u32));
+    }
+    cache.entries = used;
+    Some(stitch(text, version, &chunks))
+}
+
+/// Joins chunk analyses into one, in document coordinates.
+fn stitch(
+    text: &str,
+    version: PythonVersion,
+    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
+) -> (Analysis, Vec<usize>) {
+    let first = &chunks[0].0.analysis.scopes[0];
+    let module = Scope {
+        children: Vec::new(),
+        symbols: Vec::new(),
+        range: TextRange::new(0, text.len()),
+        ..first.clone()
+    };
+    let mut out = Analysis {
+        version,
+        scopes: vec![module],
+        ..Analysis::default()
+    };
+    let mut header_ends = vec![chunks[0].0.header_ends.first().copied().unwrap_or(0)];
+    for (chunk, start, row) in chunks {
+        let (start, row) = (*start, *row);
+        let base = out.scopes.len() as u32 - 1;
+        let map = |id: ScopeId| {
+            if id == ScopeId::MODULE {
+                id
+            } else {
+                ScopeId(id.0 + base)
+            }
+        };
+        let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
+        let map_symbol = |s: &Symbol| Symbol {
+            captures_from: s.captures_from.map(map),
+            captured_by: s.captured_by.iter().map(|&c| map(c)).collect(),
+            ..s.clone()
+        };
+        let analysis = &chunk.analysis;
+        for (i, scope) in analysis.scopes.iter().enumerate() {
+            if i == 0 {
+                let module = &mut out.scopes[0];
+                module
+                    .children
+                    .extend(scope.children.iter().map(|&c| map(c)));
+                for symbol in &scope.symbols {
+                    merge_module_symbol(&mut module.symbols, map_symbol(symbol));
+                }
+                continue;
+            }
+            out.scopes.push(Scope {
+                parent: scope.parent.map(map),
+                children: scope.children.iter().map(|&c| map(c)).collect(),
+                line: scope.line + row,
+                code_line: scope.code_line + row,
+                range: shift(scope.range),
+                focus_range: shift(scope.focus_range),
+                symbols: scope.symbols.iter().map(map_symbol).collect(),
+                class_cells: scope.class_cells.iter().map(map_symbol).collect(),
+                ..scope.clone()
+            });
+            header_ends.push(chunk.header_ends.get(i).copied().unwrap_or(0) + start);
+        }
+        out.occurrences.extend(
+            analysis
+                .occurrences
+                .iter()
+                .map(|o| crate::analysis::Occurrence {
+                    range: shift(o.range),
+                    name: o.name.clone(),
+                    scope: map(o.scope),
+                    kind: o.kind,
+                    resolves_to: map(o.resolves_to),
+                }),
+        );
+        out.errors.extend(
+            analysis
+                .errors
+                .iter()
+                .map(|e| crate::analysis::ClosureError {
+                    message: e.message.clone(),
+                    range: shift(e.range),
+                }),
+        );
+        out.has_syntax_errors |= analysis.has_syntax_errors;
+    }
+    (out, header_ends)
+}
+
+/// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
+fn merge_module_symbol(symbols: &mut Vec<Symbol>, symbol: Symbol) {
+    match symbols.iter_mut().find(|s| s.name == symbol.name) {
+        Some(existing) => {
+            existing.flags.0 |= symbol.flags.0;
+            if existing.resolution == Resolution::GlobalImplicit {
+                existing.resolution = symbol.resolution;
+            }
+        }
+        None => symbols.push(symbol),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{self, OccurrenceKind};
+
+    fn whole(text: &str, version: PythonVersion) -> Analysis {
+        analysis::analyze(text, &syntax::parse(text), version)
+    }
+
+    fn chunked(text: &str, version: PythonVersion, cache: &mut ChunkCache) -> Option<Analysis> {
+        analyze(text, &syntax::parse(text), version, cache, |t, tree| {
+            (analysis::analyze(t, tree, version), Vec::new())
+        })
+        .map(|(a, _)| a)
+    }
+
+    /// What the features rely on, with scopes named by (qualname, range) instead of ids.
+    type Projection = (
+        Vec<(
+            String,
+            TextRange,
+            u32,
+            u32,
+            Option<(Vec<String>, Vec<String>)>,
+            bool,
+        )>,
+        Vec<(TextRange, String, OccurrenceKind, TextRange, TextRange)>,
+        Vec<(String, TextRange)>,
+    );
+
+    fn project(a: &Analysis) -> Projection {
+        let key = |id: ScopeId| a.scope(id).range;
+        let scopes = a
+            .scopes
+            .iter()
+            .filter(|s| s.kind.is_user_function() || s.kind.is_comprehension())
+            .map(|s| {
+                let code = s
+                    .code
+                    .as_ref()
+                    .map(|c| (c.freevars.clone(), c.cellvars.clone()));
+                (
+                    s.qualname.clone(),
+                    s.range,
+                    s.line,
+                    s.code_line,
+                    code,
+                    s.inlined,
+                )
+            })
+            .collect();
+        let occurrences = a
+            .occurrences
+            .iter()
+            .map(|o| {
+                (
+                    o.range,
+                    o.name.clone(),
+                    o.kind,
+                    key(o.scope),
+                    key(o.resolves_to),
+                )
+            })
+            .collect();
+        let mut errors: Vec<_> = a
+            .errors
+            .iter()
+            .map(|e| (e.message.clone(), e.range))
+            .collect();
+        errors.sort();
+        (scopes, occurrences, errors)
+    }
+
+    const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";
+
+    #[test]
+    fn chunked_equals_whole_on_samples() {
+        for version in PythonVersion::ALL {
+            let mut cache = ChunkCache::default();
+            let a = chunked(SAMPLE, version, &mut cache).expect("splits");
+            assert_eq!(project(&a), project(&whole(SAMPLE, version)), "{version}");
+            // An edit in one statement reuses the others and still matches.
+            let edited = SAMPLE.replace("count += 1", "count += step");
+            let a = chunked(&edited, version, &mut cache).unwrap();
+            assert_eq!(project(&a), project(&whole(&edited, version)), "{version}");
+        }
+    }
+
+    #[test]
+    fn linked_top_levels_are_analysed_whole() {
+        let mut cache = ChunkCache::default();
+        let text = "from __future__ import annotations\ndef f():\n    x = 1\n";
+        assert!(chunked(text, PythonVersion::Py314, &mut cache).is_none());
+        let text = "x = 1\nglobal x\n";
+        assert!(chunked(text, PythonVersion::Py314, &mut cache).is_none());
+    }
+
+    /// The largest stdlib files, when a Python is around: chunked equals whole.
+    #[test]
+    fn chunked_equals_whole_on_stdlib_files() {
+        let Ok(out) = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
+            ])
+            .output()
+        else {
+            return;
+        };
+        let stdlib = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        let mut names: Vec<String> = [
+            "test/test_typing.py",
+            "typing.py",
+            "inspect.py",
+            "dataclasses.py",
+            "functools.py",
+        ]
+        .map(String::from)
+        .to_vec();
+        // CLOSURE_LENS_CHUNK_ALL=DIR (relative to the stdlib, e.g. `.` or `test`): every file there.
+        if let Some(dir) = std::env::var_os("CLOSURE_LENS_CHUNK_ALL") {
+            let dir = std::path::PathBuf::from(dir);
+            names = std::fs::read_dir(stdlib.join(&dir))
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .map(|e| dir.join(e.file_name()).to_string_lossy().into_owned())
+                        .filter(|n| n.ends_with(".py"))
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        let mut compared = 0;
+        for name in &names {
+            let Ok(text) = std::fs::read_to_string(stdlib.join(name)) else {
+                continue;
+            };
+            for version in [PythonVersion::Py311, PythonVersion::Py314] {
+                let mut cache = ChunkCache::default();
+                if let Some(a) = chunked(&text, version, &mut cache) {
+                    assert_eq!(
+                        project(&a),
+                        project(&whole(&text, version)),
+                        "{name} {version}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 0 || names.is_empty());
+    }
+}
