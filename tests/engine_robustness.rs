@@ -105,6 +105,10 @@ fn garbage_is_analysed() {
         "x = \"\"\"unterminated",
         "def f(a, a): pass",
         "\r\r\r def f(): pass\r",
+        "f: int = a = x",
+        "f:变=a=x\n",
+        "x = y += 1",
+        "def f():\n    x: int = y = lambda: x\n",
     ];
     for input in inputs {
         analyse_everywhere(input.to_owned());
@@ -127,4 +131,91 @@ fn a_file_with_syntax_errors_keeps_the_closures_that_parsed() {
         .find(|s| s.qualname == "make_counter.<locals>.counter")
         .expect("the intact function is analysed");
     assert_eq!(counter.code.as_ref().unwrap().freevars, ["count"]);
+}
+
+#[test]
+fn token_soup_never_panics() {
+    const TOKENS: &[&str] = &[
+        "def ",
+        "class ",
+        "lambda",
+        ":",
+        "=",
+        ":=",
+        "+=",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "*",
+        "**",
+        "x",
+        "y",
+        "__x",
+        "é",
+        "nonlocal ",
+        "global ",
+        "for ",
+        " in ",
+        "if ",
+        "else",
+        "async ",
+        "await ",
+        "yield ",
+        "return ",
+        "import ",
+        "from ",
+        "as ",
+        "with ",
+        "try",
+        "except",
+        "*",
+        "match ",
+        "case ",
+        "type ",
+        "del ",
+        "@",
+        ".",
+        "1",
+        "'s'",
+        "f'{x}'",
+        "\n",
+        "\n    ",
+        "\n        ",
+        "->",
+        "super()",
+        "__class__",
+        "[T]",
+        "[T: int = str]",
+        "...",
+        "|",
+        "not ",
+    ];
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+            let mut next = move || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            for _ in 0..3_000 {
+                let len = 1 + next() % 40;
+                let text: String = (0..len)
+                    .map(|_| TOKENS[(next() % TOKENS.len() as u64) as usize])
+                    .collect();
+                let tree = parse(&text);
+                for version in PythonVersion::ALL {
+                    analyze(&text, &tree, version);
+                }
+            }
+        })
+        .unwrap()
+        .join()
+        .expect("analysis of a token soup panicked");
 }

@@ -1435,8 +1435,13 @@ impl<'a> Collector<'a> {
             | "line_continuation"
             | "type_conversion" => {}
             "ERROR" => self.visit_error(node),
-            "expression_statement" | "assignment" | "augmented_assignment" | "block" => {
-                self.visit_stmt_inner(node)
+            // Statements that error recovery or `x: T = a = b` leave inside expressions.
+            "expression_statement" => self.visit_stmt_inner(node),
+            "block" => self.visit_body(Some(node)),
+            "assignment" => self.visit_assignment(node),
+            "augmented_assignment" => {
+                self.visit_opt(node.child_by_field_name("left"), Ctx::Store);
+                self.visit_opt(node.child_by_field_name("right"), Ctx::Load);
             }
             _ => self.visit_children(node, ctx),
         }
