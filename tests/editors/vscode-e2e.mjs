@@ -86,8 +86,9 @@ cpSync(path.join(repo, "tests", "editors", "fixtures"), workspace, { recursive: 
 if (existsSync(path.join(repo, "examples"))) {
   cpSync(path.join(repo, "examples"), path.join(workspace, "examples"), { recursive: true });
 }
+const BUNDLED = process.env.CLOSURE_LENS_E2E_BUNDLED === "1";
 const settings = {
-  "closureLens.server.path": BIN,
+  ...(BUNDLED ? {} : { "closureLens.server.path": BIN }),
   "closureLens.trace.server": "messages",
   "editor.inlayHints.enabled": "on",
   "editor.codeLens": true,
@@ -211,13 +212,13 @@ const main = async () => {
     const deadline = Date.now() + TIMEOUT;
     let text = "";
     while (Date.now() < deadline) {
-      text = (await locator.allInnerTexts().catch(() => [])).join(" | ");
+      text = (await locator.allInnerTexts().catch(() => [])).join(" | ").replace(/\u00a0/g, " "); // Monaco renders spaces as NBSP
       if (pred(text)) {
         return { ok: true, text };
       }
       await page.waitForTimeout(250);
     }
-    return { ok: false, text: `timed out after ${TIMEOUT / 1000} s waiting for ${what}; saw: ${oneLine(text) || "(nothing)"}` };
+    return { ok: false, text: `timed out after ${TIMEOUT / 1000} s waiting for ${what}; saw: ${oneLine(text, 600) || "(nothing)"}` };
   }
 
   // The counter: the bundled example examples/counter.py when the repo has it, else the fixture.
@@ -273,8 +274,9 @@ const main = async () => {
   const cmd = await waitText("the command in the palette", page.locator(".quick-input-list"), (t) => t.includes("Closure Lens: Show Output"));
   if (cmd.ok) {
     await page.keyboard.press("Enter");
-    const out = await waitText("the Closure Lens output", page.locator(".output-view, .panel .monaco-editor"), (t) => t.includes("started"));
-    out.ok ? ok("Show Output shows the server log", oneLine(out.text.match(/started[^|]*/)?.[0] ?? "", 120)) : fail("Show Output shows the server log", out.text);
+    const how = BUNDLED ? "found via bundled" : "found via setting";
+    const out = await waitText("the Closure Lens output", page.locator(".output-view, .panel .monaco-editor"), (t) => t.includes("started") && t.includes(how));
+    out.ok ? ok(`Show Output shows the server log (${how})`, oneLine(out.text.match(/starting[^|]*/)?.[0] ?? "", 160)) : fail(`Show Output shows the server log (${how})`, oneLine(out.text, 1000));
   } else {
     fail("command Closure Lens: Show Output is in the palette", cmd.text);
   }

