@@ -144,6 +144,55 @@ fn vm_kb(pid: u32, key: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The server's own work per edit, without the pipe: apply the change (text, line index,
+/// incremental reparse), then the analysis of the new version (chunks reused).
+fn in_process_edits(text: &str) {
+    use closure_lens::line_index::Encoding;
+    use closure_lens::lsp::documents::Document;
+    use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+
+    let uri = "file:///bench.py".parse().unwrap();
+    let mut doc = Document::new(uri, 1, text.to_owned(), Default::default());
+    doc.analysis();
+    let sites = body_edit_sites(text);
+    let (mut apply, mut analyse) = (Vec::new(), Vec::new());
+    for i in 0..CYCLES {
+        let site = sites[(i / 2 * 37) % sites.len()];
+        let pos = utf16_pos(&doc.text, site);
+        let at = Position::new(
+            pos["line"].as_u64().unwrap() as u32,
+            pos["character"].as_u64().unwrap() as u32,
+        );
+        let end = if i % 2 == 0 {
+            at
+        } else {
+            Position::new(at.line, at.character + 1)
+        };
+        let change = TextDocumentContentChangeEvent {
+            range: Some(Range::new(at, end)),
+            range_length: None,
+            text: if i % 2 == 0 {
+                "_".into()
+            } else {
+                String::new()
+            },
+        };
+        let began = Instant::now();
+        doc.apply_changes(i as i32 + 2, &[change], Encoding::Utf16);
+        apply.push(began.elapsed());
+        let began = Instant::now();
+        doc.analysis();
+        analyse.push(began.elapsed());
+    }
+    println!(
+        "in-process per edit: apply + reparse median {:6.2} ms (p95 {:6.2}); re-analysis median {:6.2} ms (p95 {:6.2})",
+        percentile(&mut apply, 0.5),
+        percentile(&mut apply, 0.95),
+        percentile(&mut analyse, 0.5),
+        percentile(&mut analyse, 0.95)
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let stdlib = stdlib();
@@ -174,6 +223,7 @@ fn main() {
         percentile(&mut parse, 0.5),
         percentile(&mut analyze, 0.5)
     );
+    in_process_edits(&text);
 
     let mut client = LspClient::spawn();
     let began = Instant::now();

@@ -110,6 +110,7 @@ fn stitch(
         ..Analysis::default()
     };
     let mut header_ends = vec![chunks[0].0.header_ends.first().copied().unwrap_or(0)];
+    let mut module_index = HashMap::new();
     for (chunk, start, row) in chunks {
         let (start, row) = (*start, *row);
         let base = out.scopes.len() as u32 - 1;
@@ -134,7 +135,7 @@ fn stitch(
                     .children
                     .extend(scope.children.iter().map(|&c| map(c)));
                 for symbol in &scope.symbols {
-                    merge_module_symbol(&mut module.symbols, map_symbol(symbol));
+                    merge_module_symbol(&mut module.symbols, &mut module_index, map_symbol(symbol));
                 }
                 continue;
             }
@@ -178,15 +179,23 @@ fn stitch(
 }
 
 /// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
-fn merge_module_symbol(symbols: &mut Vec<Symbol>, symbol: Symbol) {
-    match symbols.iter_mut().find(|s| s.name == symbol.name) {
-        Some(existing) => {
+fn merge_module_symbol(
+    symbols: &mut Vec<Symbol>,
+    index: &mut HashMap<String, usize>,
+    symbol: Symbol,
+) {
+    match index.get(&symbol.name) {
+        Some(&i) => {
+            let existing = &mut symbols[i];
             existing.flags.0 |= symbol.flags.0;
             if existing.resolution == Resolution::GlobalImplicit {
                 existing.resolution = symbol.resolution;
             }
         }
-        None => symbols.push(symbol),
+        None => {
+            index.insert(symbol.name.clone(), symbols.len());
+            symbols.push(symbol);
+        }
     }
 }
 
