@@ -326,6 +326,23 @@ const main = async () => {
   const restarted = await waitText("the restart in the output", outText, (t) => (t.match(/started closure-lens/g) || []).length >= 2 || t.includes("restarting"));
   const back = await waitText("the code lens after the restart", ed.locator(".codelens-decoration"), (t) => t.includes("count"));
   restarted.ok && back.ok ? ok("Closure Lens: Restart Server", oneLine(back.text, 80)) : fail("Closure Lens: Restart Server", restarted.ok ? back.text : restarted.text);
+
+  // A server path that points nowhere: one notification that says how to install the server.
+  await page.keyboard.press("Control+,");
+  await page.locator(".settings-editor").waitFor();
+  await page.waitForTimeout(500);
+  await page.keyboard.type("closureLens.server.path");
+  // A machine-overridable setting: in a remote window (code-server) it lives under the Remote tab.
+  await page.locator(".settings-editor .settings-tabs-widget .action-label", { hasText: "Remote" }).first().click();
+  const input = page.locator(".settings-editor .setting-item-contents input").first();
+  await input.waitFor();
+  await page.waitForTimeout(300);
+  await input.fill("/nonexistent/closure-lens");
+  await input.press("Enter");
+  const toast = await waitText("the not-found notification", page.locator(".notifications-toasts, .notifications-center"), (t) => t.includes("no executable file is there"));
+  const toastOk = toast.ok && toast.text.includes("cargo install closure-lens");
+  toastOk ? ok("a bad closureLens.server.path gives one notification with install instructions", oneLine(toast.text, 200)) : fail("a bad closureLens.server.path gives one notification with install instructions", toast.text);
+  await page.screenshot({ path: path.join(SHOTS, "vscode-not-found.png") });
 };
 
 try {

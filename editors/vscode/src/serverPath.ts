@@ -35,9 +35,10 @@ export interface FindServerOptions {
   isExecutable?: (file: string) => boolean;
 }
 
+// Plain text: VS Code notifications do not render code spans.
 export const INSTALL_HINT =
-  "Install it with `cargo install closure-lens` (or `cargo build --release` in a checkout of the repository " +
-  "and put target/release on PATH), or set `closureLens.server.path` to the binary.";
+  "Install it with: cargo install closure-lens (or run cargo build --release in a checkout of the repository " +
+  "and put target/release on PATH), or set closureLens.server.path to the binary.";
 
 export function executableName(platform: NodeJS.Platform = process.platform): string {
   return platform === "win32" ? "closure-lens.exe" : "closure-lens";
