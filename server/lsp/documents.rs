@@ -110,10 +110,11 @@ impl Document {
             .unwrap_or_else(|| syntax::parse(&self.text))
     }
 
-    /// The same version without its tree (sharing the analysis, computed or not).
+    /// The same version without its tree and chunk cache (sharing the analysis, computed or not).
     pub fn without_tree(&self) -> Self {
         Document {
             tree: None,
+            chunks: Arc::default(),
             ..self.clone()
         }
     }
