@@ -11,6 +11,8 @@ pub(crate) struct CodeFacts {
     pub unit_parent: Vec<Option<BlockId>>,
     pub has_code: Vec<bool>,
     pub qualname: Vec<String>,
+    /// For each code object, the comprehensions inlined into it (3.12+), in compile order.
+    pub inlined: Vec<Vec<BlockId>>,
 }
 
 impl CodeFacts {
@@ -21,6 +23,7 @@ impl CodeFacts {
             unit_parent: vec![None; n],
             has_code: vec![false; n],
             qualname: vec![String::new(); n],
+            inlined: vec![Vec::new(); n],
         };
         for &id in preorder {
             let block = &table.blocks[id];
@@ -33,6 +36,11 @@ impl CodeFacts {
                 parent = table.blocks[p].parent;
             }
             facts.unit_parent[id] = parent;
+            if block.comp_inlined {
+                if let Some(unit) = parent {
+                    facts.inlined[unit].push(id);
+                }
+            }
             if facts.has_code[id] {
                 facts.qualname[id] = facts.compute_qualname(table, version, id);
             }
@@ -169,7 +177,6 @@ pub(crate) fn cellvars(
     table: &SymbolTable,
     wk: &WellKnown,
     facts: &CodeFacts,
-    preorder: &[BlockId],
     id: BlockId,
 ) -> Vec<String> {
     let block = &table.blocks[id];
@@ -186,11 +193,8 @@ pub(crate) fn cellvars(
         }
     }
     let in_class = block.ty == BlockType::Class;
-    for &comp in preorder {
+    for &comp in &facts.inlined[id] {
         let c = &table.blocks[comp];
-        if !c.comp_inlined || facts.unit_parent[comp] != Some(id) {
-            continue;
-        }
         for (name, sym) in &c.symbols {
             let pushed =
                 (sym.flags & def::LOCAL != 0 && sym.flags & def::NONLOCAL == 0) || in_class;

@@ -7,14 +7,66 @@
 
 use rustc_hash::FxHashSet;
 
-use tree_sitter::Node;
+use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
+use std::rc::Rc;
+
+use tree_sitter::{Node, TreeCursor};
 
 use super::blocks::{Block, BlockId, BlockType, NameId, Sym, SymbolTable, WellKnown, def};
+use super::grammar::{Field, NodeFields};
 use super::model::{ClosureError, OccurrenceKind, PythonVersion, Resolution, ScopeKind, TextRange};
 use super::names::{mangle, normalize};
 
 /// The deepest syntax nesting analysed.
 pub(crate) const MAX_DEPTH: u32 = 400;
+
+/// Tree cursors kept for reuse: creating one allocates, and the walk needs one per node.
+#[derive(Default)]
+struct CursorPool<'t>(Rc<RefCell<Vec<TreeCursor<'t>>>>);
+
+impl<'t> CursorPool<'t> {
+    fn take(&self, node: Node<'t>) -> PooledCursor<'t> {
+        let cursor = match self.0.borrow_mut().pop() {
+            Some(mut cursor) => {
+                cursor.reset(node);
+                cursor
+            }
+            None => node.walk(),
+        };
+        PooledCursor {
+            cursor: Some(cursor),
+            pool: Rc::clone(&self.0),
+        }
+    }
+}
+
+/// A cursor borrowed from a [`CursorPool`].
+struct PooledCursor<'t> {
+    cursor: Option<TreeCursor<'t>>,
+    pool: Rc<RefCell<Vec<TreeCursor<'t>>>>,
+}
+
+impl<'t> Deref for PooledCursor<'t> {
+    type Target = TreeCursor<'t>;
+    fn deref(&self) -> &Self::Target {
+        self.cursor.as_ref().expect("present until dropped")
+    }
+}
+
+impl DerefMut for PooledCursor<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.cursor.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for PooledCursor<'_> {
+    fn drop(&mut self) {
+        if let Some(cursor) = self.cursor.take() {
+            self.pool.borrow_mut().push(cursor);
+        }
+    }
+}
 
 /// An identifier seen in pass 1, resolved after pass 2.
 pub(crate) struct RawOccurrence {
@@ -58,7 +110,7 @@ struct TypeParam<'t> {
 }
 
 /// Pass-1 state: CPython's `struct symtable` while visiting.
-pub(crate) struct Collector<'a> {
+pub(crate) struct Collector<'a, 't> {
     text: &'a str,
     version: PythonVersion,
     pub table: SymbolTable,
@@ -77,10 +129,12 @@ pub(crate) struct Collector<'a> {
     pub recovered: Vec<TextRange>,
     /// Line of the module's first statement (where a 3.14 module `__annotate__` starts).
     first_statement_line: u32,
+    /// Tree cursors for walking children, reused instead of allocated per node.
+    cursors: CursorPool<'t>,
 }
 
-impl<'a> Collector<'a> {
-    pub fn new(text: &'a str, version: PythonVersion, root: Node<'_>) -> Self {
+impl<'a, 't> Collector<'a, 't> {
+    pub fn new(text: &'a str, version: PythonVersion, root: Node<'t>) -> Self {
         let mut names = super::blocks::Interner::default();
         let wk = WellKnown::new(&mut names);
         let module = Block::new(
@@ -108,6 +162,7 @@ impl<'a> Collector<'a> {
             too_deep: false,
             recovered: Vec::new(),
             first_statement_line: first_statement_line(root),
+            cursors: CursorPool::default(),
         };
         collector.table.blocks[0].code_line = 1;
         collector.future_annotations = has_future_annotations(root, text);
@@ -115,8 +170,8 @@ impl<'a> Collector<'a> {
     }
 
     /// Visits the module body.
-    pub fn run(&mut self, root: Node<'_>) {
-        let mut cursor = root.walk();
+    pub fn run(&mut self, root: Node<'t>) {
+        let mut cursor = self.cursor(root);
         for child in root.named_children(&mut cursor) {
             self.visit_stmt(child);
         }
@@ -124,23 +179,28 @@ impl<'a> Collector<'a> {
 
     // ----- small helpers -------------------------------------------------------------------
 
+    /// A cursor on `node` from the pool; it goes back to the pool when dropped.
+    fn cursor(&self, node: Node<'t>) -> PooledCursor<'t> {
+        self.cursors.take(node)
+    }
+
     fn at_least(&self, version: PythonVersion) -> bool {
         self.version >= version
     }
 
-    fn text_of(&self, node: Node<'_>) -> &'a str {
+    fn text_of(&self, node: Node<'t>) -> &'a str {
         self.text.get(node.byte_range()).unwrap_or("")
     }
 
-    fn range(node: Node<'_>) -> TextRange {
+    fn range(node: Node<'t>) -> TextRange {
         TextRange::new(node.start_byte(), node.end_byte())
     }
 
-    fn line(node: Node<'_>) -> u32 {
+    fn line(node: Node<'t>) -> u32 {
         node.start_position().row as u32 + 1
     }
 
-    fn intern_node(&mut self, node: Node<'_>) -> NameId {
+    fn intern_node(&mut self, node: Node<'t>) -> NameId {
         let text = self.text_of(node);
         let normalized = normalize(text);
         self.table.names.intern(&normalized)
@@ -282,7 +342,7 @@ impl<'a> Collector<'a> {
     }
 
     /// Adds a name with `flag` and records its occurrence.
-    fn bind(&mut self, node: Node<'_>, flag: u32, kind: OccurrenceKind) {
+    fn bind(&mut self, node: Node<'t>, flag: u32, kind: OccurrenceKind) {
         let name = self.intern_node(node);
         let stored = self.add_def(name, flag, Self::range(node));
         self.record(Self::range(node), stored, kind);
@@ -353,15 +413,15 @@ impl<'a> Collector<'a> {
 
     // ----- statements ----------------------------------------------------------------------
 
-    fn visit_body(&mut self, block: Option<Node<'_>>) {
+    fn visit_body(&mut self, block: Option<Node<'t>>) {
         let Some(block) = block else { return };
-        let mut cursor = block.walk();
+        let mut cursor = self.cursor(block);
         for child in block.named_children(&mut cursor) {
             self.visit_stmt(child);
         }
     }
 
-    fn visit_stmt(&mut self, node: Node<'_>) {
+    fn visit_stmt(&mut self, node: Node<'t>) {
         if !self.descend() {
             return;
         }
@@ -369,22 +429,22 @@ impl<'a> Collector<'a> {
         self.ascend();
     }
 
-    fn visit_stmt_inner(&mut self, node: Node<'_>) {
-        match node.kind() {
+    fn visit_stmt_inner(&mut self, node: Node<'t>) {
+        match node.ty() {
             "function_definition" => self.visit_function(node, &[]),
             "class_definition" => self.visit_class(node, &[]),
             "decorated_definition" => {
-                let mut cursor = node.walk();
-                let decorators: Vec<Node<'_>> = node
+                let mut cursor = self.cursor(node);
+                let decorators: Vec<Node<'t>> = node
                     .named_children(&mut cursor)
-                    .filter(|c| c.kind() == "decorator")
+                    .filter(|c| c.ty() == "decorator")
                     .filter_map(|d| d.named_child(0))
                     .collect();
-                match node.child_by_field_name("definition") {
-                    Some(d) if d.kind() == "function_definition" => {
+                match node.field(Field::Definition) {
+                    Some(d) if d.ty() == "function_definition" => {
                         self.visit_function(d, &decorators)
                     }
-                    Some(d) if d.kind() == "class_definition" => self.visit_class(d, &decorators),
+                    Some(d) if d.ty() == "class_definition" => self.visit_class(d, &decorators),
                     _ => {
                         for d in decorators {
                             self.visit_expr(d, Ctx::Load);
@@ -394,13 +454,13 @@ impl<'a> Collector<'a> {
             }
             "type_alias_statement" => self.visit_type_alias(node),
             "expression_statement" => {
-                let mut cursor = node.walk();
+                let mut cursor = self.cursor(node);
                 for child in node.named_children(&mut cursor) {
-                    match child.kind() {
+                    match child.ty() {
                         "assignment" => self.visit_assignment(child),
                         "augmented_assignment" => {
-                            self.visit_opt(child.child_by_field_name("left"), Ctx::Store);
-                            self.visit_opt(child.child_by_field_name("right"), Ctx::Load);
+                            self.visit_opt(child.field(Field::Left), Ctx::Store);
+                            self.visit_opt(child.field(Field::Right), Ctx::Load);
                         }
                         _ => self.visit_expr(child, Ctx::Load),
                     }
@@ -412,42 +472,42 @@ impl<'a> Collector<'a> {
             "delete_statement" => self.visit_children(node, Ctx::Del),
             "pass_statement" | "break_statement" | "continue_statement" | "comment" => {}
             "if_statement" => {
-                self.visit_opt(node.child_by_field_name("condition"), Ctx::Load);
+                self.visit_opt(node.field(Field::Condition), Ctx::Load);
                 self.conditional(|this| {
-                    this.visit_body(node.child_by_field_name("consequence"));
-                    let mut cursor = node.walk();
-                    for alt in node.children_by_field_name("alternative", &mut cursor) {
-                        this.visit_opt(alt.child_by_field_name("condition"), Ctx::Load);
+                    this.visit_body(node.field(Field::Consequence));
+                    let mut cursor = this.cursor(node);
+                    for alt in node.fields(Field::Alternative, &mut cursor) {
+                        this.visit_opt(alt.field(Field::Condition), Ctx::Load);
                         this.visit_body(
-                            alt.child_by_field_name("consequence")
-                                .or_else(|| alt.child_by_field_name("body")),
+                            alt.field(Field::Consequence)
+                                .or_else(|| alt.field(Field::Body)),
                         );
                     }
                 });
             }
             "for_statement" => {
-                self.visit_opt(node.child_by_field_name("left"), Ctx::Store);
-                self.visit_opt(node.child_by_field_name("right"), Ctx::Load);
+                self.visit_opt(node.field(Field::Left), Ctx::Store);
+                self.visit_opt(node.field(Field::Right), Ctx::Load);
                 self.conditional(|this| {
-                    this.visit_body(node.child_by_field_name("body"));
+                    this.visit_body(node.field(Field::Body));
                     this.visit_else(node);
                 });
             }
             "while_statement" => {
-                self.visit_opt(node.child_by_field_name("condition"), Ctx::Load);
+                self.visit_opt(node.field(Field::Condition), Ctx::Load);
                 self.conditional(|this| {
-                    this.visit_body(node.child_by_field_name("body"));
+                    this.visit_body(node.field(Field::Body));
                     this.visit_else(node);
                 });
             }
             "try_statement" => self.conditional(|this| {
-                this.visit_body(node.child_by_field_name("body"));
-                let mut cursor = node.walk();
-                let clauses: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                this.visit_body(node.field(Field::Body));
+                let mut cursor = this.cursor(node);
+                let clauses: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 let visit_else = |this: &mut Self| {
                     for clause in &clauses {
-                        if clause.kind() == "else_clause" {
-                            this.visit_body(clause.child_by_field_name("body"));
+                        if clause.ty() == "else_clause" {
+                            this.visit_body(clause.field(Field::Body));
                         }
                     }
                 };
@@ -457,7 +517,7 @@ impl<'a> Collector<'a> {
                     visit_else(this);
                 }
                 for clause in &clauses {
-                    if matches!(clause.kind(), "except_clause" | "except_group_clause") {
+                    if matches!(clause.ty(), "except_clause" | "except_group_clause") {
                         this.visit_except(*clause);
                     }
                 }
@@ -465,31 +525,31 @@ impl<'a> Collector<'a> {
                     visit_else(this);
                 }
                 for clause in &clauses {
-                    if clause.kind() == "finally_clause" {
+                    if clause.ty() == "finally_clause" {
                         this.visit_block_children(*clause);
                     }
                 }
             }),
             "with_statement" => self.conditional(|this| {
-                let mut cursor = node.walk();
+                let mut cursor = this.cursor(node);
                 for clause in node.named_children(&mut cursor) {
-                    if clause.kind() == "with_clause" {
-                        let mut items = clause.walk();
+                    if clause.ty() == "with_clause" {
+                        let mut items = this.cursor(clause);
                         for item in clause.named_children(&mut items) {
                             this.visit_with_item(item);
                         }
                     }
                 }
-                this.visit_body(node.child_by_field_name("body"));
+                this.visit_body(node.field(Field::Body));
             }),
             "match_statement" => {
-                self.visit_opt(node.child_by_field_name("subject"), Ctx::Load);
+                self.visit_opt(node.field(Field::Subject), Ctx::Load);
                 self.conditional(|this| {
-                    let mut cursor = node.walk();
-                    for body in node.children_by_field_name("body", &mut cursor) {
-                        let mut cases = body.walk();
+                    let mut cursor = this.cursor(node);
+                    for body in node.fields(Field::Body, &mut cursor) {
+                        let mut cases = this.cursor(body);
                         for case in body.named_children(&mut cases) {
-                            if case.kind() == "case_clause" {
+                            if case.ty() == "case_clause" {
                                 this.visit_case(case);
                             }
                         }
@@ -497,22 +557,22 @@ impl<'a> Collector<'a> {
                 });
             }
             "import_statement" | "future_import_statement" => {
-                let mut cursor = node.walk();
-                for name in node.children_by_field_name("name", &mut cursor) {
+                let mut cursor = self.cursor(node);
+                for name in node.fields(Field::Name, &mut cursor) {
                     self.visit_alias(name);
                 }
             }
             "import_from_statement" => {
-                let mut cursor = node.walk();
+                let mut cursor = self.cursor(node);
                 for child in node.named_children(&mut cursor) {
-                    if child.kind() == "wildcard_import" {
+                    if child.ty() == "wildcard_import" {
                         if self.block(self.cur).ty != BlockType::Module {
                             self.error(
                                 "import * only allowed at module level".into(),
                                 Self::range(child),
                             );
                         }
-                    } else if node.child_by_field_name("module_name") != Some(child) {
+                    } else if node.field(Field::ModuleName) != Some(child) {
                         self.visit_alias(child);
                     }
                 }
@@ -525,18 +585,18 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_block_children(&mut self, node: Node<'_>) {
-        let mut cursor = node.walk();
+    fn visit_block_children(&mut self, node: Node<'t>) {
+        let mut cursor = self.cursor(node);
         for child in node.named_children(&mut cursor) {
-            if child.kind() == "block" {
+            if child.ty() == "block" {
                 self.visit_body(Some(child));
             }
         }
     }
 
-    fn visit_else(&mut self, node: Node<'_>) {
-        if let Some(alt) = node.child_by_field_name("alternative") {
-            self.visit_body(alt.child_by_field_name("body"));
+    fn visit_else(&mut self, node: Node<'t>) {
+        if let Some(alt) = node.field(Field::Alternative) {
+            self.visit_body(alt.field(Field::Body));
         }
     }
 
@@ -549,35 +609,35 @@ impl<'a> Collector<'a> {
         self.table.blocks[cur].in_conditional_block = saved;
     }
 
-    fn visit_error(&mut self, node: Node<'_>) {
-        let mut cursor = node.walk();
+    fn visit_error(&mut self, node: Node<'t>) {
+        let mut cursor = self.cursor(node);
         for child in node.named_children(&mut cursor) {
             // Bare identifiers inside an ERROR are usually half-typed tokens: not names.
-            if child.kind() != "identifier" {
+            if child.ty() != "identifier" {
                 self.visit_stmt(child);
             }
         }
     }
 
-    fn visit_assignment(&mut self, node: Node<'_>) {
-        if let Some(annotation) = node.child_by_field_name("type") {
+    fn visit_assignment(&mut self, node: Node<'t>) {
+        if let Some(annotation) = node.field(Field::Type) {
             return self.visit_ann_assign(node, annotation);
         }
         // `a = b = c` nests as assignment(a, assignment(b, c)): CPython visits a, b, then c.
         let mut targets = Vec::new();
         let mut value = Some(node);
         while let Some(n) = value {
-            if n.kind() != "assignment" || n.child_by_field_name("type").is_some() {
+            if n.ty() != "assignment" || n.field(Field::Type).is_some() {
                 break;
             }
-            targets.push(n.child_by_field_name("left"));
-            value = n.child_by_field_name("right");
+            targets.push(n.field(Field::Left));
+            value = n.field(Field::Right);
         }
         for target in targets {
             self.visit_opt(target, Ctx::Store);
         }
         if let Some(value) = value {
-            match value.kind() {
+            match value.ty() {
                 "assignment" => self.visit_assignment(value),
                 "augmented_assignment" => self.visit_children(value, Ctx::Load),
                 _ => self.visit_expr(value, Ctx::Load),
@@ -585,12 +645,12 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_ann_assign(&mut self, node: Node<'_>, annotation: Node<'_>) {
+    fn visit_ann_assign(&mut self, node: Node<'t>, annotation: Node<'t>) {
         self.cur_block().annotations_used = true;
-        let target = node.child_by_field_name("left");
-        let value = node.child_by_field_name("right");
+        let target = node.field(Field::Left);
+        let value = node.field(Field::Right);
         match target {
-            Some(target) if target.kind() == "identifier" => {
+            Some(target) if target.ty() == "identifier" => {
                 let name = self.intern_node(target);
                 let cur = self.lookup(name);
                 if cur & (def::GLOBAL | def::NONLOCAL) != 0 && self.cur != 0 {
@@ -612,10 +672,10 @@ impl<'a> Collector<'a> {
                 // `(x): int = v` is not "simple": x is bound only when there is a value.
                 let inner = target.named_child(0);
                 match inner {
-                    Some(inner) if inner.kind() == "identifier" && value.is_some() => {
+                    Some(inner) if inner.ty() == "identifier" && value.is_some() => {
                         self.bind(inner, def::LOCAL, OccurrenceKind::Write);
                     }
-                    Some(inner) if inner.kind() == "identifier" => {}
+                    Some(inner) if inner.ty() == "identifier" => {}
                     Some(inner) => self.visit_expr(inner, Ctx::Store),
                     None => {}
                 }
@@ -630,7 +690,7 @@ impl<'a> Collector<'a> {
     }
 
     /// `symtable_visit_annotation` for a variable annotation.
-    fn visit_annotation(&mut self, annotation: Node<'_>) {
+    fn visit_annotation(&mut self, annotation: Node<'t>) {
         if !self.at_least(PythonVersion::Py314) {
             if self.future_annotations {
                 self.enter_block(self.annotation_block_for(annotation));
@@ -683,7 +743,7 @@ impl<'a> Collector<'a> {
         self.exit_block();
     }
 
-    fn annotation_block_for(&self, annotation: Node<'_>) -> Block {
+    fn annotation_block_for(&self, annotation: Node<'t>) -> Block {
         let mut block = Block::new(
             BlockType::Annotation,
             "__annotate__".into(),
@@ -694,21 +754,21 @@ impl<'a> Collector<'a> {
         block
     }
 
-    fn visit_except(&mut self, clause: Node<'_>) {
-        let mut cursor = clause.walk();
+    fn visit_except(&mut self, clause: Node<'t>) {
+        let mut cursor = self.cursor(clause);
         for child in clause.named_children(&mut cursor) {
-            match child.kind() {
+            match child.ty() {
                 "as_pattern" => {
                     if let Some(kind) = child.named_child(0) {
                         self.visit_expr(kind, Ctx::Load);
                     }
-                    if let Some(target) = child.child_by_field_name("alias") {
-                        let ident = if target.kind() == "identifier" {
+                    if let Some(target) = child.field(Field::Alias) {
+                        let ident = if target.ty() == "identifier" {
                             Some(target)
                         } else {
                             target.named_child(0)
                         };
-                        if let Some(ident) = ident.filter(|n| n.kind() == "identifier") {
+                        if let Some(ident) = ident.filter(|n| n.ty() == "identifier") {
                             self.bind(ident, def::LOCAL, OccurrenceKind::Write);
                         }
                     }
@@ -719,16 +779,16 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_with_item(&mut self, item: Node<'_>) {
-        let Some(value) = item.child_by_field_name("value") else {
+    fn visit_with_item(&mut self, item: Node<'t>) {
+        let Some(value) = item.field(Field::Value) else {
             return;
         };
-        if value.kind() == "as_pattern" {
+        if value.ty() == "as_pattern" {
             if let Some(context) = value.named_child(0) {
                 self.visit_expr(context, Ctx::Load);
             }
-            if let Some(target) = value.child_by_field_name("alias") {
-                let mut cursor = target.walk();
+            if let Some(target) = value.field(Field::Alias) {
+                let mut cursor = self.cursor(target);
                 for t in target.named_children(&mut cursor) {
                     self.visit_expr(t, Ctx::Store);
                 }
@@ -738,23 +798,23 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_case(&mut self, case: Node<'_>) {
-        let mut cursor = case.walk();
+    fn visit_case(&mut self, case: Node<'t>) {
+        let mut cursor = self.cursor(case);
         for child in case.named_children(&mut cursor) {
-            if child.kind() == "case_pattern" {
+            if child.ty() == "case_pattern" {
                 self.visit_pattern(child);
             }
         }
-        if let Some(guard) = case.child_by_field_name("guard") {
+        if let Some(guard) = case.field(Field::Guard) {
             self.visit_children(guard, Ctx::Load);
         }
-        self.visit_body(case.child_by_field_name("consequence"));
+        self.visit_body(case.field(Field::Consequence));
     }
 
     /// `symtable_visit_alias`.
-    fn visit_alias(&mut self, node: Node<'_>) {
-        let ident = match node.kind() {
-            "aliased_import" => node.child_by_field_name("alias"),
+    fn visit_alias(&mut self, node: Node<'t>) {
+        let ident = match node.ty() {
+            "aliased_import" => node.field(Field::Alias),
             "dotted_name" => node.named_child(0),
             "identifier" => Some(node),
             _ => None,
@@ -765,17 +825,17 @@ impl<'a> Collector<'a> {
     }
 
     /// `global x, y` / `nonlocal x, y`.
-    fn visit_declaration(&mut self, node: Node<'_>, global: bool) {
+    fn visit_declaration(&mut self, node: Node<'t>, global: bool) {
         let range = Self::range(node);
         let (kind, flag, occurrence) = if global {
             ("global", def::GLOBAL, OccurrenceKind::GlobalDecl)
         } else {
             ("nonlocal", def::NONLOCAL, OccurrenceKind::NonlocalDecl)
         };
-        let mut cursor = node.walk();
-        let idents: Vec<Node<'_>> = node
+        let mut cursor = self.cursor(node);
+        let idents: Vec<Node<'t>> = node
             .named_children(&mut cursor)
-            .filter(|c| c.kind() == "identifier")
+            .filter(|c| c.ty() == "identifier")
             .collect();
         for ident in idents {
             let name = self.intern_node(ident);
@@ -804,27 +864,19 @@ impl<'a> Collector<'a> {
 
     // ----- functions, classes, type parameters ---------------------------------------------
 
-    fn params<'t>(node: Option<Node<'t>>) -> Vec<Param<'t>> {
+    fn params(&self, node: Option<Node<'t>>) -> Vec<Param<'t>> {
         let Some(node) = node else { return Vec::new() };
         let mut params = Vec::new();
         let mut keyword_only = false;
-        let mut cursor = node.walk();
+        let mut cursor = self.cursor(node);
         for child in node.named_children(&mut cursor) {
-            let (inner, annotation, default) = match child.kind() {
-                "typed_parameter" => (
-                    child.named_child(0),
-                    child.child_by_field_name("type"),
-                    None,
-                ),
-                "default_parameter" => (
-                    child.child_by_field_name("name"),
-                    None,
-                    child.child_by_field_name("value"),
-                ),
+            let (inner, annotation, default) = match child.ty() {
+                "typed_parameter" => (child.named_child(0), child.field(Field::Type), None),
+                "default_parameter" => (child.field(Field::Name), None, child.field(Field::Value)),
                 "typed_default_parameter" => (
-                    child.child_by_field_name("name"),
-                    child.child_by_field_name("type"),
-                    child.child_by_field_name("value"),
+                    child.field(Field::Name),
+                    child.field(Field::Type),
+                    child.field(Field::Value),
                 ),
                 "keyword_separator" => {
                     keyword_only = true;
@@ -836,7 +888,7 @@ impl<'a> Collector<'a> {
                 _ => continue,
             };
             let Some(inner) = inner else { continue };
-            let (name, kind) = match inner.kind() {
+            let (name, kind) = match inner.ty() {
                 "identifier" => (
                     inner,
                     if keyword_only {
@@ -848,12 +900,12 @@ impl<'a> Collector<'a> {
                 "list_splat_pattern" => {
                     keyword_only = true;
                     match inner.named_child(0) {
-                        Some(n) if n.kind() == "identifier" => (n, ParamKind::VarArgs),
+                        Some(n) if n.ty() == "identifier" => (n, ParamKind::VarArgs),
                         _ => continue,
                     }
                 }
                 "dictionary_splat_pattern" => match inner.named_child(0) {
-                    Some(n) if n.kind() == "identifier" => (n, ParamKind::VarKeywords),
+                    Some(n) if n.ty() == "identifier" => (n, ParamKind::VarKeywords),
                     _ => continue,
                 },
                 _ => continue,
@@ -869,7 +921,7 @@ impl<'a> Collector<'a> {
     }
 
     /// Defaults are evaluated in the enclosing block: positional ones first, then keyword-only.
-    fn visit_defaults(&mut self, params: &[Param<'_>]) {
+    fn visit_defaults(&mut self, params: &[Param<'t>]) {
         for kind in [ParamKind::Positional, ParamKind::KeywordOnly] {
             for p in params.iter().filter(|p| p.kind == kind) {
                 if let Some(default) = p.default {
@@ -880,7 +932,7 @@ impl<'a> Collector<'a> {
     }
 
     /// `symtable_visit_arguments`: posonly + args, kwonly, *args, **kwargs.
-    fn visit_arguments(&mut self, params: &[Param<'_>]) {
+    fn visit_arguments(&mut self, params: &[Param<'t>]) {
         for kind in [
             ParamKind::Positional,
             ParamKind::KeywordOnly,
@@ -894,7 +946,7 @@ impl<'a> Collector<'a> {
     }
 
     /// Argument annotations in CPython's order: positional, *args, **kwargs, keyword-only.
-    fn visit_arg_annotations(&mut self, params: &[Param<'_>], returns: Option<Node<'_>>) {
+    fn visit_arg_annotations(&mut self, params: &[Param<'t>], returns: Option<Node<'t>>) {
         for kind in [
             ParamKind::Positional,
             ParamKind::VarArgs,
@@ -917,9 +969,9 @@ impl<'a> Collector<'a> {
     /// `symtable_visit_annotations` for a `def`, per version.
     fn visit_function_annotations(
         &mut self,
-        def_node: Node<'_>,
-        params: &[Param<'_>],
-        returns: Option<Node<'_>>,
+        def_node: Node<'t>,
+        params: &[Param<'t>],
+        returns: Option<Node<'t>>,
     ) {
         if self.at_least(PythonVersion::Py314) {
             let is_in_class = self.block(self.cur).can_see_class_scope;
@@ -930,9 +982,7 @@ impl<'a> Collector<'a> {
                 Self::line(def_node),
                 Self::range(def_node),
             );
-            block.focus = def_node
-                .child_by_field_name("name")
-                .map_or(block.focus, Self::range);
+            block.focus = def_node.field(Field::Name).map_or(block.focus, Self::range);
             self.enter_block(block);
             if is_in_class || parent_is_class {
                 self.cur_block().can_see_class_scope = true;
@@ -961,14 +1011,14 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_function(&mut self, node: Node<'_>, decorators: &[Node<'_>]) {
-        let Some(name_node) = node.child_by_field_name("name") else {
+    fn visit_function(&mut self, node: Node<'t>, decorators: &[Node<'t>]) {
+        let Some(name_node) = node.field(Field::Name) else {
             return;
         };
-        let params = Self::params(node.child_by_field_name("parameters"));
-        let returns = node.child_by_field_name("return_type");
-        let type_params = self.type_params(node.child_by_field_name("type_parameters"));
-        let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
+        let params = self.params(node.field(Field::Parameters));
+        let returns = node.field(Field::ReturnType);
+        let type_params = self.type_params(node.field(Field::TypeParameters));
+        let is_async = node.child(0).is_some_and(|c| c.ty() == "async");
         let name = self.intern_node(name_node);
         let stored = self.add_def(name, def::LOCAL, Self::range(node));
         self.record(Self::range(name_node), stored, OccurrenceKind::Write);
@@ -1015,21 +1065,21 @@ impl<'a> Collector<'a> {
         block.coroutine = is_async;
         self.enter_block(block);
         self.visit_arguments(&params);
-        self.visit_body(node.child_by_field_name("body"));
+        self.visit_body(node.field(Field::Body));
         self.exit_block();
         if generic {
             self.exit_block();
         }
     }
 
-    fn visit_class(&mut self, node: Node<'_>, decorators: &[Node<'_>]) {
-        let Some(name_node) = node.child_by_field_name("name") else {
+    fn visit_class(&mut self, node: Node<'t>, decorators: &[Node<'t>]) {
+        let Some(name_node) = node.field(Field::Name) else {
             return;
         };
         let name = self.intern_node(name_node);
         let stored = self.add_def(name, def::LOCAL, Self::range(node));
         self.record(Self::range(name_node), stored, OccurrenceKind::Write);
-        let superclasses = node.child_by_field_name("superclasses");
+        let superclasses = node.field(Field::Superclasses);
         let class_name = normalize(self.text_of(name_node)).into_owned();
         let code_line = decorators
             .first()
@@ -1045,7 +1095,7 @@ impl<'a> Collector<'a> {
             }
         }
         let saved_private = self.private.clone();
-        let type_params = self.type_params(node.child_by_field_name("type_parameters"));
+        let type_params = self.type_params(node.field(Field::TypeParameters));
         let generic = !type_params.is_empty() && self.at_least(PythonVersion::Py312);
         if generic {
             self.enter_type_param_block(node, name_node, code_line, false, false, true);
@@ -1074,7 +1124,7 @@ impl<'a> Collector<'a> {
             self.add_def(dunder, def::LOCAL, range);
             self.add_def(dot, def::USE, range);
         }
-        self.visit_body(node.child_by_field_name("body"));
+        self.visit_body(node.field(Field::Body));
         self.exit_block();
         if generic {
             self.exit_block();
@@ -1085,8 +1135,8 @@ impl<'a> Collector<'a> {
     /// `symtable_enter_type_param_block`.
     fn enter_type_param_block(
         &mut self,
-        node: Node<'_>,
-        name_node: Node<'_>,
+        node: Node<'t>,
+        name_node: Node<'t>,
         code_line: u32,
         has_defaults: bool,
         has_kwdefaults: bool,
@@ -1129,20 +1179,20 @@ impl<'a> Collector<'a> {
     /// tree-sitter-python 0.25 parses as ERROR: the children are flattened (ERROR and
     /// `constrained_type` opened up), split on commas, and each piece read as
     /// `name [: bound] [= default]`.
-    fn type_params<'t>(&mut self, node: Option<Node<'t>>) -> Vec<TypeParam<'t>> {
+    fn type_params(&mut self, node: Option<Node<'t>>) -> Vec<TypeParam<'t>> {
         let Some(node) = node else { return Vec::new() };
         let mut items: Vec<Node<'t>> = Vec::new();
         self.flatten_type_params(node, &mut items);
         items
-            .split(|n| n.kind() == ",")
+            .split(|n| n.ty() == ",")
             .filter_map(|piece| Self::type_param(piece))
             .collect()
     }
 
-    fn flatten_type_params<'t>(&mut self, node: Node<'t>, out: &mut Vec<Node<'t>>) {
-        let mut cursor = node.walk();
+    fn flatten_type_params(&mut self, node: Node<'t>, out: &mut Vec<Node<'t>>) {
+        let mut cursor = self.cursor(node);
         for child in node.children(&mut cursor) {
-            match child.kind() {
+            match child.ty() {
                 "ERROR" => {
                     self.recovered.push(Self::range(child));
                     self.flatten_type_params(child, out);
@@ -1151,7 +1201,7 @@ impl<'a> Collector<'a> {
                 "type"
                     if child
                         .named_child(0)
-                        .is_some_and(|c| c.kind() == "constrained_type") =>
+                        .is_some_and(|c| c.ty() == "constrained_type") =>
                 {
                     self.flatten_type_params(child, out)
                 }
@@ -1161,14 +1211,14 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn type_param<'t>(piece: &[Node<'t>]) -> Option<TypeParam<'t>> {
+    fn type_param(piece: &[Node<'t>]) -> Option<TypeParam<'t>> {
         let (first, last) = (piece.first()?, piece.last()?);
         let mut name = None;
         let mut bound = None;
         let mut default = None;
         let mut slot = 0; // 0: name, 1: bound, 2: default
         for &item in piece {
-            match item.kind() {
+            match item.ty() {
                 ":" => slot = 1,
                 "=" => slot = 2,
                 _ if !item.is_named() => {}
@@ -1190,7 +1240,7 @@ impl<'a> Collector<'a> {
     }
 
     /// `symtable_visit_type_param` for each parameter.
-    fn visit_type_params(&mut self, params: &[TypeParam<'_>]) {
+    fn visit_type_params(&mut self, params: &[TypeParam<'t>]) {
         for tp in params {
             let name = self.intern_node(tp.name);
             let stored = self.add_def(name, def::TYPE_PARAM | def::LOCAL, tp.range);
@@ -1227,19 +1277,19 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_type_alias(&mut self, node: Node<'_>) {
-        let Some(left) = node.child_by_field_name("left") else {
+    fn visit_type_alias(&mut self, node: Node<'t>) {
+        let Some(left) = node.field(Field::Left) else {
             return;
         };
-        let inner = if left.kind() == "type" {
+        let inner = if left.ty() == "type" {
             left.named_child(0).unwrap_or(left)
         } else {
             left
         };
-        let (name_node, tparams) = match inner.kind() {
+        let (name_node, tparams) = match inner.ty() {
             "identifier" => (inner, None),
             "generic_type" => match inner.named_child(0) {
-                Some(n) if n.kind() == "identifier" => (n, inner.named_child(1)),
+                Some(n) if n.ty() == "identifier" => (n, inner.named_child(1)),
                 _ => return,
             },
             _ => return self.visit_misparsed_type_call(node, inner),
@@ -1262,7 +1312,7 @@ impl<'a> Collector<'a> {
         block.focus = Self::range(name_node);
         self.enter_block(block);
         self.cur_block().can_see_class_scope = is_in_class;
-        let value = node.child_by_field_name("right");
+        let value = node.field(Field::Right);
         if is_in_class {
             let classdict = self.wk.classdict;
             let range = value.map_or(Self::range(node), Self::range);
@@ -1277,33 +1327,33 @@ impl<'a> Collector<'a> {
 
     /// tree-sitter-python reads `type(x).attr = v` as a `type` statement whose "name" is
     /// `(x).attr`: visit it as the assignment it is (the call of `type`, the target, the value).
-    fn visit_misparsed_type_call(&mut self, node: Node<'_>, target: Node<'_>) {
-        if let Some(keyword) = node.child(0).filter(|k| k.kind() == "type") {
+    fn visit_misparsed_type_call(&mut self, node: Node<'t>, target: Node<'t>) {
+        if let Some(keyword) = node.child(0).filter(|k| k.ty() == "type") {
             let name = self.table.names.intern("type");
             let range = Self::range(keyword);
             let stored = self.add_def(name, def::USE, range);
             self.record(range, stored, OccurrenceKind::Read);
         }
         self.visit_expr(target, Ctx::Store);
-        self.visit_opt(node.child_by_field_name("right"), Ctx::Load);
+        self.visit_opt(node.field(Field::Right), Ctx::Load);
     }
 
     // ----- expressions ---------------------------------------------------------------------
 
-    fn visit_opt(&mut self, node: Option<Node<'_>>, ctx: Ctx) {
+    fn visit_opt(&mut self, node: Option<Node<'t>>, ctx: Ctx) {
         if let Some(node) = node {
             self.visit_expr(node, ctx);
         }
     }
 
-    fn visit_children(&mut self, node: Node<'_>, ctx: Ctx) {
-        let mut cursor = node.walk();
+    fn visit_children(&mut self, node: Node<'t>, ctx: Ctx) {
+        let mut cursor = self.cursor(node);
         for child in node.named_children(&mut cursor) {
             self.visit_expr(child, ctx);
         }
     }
 
-    fn visit_expr(&mut self, node: Node<'_>, ctx: Ctx) {
+    fn visit_expr(&mut self, node: Node<'t>, ctx: Ctx) {
         if !self.descend() {
             return;
         }
@@ -1311,21 +1361,21 @@ impl<'a> Collector<'a> {
         self.ascend();
     }
 
-    fn visit_expr_inner(&mut self, node: Node<'_>, ctx: Ctx) {
-        match node.kind() {
+    fn visit_expr_inner(&mut self, node: Node<'t>, ctx: Ctx) {
+        match node.ty() {
             "identifier" => self.visit_name(node, ctx),
-            "attribute" => self.visit_opt(node.child_by_field_name("object"), Ctx::Load),
+            "attribute" => self.visit_opt(node.field(Field::Object), Ctx::Load),
             "subscript" => {
-                self.visit_opt(node.child_by_field_name("value"), Ctx::Load);
-                let mut cursor = node.walk();
-                for index in node.children_by_field_name("subscript", &mut cursor) {
+                self.visit_opt(node.field(Field::Value), Ctx::Load);
+                let mut cursor = self.cursor(node);
+                for index in node.fields(Field::Subscript, &mut cursor) {
                     self.visit_expr(index, Ctx::Load);
                 }
             }
             "call" => {
-                self.visit_opt(node.child_by_field_name("function"), Ctx::Load);
-                match node.child_by_field_name("arguments") {
-                    Some(args) if args.kind() == "argument_list" => {
+                self.visit_opt(node.field(Field::Function), Ctx::Load);
+                match node.field(Field::Arguments) {
+                    Some(args) if args.ty() == "argument_list" => {
                         self.visit_call_arguments(Some(args))
                     }
                     Some(genexp) => self.visit_expr(genexp, Ctx::Load),
@@ -1335,8 +1385,8 @@ impl<'a> Collector<'a> {
             "binary_operator" | "boolean_operator" => self.visit_operator_chain(node),
             "conditional_expression" => {
                 // `body if test else orelse`: CPython visits test, body, orelse.
-                let mut cursor = node.walk();
-                let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut cursor = self.cursor(node);
+                let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 for index in [1, 0, 2] {
                     if let Some(&part) = parts.get(index) {
                         self.visit_expr(part, Ctx::Load);
@@ -1350,16 +1400,16 @@ impl<'a> Collector<'a> {
             "generator_expression" => self.visit_comprehension(node, ScopeKind::GenExpr),
             "named_expression" => self.visit_named_expr(node),
             "dictionary" => {
-                let mut cursor = node.walk();
-                let items: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut cursor = self.cursor(node);
+                let items: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 for item in &items {
-                    if item.kind() == "pair" {
-                        self.visit_opt(item.child_by_field_name("key"), Ctx::Load);
+                    if item.ty() == "pair" {
+                        self.visit_opt(item.field(Field::Key), Ctx::Load);
                     }
                 }
                 for item in &items {
-                    match item.kind() {
-                        "pair" => self.visit_opt(item.child_by_field_name("value"), Ctx::Load),
+                    match item.ty() {
+                        "pair" => self.visit_opt(item.field(Field::Value), Ctx::Load),
                         _ => self.visit_expr(*item, Ctx::Load),
                     }
                 }
@@ -1394,19 +1444,19 @@ impl<'a> Collector<'a> {
                 self.visit_children(node, Ctx::Load);
                 self.cur_block().coroutine = true;
             }
-            "keyword_argument" => self.visit_opt(node.child_by_field_name("value"), Ctx::Load),
+            "keyword_argument" => self.visit_opt(node.field(Field::Value), Ctx::Load),
             "pair" => {
-                self.visit_opt(node.child_by_field_name("key"), Ctx::Load);
-                self.visit_opt(node.child_by_field_name("value"), Ctx::Load);
+                self.visit_opt(node.field(Field::Key), Ctx::Load);
+                self.visit_opt(node.field(Field::Value), Ctx::Load);
             }
             "string"
             | "concatenated_string"
             | "interpolation"
             | "format_specifier"
             | "format_expression" => {
-                let mut cursor = node.walk();
+                let mut cursor = self.cursor(node);
                 for child in node.named_children(&mut cursor) {
-                    match child.kind() {
+                    match child.ty() {
                         "string_content" | "string_start" | "string_end" | "escape_sequence"
                         | "type_conversion" => {}
                         _ => self.visit_expr(child, Ctx::Load),
@@ -1440,54 +1490,64 @@ impl<'a> Collector<'a> {
             "block" => self.visit_body(Some(node)),
             "assignment" => self.visit_assignment(node),
             "augmented_assignment" => {
-                self.visit_opt(node.child_by_field_name("left"), Ctx::Store);
-                self.visit_opt(node.child_by_field_name("right"), Ctx::Load);
+                self.visit_opt(node.field(Field::Left), Ctx::Store);
+                self.visit_opt(node.field(Field::Right), Ctx::Load);
             }
             _ => self.visit_children(node, ctx),
         }
     }
 
     /// `a + b + c …` nests to the left; walk the spine without recursing on it.
-    fn visit_operator_chain(&mut self, node: Node<'_>) {
+    fn visit_operator_chain(&mut self, node: Node<'t>) {
         let mut spine = Vec::new();
         let mut leftmost = node;
-        while matches!(leftmost.kind(), "binary_operator" | "boolean_operator") {
+        while matches!(leftmost.ty(), "binary_operator" | "boolean_operator") {
             spine.push(leftmost);
-            match leftmost.child_by_field_name("left") {
+            match leftmost.field(Field::Left) {
                 Some(left) => leftmost = left,
                 None => break,
             }
         }
-        if !matches!(leftmost.kind(), "binary_operator" | "boolean_operator") {
+        if !matches!(leftmost.ty(), "binary_operator" | "boolean_operator") {
             self.visit_expr(leftmost, Ctx::Load);
         }
         for op in spine.into_iter().rev() {
-            self.visit_opt(op.child_by_field_name("right"), Ctx::Load);
+            self.visit_opt(op.field(Field::Right), Ctx::Load);
         }
     }
 
     /// Call arguments: positional (and `*args`) first, then keywords (and `**kwargs`).
-    fn visit_call_arguments(&mut self, args: Option<Node<'_>>) {
+    fn visit_call_arguments(&mut self, args: Option<Node<'t>>) {
         let Some(args) = args else { return };
-        let mut cursor = args.walk();
-        let items: Vec<Node<'_>> = args.named_children(&mut cursor).collect();
-        let is_keyword = |n: &Node<'_>| matches!(n.kind(), "keyword_argument" | "dictionary_splat");
-        for item in items.iter().filter(|n| !is_keyword(n)) {
-            self.visit_expr(*item, Ctx::Load);
+        let is_keyword = |n: &Node<'_>| matches!(n.ty(), "keyword_argument" | "dictionary_splat");
+        let mut cursor = self.cursor(args);
+        let mut any_keyword = false;
+        for item in args.named_children(&mut cursor) {
+            if is_keyword(&item) {
+                any_keyword = true;
+            } else {
+                self.visit_expr(item, Ctx::Load);
+            }
         }
-        for item in items.iter().filter(|n| is_keyword(n)) {
-            if item.kind() == "keyword_argument" {
-                if let Some(name) = item.child_by_field_name("name") {
+        if !any_keyword {
+            return;
+        }
+        for item in args.named_children(&mut cursor) {
+            if !is_keyword(&item) {
+                continue;
+            }
+            if item.ty() == "keyword_argument" {
+                if let Some(name) = item.field(Field::Name) {
                     if self.at_least(PythonVersion::Py314) && self.text_of(name) == "__debug__" {
-                        self.error("cannot assign to __debug__".into(), Self::range(*item));
+                        self.error("cannot assign to __debug__".into(), Self::range(item));
                     }
                 }
             }
-            self.visit_expr(*item, Ctx::Load);
+            self.visit_expr(item, Ctx::Load);
         }
     }
 
-    fn visit_name(&mut self, node: Node<'_>, ctx: Ctx) {
+    fn visit_name(&mut self, node: Node<'t>, ctx: Ctx) {
         if self.block(self.cur).in_unevaluated_annotation {
             return;
         }
@@ -1508,8 +1568,8 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_lambda(&mut self, node: Node<'_>) {
-        let params = Self::params(node.child_by_field_name("parameters"));
+    fn visit_lambda(&mut self, node: Node<'t>) {
+        let params = self.params(node.field(Field::Parameters));
         self.visit_defaults(&params);
         let mut block = Block::new(
             BlockType::Function,
@@ -1521,21 +1581,21 @@ impl<'a> Collector<'a> {
         block.focus = node.child(0).map_or(block.focus, Self::range);
         self.enter_block(block);
         self.visit_arguments(&params);
-        self.visit_opt(node.child_by_field_name("body"), Ctx::Load);
+        self.visit_opt(node.field(Field::Body), Ctx::Load);
         self.exit_block();
     }
 
     /// `symtable_handle_comprehension`.
-    fn visit_comprehension(&mut self, node: Node<'_>, kind: ScopeKind) {
-        let mut cursor = node.walk();
-        let parts: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
-        let body = node.child_by_field_name("body");
-        let clauses: Vec<Node<'_>> = parts
+    fn visit_comprehension(&mut self, node: Node<'t>, kind: ScopeKind) {
+        let mut cursor = self.cursor(node);
+        let parts: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+        let body = node.field(Field::Body);
+        let clauses: Vec<Node<'t>> = parts
             .iter()
             .copied()
-            .filter(|p| matches!(p.kind(), "for_in_clause" | "if_clause"))
+            .filter(|p| matches!(p.ty(), "for_in_clause" | "if_clause"))
             .collect();
-        let Some(&outermost) = clauses.first().filter(|c| c.kind() == "for_in_clause") else {
+        let Some(&outermost) = clauses.first().filter(|c| c.ty() == "for_in_clause") else {
             self.visit_opt(body, Ctx::Load);
             return;
         };
@@ -1563,24 +1623,24 @@ impl<'a> Collector<'a> {
         let range = Self::range(node);
         self.add_def(dot0, def::PARAM, range);
         self.cur_block().comp_iter_target = true;
-        self.visit_opt(outermost.child_by_field_name("left"), Ctx::Store);
+        self.visit_opt(outermost.field(Field::Left), Ctx::Store);
         self.cur_block().comp_iter_target = false;
         let mut rest = clauses[1..].iter().copied().peekable();
-        while let Some(clause) = rest.next_if(|c| c.kind() == "if_clause") {
+        while let Some(clause) = rest.next_if(|c| c.ty() == "if_clause") {
             self.visit_children(clause, Ctx::Load);
         }
         while let Some(clause) = rest.next() {
-            if clause.kind() != "for_in_clause" {
+            if clause.ty() != "for_in_clause" {
                 self.visit_children(clause, Ctx::Load);
                 continue;
             }
             self.cur_block().comp_iter_target = true;
-            self.visit_opt(clause.child_by_field_name("left"), Ctx::Store);
+            self.visit_opt(clause.field(Field::Left), Ctx::Store);
             self.cur_block().comp_iter_target = false;
             self.cur_block().comp_iter_expr += 1;
             self.visit_for_in_right(clause);
             self.cur_block().comp_iter_expr -= 1;
-            while let Some(cond) = rest.next_if(|c| c.kind() == "if_clause") {
+            while let Some(cond) = rest.next_if(|c| c.ty() == "if_clause") {
                 self.visit_children(cond, Ctx::Load);
             }
             if is_async_clause(clause) {
@@ -1588,10 +1648,10 @@ impl<'a> Collector<'a> {
             }
         }
         match body {
-            Some(pair) if pair.kind() == "pair" => {
+            Some(pair) if pair.ty() == "pair" => {
                 // dict comprehension: CPython visits the value, then the key.
-                self.visit_opt(pair.child_by_field_name("value"), Ctx::Load);
-                self.visit_opt(pair.child_by_field_name("key"), Ctx::Load);
+                self.visit_opt(pair.field(Field::Value), Ctx::Load);
+                self.visit_opt(pair.field(Field::Key), Ctx::Load);
             }
             other => self.visit_opt(other, Ctx::Load),
         }
@@ -1612,9 +1672,9 @@ impl<'a> Collector<'a> {
         }
     }
 
-    fn visit_for_in_right(&mut self, clause: Node<'_>) {
-        let mut cursor = clause.walk();
-        for right in clause.children_by_field_name("right", &mut cursor) {
+    fn visit_for_in_right(&mut self, clause: Node<'t>) {
+        let mut cursor = self.cursor(clause);
+        for right in clause.fields(Field::Right, &mut cursor) {
             if right.is_named() {
                 self.visit_expr(right, Ctx::Load);
             }
@@ -1622,9 +1682,9 @@ impl<'a> Collector<'a> {
     }
 
     /// `symtable_handle_namedexpr`.
-    fn visit_named_expr(&mut self, node: Node<'_>) {
+    fn visit_named_expr(&mut self, node: Node<'t>) {
         self.raise_if_annotation_block("named expression", node);
-        let target = node.child_by_field_name("name");
+        let target = node.field(Field::Name);
         if self.block(self.cur).comp_iter_expr > 0 {
             self.error(
                 "assignment expression cannot be used in a comprehension iterable expression"
@@ -1636,13 +1696,13 @@ impl<'a> Collector<'a> {
                 self.extend_namedexpr_scope(target);
             }
         }
-        self.visit_opt(node.child_by_field_name("value"), Ctx::Load);
+        self.visit_opt(node.field(Field::Value), Ctx::Load);
         self.visit_opt(target, Ctx::Store);
     }
 
     /// `symtable_extend_namedexpr_scope`: a walrus in a comprehension binds in the enclosing
     /// function (or module).
-    fn extend_namedexpr_scope(&mut self, target: Node<'_>) {
+    fn extend_namedexpr_scope(&mut self, target: Node<'t>) {
         let name = self.intern_node(target);
         let range = Self::range(target);
         for i in (0..self.stack.len()).rev() {
@@ -1716,7 +1776,7 @@ impl<'a> Collector<'a> {
     }
 
     /// `symtable_raise_if_annotation_block`.
-    fn raise_if_annotation_block(&mut self, what: &str, node: Node<'_>) {
+    fn raise_if_annotation_block(&mut self, what: &str, node: Node<'t>) {
         let block = self.block(self.cur);
         let message = match block.ty {
             BlockType::Annotation if self.at_least(PythonVersion::Py314) => {
@@ -1740,7 +1800,7 @@ impl<'a> Collector<'a> {
 
     // ----- match patterns ------------------------------------------------------------------
 
-    fn visit_pattern(&mut self, node: Node<'_>) {
+    fn visit_pattern(&mut self, node: Node<'t>) {
         if !self.descend() {
             return;
         }
@@ -1748,11 +1808,11 @@ impl<'a> Collector<'a> {
         self.ascend();
     }
 
-    fn visit_pattern_inner(&mut self, node: Node<'_>) {
-        match node.kind() {
+    fn visit_pattern_inner(&mut self, node: Node<'t>) {
+        match node.ty() {
             "dotted_name" => {
-                let mut cursor = node.walk();
-                let idents: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut cursor = self.cursor(node);
+                let idents: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 match idents.as_slice() {
                     [single] if self.text_of(*single) == "_" => {}
                     [single] => self.bind(*single, def::LOCAL, OccurrenceKind::Write),
@@ -1766,18 +1826,18 @@ impl<'a> Collector<'a> {
                 }
             }
             "as_pattern" => {
-                let mut cursor = node.walk();
-                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                let mut cursor = self.cursor(node);
+                let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
                 if let Some((alias, patterns)) = children.split_last() {
                     for p in patterns {
                         self.visit_pattern(*p);
                     }
-                    let ident = if alias.kind() == "identifier" {
+                    let ident = if alias.ty() == "identifier" {
                         Some(*alias)
                     } else {
                         alias.named_child(0)
                     };
-                    if let Some(ident) = ident.filter(|i| i.kind() == "identifier") {
+                    if let Some(ident) = ident.filter(|i| i.ty() == "identifier") {
                         self.bind(ident, def::LOCAL, OccurrenceKind::Write);
                     }
                 }
@@ -1790,28 +1850,28 @@ impl<'a> Collector<'a> {
                 }
             }
             "dict_pattern" => {
-                let mut cursor = node.walk();
-                for key in node.children_by_field_name("key", &mut cursor) {
-                    match key.kind() {
+                let mut cursor = self.cursor(node);
+                for key in node.fields(Field::Key, &mut cursor) {
+                    match key.ty() {
                         "dotted_name" => self.visit_opt(key.named_child(0), Ctx::Load),
                         _ => self.visit_expr(key, Ctx::Load),
                     }
                 }
-                let mut cursor = node.walk();
-                for value in node.children_by_field_name("value", &mut cursor) {
+                let mut cursor = self.cursor(node);
+                for value in node.fields(Field::Value, &mut cursor) {
                     self.visit_pattern(value);
                 }
-                let mut cursor = node.walk();
+                let mut cursor = self.cursor(node);
                 for child in node.named_children(&mut cursor) {
-                    if child.kind() == "splat_pattern" {
+                    if child.ty() == "splat_pattern" {
                         self.visit_pattern(child);
                     }
                 }
             }
             "class_pattern" => {
-                let mut cursor = node.walk();
+                let mut cursor = self.cursor(node);
                 for child in node.named_children(&mut cursor) {
-                    match child.kind() {
+                    match child.ty() {
                         "dotted_name" => self.visit_opt(child.named_child(0), Ctx::Load),
                         _ => self.visit_pattern(child),
                     }
@@ -1823,7 +1883,7 @@ impl<'a> Collector<'a> {
                 }
             }
             "case_pattern" | "union_pattern" | "list_pattern" | "tuple_pattern" => {
-                let mut cursor = node.walk();
+                let mut cursor = self.cursor(node);
                 for child in node.named_children(&mut cursor) {
                     self.visit_pattern(child);
                 }
@@ -1845,12 +1905,12 @@ impl<'a> Collector<'a> {
 /// `(x)` as an annotated-assignment target: a parenthesized expression, or the one-element
 /// `tuple_pattern` tree-sitter produces for it.
 fn is_parenthesized(node: Node<'_>) -> bool {
-    match node.kind() {
+    match node.ty() {
         "parenthesized_expression" => true,
         "tuple_pattern" => {
             node.named_child_count() == 1 && {
                 let mut cursor = node.walk();
-                !node.children(&mut cursor).any(|c| c.kind() == ",")
+                !node.children(&mut cursor).any(|c| c.ty() == ",")
             }
         }
         _ => false,
@@ -1859,7 +1919,7 @@ fn is_parenthesized(node: Node<'_>) -> bool {
 
 /// The identifier naming a type parameter: `T`, `*Ts`, `**P` in any of tree-sitter's shapes.
 fn type_param_name(node: Node<'_>) -> Option<Node<'_>> {
-    match node.kind() {
+    match node.ty() {
         "identifier" => Some(node),
         "type" | "splat_type" | "list_splat" | "dictionary_splat" => {
             node.named_child(0).and_then(type_param_name)
@@ -1878,14 +1938,14 @@ fn kind_name(kind: ScopeKind) -> &'static str {
 }
 
 fn is_async_clause(clause: Node<'_>) -> bool {
-    clause.child(0).is_some_and(|c| c.kind() == "async")
+    clause.child(0).is_some_and(|c| c.ty() == "async")
 }
 
 fn first_statement_line(root: Node<'_>) -> u32 {
     let mut cursor = root.walk();
     let first = root
         .named_children(&mut cursor)
-        .find(|n| n.kind() != "comment");
+        .find(|n| n.ty() != "comment");
     first.map_or(1, |n| n.start_position().row as u32 + 1)
 }
 
@@ -1893,20 +1953,20 @@ fn first_statement_line(root: Node<'_>) -> u32 {
 fn has_future_annotations(root: Node<'_>, text: &str) -> bool {
     let mut cursor = root.walk();
     for stmt in root.named_children(&mut cursor) {
-        match stmt.kind() {
+        match stmt.ty() {
             "comment" => continue,
             "expression_statement"
                 if stmt
                     .named_child(0)
-                    .is_some_and(|s| s.kind() == "string" || s.kind() == "concatenated_string") =>
+                    .is_some_and(|s| s.ty() == "string" || s.ty() == "concatenated_string") =>
             {
                 continue;
             }
             "future_import_statement" => {
                 let mut names = stmt.walk();
-                let found = stmt.children_by_field_name("name", &mut names).any(|n| {
-                    let ident = if n.kind() == "aliased_import" {
-                        n.child_by_field_name("name")
+                let found = stmt.fields(Field::Name, &mut names).any(|n| {
+                    let ident = if n.ty() == "aliased_import" {
+                        n.field(Field::Name)
                     } else {
                         Some(n)
                     };

@@ -41,7 +41,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
             let block = &table.blocks[id];
             let code = facts.has_code[id].then(|| CodeCells {
                 freevars: code::freevars(table, wk, id),
-                cellvars: code::cellvars(table, wk, &facts, &preorder, id),
+                cellvars: code::cellvars(table, wk, &facts, id),
             });
             Scope {
                 kind: block.kind(),

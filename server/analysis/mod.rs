@@ -11,6 +11,7 @@ mod blocks;
 mod code;
 mod collect;
 mod export;
+mod grammar;
 mod model;
 mod names;
 mod resolve;
