@@ -1185,7 +1185,7 @@ impl<'a, 't> Collector<'a, 't> {
         self.flatten_type_params(node, &mut items);
         items
             .split(|n| n.ty() == ",")
-            .filter_map(|piece| Self::type_param(piece))
+            .filter_map(Self::type_param)
             .collect()
     }
 

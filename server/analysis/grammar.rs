@@ -81,7 +81,10 @@ fn kind_name(id: u16) -> &'static str {
             .map(|id| language.node_kind_for_id(id).unwrap_or(""))
             .collect()
     });
-    kinds.get(usize::from(id)).copied().unwrap_or("")
+    match id {
+        u16::MAX => "ERROR",
+        _ => kinds.get(usize::from(id)).copied().unwrap_or(""),
+    }
 }
 
 /// Field access by id, and the node's kind without re-reading the grammar's C strings.
@@ -145,7 +148,9 @@ mod tests {
 
     #[test]
     fn kinds_match_tree_sitter() {
-        let tree = crate::syntax::parse("def f(a=1): return [x for x in a] + (lambda: a)()\n");
+        let source = "def f(a=1): return [x for x in a] + (lambda: a)()\ndef g(:\n  x = (\nclass C[T = int]: pass\n";
+        let tree = crate::syntax::parse(source);
+        assert!(tree.root_node().has_error());
         let mut stack = vec![tree.root_node()];
         while let Some(node) = stack.pop() {
             assert_eq!(node.ty(), node.kind());
