@@ -60,6 +60,39 @@ pub fn analyze(
     cache: &mut ChunkCache,
     analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
 ) -> Option<(Analysis, Vec<usize>)> {
+    let chunks = fill(text, tree, version, cache, analyze_one)?;
+    Some(stitch(text, version, &chunks))
+}
+
+/// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it first).
+pub fn warm(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    cache: &mut ChunkCache,
+    analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
+) {
+    if cache.is_empty() {
+        let _ = fill(text, tree, version, cache, analyze_one);
+    }
+}
+
+impl ChunkCache {
+    /// Whether no chunk analysis is cached.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The analysed chunks of `text` (from the cache or computed), with their start byte and row;
+/// the cache keeps exactly these afterwards.
+fn fill(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    cache: &mut ChunkCache,
+    analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
+) -> Option<Vec<(Arc<ChunkAnalysis>, usize, u32)>> {
     let starts = chunk_starts(tree)?;
     if starts.len() < 2 {
         return None;
@@ -88,7 +121,7 @@ pub fn analyze(
         chunks.push((analysed, start, row as u32));
     }
     cache.entries = used;
-    Some(stitch(text, version, &chunks))
+    Some(chunks)
 }
 
 /// Joins chunk analyses into one, in document coordinates.

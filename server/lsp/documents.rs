@@ -193,7 +193,7 @@ fn analyze(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
-    chunks: Option<&Mutex<ChunkCache>>,
+    chunks: Option<&Arc<Mutex<ChunkCache>>>,
 ) -> Analyzed {
     ANALYSES.fetch_add(1, Ordering::Relaxed);
     on_big_stack(|| {
@@ -202,16 +202,51 @@ fn analyze(
             let header_ends = header_ends(&analysis, tree);
             (analysis, header_ends)
         };
-        let chunked = chunks.and_then(|cache| {
-            let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+        let mut warm_later = None;
+        let chunked = chunks.and_then(|chunks_arc| {
+            let mut cache = chunks_arc.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.is_empty() {
+                // First analysis of this document: one whole-file pass answers sooner; the chunk
+                // cache is filled in the background afterwards, for the edits to come.
+                warm_later = Some(Arc::clone(chunks_arc));
+                return None;
+            }
             chunked::analyze(text, tree, version, &mut cache, whole)
         });
         let (analysis, header_ends) = chunked.unwrap_or_else(|| whole(text, tree));
+        if let Some(cache) = warm_later {
+            warm_in_background(text, tree, version, cache);
+        }
         Analyzed {
             analysis,
             header_ends,
         }
     })
+}
+
+/// Fills `cache` with the chunks of this version on a background thread (skipped if an edit's
+/// analysis gets there first).
+fn warm_in_background(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    cache: Arc<Mutex<ChunkCache>>,
+) {
+    let (text, tree) = (text.to_owned(), tree.clone());
+    let spawned = std::thread::Builder::new()
+        .name("closure-lens-warm".into())
+        .stack_size(ANALYSIS_STACK)
+        .spawn(move || {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+                chunked::warm(&text, &tree, version, &mut cache, |t, tr| {
+                    let analysis = analysis::analyze(t, tr, version);
+                    let ends = header_ends(&analysis, tr);
+                    (analysis, ends)
+                });
+            }));
+        });
+    drop(spawned);
 }
 
 /// Per scope: just after the def's or lambda's header `:` (else the end of the focus range).
