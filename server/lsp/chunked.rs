@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tree_sitter::Tree;
+use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{Analysis, PythonVersion, Resolution, Scope, ScopeId, Symbol, TextRange};
 use crate::syntax;
@@ -26,6 +26,9 @@ pub struct ChunkAnalysis {
 pub struct ChunkCache {
     version: Option<PythonVersion>,
     entries: HashMap<String, Arc<ChunkAnalysis>>,
+    /// The chunk parsed last and its tree: the next edit usually lands in the same statement,
+    /// whose new text is then parsed incrementally from this tree.
+    last_parse: Option<(String, Tree)>,
 }
 
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
@@ -101,27 +104,96 @@ fn fill(
         cache.entries.clear();
         cache.version = Some(version);
     }
-    let mut used = HashMap::with_capacity(starts.len());
+    let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::with_capacity(starts.len());
     let mut chunks = Vec::with_capacity(starts.len());
     for (i, &(start, row)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
         let chunk_text = text.get(start..end)?;
-        let analysed = match cache.entries.get(chunk_text) {
-            Some(found) => Arc::clone(found),
-            None => {
-                let chunk_tree = syntax::parse(chunk_text);
-                let (analysis, header_ends) = analyze_one(chunk_text, &chunk_tree);
-                Arc::new(ChunkAnalysis {
-                    analysis,
-                    header_ends,
-                })
-            }
+        let analysed = if let Some(found) = used.get(chunk_text) {
+            Arc::clone(found)
+        } else if let Some((key, found)) = cache.entries.remove_entry(chunk_text) {
+            used.insert(key, Arc::clone(&found));
+            found
+        } else {
+            let chunk_tree = parse_chunk(chunk_text, &mut cache.last_parse);
+            let (analysis, header_ends) = analyze_one(chunk_text, &chunk_tree);
+            let analysed = Arc::new(ChunkAnalysis {
+                analysis,
+                header_ends,
+            });
+            used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
+            analysed
         };
-        used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
         chunks.push((analysed, start, row as u32));
     }
     cache.entries = used;
     Some(chunks)
+}
+
+/// Parses a chunk, incrementally from the last parsed chunk when the two texts share most of
+/// their bytes (one edited statement), else from scratch.
+fn parse_chunk(text: &str, last: &mut Option<(String, Tree)>) -> Tree {
+    let incremental = last.as_ref().and_then(|(old, tree)| {
+        let prefix = floor_boundary(text, common_prefix(old.as_bytes(), text.as_bytes()));
+        let max_suffix = old.len().min(text.len()) - prefix;
+        let suffix = common_suffix(old.as_bytes(), text.as_bytes()).min(max_suffix);
+        let suffix = text.len() - ceil_boundary(text, text.len() - suffix);
+        if prefix + suffix < text.len() / 2 || old.len() < prefix + suffix {
+            return None;
+        }
+        let (old_end, new_end) = (old.len() - suffix, text.len() - suffix);
+        let mut tree = tree.clone();
+        tree.edit(&InputEdit {
+            start_byte: prefix,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position: point(old, prefix),
+            old_end_position: point(old, old_end),
+            new_end_position: point(text, new_end),
+        });
+        syntax::python_parser().parse(text, Some(&tree))
+    });
+    let tree = incremental.unwrap_or_else(|| syntax::parse(text));
+    *last = Some((text.to_owned(), tree.clone()));
+    tree
+}
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
+
+/// The tree-sitter point (rows count `\n`) of byte `offset` in `text`.
+fn point(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let column = offset
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+    Point::new(row, column)
 }
 
 /// Joins chunk analyses into one, in document coordinates.
@@ -317,7 +389,52 @@ mod tests {
             let edited = SAMPLE.replace("count += 1", "count += step");
             let a = chunked(&edited, version, &mut cache).unwrap();
             assert_eq!(project(&a), project(&whole(&edited, version)), "{version}");
+            // Typing character by character in one statement (incremental chunk parses).
+            let mut text = edited.clone();
+            let at = text.find("return count").unwrap();
+            for (i, ch) in " é + 1".chars().enumerate() {
+                let offset = at
+                    + "return count".len()
+                    + " é + 1".chars().take(i).map(char::len_utf8).sum::<usize>();
+                text.insert(offset, ch);
+                let a = chunked(&text, version, &mut cache).unwrap();
+                assert_eq!(
+                    project(&a),
+                    project(&whole(&text, version)),
+                    "{version} {text}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn incremental_chunk_parses_equal_fresh_ones() {
+        let mut last = None;
+        let mut text = String::from("def f(a):\r\n    s = \"é😀\"\n    return lambda: a\n");
+        parse_chunk(&text, &mut last);
+        for (at, insert) in [
+            (4, "x"),
+            (20, "变"),
+            (0, "@d\n"),
+            (30, "(("),
+            (31, ""),
+            (12, "\n  "),
+        ] {
+            let at = floor_boundary(&text, at.min(text.len()));
+            text.insert_str(at, insert);
+            let tree = parse_chunk(&text, &mut last);
+            assert_eq!(
+                tree.root_node().to_sexp(),
+                syntax::parse(&text).root_node().to_sexp(),
+                "{text:?}"
+            );
+        }
+        // Unrelated text: parsed from scratch, still right.
+        let tree = parse_chunk("x = 1\n", &mut last);
+        assert_eq!(
+            tree.root_node().to_sexp(),
+            syntax::parse("x = 1\n").root_node().to_sexp()
+        );
     }
 
     #[test]
