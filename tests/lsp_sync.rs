@@ -121,7 +121,78 @@ fn three_thousand_rapid_changes_interleaved_with_hovers() {
         client.debug_text(uri),
         json!({"version": 3001, "text": text})
     );
+    // What 3,000 incremental updates produced equals what a fresh open of the same text gives.
+    let fresh = "file:///sync/fresh.py";
+    client.open(fresh, &text);
+    assert_eq!(
+        client.all_hints(uri),
+        same_uri(client.all_hints(fresh), fresh, uri)
+    );
+    let lenses = |client: &mut LspClient, u: &str| {
+        let lenses = client.call("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+        let titles: Vec<Value> = lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["command"]["title"].clone())
+            .collect();
+        titles
+    };
+    assert_eq!(lenses(&mut client, uri), lenses(&mut client, fresh));
     assert!(client.shutdown_and_exit().success());
+}
+
+/// `value` with every `from` URI replaced by `to` (to compare results of two documents).
+fn same_uri(value: Value, from: &str, to: &str) -> Value {
+    serde_json::from_str(&value.to_string().replace(from, to)).unwrap()
+}
+
+#[test]
+fn editing_a_larger_module_matches_a_fresh_open() {
+    // Several top-level statements, edited one character at a time in different places: the
+    // per-statement re-analysis must agree with a whole-file analysis of the final text.
+    let uri = "file:///sync/large.py";
+    let mut text = String::new();
+    for i in 0..30 {
+        text.push_str(&format!(
+            "def make_{i}(n):\n    total = 0\n    def add(x):\n        nonlocal total\n        total += x + n\n        return total\n    return add\n\n"
+        ));
+    }
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open(uri, &text);
+    assert_eq!(labels(&client.all_hints(uri)).len(), 30);
+    let mut rng = Lcg(7);
+    let mut version = 1;
+    for _ in 0..400 {
+        let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let at = boundaries[rng.next(boundaries.len())];
+        version += 1;
+        if rng.next(2) == 0 {
+            let ch = ["x", " ", "\n", "(", ")", ":", "é"][rng.next(7)];
+            let pos = utf16_pos(&text, at);
+            client.change(uri, version, pos.clone(), pos, ch);
+            text.insert_str(at, ch);
+        } else {
+            let len = text[at..].chars().next().unwrap().len_utf8();
+            client.change(
+                uri,
+                version,
+                utf16_pos(&text, at),
+                utf16_pos(&text, at + len),
+                "",
+            );
+            text.replace_range(at..at + len, "");
+        }
+        client.all_hints(uri);
+    }
+    let fresh = "file:///sync/large-fresh.py";
+    client.open(fresh, &text);
+    assert_eq!(
+        client.all_hints(uri),
+        same_uri(client.all_hints(fresh), fresh, uri)
+    );
+    assert_eq!(client.debug_text(uri)["text"], text.as_str());
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {
