@@ -73,6 +73,15 @@ impl LineIndex {
         let mut line_start = 0;
         let mut i = 0;
         while i < bytes.len() {
+            // Fast path: skip 8 bytes at a time while they hold no line break and no non-ASCII.
+            if let Some(word) = bytes.get(i..i + 8) {
+                let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+                if w & HIGH_BITS == 0 && !has_zero_byte(w ^ NEWLINES) && !has_zero_byte(w ^ RETURNS)
+                {
+                    i += 8;
+                    continue;
+                }
+            }
             let b = bytes[i];
             if b == b'\n' || b == b'\r' {
                 ends.push(i);
@@ -226,6 +235,16 @@ impl LineIndex {
     }
 }
 
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const NEWLINES: u64 = LOW_BITS * b'\n' as u64;
+const RETURNS: u64 = LOW_BITS * b'\r' as u64;
+
+/// Whether some byte of `word` is zero.
+fn has_zero_byte(word: u64) -> bool {
+    word.wrapping_sub(LOW_BITS) & !word & HIGH_BITS != 0
+}
+
 /// The largest char boundary of `text` at or before `offset` (clamped to the text's length).
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
@@ -363,6 +382,21 @@ mod tests {
         assert_eq!(index.line_col(999, Encoding::Utf16), lc(2, 0));
         assert_eq!(LineIndex::new("").line_col(5, Encoding::Utf8), lc(0, 0));
         assert_eq!(LineIndex::new("").offset(lc(3, 3), Encoding::Utf8), 0);
+    }
+
+    #[test]
+    fn long_lines_and_mixed_text() {
+        // Exercises the 8-bytes-at-a-time path around breaks and non-ASCII at every alignment.
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&"x".repeat(i));
+            text.push_str(["\n", "\r\n", "\r", "é", "😀", "変"][i % 6]);
+        }
+        let index = LineIndex::new(&text);
+        let breaks =
+            text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
+        assert_eq!(index.line_count(), breaks + 1);
+        assert_round_trips(&text);
     }
 
     #[test]
