@@ -736,7 +736,11 @@ pub fn print_report(title: &str, summary: &Summary, limit: usize) {
             }
         ));
     }
-    let all: String = summary.mismatches.iter().map(|m| format!("  {m}\n")).collect();
+    let all: String = summary
+        .mismatches
+        .iter()
+        .map(|m| format!("  {m}\n"))
+        .collect();
     let mut saved = None;
     if summary.mismatches.len() > limit {
         // Too many for the console: all of them go to a file, the first `limit` to stderr.
