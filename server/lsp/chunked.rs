@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use tree_sitter::{InputEdit, Point, Tree};
 
-use crate::analysis::{Analysis, PythonVersion, Resolution, Scope, ScopeId, Symbol, TextRange};
+use crate::analysis::{
+    Analysis, ClosureError, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
+    TextRange,
+};
 use crate::syntax;
 
 /// One chunk's analysis, in the chunk's own coordinates.
@@ -29,6 +32,8 @@ pub struct ChunkCache {
     /// The chunk parsed last and its tree: the next edit usually lands in the same statement,
     /// whose new text is then parsed incrementally from this tree.
     last_parse: Option<(String, Tree)>,
+    /// The last stitched result, patched for the next version.
+    last_stitch: Option<LastStitch>,
 }
 
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
@@ -62,9 +67,9 @@ pub fn analyze(
     version: PythonVersion,
     cache: &mut ChunkCache,
     analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
-) -> Option<(Analysis, Vec<usize>)> {
+) -> Option<Arc<Stitched>> {
     let chunks = fill(text, tree, version, cache, analyze_one)?;
-    Some(stitch(text, version, &chunks))
+    Some(stitch(text, version, &chunks, &mut cache.last_stitch))
 }
 
 /// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it first).
@@ -102,6 +107,7 @@ fn fill(
     }
     if cache.version != Some(version) {
         cache.entries.clear();
+        cache.last_stitch = None;
         cache.version = Some(version);
     }
     let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::with_capacity(starts.len());
@@ -196,29 +202,106 @@ fn point(text: &str, offset: usize) -> Point {
     Point::new(row, column)
 }
 
-/// Joins chunk analyses into one, in document coordinates.
-fn stitch(
-    text: &str,
-    version: PythonVersion,
-    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
-) -> (Analysis, Vec<usize>) {
-    let first = &chunks[0].0.analysis.scopes[0];
-    let module = Scope {
+/// A stitched analysis: the whole document's, in document coordinates.
+pub struct Stitched {
+    /// The analysis.
+    pub analysis: Analysis,
+    /// Per scope: where its def/lambda header ends (see `documents::Analyzed`).
+    pub header_ends: Vec<usize>,
+}
+
+/// Where one chunk sits in a stitched analysis.
+#[derive(Clone)]
+struct Placed {
+    chunk: Arc<ChunkAnalysis>,
+    start: usize,
+    row: u32,
+    /// Index of the chunk's first scope after the module, of its first occurrence, first error.
+    scope: usize,
+    occurrence: usize,
+    error: usize,
+}
+
+/// The previous version's stitched analysis and layout, patched in place for the next version
+/// when nothing else still holds it.
+pub struct LastStitch {
+    stitched: Arc<Stitched>,
+    layout: Vec<Placed>,
+}
+
+/// The chunk's scopes (without its module), header ends, occurrences and errors in document
+/// coordinates, its scope `i` (i ≥ 1) becoming `first_scope + i - 1`.
+fn place(
+    chunk: &ChunkAnalysis,
+    start: usize,
+    row: u32,
+    first_scope: usize,
+) -> (Vec<Scope>, Vec<usize>, Vec<Occurrence>, Vec<ClosureError>) {
+    let base = first_scope as u32 - 1;
+    let map = |id: ScopeId| {
+        if id == ScopeId::MODULE {
+            id
+        } else {
+            ScopeId(id.0 + base)
+        }
+    };
+    let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
+    let map_symbol = |s: &Symbol| Symbol {
+        captures_from: s.captures_from.map(map),
+        captured_by: s.captured_by.iter().map(|&c| map(c)).collect(),
+        ..s.clone()
+    };
+    let analysis = &chunk.analysis;
+    let scopes = analysis.scopes[1..]
+        .iter()
+        .map(|scope| Scope {
+            parent: scope.parent.map(map),
+            children: scope.children.iter().map(|&c| map(c)).collect(),
+            line: scope.line + row,
+            code_line: scope.code_line + row,
+            range: shift(scope.range),
+            focus_range: shift(scope.focus_range),
+            symbols: scope.symbols.iter().map(map_symbol).collect(),
+            class_cells: scope.class_cells.iter().map(map_symbol).collect(),
+            ..scope.clone()
+        })
+        .collect();
+    let header_ends = (1..analysis.scopes.len())
+        .map(|i| chunk.header_ends.get(i).copied().unwrap_or(0) + start)
+        .collect();
+    let occurrences = analysis
+        .occurrences
+        .iter()
+        .map(|o| Occurrence {
+            range: shift(o.range),
+            name: o.name.clone(),
+            scope: map(o.scope),
+            kind: o.kind,
+            resolves_to: map(o.resolves_to),
+        })
+        .collect();
+    let errors = analysis
+        .errors
+        .iter()
+        .map(|e| ClosureError {
+            message: e.message.clone(),
+            range: shift(e.range),
+        })
+        .collect();
+    (scopes, header_ends, occurrences, errors)
+}
+
+/// The module scope of the stitched analysis: children and symbols gathered from every chunk.
+fn module_scope(text: &str, layout: &[Placed]) -> Scope {
+    let mut module = Scope {
         children: Vec::new(),
         symbols: Vec::new(),
         range: TextRange::new(0, text.len()),
-        ..first.clone()
+        ..layout[0].chunk.analysis.scopes[0].clone()
     };
-    let mut out = Analysis {
-        version,
-        scopes: vec![module],
-        ..Analysis::default()
-    };
-    let mut header_ends = vec![chunks[0].0.header_ends.first().copied().unwrap_or(0)];
-    let mut module_index = HashMap::new();
-    for (chunk, start, row) in chunks {
-        let (start, row) = (*start, *row);
-        let base = out.scopes.len() as u32 - 1;
+    let mut index = HashMap::new();
+    for placed in layout {
+        let base = placed.scope as u32 - 1;
         let map = |id: ScopeId| {
             if id == ScopeId::MODULE {
                 id
@@ -226,61 +309,209 @@ fn stitch(
                 ScopeId(id.0 + base)
             }
         };
-        let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
-        let map_symbol = |s: &Symbol| Symbol {
-            captures_from: s.captures_from.map(map),
-            captured_by: s.captured_by.iter().map(|&c| map(c)).collect(),
-            ..s.clone()
-        };
-        let analysis = &chunk.analysis;
-        for (i, scope) in analysis.scopes.iter().enumerate() {
-            if i == 0 {
-                let module = &mut out.scopes[0];
-                module
-                    .children
-                    .extend(scope.children.iter().map(|&c| map(c)));
-                for symbol in &scope.symbols {
-                    merge_module_symbol(&mut module.symbols, &mut module_index, map_symbol(symbol));
-                }
-                continue;
-            }
-            out.scopes.push(Scope {
-                parent: scope.parent.map(map),
-                children: scope.children.iter().map(|&c| map(c)).collect(),
-                line: scope.line + row,
-                code_line: scope.code_line + row,
-                range: shift(scope.range),
-                focus_range: shift(scope.focus_range),
-                symbols: scope.symbols.iter().map(map_symbol).collect(),
-                class_cells: scope.class_cells.iter().map(map_symbol).collect(),
-                ..scope.clone()
-            });
-            header_ends.push(chunk.header_ends.get(i).copied().unwrap_or(0) + start);
+        let chunk_module = &placed.chunk.analysis.scopes[0];
+        module
+            .children
+            .extend(chunk_module.children.iter().map(|&c| map(c)));
+        for symbol in &chunk_module.symbols {
+            let symbol = Symbol {
+                captures_from: symbol.captures_from.map(map),
+                captured_by: symbol.captured_by.iter().map(|&c| map(c)).collect(),
+                ..symbol.clone()
+            };
+            merge_module_symbol(&mut module.symbols, &mut index, symbol);
         }
-        out.occurrences.extend(
-            analysis
-                .occurrences
-                .iter()
-                .map(|o| crate::analysis::Occurrence {
-                    range: shift(o.range),
-                    name: o.name.clone(),
-                    scope: map(o.scope),
-                    kind: o.kind,
-                    resolves_to: map(o.resolves_to),
-                }),
-        );
-        out.errors.extend(
-            analysis
-                .errors
-                .iter()
-                .map(|e| crate::analysis::ClosureError {
-                    message: e.message.clone(),
-                    range: shift(e.range),
-                }),
-        );
-        out.has_syntax_errors |= analysis.has_syntax_errors;
     }
-    (out, header_ends)
+    module
+}
+
+/// Joins chunk analyses into one, in document coordinates: by patching the previous version's
+/// result in place when possible (only the changed chunks are converted), else from scratch.
+fn stitch(
+    text: &str,
+    version: PythonVersion,
+    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
+    last: &mut Option<LastStitch>,
+) -> Arc<Stitched> {
+    let patched = last.take().and_then(|prev| patch(text, chunks, prev));
+    let (stitched, layout) = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
+    let stitched = Arc::new(stitched);
+    *last = Some(LastStitch {
+        stitched: Arc::clone(&stitched),
+        layout,
+    });
+    stitched
+}
+
+fn stitch_fresh(
+    text: &str,
+    version: PythonVersion,
+    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
+) -> (Stitched, Vec<Placed>) {
+    let mut out = Analysis {
+        version,
+        ..Analysis::default()
+    };
+    let mut header_ends = vec![chunks[0].0.header_ends.first().copied().unwrap_or(0)];
+    let mut layout = Vec::with_capacity(chunks.len());
+    out.scopes
+        .push(Scope::clone(&chunks[0].0.analysis.scopes[0]));
+    for (chunk, start, row) in chunks {
+        let placed = Placed {
+            chunk: Arc::clone(chunk),
+            start: *start,
+            row: *row,
+            scope: out.scopes.len(),
+            occurrence: out.occurrences.len(),
+            error: out.errors.len(),
+        };
+        let (scopes, ends, occurrences, errors) = place(chunk, *start, *row, placed.scope);
+        out.scopes.extend(scopes);
+        header_ends.extend(ends);
+        out.occurrences.extend(occurrences);
+        out.errors.extend(errors);
+        out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
+        layout.push(placed);
+    }
+    out.scopes[0] = module_scope(text, &layout);
+    (
+        Stitched {
+            analysis: out,
+            header_ends,
+        },
+        layout,
+    )
+}
+
+/// Patches the previous stitched analysis for `chunks`; `None` when it is still shared.
+fn patch(
+    text: &str,
+    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
+    prev: LastStitch,
+) -> Option<(Stitched, Vec<Placed>)> {
+    let LastStitch { stitched, layout } = prev;
+    let Stitched {
+        mut analysis,
+        mut header_ends,
+    } = Arc::try_unwrap(stitched).ok()?;
+    let (n_old, n_new) = (layout.len(), chunks.len());
+    let same = |p: &Placed, c: &(Arc<ChunkAnalysis>, usize, u32)| Arc::ptr_eq(&p.chunk, &c.0);
+    let prefix = layout
+        .iter()
+        .zip(chunks)
+        .take_while(|(p, c)| same(p, c) && p.start == c.1)
+        .count();
+    let suffix = layout[prefix..]
+        .iter()
+        .rev()
+        .zip(chunks[prefix..].iter().rev())
+        .take_while(|(p, c)| same(p, c))
+        .count();
+    let (old_end, new_end) = (n_old - suffix, n_new - suffix);
+    // Old middle: layout[prefix..old_end], replaced by chunks[prefix..new_end].
+    let bound = |i: usize| -> (usize, usize, usize) {
+        match layout.get(i) {
+            Some(p) => (p.scope, p.occurrence, p.error),
+            None => (
+                analysis.scopes.len(),
+                analysis.occurrences.len(),
+                analysis.errors.len(),
+            ),
+        }
+    };
+    let (scope_lo, occ_lo, err_lo) = bound(prefix);
+    let (scope_hi, occ_hi, err_hi) = bound(old_end);
+    let mut new_layout: Vec<Placed> = layout[..prefix].to_vec();
+    let (mut scopes, mut ends, mut occurrences, mut errors) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (chunk, start, row) in &chunks[prefix..new_end] {
+        let placed = Placed {
+            chunk: Arc::clone(chunk),
+            start: *start,
+            row: *row,
+            scope: scope_lo + scopes.len(),
+            occurrence: occ_lo + occurrences.len(),
+            error: err_lo + errors.len(),
+        };
+        let (s, h, o, e) = place(chunk, *start, *row, placed.scope);
+        scopes.extend(s);
+        ends.extend(h);
+        occurrences.extend(o);
+        errors.extend(e);
+        new_layout.push(placed);
+    }
+    let scope_delta = scope_lo as i64 + scopes.len() as i64 - scope_hi as i64;
+    let occ_delta = occ_lo as i64 + occurrences.len() as i64 - occ_hi as i64;
+    let err_delta = err_lo as i64 + errors.len() as i64 - err_hi as i64;
+    let (byte_delta, row_delta) = match (layout.get(old_end), chunks.get(new_end)) {
+        (Some(p), Some(c)) => (c.1 as i64 - p.start as i64, c.2 as i64 - p.row as i64),
+        _ => (0, 0),
+    };
+    let after_scopes = scope_lo + scopes.len();
+    let after_occurrences = occ_lo + occurrences.len();
+    let after_errors = err_lo + errors.len();
+    analysis.scopes.splice(scope_lo..scope_hi, scopes);
+    header_ends.splice(scope_lo..scope_hi, ends);
+    analysis.occurrences.splice(occ_lo..occ_hi, occurrences);
+    analysis.errors.splice(err_lo..err_hi, errors);
+
+    let id = |id: ScopeId| {
+        if id == ScopeId::MODULE {
+            id
+        } else {
+            ScopeId((id.0 as i64 + scope_delta) as u32)
+        }
+    };
+    let by = |offset: usize| (offset as i64 + byte_delta) as usize;
+    let range = |r: TextRange| TextRange::new(by(r.start), by(r.end));
+    if scope_delta != 0 || byte_delta != 0 || row_delta != 0 {
+        for scope in &mut analysis.scopes[after_scopes..] {
+            scope.parent = scope.parent.map(id);
+            scope.children.iter_mut().for_each(|c| *c = id(*c));
+            scope.line = (scope.line as i64 + row_delta) as u32;
+            scope.code_line = (scope.code_line as i64 + row_delta) as u32;
+            scope.range = range(scope.range);
+            scope.focus_range = range(scope.focus_range);
+            for symbol in scope.symbols.iter_mut().chain(scope.class_cells.iter_mut()) {
+                symbol.captures_from = symbol.captures_from.map(id);
+                symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
+            }
+        }
+        for end in &mut header_ends[after_scopes..] {
+            *end = by(*end);
+        }
+        for o in &mut analysis.occurrences[after_occurrences..] {
+            o.range = range(o.range);
+            o.scope = id(o.scope);
+            o.resolves_to = id(o.resolves_to);
+        }
+        for e in &mut analysis.errors[after_errors..] {
+            e.range = range(e.range);
+        }
+    }
+    for p in &layout[old_end..] {
+        new_layout.push(Placed {
+            chunk: Arc::clone(&p.chunk),
+            start: by(p.start),
+            row: (p.row as i64 + row_delta) as u32,
+            scope: (p.scope as i64 + scope_delta) as usize,
+            occurrence: (p.occurrence as i64 + occ_delta) as usize,
+            error: (p.error as i64 + err_delta) as usize,
+        });
+    }
+    analysis.scopes[0] = module_scope(text, &new_layout);
+    analysis.has_syntax_errors = new_layout
+        .iter()
+        .any(|p| p.chunk.analysis.has_syntax_errors);
+    #[cfg(test)]
+    tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Some((
+        Stitched {
+            analysis,
+            header_ends,
+        },
+        new_layout,
+    ))
 }
 
 /// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
@@ -309,27 +540,36 @@ mod tests {
     use super::*;
     use crate::analysis::{self, OccurrenceKind};
 
+    /// How many stitches were done by patching (the tests check the patch path runs).
+    pub(super) static PATCHES: std::sync::atomic::AtomicUsize =
+        std::sync::atomic::AtomicUsize::new(0);
+
     fn whole(text: &str, version: PythonVersion) -> Analysis {
         analysis::analyze(text, &syntax::parse(text), version)
     }
 
     fn chunked(text: &str, version: PythonVersion, cache: &mut ChunkCache) -> Option<Analysis> {
-        analyze(text, &syntax::parse(text), version, cache, |t, tree| {
+        let stitched = analyze(text, &syntax::parse(text), version, cache, |t, tree| {
             (analysis::analyze(t, tree, version), Vec::new())
-        })
-        .map(|(a, _)| a)
+        })?;
+        // Patched in place next time only if nothing else holds it: compare a copy.
+        Some(stitched.analysis.clone())
     }
 
     /// What the features rely on, with scopes named by (qualname, range) instead of ids.
+    type Scoped = (
+        String,
+        TextRange,
+        u32,
+        u32,
+        Option<(Vec<String>, Vec<String>)>,
+        bool,
+        Option<(String, TextRange)>,
+        Vec<TextRange>,
+        Vec<(String, Option<TextRange>, Vec<TextRange>)>,
+    );
     type Projection = (
-        Vec<(
-            String,
-            TextRange,
-            u32,
-            u32,
-            Option<(Vec<String>, Vec<String>)>,
-            bool,
-        )>,
+        Vec<Scoped>,
         Vec<(TextRange, String, OccurrenceKind, TextRange, TextRange)>,
         Vec<(String, TextRange)>,
     );
@@ -345,6 +585,16 @@ mod tests {
                     .code
                     .as_ref()
                     .map(|c| (c.freevars.clone(), c.cellvars.clone()));
+                let parent = s.parent.map(|p| (a.scope(p).qualname.clone(), key(p)));
+                let children: Vec<TextRange> = s.children.iter().map(|&c| key(c)).collect();
+                let owners: Vec<_> = s
+                    .symbols
+                    .iter()
+                    .map(|y| {
+                        let by: Vec<TextRange> = y.captured_by.iter().map(|&c| key(c)).collect();
+                        (y.name.clone(), y.captures_from.map(key), by)
+                    })
+                    .collect();
                 (
                     s.qualname.clone(),
                     s.range,
@@ -352,6 +602,9 @@ mod tests {
                     s.code_line,
                     code,
                     s.inlined,
+                    parent,
+                    children,
+                    owners,
                 )
             })
             .collect();
@@ -404,7 +657,30 @@ mod tests {
                     "{version} {text}"
                 );
             }
+            // Statements appear, merge, split and disappear (the stitched result is patched).
+            let steps: [(&str, &str); 6] = [
+                (
+                    "import os\n",
+                    "import os\ndef new(q):\n    return lambda: q\n",
+                ),
+                ("class C:", "class C:\n    pass\nclass D:"),
+                ("\nx = [", "\n  x = ["),
+                ("  x = [", "x = ["),
+                ("def new(q):\n    return lambda: q\n", ""),
+                ("@dec\n", ""),
+            ];
+            for (from, to) in steps {
+                assert!(text.contains(from), "{from:?}");
+                text = text.replacen(from, to, 1);
+                let a = chunked(&text, version, &mut cache).unwrap();
+                assert_eq!(
+                    project(&a),
+                    project(&whole(&text, version)),
+                    "{version} {text}"
+                );
+            }
         }
+        assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
     }
 
     #[test]
@@ -444,6 +720,29 @@ mod tests {
         assert!(chunked(text, PythonVersion::Py314, &mut cache).is_none());
         let text = "x = 1\nglobal x\n";
         assert!(chunked(text, PythonVersion::Py314, &mut cache).is_none());
+    }
+
+    /// Single-character edits at pseudo-random places: each version, patched, equals whole.
+    fn random_edits_match(mut text: String, version: PythonVersion, cache: &mut ChunkCache) {
+        let mut seed: u64 = 42;
+        for step in 0..40 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let at = floor_boundary(&text, (seed >> 33) as usize % text.len());
+            if step % 3 == 0 {
+                let len = text[at..].chars().next().map_or(0, char::len_utf8);
+                text.replace_range(at..at + len, "");
+            } else {
+                text.insert_str(
+                    at,
+                    ["x", "\n", " ", "(", "\ndef z():\n  return q\n"][step % 5],
+                );
+            }
+            if let Some(a) = chunked(&text, version, cache) {
+                assert_eq!(project(&a), project(&whole(&text, version)), "step {step}");
+            }
+        }
     }
 
     /// The largest stdlib files, when a Python is around: chunked equals whole.
@@ -495,6 +794,9 @@ mod tests {
                         "{name} {version}"
                     );
                     compared += 1;
+                    if name == "dataclasses.py" {
+                        random_edits_match(text.clone(), version, &mut cache);
+                    }
                 }
             }
         }

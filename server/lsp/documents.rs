@@ -38,14 +38,9 @@ pub struct Document {
     chunks: Arc<Mutex<ChunkCache>>,
 }
 
-/// What one version's analysis pass produces.
-pub struct Analyzed {
-    /// The engine's analysis.
-    pub analysis: Analysis,
-    /// Per scope: the byte offset just after its header's `:` (def and lambda scopes; for other
-    /// scopes, or a header without `:`, the end of the focus range).
-    pub header_ends: Vec<usize>,
-}
+/// What one version's analysis pass produces: the analysis, and per scope the byte offset just
+/// after its header's `:` (def and lambda scopes; else, or without `:`, the end of the focus range).
+pub type Analyzed = chunked::Stitched;
 
 /// How many analyses this process has run (reported by `closureLens/debugText`, for tests).
 pub static ANALYSES: AtomicU64 = AtomicU64::new(0);
@@ -74,16 +69,11 @@ impl Document {
     /// The analysis of this version, computed once (by whichever request or task needs it first).
     pub fn analyzed(&self) -> &Arc<Analyzed> {
         self.analyzed.get_or_init(|| match &self.tree {
-            Some(tree) => Arc::new(analyze(
-                &self.text,
-                tree,
-                self.python_version,
-                Some(&self.chunks),
-            )),
+            Some(tree) => analyze(&self.text, tree, self.python_version, Some(&self.chunks)),
             None => {
                 let _one_at_a_time = REPARSE.lock().unwrap_or_else(|p| p.into_inner());
                 let tree = syntax::parse(&self.text);
-                Arc::new(analyze(&self.text, &tree, self.python_version, None))
+                analyze(&self.text, &tree, self.python_version, None)
             }
         })
     }
@@ -194,7 +184,7 @@ fn analyze(
     tree: &Tree,
     version: PythonVersion,
     chunks: Option<&Arc<Mutex<ChunkCache>>>,
-) -> Analyzed {
+) -> Arc<Analyzed> {
     ANALYSES.fetch_add(1, Ordering::Relaxed);
     on_big_stack(|| {
         let whole = |text: &str, tree: &Tree| {
@@ -213,14 +203,17 @@ fn analyze(
             }
             chunked::analyze(text, tree, version, &mut cache, whole)
         });
-        let (analysis, header_ends) = chunked.unwrap_or_else(|| whole(text, tree));
+        let analyzed = chunked.unwrap_or_else(|| {
+            let (analysis, header_ends) = whole(text, tree);
+            Arc::new(Analyzed {
+                analysis,
+                header_ends,
+            })
+        });
         if let Some(cache) = warm_later {
             warm_in_background(text, tree, version, cache);
         }
-        Analyzed {
-            analysis,
-            header_ends,
-        }
+        analyzed
     })
 }
 
