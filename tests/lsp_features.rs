@@ -705,3 +705,33 @@ fn settings_are_pulled_when_the_notification_carries_none() {
     }
     assert_eq!(lines.len(), 2, "{lines:?}");
 }
+
+#[test]
+fn no_hover_noise_on_plain_functions() {
+    let mut client = started();
+    // A top-level function that neither captures nor owns cells: nothing to add.
+    let hover = client.at(
+        "textDocument/hover",
+        URI,
+        pos_of(SEED, "def unrelated", 0, 4),
+    );
+    assert_eq!(hover, Value::Null);
+    // A nested function that captures nothing says so (the default-argument idiom).
+    let text = "def outer(items):\n    for item in items:\n        def show(item=item):\n            print(item)\n";
+    let uri = "file:///seed/defaults.py";
+    client.open(uri, text);
+    let hover = client.at("textDocument/hover", uri, pos_of(text, "show", 0, 0));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("`show` closes over nothing"), "{value}");
+    // A top-level function owning cells shows them.
+    let hover = client.at(
+        "textDocument/hover",
+        URI,
+        pos_of(SEED, "def make_counter", 0, 4),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("- `count` → captured by `increment` (writes through `nonlocal`)"),
+        "{value}"
+    );
+}

@@ -60,6 +60,11 @@ fn header_hover(ctx: &Ctx, offset: usize) -> Option<(TextRange, String)> {
     let name = ctx.scope_name(id);
     let mut md = code_block(&[ctx.line_text(scope.focus_range.start).to_owned()]);
     let caps = captures(ctx, id);
+    let owns_cells = scope.code.as_ref().is_some_and(|c| !c.cellvars.is_empty());
+    if caps.is_empty() && !owns_cells && enclosing_function(ctx, id).is_none() {
+        // A plain top-level function: nothing closure-related to say.
+        return None;
+    }
     if caps.is_empty() {
         let _ = writeln!(
             md,
