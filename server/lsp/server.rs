@@ -430,9 +430,12 @@ impl LanguageServer for ClosureLens {
         let uri = item.uri.clone();
         let version = item.version;
         let opened = catch_unwind(AssertUnwindSafe(|| {
+            // Only real files have a project around them (not `untitled:` buffers and the like).
+            let is_file = item.uri.scheme().as_str().eq_ignore_ascii_case("file");
             let project = item
                 .uri
                 .to_file_path()
+                .filter(|p| is_file && p.is_absolute())
                 .and_then(|p| p.parent().and_then(config::pyproject_python_version));
             let mut doc = Document::new(
                 item.uri.clone(),
