@@ -73,6 +73,8 @@ pub(crate) struct Block {
     pub code_line: u32,
     pub range: TextRange,
     pub focus: TextRange,
+    /// Just after the header's `:` for defs and lambdas; else the end of `focus`.
+    pub header_end: Option<usize>,
     pub parent: Option<BlockId>,
     /// `ste_children` as CPython keeps it before inlining splices comprehensions away.
     pub children: Vec<BlockId>,
@@ -113,6 +115,7 @@ impl Block {
             code_line: line,
             range,
             focus: TextRange::new(range.start, range.start),
+            header_end: None,
             parent: None,
             children: Vec::new(),
             symbols: IndexMap::default(),

@@ -179,6 +179,13 @@ impl<'a, 't> Collector<'a, 't> {
 
     // ----- small helpers -------------------------------------------------------------------
 
+    /// Just after the `:` that ends a def's or lambda's header.
+    fn header_colon_end(&self, node: Node<'t>) -> Option<usize> {
+        let mut cursor = self.cursor(node);
+        let colon = node.children(&mut cursor).find(|c| c.ty() == ":");
+        colon.map(|c| c.end_byte())
+    }
+
     /// A cursor on `node` from the pool; it goes back to the pool when dropped.
     fn cursor(&self, node: Node<'t>) -> PooledCursor<'t> {
         self.cursors.take(node)
@@ -1061,6 +1068,7 @@ impl<'a, 't> Collector<'a, 't> {
             Self::range(node),
         );
         block.focus = Self::range(name_node);
+        block.header_end = self.header_colon_end(node);
         block.code_line = code_line;
         block.coroutine = is_async;
         self.enter_block(block);
@@ -1579,6 +1587,7 @@ impl<'a, 't> Collector<'a, 't> {
         );
         block.is_lambda = true;
         block.focus = node.child(0).map_or(block.focus, Self::range);
+        block.header_end = self.header_colon_end(node);
         self.enter_block(block);
         self.visit_arguments(&params);
         self.visit_opt(node.field(Field::Body), Ctx::Load);

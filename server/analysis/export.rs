@@ -53,6 +53,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                 code_line: block.code_line,
                 range: block.range,
                 focus_range: block.focus,
+                header_end: block.header_end.unwrap_or(block.focus.end),
                 params: block
                     .varnames
                     .iter()

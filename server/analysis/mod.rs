@@ -5,13 +5,15 @@
 //! - [`collect`]: pass 1, the raw facts (`symtable_visit_*`);
 //! - [`resolve`]: pass 2, scopes and cells (`symtable_analyze`);
 //! - [`code`]: what the compiler makes of it (`__qualname__`, `co_freevars`, `co_cellvars`);
-//! - [`export`]: the plain-data [`Analysis`] with links between scopes and occurrences.
+//! - [`export`]: the plain-data [`Analysis`] with links between scopes and occurrences;
+//! - [`incremental`]: re-analysis of only the top-level statements an edit changed.
 
 mod blocks;
 mod code;
 mod collect;
 mod export;
 mod grammar;
+pub mod incremental;
 mod model;
 mod names;
 mod resolve;

@@ -240,6 +240,9 @@ pub struct Scope {
     /// Where to point at the scope: the def/class name, the `lambda` keyword, the comprehension's
     /// opening bracket.
     pub focus_range: TextRange,
+    /// Where the header ends: just after the `:` of a def or lambda (where a closure hint goes);
+    /// the end of `focus_range` for other scopes.
+    pub header_end: usize,
     /// Parameters in order (`co_varnames` order), without CPython's invented `.0`.
     pub params: Vec<String>,
     /// The symbol table after analysis, in CPython's insertion order.

@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Tree};
 
-use crate::analysis::{self, Analysis, PythonVersion, TextRange};
+use crate::analysis::incremental::{self, ChunkCache};
+use crate::analysis::{self, Analysis, PythonVersion};
 use crate::line_index::{Encoding, LineIndex};
-use crate::lsp::chunked::{self, ChunkCache};
 use crate::lsp::convert;
 use crate::syntax;
 
@@ -33,14 +33,10 @@ pub struct Document {
     /// `[tool.closure-lens] python-version` of the nearest `pyproject.toml`, read on open.
     pub project_python_version: Option<PythonVersion>,
     /// The analysis of this exact text, computed on first use; shared by the hot and cold copies.
-    analyzed: Arc<OnceLock<Arc<Analyzed>>>,
+    analyzed: Arc<OnceLock<Arc<Analysis>>>,
     /// Analyses of top-level statements, reused across versions of this document.
     chunks: Arc<Mutex<ChunkCache>>,
 }
-
-/// What one version's analysis pass produces: the analysis, and per scope the byte offset just
-/// after its header's `:` (def and lambda scopes; else, or without `:`, the end of the focus range).
-pub type Analyzed = chunked::Stitched;
 
 /// How many analyses this process has run (reported by `closureLens/debugText`, for tests).
 pub static ANALYSES: AtomicU64 = AtomicU64::new(0);
@@ -67,7 +63,7 @@ impl Document {
     }
 
     /// The analysis of this version, computed once (by whichever request or task needs it first).
-    pub fn analyzed(&self) -> &Arc<Analyzed> {
+    pub fn analysis(&self) -> &Arc<Analysis> {
         self.analyzed.get_or_init(|| match &self.tree {
             Some(tree) => analyze(&self.text, tree, self.python_version, Some(&self.chunks)),
             None => {
@@ -76,11 +72,6 @@ impl Document {
                 analyze(&self.text, &tree, self.python_version, None)
             }
         })
-    }
-
-    /// The analysis of this version.
-    pub fn analysis(&self) -> &Analysis {
-        &self.analyzed().analysis
     }
 
     /// Whether the analysis has already been computed.
@@ -178,22 +169,18 @@ impl Document {
 /// unoptimised builds use large frames. Only the touched part of the reservation is committed.
 const ANALYSIS_STACK: usize = 256 << 20;
 
-/// The analysis plus where each def/lambda header ends (found while the tree is at hand).
+/// The analysis of `text`: stitched from the document's cached top-level statements when it has
+/// them, else one whole-file pass (after which the cache is filled in the background).
 fn analyze(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
     chunks: Option<&Arc<Mutex<ChunkCache>>>,
-) -> Arc<Analyzed> {
+) -> Arc<Analysis> {
     ANALYSES.fetch_add(1, Ordering::Relaxed);
     on_big_stack(|| {
-        let whole = |text: &str, tree: &Tree| {
-            let analysis = analysis::analyze(text, tree, version);
-            let header_ends = header_ends(&analysis, tree);
-            (analysis, header_ends)
-        };
         let mut warm_later = None;
-        let chunked = chunks.and_then(|chunks_arc| {
+        let stitched = chunks.and_then(|chunks_arc| {
             let mut cache = chunks_arc.lock().unwrap_or_else(|p| p.into_inner());
             if cache.is_empty() {
                 // First analysis of this document: one whole-file pass answers sooner; the chunk
@@ -201,19 +188,13 @@ fn analyze(
                 warm_later = Some(Arc::clone(chunks_arc));
                 return None;
             }
-            chunked::analyze(text, tree, version, &mut cache, whole)
+            incremental::analyze(text, tree, version, &mut cache)
         });
-        let analyzed = chunked.unwrap_or_else(|| {
-            let (analysis, header_ends) = whole(text, tree);
-            Arc::new(Analyzed {
-                analysis,
-                header_ends,
-            })
-        });
+        let analysis = stitched.unwrap_or_else(|| Arc::new(analysis::analyze(text, tree, version)));
         if let Some(cache) = warm_later {
             warm_in_background(text, tree, version, cache);
         }
-        analyzed
+        analysis
     })
 }
 
@@ -232,44 +213,10 @@ fn warm_in_background(
         .spawn(move || {
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
-                chunked::warm(&text, &tree, version, &mut cache, |t, tr| {
-                    let analysis = analysis::analyze(t, tr, version);
-                    let ends = header_ends(&analysis, tr);
-                    (analysis, ends)
-                });
+                incremental::warm(&text, &tree, version, &mut cache);
             }));
         });
     drop(spawned);
-}
-
-/// Per scope: just after the def's or lambda's header `:` (else the end of the focus range).
-fn header_ends(analysis: &Analysis, tree: &Tree) -> Vec<usize> {
-    analysis
-        .scopes
-        .iter()
-        .map(|scope| {
-            let colon = if scope.kind.is_user_function() {
-                header_colon_end(tree, scope.focus_range)
-            } else {
-                None
-            };
-            colon.unwrap_or(scope.focus_range.end)
-        })
-        .collect()
-}
-
-/// The end of the `:` closing the header of the def or lambda whose name/keyword is at `focus`.
-fn header_colon_end(tree: &Tree, focus: TextRange) -> Option<usize> {
-    let mut node = tree
-        .root_node()
-        .descendant_for_byte_range(focus.start, focus.end)?;
-    while !(node.is_named() && matches!(node.kind(), "function_definition" | "lambda")) {
-        node = node.parent()?;
-    }
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .find(|c| c.kind() == ":")
-        .map(|c| c.end_byte())
 }
 
 /// Runs `f` on a thread with a large stack; a panic there is re-raised here (so the caller's

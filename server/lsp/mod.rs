@@ -1,14 +1,12 @@
 //! The language server: LSP glue between editors and the analysis.
 //!
 //! - [`server`]: the `LanguageServer` implementation (handlers, capabilities, panic isolation).
-//! - [`chunked`]: re-analysis of only the top-level statements an edit touched.
 //! - [`documents`]: open documents as versioned snapshots.
 //! - [`config`]: settings from the editor and `pyproject.toml`.
 //! - [`framing`]: keeps one non-JSON message from ending the session.
 //! - [`convert`]: LSP positions <-> byte offsets.
 //! - [`features`]: inlay hints, hover, code lenses, highlights, definitions, diagnostics.
 
-pub mod chunked;
 pub mod config;
 pub mod convert;
 pub mod documents;

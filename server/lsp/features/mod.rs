@@ -143,12 +143,7 @@ impl<'a> Ctx<'a> {
 
     /// Where a def's or lambda's header ends: just after its `:` (or after its name if it has none).
     pub fn header_end(&self, id: ScopeId) -> usize {
-        let analyzed = self.doc.analyzed();
-        analyzed
-            .header_ends
-            .get(id.index())
-            .copied()
-            .unwrap_or_else(|| self.scope(id).focus_range.end)
+        self.scope(id).header_end
     }
 }
 

@@ -3,8 +3,8 @@
 //! others come from a per-document cache and are stitched into one [`Analysis`].
 //!
 //! Each chunk (one or more whole lines starting with a top-level statement) is parsed and analysed
-//! as a module of its own with the engine's [`analyze`](crate::analysis::analyze); offsets, lines
-//! and scope ids are then shifted into place. Modules whose top level links statements together
+//! as a module of its own with [`analyze`](super::analyze), the one analysis entry point; offsets,
+//! lines and scope ids are then shifted into place. Modules whose top level links statements together
 //! (`from __future__` imports, module-level `global`/`nonlocal`) are analysed whole instead.
 
 use std::collections::HashMap;
@@ -21,7 +21,6 @@ use crate::syntax;
 /// One chunk's analysis, in the chunk's own coordinates.
 pub struct ChunkAnalysis {
     analysis: Analysis,
-    header_ends: Vec<usize>,
 }
 
 /// Chunk analyses of one document, keyed by chunk text, for one Python version.
@@ -58,30 +57,22 @@ fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
     Some(starts)
 }
 
-/// Analyses `text` chunk by chunk, reusing `cache`; `None` when the module must be analysed whole.
-///
-/// `analyze_one(text, tree)` analyses one chunk and returns the analysis and header ends.
+/// Analyses `text` chunk by chunk, reusing `cache`; `None` when the module must be analysed whole
+/// (with [`analyze`](crate::analysis::analyze)).
 pub fn analyze(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
     cache: &mut ChunkCache,
-    analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
-) -> Option<Arc<Stitched>> {
-    let chunks = fill(text, tree, version, cache, analyze_one)?;
+) -> Option<Arc<Analysis>> {
+    let chunks = fill(text, tree, version, cache)?;
     Some(stitch(text, version, &chunks, &mut cache.last_stitch))
 }
 
 /// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it first).
-pub fn warm(
-    text: &str,
-    tree: &Tree,
-    version: PythonVersion,
-    cache: &mut ChunkCache,
-    analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
-) {
+pub fn warm(text: &str, tree: &Tree, version: PythonVersion, cache: &mut ChunkCache) {
     if cache.is_empty() {
-        let _ = fill(text, tree, version, cache, analyze_one);
+        let _ = fill(text, tree, version, cache);
     }
 }
 
@@ -99,7 +90,6 @@ fn fill(
     tree: &Tree,
     version: PythonVersion,
     cache: &mut ChunkCache,
-    analyze_one: impl Fn(&str, &Tree) -> (Analysis, Vec<usize>),
 ) -> Option<Vec<(Arc<ChunkAnalysis>, usize, u32)>> {
     let starts = chunk_starts(tree)?;
     if starts.len() < 2 {
@@ -122,11 +112,8 @@ fn fill(
             found
         } else {
             let chunk_tree = parse_chunk(chunk_text, &mut cache.last_parse);
-            let (analysis, header_ends) = analyze_one(chunk_text, &chunk_tree);
-            let analysed = Arc::new(ChunkAnalysis {
-                analysis,
-                header_ends,
-            });
+            let analysis = super::analyze(chunk_text, &chunk_tree, version);
+            let analysed = Arc::new(ChunkAnalysis { analysis });
             used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
             analysed
         };
@@ -139,26 +126,35 @@ fn fill(
 /// Parses a chunk, incrementally from the last parsed chunk when the two texts share most of
 /// their bytes (one edited statement), else from scratch.
 fn parse_chunk(text: &str, last: &mut Option<(String, Tree)>) -> Tree {
-    let incremental = last.as_ref().and_then(|(old, tree)| {
-        let prefix = floor_boundary(text, common_prefix(old.as_bytes(), text.as_bytes()));
-        let max_suffix = old.len().min(text.len()) - prefix;
-        let suffix = common_suffix(old.as_bytes(), text.as_bytes()).min(max_suffix);
-        let suffix = text.len() - ceil_boundary(text, text.len() - suffix);
-        if prefix + suffix < text.len() / 2 || old.len() < prefix + suffix {
-            return None;
-        }
-        let (old_end, new_end) = (old.len() - suffix, text.len() - suffix);
-        let mut tree = tree.clone();
-        tree.edit(&InputEdit {
-            start_byte: prefix,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
-            start_position: point(old, prefix),
-            old_end_position: point(old, old_end),
-            new_end_position: point(text, new_end),
+    // Tree points count `\n` only here, so text with a lone `\r` is parsed from scratch.
+    let has_cr = |t: &str| t.contains('\r');
+    let incremental = last
+        .as_ref()
+        .filter(|(old, _)| !has_cr(old) && !has_cr(text))
+        .and_then(|(old, tree)| {
+            let prefix = floor_boundary(text, common_prefix(old.as_bytes(), text.as_bytes()));
+            let max_suffix = old.len().min(text.len()) - prefix;
+            let suffix = common_suffix(old.as_bytes(), text.as_bytes()).min(max_suffix);
+            let suffix = text.len() - ceil_boundary(text, text.len() - suffix);
+            if prefix + suffix < text.len() / 2 || old.len() < prefix + suffix {
+                return None;
+            }
+            let (old_end, new_end) = (old.len() - suffix, text.len() - suffix);
+            let mut tree = tree.clone();
+            tree.edit(&InputEdit {
+                start_byte: prefix,
+                old_end_byte: old_end,
+                new_end_byte: new_end,
+                start_position: point(old, prefix),
+                old_end_position: point(old, old_end),
+                new_end_position: point(text, new_end),
+            });
+            Some(syntax::parse_with(
+                &mut syntax::python_parser(),
+                text,
+                Some(&tree),
+            ))
         });
-        syntax::python_parser().parse(text, Some(&tree))
-    });
     let tree = incremental.unwrap_or_else(|| syntax::parse(text));
     *last = Some((text.to_owned(), tree.clone()));
     tree
@@ -202,14 +198,6 @@ fn point(text: &str, offset: usize) -> Point {
     Point::new(row, column)
 }
 
-/// A stitched analysis: the whole document's, in document coordinates.
-pub struct Stitched {
-    /// The analysis.
-    pub analysis: Analysis,
-    /// Per scope: where its def/lambda header ends (see `documents::Analyzed`).
-    pub header_ends: Vec<usize>,
-}
-
 /// Where one chunk sits in a stitched analysis.
 #[derive(Clone)]
 struct Placed {
@@ -225,18 +213,18 @@ struct Placed {
 /// The previous version's stitched analysis and layout, patched in place for the next version
 /// when nothing else still holds it.
 pub struct LastStitch {
-    stitched: Arc<Stitched>,
+    stitched: Arc<Analysis>,
     layout: Vec<Placed>,
 }
 
-/// The chunk's scopes (without its module), header ends, occurrences and errors in document
-/// coordinates, its scope `i` (i ≥ 1) becoming `first_scope + i - 1`.
+/// The chunk's scopes (without its module), occurrences and errors in document coordinates, its
+/// scope `i` (i ≥ 1) becoming `first_scope + i - 1`.
 fn place(
     chunk: &ChunkAnalysis,
     start: usize,
     row: u32,
     first_scope: usize,
-) -> (Vec<Scope>, Vec<usize>, Vec<Occurrence>, Vec<ClosureError>) {
+) -> (Vec<Scope>, Vec<Occurrence>, Vec<ClosureError>) {
     let base = first_scope as u32 - 1;
     let map = |id: ScopeId| {
         if id == ScopeId::MODULE {
@@ -261,13 +249,11 @@ fn place(
             code_line: scope.code_line + row,
             range: shift(scope.range),
             focus_range: shift(scope.focus_range),
+            header_end: scope.header_end + start,
             symbols: scope.symbols.iter().map(map_symbol).collect(),
             class_cells: scope.class_cells.iter().map(map_symbol).collect(),
             ..scope.clone()
         })
-        .collect();
-    let header_ends = (1..analysis.scopes.len())
-        .map(|i| chunk.header_ends.get(i).copied().unwrap_or(0) + start)
         .collect();
     let occurrences = analysis
         .occurrences
@@ -288,7 +274,7 @@ fn place(
             range: shift(e.range),
         })
         .collect();
-    (scopes, header_ends, occurrences, errors)
+    (scopes, occurrences, errors)
 }
 
 /// The module scope of the stitched analysis: children and symbols gathered from every chunk.
@@ -332,7 +318,7 @@ fn stitch(
     version: PythonVersion,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
     last: &mut Option<LastStitch>,
-) -> Arc<Stitched> {
+) -> Arc<Analysis> {
     let patched = last.take().and_then(|prev| patch(text, chunks, prev));
     let (stitched, layout) = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
     let stitched = Arc::new(stitched);
@@ -347,12 +333,11 @@ fn stitch_fresh(
     text: &str,
     version: PythonVersion,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
-) -> (Stitched, Vec<Placed>) {
+) -> (Analysis, Vec<Placed>) {
     let mut out = Analysis {
         version,
         ..Analysis::default()
     };
-    let mut header_ends = vec![chunks[0].0.header_ends.first().copied().unwrap_or(0)];
     let mut layout = Vec::with_capacity(chunks.len());
     out.scopes
         .push(Scope::clone(&chunks[0].0.analysis.scopes[0]));
@@ -365,22 +350,15 @@ fn stitch_fresh(
             occurrence: out.occurrences.len(),
             error: out.errors.len(),
         };
-        let (scopes, ends, occurrences, errors) = place(chunk, *start, *row, placed.scope);
+        let (scopes, occurrences, errors) = place(chunk, *start, *row, placed.scope);
         out.scopes.extend(scopes);
-        header_ends.extend(ends);
         out.occurrences.extend(occurrences);
         out.errors.extend(errors);
         out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
         layout.push(placed);
     }
     out.scopes[0] = module_scope(text, &layout);
-    (
-        Stitched {
-            analysis: out,
-            header_ends,
-        },
-        layout,
-    )
+    (out, layout)
 }
 
 /// Patches the previous stitched analysis for `chunks`; `None` when it is still shared.
@@ -388,12 +366,9 @@ fn patch(
     text: &str,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
     prev: LastStitch,
-) -> Option<(Stitched, Vec<Placed>)> {
+) -> Option<(Analysis, Vec<Placed>)> {
     let LastStitch { stitched, layout } = prev;
-    let Stitched {
-        mut analysis,
-        mut header_ends,
-    } = Arc::try_unwrap(stitched).ok()?;
+    let mut analysis = Arc::try_unwrap(stitched).ok()?;
     let (n_old, n_new) = (layout.len(), chunks.len());
     let same = |p: &Placed, c: &(Arc<ChunkAnalysis>, usize, u32)| Arc::ptr_eq(&p.chunk, &c.0);
     let prefix = layout
@@ -422,8 +397,7 @@ fn patch(
     let (scope_lo, occ_lo, err_lo) = bound(prefix);
     let (scope_hi, occ_hi, err_hi) = bound(old_end);
     let mut new_layout: Vec<Placed> = layout[..prefix].to_vec();
-    let (mut scopes, mut ends, mut occurrences, mut errors) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut scopes, mut occurrences, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     for (chunk, start, row) in &chunks[prefix..new_end] {
         let placed = Placed {
             chunk: Arc::clone(chunk),
@@ -433,9 +407,8 @@ fn patch(
             occurrence: occ_lo + occurrences.len(),
             error: err_lo + errors.len(),
         };
-        let (s, h, o, e) = place(chunk, *start, *row, placed.scope);
+        let (s, o, e) = place(chunk, *start, *row, placed.scope);
         scopes.extend(s);
-        ends.extend(h);
         occurrences.extend(o);
         errors.extend(e);
         new_layout.push(placed);
@@ -451,7 +424,6 @@ fn patch(
     let after_occurrences = occ_lo + occurrences.len();
     let after_errors = err_lo + errors.len();
     analysis.scopes.splice(scope_lo..scope_hi, scopes);
-    header_ends.splice(scope_lo..scope_hi, ends);
     analysis.occurrences.splice(occ_lo..occ_hi, occurrences);
     analysis.errors.splice(err_lo..err_hi, errors);
 
@@ -472,13 +444,11 @@ fn patch(
             scope.code_line = (scope.code_line as i64 + row_delta) as u32;
             scope.range = range(scope.range);
             scope.focus_range = range(scope.focus_range);
+            scope.header_end = by(scope.header_end);
             for symbol in scope.symbols.iter_mut().chain(scope.class_cells.iter_mut()) {
                 symbol.captures_from = symbol.captures_from.map(id);
                 symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
             }
-        }
-        for end in &mut header_ends[after_scopes..] {
-            *end = by(*end);
         }
         for o in &mut analysis.occurrences[after_occurrences..] {
             o.range = range(o.range);
@@ -505,13 +475,7 @@ fn patch(
         .any(|p| p.chunk.analysis.has_syntax_errors);
     #[cfg(test)]
     tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    Some((
-        Stitched {
-            analysis,
-            header_ends,
-        },
-        new_layout,
-    ))
+    Some((analysis, new_layout))
 }
 
 /// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
@@ -549,11 +513,9 @@ mod tests {
     }
 
     fn chunked(text: &str, version: PythonVersion, cache: &mut ChunkCache) -> Option<Analysis> {
-        let stitched = analyze(text, &syntax::parse(text), version, cache, |t, tree| {
-            (analysis::analyze(t, tree, version), Vec::new())
-        })?;
+        let stitched = analyze(text, &syntax::parse(text), version, cache)?;
         // Patched in place next time only if nothing else holds it: compare a copy.
-        Some(stitched.analysis.clone())
+        Some(Analysis::clone(&stitched))
     }
 
     /// What the features rely on, with scopes named by (qualname, range) instead of ids.
@@ -597,7 +559,7 @@ mod tests {
                     .collect();
                 (
                     s.qualname.clone(),
-                    s.range,
+                    TextRange::new(s.range.start, s.header_end),
                     s.line,
                     s.code_line,
                     code,
