@@ -1,13 +1,27 @@
 // The settings the server understands, read from VS Code's configuration.
 // Sent as initializationOptions and with workspace/didChangeConfiguration as { closureLens: ... }.
 
-/** What `vscode.workspace.getConfiguration("closureLens")` offers (only `get` is used). */
+/** Where VS Code found a setting's value (`WorkspaceConfiguration.inspect`). */
+export interface SettingSources {
+  key?: string;
+  defaultValue?: unknown;
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+  globalLanguageValue?: unknown;
+  workspaceLanguageValue?: unknown;
+  workspaceFolderLanguageValue?: unknown;
+}
+
+/** What `vscode.workspace.getConfiguration("closureLens")` offers (`get`, and `inspect` if any). */
 export interface ConfigReader {
   get<T>(section: string): T | undefined;
+  inspect?(section: string): SettingSources | undefined;
 }
 
 export interface ServerSettings {
-  pythonVersion: string;
+  /** `null` when the user chose no version: the server then reads `pyproject.toml`, else 3.14. */
+  pythonVersion: string | null;
   inlayHints: { enable: boolean; passThrough: boolean };
   codeLens: { enable: boolean };
   diagnostics: { enable: boolean };
@@ -30,13 +44,27 @@ function bool(config: ConfigReader, key: string, fallback: boolean): boolean {
   return typeof value === "boolean" ? value : fallback;
 }
 
+/** Whether the user set `key` in any settings scope (not merely the contributed default). */
+function chosenByUser(config: ConfigReader, key: string): boolean {
+  const s = config.inspect?.(key);
+  if (!s) {
+    return config.get<unknown>(key) !== undefined;
+  }
+  return [
+    s.globalValue,
+    s.workspaceValue,
+    s.workspaceFolderValue,
+    s.globalLanguageValue,
+    s.workspaceLanguageValue,
+    s.workspaceFolderLanguageValue,
+  ].some((value) => value !== undefined);
+}
+
 export function readServerSettings(config: ConfigReader): ServerSettings {
   const version = config.get<unknown>("pythonVersion");
+  const valid = typeof version === "string" && (PYTHON_VERSIONS as readonly string[]).includes(version);
   return {
-    pythonVersion:
-      typeof version === "string" && (PYTHON_VERSIONS as readonly string[]).includes(version)
-        ? version
-        : DEFAULT_PYTHON_VERSION,
+    pythonVersion: valid && chosenByUser(config, "pythonVersion") ? version : null,
     inlayHints: {
       enable: bool(config, "inlayHints.enable", true),
       passThrough: bool(config, "inlayHints.passThrough", false),

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { SERVER_SETTING_KEYS, settingsPayload } from "../src/settings";
+import { DEFAULT_PYTHON_VERSION, SERVER_SETTING_KEYS, settingsPayload } from "../src/settings";
 
 const reader = (values: Record<string, unknown>) => ({
   get<T>(key: string): T | undefined {
@@ -13,7 +13,7 @@ const reader = (values: Record<string, unknown>) => ({
 test("defaults match the server's defaults", () => {
   assert.deepEqual(settingsPayload(reader({})), {
     closureLens: {
-      pythonVersion: "3.14",
+      pythonVersion: null,
       inlayHints: { enable: true, passThrough: false },
       codeLens: { enable: true },
       diagnostics: { enable: true },
@@ -41,8 +41,23 @@ test("values from the configuration are passed through, nested as the server exp
 
 test("invalid values fall back to the defaults", () => {
   const payload = settingsPayload(reader({ pythonVersion: "2.7", "inlayHints.enable": "yes" }));
-  assert.equal(payload.closureLens.pythonVersion, "3.14");
+  assert.equal(payload.closureLens.pythonVersion, null);
   assert.equal(payload.closureLens.inlayHints.enable, true);
+});
+
+test("the version is sent only when the user chose one, so pyproject.toml can decide otherwise", () => {
+  // What VS Code's WorkspaceConfiguration does: `get` returns the contributed default, `inspect` tells.
+  const vscodeLike = (sources: Record<string, unknown>) => ({
+    get<T>(key: string): T | undefined {
+      return (key === "pythonVersion" ? sources.workspaceValue ?? sources.globalValue ?? "3.14" : undefined) as T;
+    },
+    inspect(key: string) {
+      return key === "pythonVersion" ? { key: "closureLens.pythonVersion", defaultValue: "3.14", ...sources } : undefined;
+    },
+  });
+  assert.equal(settingsPayload(vscodeLike({})).closureLens.pythonVersion, null);
+  assert.equal(settingsPayload(vscodeLike({ workspaceValue: "3.12" })).closureLens.pythonVersion, "3.12");
+  assert.equal(settingsPayload(vscodeLike({ globalValue: "3.14" })).closureLens.pythonVersion, "3.14");
 });
 
 // package.json is the user-facing half of the same contract.
@@ -54,7 +69,11 @@ test("package.json contributes every server setting, with the server's defaults"
   for (const key of SERVER_SETTING_KEYS) {
     const prop = props[`closureLens.${key}`];
     assert.ok(prop, `closureLens.${key} is missing from contributes.configuration`);
-    const expected = key.split(".").reduce<unknown>((obj, part) => (obj as Record<string, unknown>)[part], defaults);
+    // An unset version is sent as null (the server then reads pyproject.toml); its fallback is the default shown.
+    const expected =
+      key === "pythonVersion"
+        ? DEFAULT_PYTHON_VERSION
+        : key.split(".").reduce<unknown>((obj, part) => (obj as Record<string, unknown>)[part], defaults);
     assert.equal(prop.default, expected, `default of closureLens.${key}`);
   }
   assert.deepEqual(props["closureLens.pythonVersion"].enum, ["3.11", "3.12", "3.13", "3.14"]);

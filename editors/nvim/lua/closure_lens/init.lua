@@ -17,7 +17,9 @@ M.defaults = {
   --- Server settings, sent as initializationOptions and workspace/didChangeConfiguration.
   settings = {
     closureLens = {
-      pythonVersion = "3.14",
+      -- pythonVersion: "3.11" | "3.12" | "3.13" | "3.14"; unset (nil), the server reads
+      -- [tool.closure-lens] python-version from the nearest pyproject.toml, else 3.14.
+      pythonVersion = nil,
       inlayHints = { enable = true, passThrough = false },
       codeLens = { enable = true },
       diagnostics = { enable = true },
