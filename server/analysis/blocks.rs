@@ -38,6 +38,11 @@ impl Interner {
     pub fn name(&self, id: NameId) -> &str {
         &self.names[id as usize]
     }
+
+    /// How many distinct names are interned.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
 }
 
 /// CPython's `_Py_block_ty`.

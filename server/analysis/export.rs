@@ -1,6 +1,8 @@
 //! Turns the analysed symbol table into the plain-data [`Analysis`]: scopes in pre-order, symbols
 //! with their capture links, and every occurrence resolved to the namespace it refers to.
 
+use std::sync::Arc;
+
 use super::blocks::{BlockId, BlockType, NameId, SymbolTable, WellKnown, def};
 use super::code::{self, CodeFacts};
 use super::collect::RawOccurrence;
@@ -34,6 +36,11 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
     }
     let facts = CodeFacts::new(table, version, &preorder);
     let links = Links { table, wk };
+    // One allocation per distinct name, shared by every symbol and occurrence spelling it.
+    let mut shared_names: Vec<Option<Arc<str>>> = vec![None; table.names.len()];
+    let mut shared = |id: NameId| -> Arc<str> {
+        Arc::clone(shared_names[id as usize].get_or_insert_with(|| Arc::from(table.names.name(id))))
+    };
 
     let mut scopes: Vec<Scope> = preorder
         .iter()
@@ -65,7 +72,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                     .symbols
                     .iter()
                     .map(|(&name, sym)| Symbol {
-                        name: table.names.name(name).to_owned(),
+                        name: shared(name),
                         flags: SymbolFlags(sym.flags),
                         resolution: sym.scope,
                         captures_from: if sym.scope == Resolution::Free
@@ -78,7 +85,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                         captured_by: Vec::new(),
                     })
                     .collect(),
-                class_cells: implicit_class_cells(table, wk, id),
+                class_cells: implicit_class_cells(table, wk, id, &mut shared),
                 code,
                 inlined: block.comp_inlined,
             }
@@ -90,7 +97,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         if table.blocks[id].comp_inlined {
             continue;
         }
-        let captures: Vec<(String, ScopeId)> = scopes[index]
+        let captures: Vec<(Arc<str>, ScopeId)> = scopes[index]
             .symbols
             .iter()
             .filter(|s| s.is_free())
@@ -117,7 +124,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
             let owner = links.namespace_of(o.block, o.name);
             Some(Occurrence {
                 range: o.range,
-                name: table.names.name(o.name).to_owned(),
+                name: shared(o.name),
                 scope,
                 kind: o.kind,
                 resolves_to: scope_of[owner].unwrap_or(ScopeId::MODULE),
@@ -151,7 +158,12 @@ fn preorder(table: &SymbolTable) -> Vec<BlockId> {
 }
 
 /// The cells the compiler adds to a class code object that its symbol table does not list.
-fn implicit_class_cells(table: &SymbolTable, wk: &WellKnown, id: BlockId) -> Vec<Symbol> {
+fn implicit_class_cells(
+    table: &SymbolTable,
+    wk: &WellKnown,
+    id: BlockId,
+    shared: &mut impl FnMut(NameId) -> Arc<str>,
+) -> Vec<Symbol> {
     let block = &table.blocks[id];
     if block.ty != BlockType::Class {
         return Vec::new();
@@ -167,7 +179,7 @@ fn implicit_class_cells(table: &SymbolTable, wk: &WellKnown, id: BlockId) -> Vec
     .into_iter()
     .filter(|(present, _)| *present)
     .map(|(_, name)| Symbol {
-        name: table.names.name(name).to_owned(),
+        name: shared(name),
         flags: SymbolFlags::default(),
         resolution: Resolution::Cell,
         captures_from: None,

@@ -481,7 +481,7 @@ fn patch(
 /// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
 fn merge_module_symbol(
     symbols: &mut Vec<Symbol>,
-    index: &mut HashMap<String, usize>,
+    index: &mut HashMap<Arc<str>, usize>,
     symbol: Symbol,
 ) {
     match index.get(&symbol.name) {
@@ -528,11 +528,11 @@ mod tests {
         bool,
         Option<(String, TextRange)>,
         Vec<TextRange>,
-        Vec<(String, Option<TextRange>, Vec<TextRange>)>,
+        Vec<(Arc<str>, Option<TextRange>, Vec<TextRange>)>,
     );
     type Projection = (
         Vec<Scoped>,
-        Vec<(TextRange, String, OccurrenceKind, TextRange, TextRange)>,
+        Vec<(TextRange, Arc<str>, OccurrenceKind, TextRange, TextRange)>,
         Vec<(String, TextRange)>,
     );
 

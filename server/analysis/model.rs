@@ -3,6 +3,7 @@
 //! Everything here is byte offsets and strings; nothing knows about LSP or JSON.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A Python version whose scoping rules the analysis reproduces.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -182,7 +183,7 @@ impl SymbolFlags {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Symbol {
     /// The name as CPython stores it: NFKC-normalised and mangled (`_C__x`).
-    pub name: String,
+    pub name: Arc<str>,
     /// Pass-1 flags.
     pub flags: SymbolFlags,
     /// Pass-2 scope.
@@ -259,7 +260,7 @@ pub struct Scope {
 impl Scope {
     /// The symbol named `name` (as CPython stores it).
     pub fn symbol(&self, name: &str) -> Option<&Symbol> {
-        self.symbols.iter().find(|s| s.name == name)
+        self.symbols.iter().find(|s| &*s.name == name)
     }
 }
 
@@ -283,8 +284,8 @@ pub enum OccurrenceKind {
 pub struct Occurrence {
     /// The identifier's bytes.
     pub range: TextRange,
-    /// The name as CPython stores it (normalised and mangled).
-    pub name: String,
+    /// The name as CPython stores it (normalised and mangled); shared by every occurrence of it.
+    pub name: Arc<str>,
     /// The scope the occurrence is written in.
     pub scope: ScopeId,
     pub kind: OccurrenceKind,
@@ -354,6 +355,6 @@ impl Analysis {
     ) -> impl Iterator<Item = &'a Occurrence> + 'a {
         self.occurrences
             .iter()
-            .filter(move |o| o.resolves_to == owner && o.name == name)
+            .filter(move |o| o.resolves_to == owner && *o.name == *name)
     }
 }

@@ -108,7 +108,7 @@ fn sorted_names(symbols: &[Symbol], keep: impl Fn(&Symbol) -> bool) -> Vec<&str>
     let mut names: Vec<&str> = symbols
         .iter()
         .filter(|s| keep(s))
-        .map(|s| s.name.as_str())
+        .map(|s| &*s.name)
         .collect();
     names.sort_unstable();
     names
@@ -191,15 +191,12 @@ impl FileReport {
             .iter()
             .filter(|c| !c.captured_by.is_empty());
         for cell in symbols.iter().filter(|s| s.is_cell()).chain(class_cells) {
-            captured_by.insert(
-                cell.name.as_str(),
-                cell.captured_by.iter().map(|s| s.0).collect(),
-            );
+            captured_by.insert(&*cell.name, cell.captured_by.iter().map(|s| s.0).collect());
         }
         let captures_from = symbols
             .iter()
             .filter(|s| s.is_free())
-            .map(|s| (s.name.as_str(), s.captures_from.map(|o| o.0)))
+            .map(|s| (&*s.name, s.captures_from.map(|o| o.0)))
             .collect();
         JsonScope {
             id,

@@ -321,7 +321,7 @@ fn decorator_hover(ctx: &Ctx, offset: usize) -> Option<(TextRange, String)> {
         .iter()
         .enumerate()
         .filter(|(_, s)| {
-            s.kind == ScopeKind::Function && s.parent == Some(o.resolves_to) && s.name == o.name
+            s.kind == ScopeKind::Function && s.parent == Some(o.resolves_to) && *s.name == *o.name
         })
         .collect();
     let (i, deco) = candidates

@@ -98,7 +98,9 @@ impl<'a> Ctx<'a> {
         };
         self.occurrences_in(range)
             .iter()
-            .filter(|o| o.name == name && is_binding(o.kind) && self.lives_in(o.resolves_to, owner))
+            .filter(|o| {
+                *o.name == *name && is_binding(o.kind) && self.lives_in(o.resolves_to, owner)
+            })
             .collect()
     }
 
@@ -120,7 +122,7 @@ impl<'a> Ctx<'a> {
 
     /// How the source spells `name` (as CPython stores it) near `range`: `__x` rather than `_C__x`.
     pub fn source_name(&self, name: &str, near: TextRange) -> String {
-        if let Some(o) = self.occurrences_in(near).iter().find(|o| o.name == name) {
+        if let Some(o) = self.occurrences_in(near).iter().find(|o| *o.name == *name) {
             let text = self.text(o.range);
             if !text.is_empty() {
                 return text.to_owned();
