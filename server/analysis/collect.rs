@@ -405,16 +405,14 @@ impl<'a, 't> Collector<'a, 't> {
         self.cur = *self.stack.last().unwrap_or(&0);
     }
 
-    fn descend(&mut self) -> bool {
+    /// Runs `visit` one level deeper in the tree, unless that is deeper than [`MAX_DEPTH`].
+    fn nested(&mut self, visit: impl FnOnce(&mut Self)) {
         if self.depth >= MAX_DEPTH {
             self.too_deep = true;
-            return false;
+            return;
         }
         self.depth += 1;
-        true
-    }
-
-    fn ascend(&mut self) {
+        visit(self);
         self.depth -= 1;
     }
 
@@ -429,11 +427,7 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     fn visit_stmt(&mut self, node: Node<'t>) {
-        if !self.descend() {
-            return;
-        }
-        self.visit_stmt_inner(node);
-        self.ascend();
+        self.nested(|this| this.visit_stmt_inner(node));
     }
 
     fn visit_stmt_inner(&mut self, node: Node<'t>) {
@@ -1362,11 +1356,7 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     fn visit_expr(&mut self, node: Node<'t>, ctx: Ctx) {
-        if !self.descend() {
-            return;
-        }
-        self.visit_expr_inner(node, ctx);
-        self.ascend();
+        self.nested(|this| this.visit_expr_inner(node, ctx));
     }
 
     fn visit_expr_inner(&mut self, node: Node<'t>, ctx: Ctx) {
@@ -1810,11 +1800,7 @@ impl<'a, 't> Collector<'a, 't> {
     // ----- match patterns ------------------------------------------------------------------
 
     fn visit_pattern(&mut self, node: Node<'t>) {
-        if !self.descend() {
-            return;
-        }
-        self.visit_pattern_inner(node);
-        self.ascend();
+        self.nested(|this| this.visit_pattern_inner(node));
     }
 
     fn visit_pattern_inner(&mut self, node: Node<'t>) {
