@@ -1086,15 +1086,13 @@ impl<'a, 't> Collector<'a, 't> {
         let code_line = decorators
             .first()
             .map_or(Self::line(node), |d| Self::line(*d));
-        if !self.at_least(PythonVersion::Py312) {
+        // 3.11 visits the bases before the decorators; 3.12+ after them (and the type params).
+        let bases_first = !self.at_least(PythonVersion::Py312);
+        if bases_first {
             self.visit_call_arguments(superclasses);
-            for &decorator in decorators {
-                self.visit_expr(decorator, Ctx::Load);
-            }
-        } else {
-            for &decorator in decorators {
-                self.visit_expr(decorator, Ctx::Load);
-            }
+        }
+        for &decorator in decorators {
+            self.visit_expr(decorator, Ctx::Load);
         }
         let saved_private = self.private.clone();
         let type_params = self.type_params(node.field(Field::TypeParameters));
@@ -1107,7 +1105,7 @@ impl<'a, 't> Collector<'a, 't> {
             self.cur_block().mangled_names = Some(set);
             self.visit_type_params(&type_params);
         }
-        if self.at_least(PythonVersion::Py312) {
+        if !bases_first {
             self.visit_call_arguments(superclasses);
         }
         let mut block = Block::new(
