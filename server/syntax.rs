@@ -32,6 +32,9 @@ pub fn parse_with(parser: &mut Parser, text: &str, old: Option<&Tree>) -> Tree {
 
 /// `text` with lone `\r` line breaks turned into `\n` (borrowed when there are none).
 pub fn parser_input(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
     let bytes = text.as_bytes();
     let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
     if !(0..bytes.len()).any(lone_cr) {
