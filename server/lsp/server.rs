@@ -94,6 +94,13 @@ pub struct DebugTextParams {
     pub text_document: TextDocumentIdentifier,
 }
 
+/// Reports an internal error (a caught panic) to the client's log; returns the message.
+async fn log_internal_error(client: &Client, what: &str, detail: &str) -> String {
+    let message = format!("closure-lens: internal error in {what}: {detail}");
+    client.log_message(MessageType::ERROR, &message).await;
+    message
+}
+
 fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_owned()
@@ -170,11 +177,8 @@ impl ClosureLens {
         match catch_unwind(AssertUnwindSafe(f)) {
             Ok(value) => Ok(value),
             Err(payload) => {
-                let message = format!(
-                    "closure-lens: internal error in {what}: {}",
-                    panic_message(payload.as_ref())
-                );
-                self.client.log_message(MessageType::ERROR, &message).await;
+                let detail = panic_message(payload.as_ref());
+                let message = log_internal_error(&self.client, what, &detail).await;
                 Err(Error {
                     code: ErrorCode::InternalError,
                     message: message.into(),
@@ -247,13 +251,8 @@ impl ClosureLens {
                         client.publish_diagnostics(uri, items, Some(version)).await;
                     }
                 }
-                Ok(Err(message)) => {
-                    client
-                        .log_message(
-                            MessageType::ERROR,
-                            format!("closure-lens: internal error in diagnostics: {message}"),
-                        )
-                        .await;
+                Ok(Err(detail)) => {
+                    log_internal_error(&client, "diagnostics", &detail).await;
                 }
                 Err(_) => {}
             }
@@ -450,15 +449,7 @@ impl LanguageServer for ClosureLens {
         match opened {
             Ok(()) => self.schedule_diagnostics(uri, version, Duration::ZERO),
             Err(p) => {
-                self.client
-                    .log_message(
-                        MessageType::ERROR,
-                        format!(
-                            "closure-lens: internal error in didOpen: {}",
-                            panic_message(p.as_ref())
-                        ),
-                    )
-                    .await
+                log_internal_error(&self.client, "didOpen", &panic_message(p.as_ref())).await;
             }
         }
     }
@@ -496,15 +487,7 @@ impl LanguageServer for ClosureLens {
         match applied {
             Ok(()) => self.schedule_diagnostics(uri, version, DIAGNOSTICS_DELAY),
             Err(p) => {
-                self.client
-                    .log_message(
-                        MessageType::ERROR,
-                        format!(
-                            "closure-lens: internal error in didChange: {}",
-                            panic_message(p.as_ref())
-                        ),
-                    )
-                    .await
+                log_internal_error(&self.client, "didChange", &panic_message(p.as_ref())).await;
             }
         }
     }
