@@ -196,9 +196,7 @@ pub fn captures<'a>(ctx: &Ctx<'a>, id: ScopeId) -> Vec<Capture<'a>> {
         .enumerate()
         .map(|(index, name)| {
             let symbol = scope.symbol(name);
-            let owner = symbol
-                .and_then(|s| s.captures_from)
-                .or_else(|| find_cell_owner(ctx, id, name));
+            let owner = symbol.and_then(|s| s.captures_from);
             let binding = owner.and_then(|o| ctx.bindings(o, name).into_iter().next());
             let flags = symbol.map(|s| s.flags).unwrap_or_default();
             let display = match binding {
@@ -221,24 +219,6 @@ pub fn captures<'a>(ctx: &Ctx<'a>, id: ScopeId) -> Vec<Capture<'a>> {
             }
         })
         .collect()
-}
-
-/// The nearest enclosing scope holding `name` as a cell.
-fn find_cell_owner(ctx: &Ctx, id: ScopeId, name: &str) -> Option<ScopeId> {
-    let mut current = ctx.scope(id).parent;
-    while let Some(p) = current {
-        let scope = ctx.scope(p);
-        if scope.symbol(name).is_some_and(|s| s.is_cell())
-            || scope
-                .code
-                .as_ref()
-                .is_some_and(|c| c.cellvars.iter().any(|n| n == name))
-        {
-            return Some(p);
-        }
-        current = scope.parent;
-    }
-    None
 }
 
 /// Whether `scope` is one the closure features describe: a def or lambda with a code object.
