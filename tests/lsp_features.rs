@@ -735,3 +735,22 @@ fn no_hover_noise_on_plain_functions() {
         "{value}"
     );
 }
+
+#[test]
+fn hover_on_class_cell_lists_every_method_sharing_it() {
+    // The implicit __class__ cell is not in the class's symbol table; a class attribute named
+    // __class__ must not hide it either.
+    let text = "class Base:\n    def who(self):\n        return 'base'\n\nclass C(Base):\n    __class__ = 'attribute'\n\n    def a(self):\n        return __class__\n\n    def b(self):\n        return super().who()\n";
+    let uri = "file:///seed/class_cell.py";
+    let mut client = LspClient::spawn();
+    client.initialize_default();
+    client.open(uri, text);
+    let hover = client.at(
+        "textDocument/hover",
+        uri,
+        pos_of(text, "return __class__", 0, "return ".len()),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("owned by `C`"), "{value}");
+    assert!(value.contains("`b`"), "the other method sharing the cell: {value}");
+}

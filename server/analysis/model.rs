@@ -262,6 +262,16 @@ impl Scope {
     pub fn symbol(&self, name: &str) -> Option<&Symbol> {
         self.symbols.iter().find(|s| &*s.name == name)
     }
+
+    /// The scopes capturing this scope's cell `name`, including the implicit class cells (which
+    /// take precedence: a class may also bind `__class__` itself). Empty if nothing captures it.
+    pub fn captured_by(&self, name: &str) -> &[ScopeId] {
+        self.class_cells
+            .iter()
+            .chain(&self.symbols)
+            .find(|s| &*s.name == name)
+            .map_or(&[], |s| &s.captured_by)
+    }
 }
 
 /// How a name occurs in the source.

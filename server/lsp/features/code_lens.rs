@@ -42,10 +42,7 @@ fn owner_lens(ctx: &Ctx, id: ScopeId) -> Option<CodeLens> {
     let mut locations: Vec<Location> = Vec::new();
     let mut seen = Vec::new();
     for name in cells {
-        let users = scope
-            .symbol(name)
-            .map(|s| s.captured_by.clone())
-            .unwrap_or_default();
+        let users = scope.captured_by(name);
         let display = ctx.source_name(name, scope.range);
         if users.is_empty() {
             parts.push(display);
@@ -53,7 +50,7 @@ fn owner_lens(ctx: &Ctx, id: ScopeId) -> Option<CodeLens> {
         }
         let names: Vec<String> = users.iter().map(|&u| ctx.scope_name(u)).collect();
         parts.push(format!("{display} → {}", names.join(", ")));
-        for u in users {
+        for &u in users {
             if !seen.contains(&u) {
                 seen.push(u);
                 locations.push(ctx.location(ctx.scope(u).focus_range));

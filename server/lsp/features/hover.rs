@@ -164,11 +164,7 @@ fn cells_section(ctx: &Ctx, id: ScopeId) -> String {
 }
 
 fn captured_by_text(ctx: &Ctx, owner: ScopeId, name: &str) -> String {
-    let users = ctx
-        .scope(owner)
-        .symbol(name)
-        .map(|s| s.captured_by.clone())
-        .unwrap_or_default();
+    let users = ctx.scope(owner).captured_by(name);
     if users.is_empty() {
         return "no nested scope captures it".into();
     }
@@ -259,10 +255,9 @@ fn occurrence_hover(ctx: &Ctx, offset: usize) -> Option<(TextRange, String)> {
                 md.push_str(&binding_lines(ctx, &ctx.bindings(owner, &o.name)));
                 let others: Vec<ScopeId> = ctx
                     .scope(owner)
-                    .symbol(&o.name)
-                    .map(|s| s.captured_by.clone())
-                    .unwrap_or_default()
-                    .into_iter()
+                    .captured_by(&o.name)
+                    .iter()
+                    .copied()
                     .filter(|&u| u != o.scope)
                     .collect();
                 if others.is_empty() {
