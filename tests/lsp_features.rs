@@ -752,5 +752,8 @@ fn hover_on_class_cell_lists_every_method_sharing_it() {
     );
     let value = hover["contents"]["value"].as_str().unwrap_or_default();
     assert!(value.contains("owned by `C`"), "{value}");
-    assert!(value.contains("`b`"), "the other method sharing the cell: {value}");
+    assert!(
+        value.contains("`b`"),
+        "the other method sharing the cell: {value}"
+    );
 }
