@@ -334,7 +334,9 @@ const main = async () => {
   await page.keyboard.type("closureLens.server.path");
   // A machine-overridable setting: in a remote window (code-server) it lives under the Remote tab.
   await page.locator(".settings-editor .settings-tabs-widget .action-label", { hasText: "Remote" }).first().click();
-  const input = page.locator(".settings-editor .setting-item-contents input").first();
+  // The input of exactly this setting (until the search has filtered, the first input on the page
+  // belongs to another setting).
+  const input = page.locator('.settings-editor input[aria-label="closureLens.server.path"]').first();
   await input.waitFor();
   await page.waitForTimeout(300);
   await input.fill("/nonexistent/closure-lens");
