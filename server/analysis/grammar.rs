@@ -5,8 +5,11 @@
 //!   against the grammar by a test);
 //! - [`Field`]: grammar fields resolved to ids once (`Node::child_by_field_name` compares strings
 //!   on every call);
-//! - [`SyntaxNode`]: the only view of the tree the collector has. Its child accessors go through
-//!   [`CursorPool`] cursors (creating a cursor allocates).
+//! - [`SyntaxNode`]: the only view of the tree the collector has. Its child accessors never
+//!   return *extras*: tree-sitter puts comments and backslash line continuations among a node's
+//!   children wherever they occur between tokens, so reading "the second named child" or "the
+//!   next child" of a raw node can land on a comment. Iterators go through [`CursorPool`] cursors
+//!   (creating a cursor allocates).
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -123,7 +126,6 @@ kinds! {
     CasePattern = "case_pattern",
     ClassDefinition = "class_definition",
     ClassPattern = "class_pattern",
-    Comment = "comment",
     ComplexPattern = "complex_pattern",
     ConcatenatedString = "concatenated_string",
     ConditionalExpression = "conditional_expression",
@@ -168,7 +170,6 @@ kinds! {
     KeywordPattern = "keyword_pattern",
     KeywordSeparator = "keyword_separator",
     Lambda = "lambda",
-    LineContinuation = "line_continuation",
     ListComprehension = "list_comprehension",
     ListPattern = "list_pattern",
     ListSplat = "list_splat",
@@ -284,6 +285,12 @@ impl Drop for PooledCursor<'_> {
     }
 }
 
+/// A comment or a line continuation: an extra that is not an ERROR (tree-sitter also marks the
+/// ERROR nodes it skipped over as extras, and the collector reads those).
+fn is_trivia(node: Node<'_>) -> bool {
+    node.is_extra() && !node.is_error()
+}
+
 /// Which children a [`Children`] iterator yields.
 #[derive(Clone, Copy)]
 enum Select {
@@ -292,7 +299,8 @@ enum Select {
     Field(u16),
 }
 
-/// The children of a node, walked with a pooled cursor.
+/// The children of a node other than extras (comments, line continuations), walked with a pooled
+/// cursor.
 pub(crate) struct Children<'t> {
     cursor: PooledCursor<'t>,
     select: Select,
@@ -315,6 +323,9 @@ impl<'t> Iterator for Children<'t> {
                 return None;
             }
             let node = cursor.node();
+            if is_trivia(node) {
+                continue;
+            }
             let wanted = match self.select {
                 Select::All => true,
                 Select::Named => node.is_named(),
@@ -327,7 +338,8 @@ impl<'t> Iterator for Children<'t> {
     }
 }
 
-/// A node of the syntax tree, as the collector reads it.
+/// A node of the syntax tree, as the collector reads it: no accessor returns an extra (a comment
+/// or a line continuation), wherever it sits between the node's tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SyntaxNode<'t>(Node<'t>);
 
@@ -346,19 +358,29 @@ impl<'t> SyntaxNode<'t> {
         self.0.is_named()
     }
 
-    /// The child in `field` (the first one, when there are several).
+    /// The child in `field` (the first one, when there are several); tree-sitter never gives a
+    /// field to an extra.
     pub fn field(self, field: Field) -> Option<Self> {
         self.0.child_by_field_id(field_id(field)).map(SyntaxNode)
     }
 
     /// The node's first child (its first token, for most nodes).
     pub fn first_child(self) -> Option<Self> {
-        self.0.child(0).map(SyntaxNode)
+        let count = self.0.child_count() as u32;
+        (0..count)
+            .filter_map(|i| self.0.child(i))
+            .find(|&c| !is_trivia(c))
+            .map(SyntaxNode)
     }
 
-    /// The `index`-th named child.
+    /// The `index`-th named child (for small indices: each step rescans the children).
     pub fn named_child(self, index: usize) -> Option<Self> {
-        self.0.named_child(index as u32).map(SyntaxNode)
+        let count = self.0.named_child_count() as u32;
+        (0..count)
+            .filter_map(|i| self.0.named_child(i))
+            .filter(|&c| !is_trivia(c))
+            .nth(index)
+            .map(SyntaxNode)
     }
 
     /// Every child, tokens included.

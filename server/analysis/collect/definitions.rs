@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::{Collector, Ctx};
+use super::{Collector, Ctx, expression_line};
 use crate::analysis::blocks::{Block, BlockType, def};
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{OccurrenceKind, PythonVersion};
@@ -189,7 +189,9 @@ impl<'a, 't> Collector<'a, 't> {
         let stored = self.add_def(name, def::LOCAL, node.range());
         self.record(name_node.range(), stored, OccurrenceKind::Write);
         self.visit_defaults(&params);
-        let code_line = decorators.first().map_or(node.line(), |d| d.line());
+        let code_line = decorators
+            .first()
+            .map_or(node.line(), |&d| expression_line(d));
         if !self.at_least(PythonVersion::Py312) {
             self.visit_function_annotations(node, &params, returns);
         }
@@ -246,7 +248,9 @@ impl<'a, 't> Collector<'a, 't> {
         self.record(name_node.range(), stored, OccurrenceKind::Write);
         let superclasses = node.field(Field::Superclasses);
         let class_name = normalize(self.text_of(name_node)).into_owned();
-        let code_line = decorators.first().map_or(node.line(), |d| d.line());
+        let code_line = decorators
+            .first()
+            .map_or(node.line(), |&d| expression_line(d));
         // 3.11 visits the bases before the decorators; 3.12+ after them (and the type params).
         let bases_first = !self.at_least(PythonVersion::Py312);
         if bases_first {

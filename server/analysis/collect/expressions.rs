@@ -137,12 +137,10 @@ impl<'a, 't> Collector<'a, 't> {
             | Kind::False
             | Kind::None
             | Kind::Ellipsis
-            | Kind::Comment
             | Kind::KeywordSeparator
             | Kind::PositionalSeparator
             | Kind::StringContent
             | Kind::EscapeSequence
-            | Kind::LineContinuation
             | Kind::TypeConversion => {}
             Kind::Error => self.visit_error(node),
             // Statements that error recovery or `x: T = a = b` leave inside expressions.

@@ -345,10 +345,20 @@ impl<'a, 't> Collector<'a, 't> {
     }
 }
 
+/// The line CPython's AST gives an expression (or an annotation): parentheses around it do not
+/// count.
+fn expression_line(mut node: SyntaxNode<'_>) -> u32 {
+    while matches!(node.kind(), Kind::ParenthesizedExpression | Kind::Type) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node.line()
+}
+
 fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 {
-    let first = root
-        .named_children(pool)
-        .find(|n| n.kind() != Kind::Comment);
+    let first = root.named_children(pool).next();
     first.map_or(1, SyntaxNode::line)
 }
 
@@ -356,7 +366,6 @@ fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 
 fn has_future_annotations<'t>(root: SyntaxNode<'t>, text: &str, pool: &CursorPool<'t>) -> bool {
     for stmt in root.named_children(pool) {
         match stmt.kind() {
-            Kind::Comment => continue,
             Kind::ExpressionStatement
                 if stmt.named_child(0).is_some_and(|s| {
                     s.kind() == Kind::String || s.kind() == Kind::ConcatenatedString

@@ -102,8 +102,7 @@ impl<'a, 't> Collector<'a, 't> {
             | Kind::True
             | Kind::False
             | Kind::None
-            | Kind::ComplexPattern
-            | Kind::Comment => {}
+            | Kind::ComplexPattern => {}
             _ => self.visit_expr_inner(node, Ctx::Load),
         }
     }

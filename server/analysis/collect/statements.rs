@@ -1,7 +1,7 @@
 //! Statements: CPython's `symtable_visit_stmt`, with assignments, annotations, `except`,
 //! `with`, imports and `global` / `nonlocal`.
 
-use super::{Collector, Ctx};
+use super::{Collector, Ctx, expression_line};
 use crate::analysis::blocks::{Block, BlockType, def};
 use crate::analysis::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use crate::analysis::model::{OccurrenceKind, PythonVersion};
@@ -59,10 +59,7 @@ impl<'a, 't> Collector<'a, 't> {
                 self.visit_children(node, Ctx::Load)
             }
             Kind::DeleteStatement => self.visit_children(node, Ctx::Del),
-            Kind::PassStatement
-            | Kind::BreakStatement
-            | Kind::ContinueStatement
-            | Kind::Comment => {}
+            Kind::PassStatement | Kind::BreakStatement | Kind::ContinueStatement => {}
             Kind::IfStatement => {
                 self.visit_opt(node.field(Field::Condition), Ctx::Load);
                 self.conditional(|this| {
@@ -320,7 +317,7 @@ impl<'a, 't> Collector<'a, 't> {
         let mut block = Block::new(
             BlockType::Annotation,
             "__annotate__".into(),
-            annotation.line(),
+            expression_line(annotation),
             annotation.range(),
         );
         block.focus = annotation.range();

@@ -1,7 +1,7 @@
 //! PEP 695 type parameters and `type` statements: the hidden type-parameter, type-variable and
 //! type-alias scopes (3.12+).
 
-use super::{Collector, Ctx};
+use super::{Collector, Ctx, expression_line};
 use crate::analysis::blocks::{Block, BlockType, def};
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{OccurrenceKind, PythonVersion, TextRange};
@@ -84,7 +84,7 @@ impl<'a, 't> Collector<'a, 't> {
                 {
                     self.flatten_type_params(child, out)
                 }
-                Kind::LeftBracket | Kind::RightBracket | Kind::Comment => {}
+                Kind::LeftBracket | Kind::RightBracket => {}
                 _ => out.push(child),
             }
         }
@@ -132,14 +132,14 @@ impl<'a, 't> Collector<'a, 't> {
                 }
                 let is_in_class = self.block(self.cur).can_see_class_scope;
                 let line = if self.at_least(PythonVersion::Py313) {
-                    expr.line()
+                    expression_line(expr)
                 } else {
                     tp.line
                 };
                 let mut block =
                     Block::new(BlockType::TypeVariable, text.clone(), line, expr.range());
                 block.focus = tp.name.range();
-                block.code_line = expr.line();
+                block.code_line = expression_line(expr);
                 self.enter_block(block);
                 self.cur_block().can_see_class_scope = is_in_class;
                 if is_in_class {
