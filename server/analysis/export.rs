@@ -100,7 +100,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         let captures: Vec<(Arc<str>, ScopeId)> = scopes[index]
             .symbols
             .iter()
-            .filter(|s| s.is_free())
+            .filter(|s| s.in_closure())
             .filter_map(|s| s.captures_from.map(|owner| (s.name.clone(), owner)))
             .collect();
         for (name, owner) in captures {

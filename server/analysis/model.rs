@@ -188,7 +188,7 @@ pub struct Symbol {
     pub flags: SymbolFlags,
     /// Pass-2 scope.
     pub resolution: Resolution,
-    /// For a free name: the scope that owns its cell.
+    /// For a name in the closure ([`Symbol::in_closure`]): the scope that owns its cell.
     pub captures_from: Option<ScopeId>,
     /// For a cell: the nested scopes (with a code object) that have it free, in pre-order.
     pub captured_by: Vec<ScopeId>,
@@ -200,9 +200,16 @@ impl Symbol {
         self.resolution == Resolution::Free && self.flags.0 == 0
     }
 
-    /// Part of this scope's `co_freevars`.
+    /// `FREE` in CPython's symbol table: read from a cell owned by an enclosing scope.
     pub fn is_free(&self) -> bool {
-        self.resolution == Resolution::Free || self.flags.has(SymbolFlags::FREE_CLASS)
+        self.resolution == Resolution::Free
+    }
+
+    /// Part of this scope's `co_freevars` (its `__closure__`): the free names, and the names a
+    /// class (or a 3.12+ class-visible scope) binds itself while a nested scope captures the
+    /// enclosing function's variable of that name (`DEF_FREE_CLASS`; those are not free).
+    pub fn in_closure(&self) -> bool {
+        self.is_free() || self.flags.has(SymbolFlags::FREE_CLASS)
     }
 
     /// Part of this scope's cells (`co_cellvars`, apart from the implicit class cells).

@@ -195,7 +195,7 @@ impl FileReport {
         }
         let captures_from = symbols
             .iter()
-            .filter(|s| s.is_free())
+            .filter(|s| s.in_closure())
             .map(|s| (&*s.name, s.captures_from.map(|o| o.0)))
             .collect();
         JsonScope {
