@@ -8,7 +8,7 @@ use super::code::{self, CodeFacts};
 use super::collect::RawOccurrence;
 use super::model::{
     Analysis, ClosureError, CodeCells, Occurrence, PythonVersion, Resolution, Scope, ScopeId,
-    Symbol, SymbolFlags,
+    Symbol, SymbolFlags, TooDeep,
 };
 
 pub(crate) struct Inputs<'a> {
@@ -18,6 +18,7 @@ pub(crate) struct Inputs<'a> {
     pub occurrences: &'a [RawOccurrence],
     pub errors: Vec<ClosureError>,
     pub has_syntax_errors: bool,
+    pub too_deep: Option<TooDeep>,
 }
 
 pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
@@ -28,6 +29,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         occurrences,
         errors,
         has_syntax_errors,
+        too_deep,
     } = inputs;
     let preorder = preorder(table);
     let mut scope_of: Vec<Option<ScopeId>> = vec![None; table.blocks.len()];
@@ -139,6 +141,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         occurrences,
         errors,
         has_syntax_errors,
+        too_deep,
     }
 }
 

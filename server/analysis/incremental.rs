@@ -14,7 +14,7 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{
     Analysis, ClosureError, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
-    TextRange,
+    TextRange, TooDeep,
 };
 use crate::syntax;
 
@@ -355,10 +355,18 @@ fn stitch_fresh(
         out.occurrences.extend(occurrences);
         out.errors.extend(errors);
         out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
+        out.too_deep = out.too_deep.or_else(|| too_deep(&placed));
         layout.push(placed);
     }
     out.scopes[0] = module_scope(text, &layout);
     (out, layout)
+}
+
+/// The chunk's first code too deep to analyse, in document coordinates.
+fn too_deep(placed: &Placed) -> Option<TooDeep> {
+    let deep = placed.chunk.analysis.too_deep.as_ref()?;
+    let range = TextRange::new(deep.range.start + placed.start, deep.range.end + placed.start);
+    Some(TooDeep { range, ..*deep })
 }
 
 /// Patches the previous stitched analysis for `chunks`; `None` when it is still shared.
@@ -473,6 +481,7 @@ fn patch(
     analysis.has_syntax_errors = new_layout
         .iter()
         .any(|p| p.chunk.analysis.has_syntax_errors);
+    analysis.too_deep = new_layout.iter().find_map(too_deep);
     #[cfg(test)]
     tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Some((analysis, new_layout))

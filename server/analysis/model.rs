@@ -320,6 +320,16 @@ pub struct ClosureError {
     pub range: TextRange,
 }
 
+/// Code left out of the analysis because it nests deeper than CPython's parser accepts (CPython
+/// refuses such a file: "too complex to parse").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooDeep {
+    /// The first construct left out: it starts deeper than `limit` levels.
+    pub range: TextRange,
+    /// The deepest syntax nesting analysed.
+    pub limit: u32,
+}
+
 /// Everything the analysis knows about one source text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Analysis {
@@ -333,6 +343,8 @@ pub struct Analysis {
     pub errors: Vec<ClosureError>,
     /// Whether the tree had syntax errors (the analysis then covers the parts that parsed intact).
     pub has_syntax_errors: bool,
+    /// Set when some code nests too deep to be analysed; that code is left out.
+    pub too_deep: Option<TooDeep>,
 }
 
 impl Analysis {

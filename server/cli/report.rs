@@ -70,6 +70,16 @@ struct JsonError<'a> {
     end_column: u32,
 }
 
+/// Where the analysis stopped descending: code nested deeper than `limit` levels.
+#[derive(Serialize)]
+struct JsonTooDeep {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    limit: u32,
+}
+
 #[derive(Serialize)]
 struct JsonScope<'a> {
     id: u32,
@@ -100,6 +110,7 @@ struct JsonFile<'a> {
     path: &'a str,
     python_version: &'static str,
     has_syntax_errors: bool,
+    too_deep: Option<JsonTooDeep>,
     scopes: Vec<JsonScope<'a>>,
     errors: Vec<JsonError<'a>>,
 }
@@ -174,6 +185,17 @@ impl FileReport {
             path: &self.path,
             python_version: self.analysis.version.as_str(),
             has_syntax_errors: self.analysis.has_syntax_errors,
+            too_deep: self.analysis.too_deep.as_ref().map(|deep| {
+                let start = self.position(deep.range.start);
+                let end = self.position(deep.range.end);
+                JsonTooDeep {
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    limit: deep.limit,
+                }
+            }),
             scopes,
             errors,
         };
@@ -225,7 +247,8 @@ impl FileReport {
         }
     }
 
-    /// Writes compiler-style lines: one per closure, then one per closure error.
+    /// Writes compiler-style lines: one per closure, then one per closure error, then where the
+    /// analysis stopped on code nested too deep.
     pub fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
         for (_, scope) in self.closures() {
             let at = self.position(scope.range.start);
@@ -252,6 +275,15 @@ impl FileReport {
                 out,
                 "{}:{}:{}: error: {}",
                 self.path, at.line, at.column, error.message
+            )?;
+        }
+        if let Some(deep) = &self.analysis.too_deep {
+            let at = self.position(deep.range.start);
+            writeln!(
+                out,
+                "{}:{}:{}: warning: not analysed from here: nested more than {} levels deep \
+                 (CPython's parser refuses such code as too complex)",
+                self.path, at.line, at.column, deep.limit
             )?;
         }
         Ok(())
