@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `path`, `python_version` | the dump's, equal |
 //! | `has_syntax_errors` | must be `false` when CPython parses the file (the callers decide what a `true` costs) |
+//! | `too_deep` | must be `null` when CPython parses the file: the engine analyses everything CPython's parser accepts |
 //! | `errors` | CPython stops at the first SyntaxError: our `errors[0]` must equal it in every field (message, line, column, end line, end column; 1-based character columns); an end position CPython leaves null (`__future__` errors) cannot be compared. No error from CPython: we must report none |
 //! | `scopes` | only when CPython's symtable did not raise (it builds no table then). Ours with `inlined: true` are dropped (CPython splices them away, so a wrong `inlined` shows as a missing or extra scope); the rest are paired with CPython's by (name, line, n-th occurrence), which compares `name` and `line` exactly: an unpaired scope on either side is a mismatch |
 //! | `id` | pre-order position, equal (the first difference is reported once) |
@@ -323,6 +324,14 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
         if v != version {
             push("file", "python_version", version.clone(), v.to_string());
         }
+    }
+    if let Some(deep) = actual.get("too_deep").filter(|d| !d.is_null()) {
+        push(
+            "file",
+            "too_deep",
+            "null (CPython parses the file)".into(),
+            deep.to_string(),
+        );
     }
 
     // ---- errors
