@@ -40,7 +40,7 @@ fn text_output_names_the_closure_and_its_captures() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "counter.py:4:5: make_counter.<locals>.counter closes over count (nonlocal, written)\n\
+        "counter.py:4:5: make_counter.<locals>.counter closes over nonlocal count from make_counter\n\
          checked 1 file: 1 closure, 0 closure errors\n"
     );
 }

@@ -134,7 +134,10 @@ fn inlay_hints_on_every_seed_closure() {
 
     // Each name part points at the binding that made the cell.
     let parts = hints[1]["label"].as_array().unwrap();
-    let count = parts.iter().find(|p| p["value"] == "count").unwrap();
+    let count = parts
+        .iter()
+        .find(|p| p["value"] == "nonlocal count")
+        .unwrap();
     let step = parts.iter().find(|p| p["value"] == "step").unwrap();
     assert_eq!(count["location"]["uri"], URI);
     assert_eq!(
@@ -314,7 +317,7 @@ fn code_lenses_for_cell_owners_and_closures() {
     assert!(
         has(
             line_of("def increment"),
-            "closes over count, step from make_counter"
+            "closes over nonlocal count, step from make_counter"
         ),
         "{titles:#?}"
     );
@@ -340,7 +343,7 @@ fn code_lenses_for_cell_owners_and_closures() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|l| l["command"]["title"] == "closes over count, step from make_counter")
+        .find(|l| l["command"]["title"] == "closes over nonlocal count, step from make_counter")
         .unwrap();
     let args = lens["command"]["arguments"].as_array().unwrap();
     assert_eq!(args[0], URI);
@@ -551,7 +554,10 @@ fn pass_through_names_only_with_the_setting() {
     let labels: Vec<(u64, String)> = hints_by_line(&client.all_hints(uri));
     assert_eq!(
         labels,
-        [(2, "captures(x)".to_owned()), (3, "captures(x)".to_owned())]
+        [
+            (2, "captures(x (pass-through))".to_owned()),
+            (3, "captures(x)".to_owned())
+        ]
     );
 }
 

@@ -14,7 +14,7 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{
     Analysis, ClosureError, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
-    TextRange,
+    SymbolFlags, SymbolId, SymbolOrigin, TextRange,
 };
 use crate::syntax;
 
@@ -208,6 +208,8 @@ struct Placed {
     scope: usize,
     occurrence: usize,
     error: usize,
+    /// The stitched module's index of each of the chunk's module symbols.
+    module_map: Arc<[u32]>,
 }
 
 /// The previous version's stitched analysis and layout, patched in place for the next version
@@ -217,41 +219,63 @@ pub struct LastStitch {
     layout: Vec<Placed>,
 }
 
-/// The chunk's scopes (without its module), occurrences and errors in document coordinates, its
-/// scope `i` (i ≥ 1) becoming `first_scope + i - 1`.
+/// Maps a chunk's ids into the stitched analysis: its scope `i` (i ≥ 1) becomes
+/// `first_scope + i - 1`, its module symbols go through `module_map`.
+struct ChunkIds<'a> {
+    first_scope: usize,
+    module_map: &'a [u32],
+}
+
+impl ChunkIds<'_> {
+    fn scope(&self, id: ScopeId) -> ScopeId {
+        if id == ScopeId::MODULE {
+            id
+        } else {
+            ScopeId(id.0 + self.first_scope as u32 - 1)
+        }
+    }
+
+    fn symbol(&self, id: SymbolId) -> SymbolId {
+        if id.scope == ScopeId::MODULE {
+            SymbolId::new(id.scope, self.module_map[id.symbol.0 as usize] as usize)
+        } else {
+            SymbolId {
+                scope: self.scope(id.scope),
+                symbol: id.symbol,
+            }
+        }
+    }
+
+    fn symbol_of(&self, s: &Symbol) -> Symbol {
+        Symbol {
+            variable: self.symbol(s.variable),
+            captures_from: s.captures_from.map(|c| self.scope(c)),
+            captured_by: s.captured_by.iter().map(|&c| self.scope(c)).collect(),
+            ..s.clone()
+        }
+    }
+}
+
+/// The chunk's scopes (without its module), occurrences and errors in document coordinates.
 fn place(
     chunk: &ChunkAnalysis,
     start: usize,
     row: u32,
-    first_scope: usize,
+    ids: &ChunkIds,
 ) -> (Vec<Scope>, Vec<Occurrence>, Vec<ClosureError>) {
-    let base = first_scope as u32 - 1;
-    let map = |id: ScopeId| {
-        if id == ScopeId::MODULE {
-            id
-        } else {
-            ScopeId(id.0 + base)
-        }
-    };
     let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
-    let map_symbol = |s: &Symbol| Symbol {
-        captures_from: s.captures_from.map(map),
-        captured_by: s.captured_by.iter().map(|&c| map(c)).collect(),
-        ..s.clone()
-    };
     let analysis = &chunk.analysis;
     let scopes = analysis.scopes[1..]
         .iter()
         .map(|scope| Scope {
-            parent: scope.parent.map(map),
-            children: scope.children.iter().map(|&c| map(c)).collect(),
+            parent: scope.parent.map(|p| ids.scope(p)),
+            children: scope.children.iter().map(|&c| ids.scope(c)).collect(),
             line: scope.line + row,
             code_line: scope.code_line + row,
             range: shift(scope.range),
             focus_range: shift(scope.focus_range),
             header_end: scope.header_end + start,
-            symbols: scope.symbols.iter().map(map_symbol).collect(),
-            class_cells: scope.class_cells.iter().map(map_symbol).collect(),
+            symbols: scope.symbols.iter().map(|s| ids.symbol_of(s)).collect(),
             ..scope.clone()
         })
         .collect();
@@ -261,9 +285,9 @@ fn place(
         .map(|o| Occurrence {
             range: shift(o.range),
             name: o.name.clone(),
-            scope: map(o.scope),
+            scope: ids.scope(o.scope),
             kind: o.kind,
-            resolves_to: map(o.resolves_to),
+            symbol: ids.symbol(o.symbol),
         })
         .collect();
     let errors = analysis
@@ -277,38 +301,103 @@ fn place(
     (scopes, occurrences, errors)
 }
 
-/// The module scope of the stitched analysis: children and symbols gathered from every chunk.
-fn module_scope(text: &str, layout: &[Placed]) -> Scope {
+/// Re-maps the references to module symbols of a chunk already in place, after the stitched
+/// module's symbol order changed.
+fn remap_module_references(analysis: &mut Analysis, placed: &Placed) {
+    let ids = ChunkIds {
+        first_scope: placed.scope,
+        module_map: &placed.module_map,
+    };
+    let chunk = &placed.chunk.analysis;
+    for (i, scope) in chunk.scopes[1..].iter().enumerate() {
+        let target = &mut analysis.scopes[placed.scope + i].symbols;
+        for (symbol, original) in target.iter_mut().zip(&scope.symbols) {
+            symbol.variable = ids.symbol(original.variable);
+        }
+    }
+    let end = placed.occurrence + chunk.occurrences.len();
+    for (o, original) in analysis.occurrences[placed.occurrence..end]
+        .iter_mut()
+        .zip(&chunk.occurrences)
+    {
+        o.symbol = ids.symbol(original.symbol);
+    }
+}
+
+/// The module scope of the stitched analysis (children and symbols gathered from every chunk,
+/// in the order a whole-file analysis lists them) and, per chunk, where its module symbols went.
+fn merge_modules(
+    text: &str,
+    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
+    first_scopes: &[usize],
+) -> (Scope, Vec<Arc<[u32]>>) {
+    let first = &chunks[0].0.analysis.scopes[0];
     let mut module = Scope {
         children: Vec::new(),
         symbols: Vec::new(),
         range: TextRange::new(0, text.len()),
-        ..layout[0].chunk.analysis.scopes[0].clone()
+        ..first.clone()
     };
-    let mut index = HashMap::new();
-    for placed in layout {
-        let base = placed.scope as u32 - 1;
-        let map = |id: ScopeId| {
-            if id == ScopeId::MODULE {
-                id
-            } else {
-                ScopeId(id.0 + base)
+    let mut index: HashMap<Arc<str>, u32> = HashMap::new();
+    // The symbol-table entries of every chunk first, then the implied globals, as in `export`.
+    for origin in [SymbolOrigin::Symtable, SymbolOrigin::Implied] {
+        for (chunk, _, _) in chunks {
+            for symbol in &chunk.analysis.scopes[0].symbols {
+                if symbol.origin != origin {
+                    continue;
+                }
+                match index.get(&symbol.name) {
+                    Some(&i) => merge_module_symbol(&mut module.symbols[i as usize], symbol),
+                    None => {
+                        let at = module.symbols.len();
+                        index.insert(symbol.name.clone(), at as u32);
+                        module.symbols.push(Symbol {
+                            variable: SymbolId::new(ScopeId::MODULE, at),
+                            captures_from: None,
+                            captured_by: Vec::new(),
+                            ..symbol.clone()
+                        });
+                    }
+                }
             }
-        };
-        let chunk_module = &placed.chunk.analysis.scopes[0];
-        module
-            .children
-            .extend(chunk_module.children.iter().map(|&c| map(c)));
-        for symbol in &chunk_module.symbols {
-            let symbol = Symbol {
-                captures_from: symbol.captures_from.map(map),
-                captured_by: symbol.captured_by.iter().map(|&c| map(c)).collect(),
-                ..symbol.clone()
-            };
-            merge_module_symbol(&mut module.symbols, &mut index, symbol);
         }
     }
-    module
+    let mut maps = Vec::with_capacity(chunks.len());
+    for ((chunk, _, _), &first_scope) in chunks.iter().zip(first_scopes) {
+        let chunk_module = &chunk.analysis.scopes[0];
+        let map: Arc<[u32]> = chunk_module
+            .symbols
+            .iter()
+            .map(|s| index[&s.name])
+            .collect();
+        let ids = ChunkIds {
+            first_scope,
+            module_map: &map,
+        };
+        module
+            .children
+            .extend(chunk_module.children.iter().map(|&c| ids.scope(c)));
+        for symbol in &chunk_module.symbols {
+            let merged = &mut module.symbols[index[&symbol.name] as usize];
+            merged
+                .captured_by
+                .extend(symbol.captured_by.iter().map(|&c| ids.scope(c)));
+        }
+        maps.push(map);
+    }
+    (module, maps)
+}
+
+/// The first scope index each chunk gets when placed after the module, in order.
+fn first_scopes(chunks: &[(Arc<ChunkAnalysis>, usize, u32)], mut next: usize) -> Vec<usize> {
+    chunks
+        .iter()
+        .map(|(chunk, _, _)| {
+            let first = next;
+            next += chunk.analysis.scopes.len() - 1;
+            first
+        })
+        .collect()
 }
 
 /// Joins chunk analyses into one, in document coordinates: by patching the previous version's
@@ -338,10 +427,11 @@ fn stitch_fresh(
         version,
         ..Analysis::default()
     };
+    let firsts = first_scopes(chunks, 1);
+    let (module, maps) = merge_modules(text, chunks, &firsts);
+    out.scopes.push(module);
     let mut layout = Vec::with_capacity(chunks.len());
-    out.scopes
-        .push(Scope::clone(&chunks[0].0.analysis.scopes[0]));
-    for (chunk, start, row) in chunks {
+    for ((chunk, start, row), map) in chunks.iter().zip(maps) {
         let placed = Placed {
             chunk: Arc::clone(chunk),
             start: *start,
@@ -349,15 +439,19 @@ fn stitch_fresh(
             scope: out.scopes.len(),
             occurrence: out.occurrences.len(),
             error: out.errors.len(),
+            module_map: map,
         };
-        let (scopes, occurrences, errors) = place(chunk, *start, *row, placed.scope);
+        let ids = ChunkIds {
+            first_scope: placed.scope,
+            module_map: &placed.module_map,
+        };
+        let (scopes, occurrences, errors) = place(chunk, *start, *row, &ids);
         out.scopes.extend(scopes);
         out.occurrences.extend(occurrences);
         out.errors.extend(errors);
         out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
         layout.push(placed);
     }
-    out.scopes[0] = module_scope(text, &layout);
     (out, layout)
 }
 
@@ -396,9 +490,11 @@ fn patch(
     };
     let (scope_lo, occ_lo, err_lo) = bound(prefix);
     let (scope_hi, occ_hi, err_hi) = bound(old_end);
+    let firsts = first_scopes(chunks, 1);
+    let (module, maps) = merge_modules(text, chunks, &firsts);
     let mut new_layout: Vec<Placed> = layout[..prefix].to_vec();
     let (mut scopes, mut occurrences, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for (chunk, start, row) in &chunks[prefix..new_end] {
+    for ((chunk, start, row), map) in chunks[prefix..new_end].iter().zip(&maps[prefix..]) {
         let placed = Placed {
             chunk: Arc::clone(chunk),
             start: *start,
@@ -406,8 +502,13 @@ fn patch(
             scope: scope_lo + scopes.len(),
             occurrence: occ_lo + occurrences.len(),
             error: err_lo + errors.len(),
+            module_map: Arc::clone(map),
         };
-        let (s, o, e) = place(chunk, *start, *row, placed.scope);
+        let ids = ChunkIds {
+            first_scope: placed.scope,
+            module_map: &placed.module_map,
+        };
+        let (s, o, e) = place(chunk, *start, *row, &ids);
         scopes.extend(s);
         occurrences.extend(o);
         errors.extend(e);
@@ -434,6 +535,10 @@ fn patch(
             ScopeId((id.0 as i64 + scope_delta) as u32)
         }
     };
+    let symbol = |s: SymbolId| SymbolId {
+        scope: id(s.scope),
+        symbol: s.symbol,
+    };
     let by = |offset: usize| (offset as i64 + byte_delta) as usize;
     let range = |r: TextRange| TextRange::new(by(r.start), by(r.end));
     if scope_delta != 0 || byte_delta != 0 || row_delta != 0 {
@@ -445,15 +550,16 @@ fn patch(
             scope.range = range(scope.range);
             scope.focus_range = range(scope.focus_range);
             scope.header_end = by(scope.header_end);
-            for symbol in scope.symbols.iter_mut().chain(scope.class_cells.iter_mut()) {
-                symbol.captures_from = symbol.captures_from.map(id);
-                symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
+            for s in &mut scope.symbols {
+                s.variable = symbol(s.variable);
+                s.captures_from = s.captures_from.map(id);
+                s.captured_by.iter_mut().for_each(|c| *c = id(*c));
             }
         }
         for o in &mut analysis.occurrences[after_occurrences..] {
             o.range = range(o.range);
             o.scope = id(o.scope);
-            o.resolves_to = id(o.resolves_to);
+            o.symbol = symbol(o.symbol);
         }
         for e in &mut analysis.errors[after_errors..] {
             e.range = range(e.range);
@@ -467,9 +573,17 @@ fn patch(
             scope: (p.scope as i64 + scope_delta) as usize,
             occurrence: (p.occurrence as i64 + occ_delta) as usize,
             error: (p.error as i64 + err_delta) as usize,
+            module_map: Arc::clone(&p.module_map),
         });
     }
-    analysis.scopes[0] = module_scope(text, &new_layout);
+    // Chunks kept in place whose module symbols moved: their references follow.
+    for (placed, map) in new_layout.iter_mut().zip(&maps) {
+        if placed.module_map != *map {
+            placed.module_map = Arc::clone(map);
+            remap_module_references(&mut analysis, placed);
+        }
+    }
+    analysis.scopes[0] = module;
     analysis.has_syntax_errors = new_layout
         .iter()
         .any(|p| p.chunk.analysis.has_syntax_errors);
@@ -478,25 +592,20 @@ fn patch(
     Some((analysis, new_layout))
 }
 
-/// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
-fn merge_module_symbol(
-    symbols: &mut Vec<Symbol>,
-    index: &mut HashMap<Arc<str>, usize>,
-    symbol: Symbol,
-) {
-    match index.get(&symbol.name) {
-        Some(&i) => {
-            let existing = &mut symbols[i];
-            existing.flags.0 |= symbol.flags.0;
-            if existing.resolution == Resolution::GlobalImplicit {
-                existing.resolution = symbol.resolution;
-            }
-        }
-        None => {
-            index.insert(symbol.name.clone(), symbols.len());
-            symbols.push(symbol);
-        }
+/// Adds another chunk's view of a module symbol: flags accumulate, and the resolution follows
+/// them as CPython's `analyze_name` decides it at module level.
+fn merge_module_symbol(existing: &mut Symbol, other: &Symbol) {
+    existing.flags |= other.flags;
+    if other.origin == SymbolOrigin::Symtable {
+        existing.origin = SymbolOrigin::Symtable;
     }
+    existing.resolution = if existing.flags.contains(SymbolFlags::GLOBAL) {
+        Resolution::GlobalExplicit
+    } else if existing.flags.intersects(SymbolFlags::BOUND) {
+        Resolution::Local
+    } else {
+        existing.resolution
+    };
 }
 
 #[cfg(test)]
@@ -534,7 +643,9 @@ mod tests {
         Vec<Scoped>,
         Vec<(TextRange, Arc<str>, OccurrenceKind, TextRange, TextRange)>,
         Vec<(String, TextRange)>,
+        Vec<ModuleSymbol>,
     );
+    type ModuleSymbol = (Arc<str>, String, Vec<TextRange>);
 
     fn project(a: &Analysis) -> Projection {
         let key = |id: ScopeId| a.scope(id).range;
@@ -579,7 +690,7 @@ mod tests {
                     o.name.clone(),
                     o.kind,
                     key(o.scope),
-                    key(o.resolves_to),
+                    key(o.resolves_to()),
                 )
             })
             .collect();
@@ -589,7 +700,23 @@ mod tests {
             .map(|e| (e.message.clone(), e.range))
             .collect();
         errors.sort();
-        (scopes, occurrences, errors)
+        // The module's symbols, with each occurrence's variable checked to be the one named.
+        // Their flags and resolution are not compared: a 3.12+ module-level comprehension's
+        // names are copied into the module only when no other statement mentions them, which a
+        // chunk cannot see. Nothing reads them but the `check` JSON, which analyses whole files.
+        for o in &a.occurrences {
+            assert_eq!(a.symbol(o.symbol).name, o.name, "{o:?}");
+        }
+        let mut module: Vec<ModuleSymbol> = a.scopes[0]
+            .symbols
+            .iter()
+            .map(|s| {
+                let by = s.captured_by.iter().map(|&c| key(c)).collect();
+                (s.name.clone(), format!("{:?}", s.origin), by)
+            })
+            .collect();
+        module.sort();
+        (scopes, occurrences, errors, module)
     }
 
     const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";

@@ -15,7 +15,7 @@ mod export;
 mod grammar;
 pub mod incremental;
 mod model;
-mod names;
+pub mod names;
 mod resolve;
 
 pub use model::*;

@@ -91,6 +91,7 @@ pub fn analyse_file(path: String, text: &str, version: PythonVersion) -> FileRep
     drop(tree);
     FileReport {
         path,
+        text: text.to_owned(),
         lines: LineIndex::new(text),
         analysis,
     }

@@ -5,14 +5,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::analysis::{
-    Analysis, Resolution, Scope, ScopeId, ScopeKind, Symbol, SymbolFlags, TextRange,
-};
+use crate::analysis::{Analysis, Resolution, Scope, Symbol, SymbolFlags, TextRange};
+use crate::ide::{self, FileView};
 use crate::line_index::{Encoding, LineIndex};
 
-/// One analysed file and what is needed to print positions.
+/// One analysed file and what is needed to print it.
 pub struct FileReport {
     pub path: String,
+    pub text: String,
     pub lines: LineIndex,
     pub analysis: Analysis,
 }
@@ -28,7 +28,7 @@ pub struct Summary {
 impl Summary {
     pub fn add(&mut self, report: &FileReport) {
         self.files += 1;
-        self.closures += report.closures().count();
+        self.closures += ide::captures::closures(&report.view()).count();
         self.errors += report.analysis.errors.len();
     }
 
@@ -104,9 +104,9 @@ struct JsonFile<'a> {
     errors: Vec<JsonError<'a>>,
 }
 
-fn sorted_names(symbols: &[Symbol], keep: impl Fn(&Symbol) -> bool) -> Vec<&str> {
-    let mut names: Vec<&str> = symbols
-        .iter()
+fn sorted_names(scope: &Scope, keep: impl Fn(&Symbol) -> bool) -> Vec<&str> {
+    let mut names: Vec<&str> = scope
+        .symtable()
         .filter(|s| keep(s))
         .map(|s| &*s.name)
         .collect();
@@ -130,19 +130,13 @@ impl FileReport {
         }
     }
 
-    /// Scopes a person cares about: code objects that close over user-visible names.
-    pub fn closures(&self) -> impl Iterator<Item = (ScopeId, &Scope)> {
-        self.analysis
-            .scopes
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (ScopeId(i as u32), s))
-            .filter(|(_, s)| {
-                !matches!(s.kind, ScopeKind::Annotation | ScopeKind::TypeParams)
-                    && s.code
-                        .as_ref()
-                        .is_some_and(|c| c.freevars.iter().any(|n| is_user_name(n)))
-            })
+    /// The file as the `ide` features see it.
+    pub fn view(&self) -> FileView<'_> {
+        FileView {
+            text: &self.text,
+            lines: &self.lines,
+            analysis: &self.analysis,
+        }
     }
 
     /// Writes the JSON line for this file.
@@ -182,20 +176,16 @@ impl FileReport {
     }
 
     fn json_scope<'a>(&'a self, id: u32, scope: &'a Scope) -> JsonScope<'a> {
-        let symbols = &scope.symbols;
         let mut captured_by = BTreeMap::new();
         // Implicit class cells are listed once something captures them, as CPython's symbol
         // table only shows them through the scopes that read them.
-        let class_cells = scope
-            .class_cells
-            .iter()
-            .filter(|c| !c.captured_by.is_empty());
-        for cell in symbols.iter().filter(|s| s.is_cell()).chain(class_cells) {
+        let class_cells = scope.class_cells().filter(|c| !c.captured_by.is_empty());
+        for cell in scope.symtable().filter(|s| s.is_cell()).chain(class_cells) {
             captured_by.insert(&*cell.name, cell.captured_by.iter().map(|s| s.0).collect());
         }
-        let captures_from = symbols
-            .iter()
-            .filter(|s| s.is_free())
+        let captures_from = scope
+            .symtable()
+            .filter(|s| s.in_freevars())
             .map(|s| (&*s.name, s.captures_from.map(|o| o.0)))
             .collect();
         JsonScope {
@@ -209,15 +199,15 @@ impl FileReport {
             inlined: scope.inlined,
             range: self.range(scope.range),
             params: &scope.params,
-            locals: sorted_names(symbols, |s| {
+            locals: sorted_names(scope, |s| {
                 matches!(s.resolution, Resolution::Local | Resolution::Cell)
             }),
-            cells: sorted_names(symbols, Symbol::is_cell),
-            free: sorted_names(symbols, Symbol::is_free),
-            globals_explicit: sorted_names(symbols, |s| s.resolution == Resolution::GlobalExplicit),
-            globals_implicit: sorted_names(symbols, |s| s.resolution == Resolution::GlobalImplicit),
-            nonlocals: sorted_names(symbols, |s| s.flags.has(SymbolFlags::NONLOCAL)),
-            pass_through: sorted_names(symbols, Symbol::is_pass_through),
+            cells: sorted_names(scope, Symbol::is_cell),
+            free: sorted_names(scope, Symbol::in_freevars),
+            globals_explicit: sorted_names(scope, |s| s.resolution == Resolution::GlobalExplicit),
+            globals_implicit: sorted_names(scope, |s| s.resolution == Resolution::GlobalImplicit),
+            nonlocals: sorted_names(scope, |s| s.flags.contains(SymbolFlags::NONLOCAL)),
+            pass_through: sorted_names(scope, Symbol::is_pass_through),
             closure: scope.code.as_ref().map(|c| c.freevars.as_slice()),
             cellvars: scope.code.as_ref().map(|c| c.cellvars.as_slice()),
             captured_by,
@@ -227,15 +217,11 @@ impl FileReport {
 
     /// Writes compiler-style lines: one per closure, then one per closure error.
     pub fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
-        for (_, scope) in self.closures() {
+        let file = self.view();
+        for id in ide::captures::closures(&file) {
+            let scope = self.analysis.scope(id);
             let at = self.position(scope.range.start);
-            let captures: Vec<String> = scope
-                .code
-                .iter()
-                .flat_map(|c| &c.freevars)
-                .filter(|n| is_user_name(n))
-                .map(|name| describe_capture(scope, name))
-                .collect();
+            let captures = ide::captures::captures(&file, id);
             writeln!(
                 out,
                 "{}:{}:{}: {} closes over {}",
@@ -243,7 +229,7 @@ impl FileReport {
                 at.line,
                 at.column,
                 scope.qualname,
-                captures.join(", ")
+                ide::captures::describe(&file, &captures)
             )?;
         }
         for error in &self.analysis.errors {
@@ -256,27 +242,4 @@ impl FileReport {
         }
         Ok(())
     }
-}
-
-/// Names the user wrote, as opposed to the ones CPython invents (`.type_params`, `__classdict__`).
-fn is_user_name(name: &str) -> bool {
-    !name.starts_with('.') && name != "__classdict__" && name != "__conditional_annotations__"
-}
-
-/// `count (nonlocal, written)`, `step`, `fn (pass-through)`.
-fn describe_capture(scope: &Scope, name: &str) -> String {
-    let Some(symbol) = scope.symbol(name) else {
-        return name.to_owned();
-    };
-    if symbol.is_pass_through() {
-        return format!("{name} (pass-through)");
-    }
-    if symbol.flags.has(SymbolFlags::NONLOCAL) {
-        let written = symbol.flags.has(SymbolFlags::LOCAL);
-        return format!(
-            "{name} (nonlocal{})",
-            if written { ", written" } else { "" }
-        );
-    }
-    name.to_owned()
 }

@@ -2,17 +2,17 @@
 //!
 //! - [`server`]: the `LanguageServer` implementation (handlers, capabilities, panic isolation).
 //! - [`documents`]: open documents as versioned snapshots.
-//! - [`config`]: settings from the editor and `pyproject.toml`.
+//! - [`context`]: what one request works on.
+//! - [`to_proto`]: `ide` results as LSP types.
 //! - [`framing`]: keeps one non-JSON message from ending the session.
 //! - [`convert`]: LSP positions <-> byte offsets.
-//! - [`features`]: inlay hints, hover, code lenses, highlights, definitions, diagnostics.
 
-pub mod config;
+pub mod context;
 pub mod convert;
 pub mod documents;
-pub mod features;
 pub mod framing;
 pub mod server;
+pub mod to_proto;
 
 use std::process::ExitCode;
 

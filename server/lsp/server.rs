@@ -23,12 +23,13 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use crate::config::{self, Settings};
+use crate::ide;
 use crate::line_index::Encoding;
-use crate::lsp::config::{self, Settings};
-use crate::lsp::convert;
+use crate::lsp::context::Ctx;
 use crate::lsp::documents::Document;
-use crate::lsp::features::{self, Ctx};
 use crate::lsp::framing::{self, INVALID_JSON_METHOD};
+use crate::lsp::to_proto;
 
 /// How long after a change diagnostics are pushed (later changes supersede earlier ones).
 const DIAGNOSTICS_DELAY: Duration = Duration::from_millis(50);
@@ -240,7 +241,11 @@ impl ClosureLens {
                         return Vec::new();
                     }
                     let settings = Settings::default();
-                    features::diagnostics::diagnostics(&Ctx::new(&doc, flags.encoding, &settings))
+                    let ctx = Ctx::new(&doc, flags.encoding, &settings);
+                    ide::diagnostics::diagnostics(&ctx.file())
+                        .into_iter()
+                        .map(|d| to_proto::diagnostic(&ctx, d))
+                        .collect()
                 }))
                 .map_err(|p| panic_message(p.as_ref()))
             })
@@ -400,7 +405,7 @@ impl LanguageServer for ClosureLens {
                 document_highlight_provider: Some(OneOf::Left(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![features::code_lens::SHOW_CAPTURES.into()],
+                    commands: vec![to_proto::SHOW_CAPTURES.into()],
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 }),
                 diagnostic_provider,
@@ -541,8 +546,11 @@ impl LanguageServer for ClosureLens {
             return Ok(Some(Vec::new()));
         }
         self.with_doc("inlayHint", &params.text_document.uri, |ctx| {
-            let range = convert::text_range(&ctx.doc.line_index, params.range, ctx.encoding);
-            features::inlay_hints::inlay_hints(ctx, range)
+            let range = ctx.text_range(params.range);
+            ide::inlay_hints::inlay_hints(&ctx.file(), range, ctx.settings)
+                .into_iter()
+                .map(|h| to_proto::inlay_hint(ctx, h))
+                .collect()
         })
         .await
     }
@@ -550,7 +558,7 @@ impl LanguageServer for ClosureLens {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         self.with_doc("hover", &at.text_document.uri, |ctx| {
-            features::hover::hover(ctx, ctx.offset(at.position))
+            ide::hover::hover(&ctx.file(), ctx.offset(at.position)).map(|h| to_proto::hover(ctx, h))
         })
         .await
         .map(Option::flatten)
@@ -561,7 +569,10 @@ impl LanguageServer for ClosureLens {
             return Ok(Some(Vec::new()));
         }
         self.with_doc("codeLens", &params.text_document.uri, |ctx| {
-            features::code_lens::code_lenses(ctx)
+            ide::code_lens::code_lenses(&ctx.file(), ctx.settings)
+                .into_iter()
+                .map(|l| to_proto::code_lens(ctx, l))
+                .collect()
         })
         .await
     }
@@ -572,7 +583,10 @@ impl LanguageServer for ClosureLens {
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let at = params.text_document_position_params;
         self.with_doc("documentHighlight", &at.text_document.uri, |ctx| {
-            features::highlight::highlights(ctx, ctx.offset(at.position))
+            ide::highlights::highlights(&ctx.file(), ctx.offset(at.position))
+                .into_iter()
+                .map(|h| to_proto::highlight(ctx, h))
+                .collect()
         })
         .await
     }
@@ -584,7 +598,10 @@ impl LanguageServer for ClosureLens {
         let at = params.text_document_position_params;
         let found = self
             .with_doc("definition", &at.text_document.uri, |ctx| {
-                features::definition::definitions(ctx, ctx.offset(at.position))
+                ide::definition::definitions(&ctx.file(), ctx.offset(at.position))
+                    .into_iter()
+                    .map(|r| ctx.location(r))
+                    .collect::<Vec<_>>()
             })
             .await?;
         Ok(found
@@ -599,7 +616,10 @@ impl LanguageServer for ClosureLens {
         let enabled = self.settings().diagnostics;
         let items = if enabled {
             self.with_doc("diagnostic", &params.text_document.uri, |ctx| {
-                features::diagnostics::diagnostics(ctx)
+                ide::diagnostics::diagnostics(&ctx.file())
+                    .into_iter()
+                    .map(|d| to_proto::diagnostic(ctx, d))
+                    .collect()
             })
             .await?
             .unwrap_or_default()
@@ -618,7 +638,7 @@ impl LanguageServer for ClosureLens {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        if params.command == features::code_lens::SHOW_CAPTURES {
+        if params.command == to_proto::SHOW_CAPTURES {
             // The editor extension shows the locations; the server has nothing to do.
             Ok(None)
         } else {

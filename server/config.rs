@@ -1,4 +1,5 @@
-//! Settings: editor settings (initializationOptions, didChangeConfiguration) and `pyproject.toml`.
+//! Settings: what the editor sends (initializationOptions, didChangeConfiguration) and the
+//! `[tool.closure-lens]` table of `pyproject.toml`. Protocol-free: the LSP layer and the CLI share it.
 
 use std::path::Path;
 
