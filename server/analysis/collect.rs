@@ -122,6 +122,8 @@ pub(crate) struct Collector<'a, 't> {
     future_annotations: bool,
     pub errors: Vec<ClosureError>,
     pub occurrences: Vec<RawOccurrence>,
+    /// Whether a `from … import *` was seen (anywhere: nested ones are errors but still run).
+    pub has_star_import: bool,
     depth: u32,
     /// Some subtree was deeper than [`MAX_DEPTH`] and was skipped.
     pub too_deep: bool,
@@ -159,6 +161,7 @@ impl<'a, 't> Collector<'a, 't> {
             errors: Vec::new(),
             // Roughly one identifier per eight bytes of Python.
             occurrences: Vec::with_capacity(text.len() / 8),
+            has_star_import: false,
             depth: 0,
             too_deep: false,
             recovered: Vec::new(),
@@ -568,6 +571,7 @@ impl<'a, 't> Collector<'a, 't> {
                 let mut cursor = self.cursor(node);
                 for child in node.named_children(&mut cursor) {
                     if child.ty() == "wildcard_import" {
+                        self.has_star_import = true;
                         if self.block(self.cur).ty != BlockType::Module {
                             self.error(
                                 "import * only allowed at module level".into(),

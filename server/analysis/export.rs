@@ -21,6 +21,7 @@ pub(crate) struct Inputs<'a> {
     pub occurrences: &'a [RawOccurrence],
     pub errors: Vec<ClosureError>,
     pub has_syntax_errors: bool,
+    pub has_star_import: bool,
 }
 
 pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
@@ -31,6 +32,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         occurrences,
         errors,
         has_syntax_errors,
+        has_star_import,
     } = inputs;
     let preorder = preorder(table);
     let mut scope_of: Vec<Option<ScopeId>> = vec![None; table.blocks.len()];
@@ -168,6 +170,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         occurrences,
         errors,
         has_syntax_errors,
+        has_star_import,
     }
 }
 

@@ -450,6 +450,7 @@ fn stitch_fresh(
         out.occurrences.extend(occurrences);
         out.errors.extend(errors);
         out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
+        out.has_star_import |= chunk.analysis.has_star_import;
         layout.push(placed);
     }
     (out, layout)
@@ -587,6 +588,7 @@ fn patch(
     analysis.has_syntax_errors = new_layout
         .iter()
         .any(|p| p.chunk.analysis.has_syntax_errors);
+    analysis.has_star_import = new_layout.iter().any(|p| p.chunk.analysis.has_star_import);
     #[cfg(test)]
     tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Some((analysis, new_layout))

@@ -9,6 +9,7 @@
 //! - [`incremental`]: re-analysis of only the top-level statements an edit changed.
 
 mod blocks;
+pub mod builtins;
 mod code;
 mod collect;
 mod export;
@@ -40,6 +41,7 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         occurrences: &collector.occurrences,
         errors,
         has_syntax_errors,
+        has_star_import: collector.has_star_import,
     })
 }
 

@@ -443,6 +443,8 @@ pub struct Analysis {
     pub errors: Vec<ClosureError>,
     /// Whether the tree had syntax errors (the analysis then covers the parts that parsed intact).
     pub has_syntax_errors: bool,
+    /// Whether the module runs a `from … import *`, binding globals no statement names.
+    pub has_star_import: bool,
 }
 
 impl Analysis {

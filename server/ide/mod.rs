@@ -53,8 +53,11 @@ impl<'a> FileView<'a> {
     /// A short name for a scope, as a reader calls it: `increment`, `<lambda>`, `<genexpr>`, `C`.
     pub fn scope_name(&self, id: ScopeId) -> String {
         let scope = self.analysis.scope(id);
-        if scope.kind == ScopeKind::Module {
-            return "<module>".into();
+        match scope.kind {
+            ScopeKind::Module => return "<module>".into(),
+            // As CPython names their code objects (3.12+ inlines them, but they are still there).
+            kind if kind.is_comprehension() => return format!("<{}>", scope.name),
+            _ => {}
         }
         match scope.qualname.rsplit('.').next() {
             Some(last) if !last.is_empty() => last.to_owned(),

@@ -8,6 +8,7 @@ use tree_sitter::{InputEdit, Tree};
 
 use crate::analysis::incremental::{self, ChunkCache};
 use crate::analysis::{self, Analysis, PythonVersion};
+use crate::config::ProjectConfig;
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
 use crate::syntax;
@@ -30,8 +31,8 @@ pub struct Document {
     pub line_index: LineIndex,
     /// The rules the analysis applies.
     pub python_version: PythonVersion,
-    /// `[tool.closure-lens] python-version` of the nearest `pyproject.toml`, read on open.
-    pub project_python_version: Option<PythonVersion>,
+    /// The `[tool.closure-lens]` table of the nearest `pyproject.toml`, read on open.
+    pub project: Arc<ProjectConfig>,
     /// The analysis of this exact text, computed on first use; shared by the hot and cold copies.
     analyzed: Arc<OnceLock<Arc<Analysis>>>,
     /// Analyses of top-level statements, reused across versions of this document.
@@ -56,7 +57,7 @@ impl Document {
             tree: Some(tree),
             line_index,
             python_version,
-            project_python_version: None,
+            project: Arc::default(),
             analyzed: Arc::default(),
             chunks: Arc::default(),
         }

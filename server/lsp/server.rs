@@ -23,7 +23,7 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::config::{self, Settings};
+use crate::config::{self, ProjectConfig, Settings};
 use crate::ide;
 use crate::line_index::Encoding;
 use crate::lsp::context::Ctx;
@@ -199,7 +199,7 @@ impl ClosureLens {
         let Some(doc) = self.snapshot(uri) else {
             return Ok(None);
         };
-        let settings = self.settings();
+        let settings = self.settings().over(&doc.project);
         let encoding = self.flags().encoding;
         self.guarded(what, || {
             let ctx = Ctx::new(&doc, encoding, &settings);
@@ -234,15 +234,11 @@ impl ClosureLens {
             let Some(doc) = current(&docs) else {
                 return;
             };
-            let enabled = read_settings(&settings).diagnostics;
+            let settings = read_settings(&settings).over(&doc.project);
             let computed = tokio::task::spawn_blocking(move || {
                 catch_unwind(AssertUnwindSafe(|| {
-                    if !enabled {
-                        return Vec::new();
-                    }
-                    let settings = Settings::default();
                     let ctx = Ctx::new(&doc, flags.encoding, &settings);
-                    ide::diagnostics::diagnostics(&ctx.file())
+                    ide::diagnostics::diagnostics(&ctx.file(), ctx.settings)
                         .into_iter()
                         .map(|d| to_proto::diagnostic(&ctx, d))
                         .collect()
@@ -269,7 +265,7 @@ impl ClosureLens {
         let snapshot: Vec<Arc<Document>> =
             self.docs.iter().map(|e| Arc::clone(e.value())).collect();
         for doc in snapshot {
-            let version = settings.effective_version(doc.project_python_version);
+            let version = settings.effective_version(doc.project.python_version);
             if version != doc.python_version {
                 self.docs
                     .insert(doc.uri.clone(), Arc::new(doc.with_python_version(version)));
@@ -433,21 +429,30 @@ impl LanguageServer for ClosureLens {
         let settings = self.settings();
         let uri = item.uri.clone();
         let version = item.version;
+        // Only real files have a project around them (not `untitled:` buffers and the like).
+        let is_file = item.uri.scheme().as_str().eq_ignore_ascii_case("file");
+        let directory = item
+            .uri
+            .to_file_path()
+            .filter(|p| is_file && p.is_absolute())
+            .and_then(|p| p.parent().map(|d| d.to_path_buf()));
+        let project = match directory.map(|d| config::project_config(&d)) {
+            Some(Ok(project)) => project,
+            Some(Err(problem)) => {
+                self.log_problems(vec![format!("ignoring [tool.closure-lens]: {problem}")])
+                    .await;
+                ProjectConfig::default()
+            }
+            None => ProjectConfig::default(),
+        };
         let opened = catch_unwind(AssertUnwindSafe(|| {
-            // Only real files have a project around them (not `untitled:` buffers and the like).
-            let is_file = item.uri.scheme().as_str().eq_ignore_ascii_case("file");
-            let project = item
-                .uri
-                .to_file_path()
-                .filter(|p| is_file && p.is_absolute())
-                .and_then(|p| p.parent().and_then(config::pyproject_python_version));
             let mut doc = Document::new(
                 item.uri.clone(),
                 item.version,
                 item.text,
-                settings.effective_version(project),
+                settings.effective_version(project.python_version),
             );
-            doc.project_python_version = project;
+            doc.project = Arc::new(project);
             self.docs.insert(item.uri, Arc::new(doc));
             self.touch(&uri);
         }));
@@ -613,19 +618,15 @@ impl LanguageServer for ClosureLens {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let enabled = self.settings().diagnostics;
-        let items = if enabled {
-            self.with_doc("diagnostic", &params.text_document.uri, |ctx| {
-                ide::diagnostics::diagnostics(&ctx.file())
+        let items = self
+            .with_doc("diagnostic", &params.text_document.uri, |ctx| {
+                ide::diagnostics::diagnostics(&ctx.file(), ctx.settings)
                     .into_iter()
                     .map(|d| to_proto::diagnostic(ctx, d))
                     .collect()
             })
             .await?
-            .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+            .unwrap_or_default();
         Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,

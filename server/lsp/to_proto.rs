@@ -96,7 +96,7 @@ pub fn diagnostic(ctx: &Ctx, diagnostic: ide::diagnostics::Diagnostic) -> Diagno
             Severity::Information => DiagnosticSeverity::INFORMATION,
             Severity::Hint => DiagnosticSeverity::HINT,
         }),
-        code: Some(NumberOrString::String(diagnostic.code.into())),
+        code: Some(NumberOrString::String(diagnostic.code.as_str().into())),
         source: Some(SOURCE.into()),
         message: diagnostic.message,
         ..Diagnostic::default()

@@ -1,0 +1,321 @@
+//! Diagnostics: the closure-related SyntaxErrors CPython's symbol table raises, and the closure
+//! bugs that run fine until the closure runs (late binding, a missing `nonlocal`, …). Each has a
+//! stable [`Code`], a message that says what happens at run time, related locations and fixes.
+//!
+//! One file per code; this module gathers them and applies the settings (per-code level) and the
+//! inline suppressions (`# closure-lens: ignore[late-binding]`).
+
+mod class_scope;
+mod unused_declaration;
+
+use std::fmt;
+
+use super::FileView;
+use crate::analysis::TextRange;
+use crate::config::Settings;
+
+/// What a diagnostic is about: one code per kind of finding, stable across releases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// A SyntaxError CPython's symbol table raises (`no binding for nonlocal 'x' found`, …).
+    SyntaxError,
+    /// A closure made in a loop that outlives the iteration sees the loop variable's last value.
+    LateBinding,
+    /// A name read before the nested function assigns it: `UnboundLocalError`.
+    UnboundLocal,
+    /// A closure reads a free variable whose cell can be empty: `NameError`.
+    FreeUnbound,
+    /// A method, lambda or comprehension reads a name bound only in the class body: `NameError`.
+    ClassScope,
+    /// A zero-argument `super()` where CPython cannot find the class or the instance.
+    SuperCall,
+    /// A `nonlocal` or `global` declaration the scope never needs.
+    UnusedDeclaration,
+}
+
+impl Code {
+    /// Every code, in the order the docs list them.
+    pub const ALL: [Code; 7] = [
+        Code::SyntaxError,
+        Code::LateBinding,
+        Code::UnboundLocal,
+        Code::FreeUnbound,
+        Code::ClassScope,
+        Code::SuperCall,
+        Code::UnusedDeclaration,
+    ];
+
+    /// The code as users write it (`late-binding`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::SyntaxError => "syntax-error",
+            Code::LateBinding => "late-binding",
+            Code::UnboundLocal => "unbound-local",
+            Code::FreeUnbound => "free-unbound",
+            Code::ClassScope => "class-scope",
+            Code::SuperCall => "super-call",
+            Code::UnusedDeclaration => "unused-declaration",
+        }
+    }
+
+    /// Parses a code as users write it.
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == text.trim())
+    }
+
+    /// How serious the code is unless the settings say otherwise.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::SyntaxError | Code::UnboundLocal | Code::SuperCall => Severity::Error,
+            Code::LateBinding | Code::FreeUnbound | Code::ClassScope => Severity::Warning,
+            Code::UnusedDeclaration => Severity::Hint,
+        }
+    }
+
+    /// One line on what the code catches (for `--help`-style listings and SARIF rules).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Code::SyntaxError => "a SyntaxError CPython's symbol table raises",
+            Code::LateBinding => {
+                "a closure made in a loop outlives the iteration and sees the loop's last value"
+            }
+            Code::UnboundLocal => {
+                "a nested function reads a name before assigning it (a missing `nonlocal`/`global`)"
+            }
+            Code::FreeUnbound => "a closure reads a free variable whose cell can be empty",
+            Code::ClassScope => {
+                "a name bound in a class body is read where class scope is invisible"
+            }
+            Code::SuperCall => "zero-argument `super()` where CPython raises",
+            Code::UnusedDeclaration => "a `nonlocal` or `global` the scope never needs",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    /// The severity as users write it (`warning`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+
+    /// Parses a severity as users write it.
+    pub fn parse(text: &str) -> Option<Severity> {
+        [
+            Severity::Error,
+            Severity::Warning,
+            Severity::Information,
+            Severity::Hint,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text.trim())
+    }
+}
+
+/// Another place a diagnostic is about (the loop, the binding, the cell owner).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// One text replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub range: TextRange,
+    pub new_text: String,
+}
+
+/// A way to fix a diagnostic: edits that, applied together, leave code that parses, that
+/// closure-lens no longer flags, and that behaves as the title promises.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    /// Whether `fixAll` / `check --fix` may apply it without asking.
+    pub safe: bool,
+    pub edits: Vec<Edit>,
+}
+
+/// One finding in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Where it applies.
+    pub range: TextRange,
+    pub severity: Severity,
+    pub code: Code,
+    /// What happens at run time, in CPython's words where CPython has them.
+    pub message: String,
+    pub related: Vec<Related>,
+    /// Code that can go (shown faded).
+    pub unnecessary: bool,
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity and nothing related.
+    fn new(code: Code, range: TextRange, message: String) -> Self {
+        Diagnostic {
+            range,
+            severity: code.default_severity(),
+            code,
+            message,
+            related: Vec::new(),
+            unnecessary: false,
+            fixes: Vec::new(),
+        }
+    }
+}
+
+/// The file's diagnostics as the settings and inline suppressions leave them, in source order.
+pub fn diagnostics(file: &FileView, settings: &Settings) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = file
+        .analysis
+        .errors
+        .iter()
+        .map(|e| Diagnostic::new(Code::SyntaxError, e.range, e.message.clone()))
+        .collect();
+    found.extend(class_scope::check(file));
+    found.extend(unused_declaration::check(file));
+    found.retain_mut(|d| match settings.diagnostic_level(d.code) {
+        Some(severity) => {
+            d.severity = severity;
+            !is_suppressed(file, d)
+        }
+        None => false,
+    });
+    found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    found
+}
+
+/// Whether the line where `diagnostic` starts carries `# closure-lens: ignore` or
+/// `# closure-lens: ignore[code, …]` naming its code.
+fn is_suppressed(file: &FileView, diagnostic: &Diagnostic) -> bool {
+    const MARKER: &str = "closure-lens: ignore";
+    let line = file.line(diagnostic.range.start) - 1;
+    let text = file.text(TextRange::new(
+        file.lines.line_start(line),
+        file.lines.line_end(line),
+    ));
+    let Some(comment) = text.find('#').map(|i| &text[i + 1..]) else {
+        return false;
+    };
+    let Some(rest) = comment.find(MARKER).map(|i| &comment[i + MARKER.len()..]) else {
+        return false;
+    };
+    match rest.strip_prefix('[') {
+        None => rest.is_empty() || rest.starts_with(char::is_whitespace),
+        Some(list) => list
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .any(|c| Code::parse(c) == Some(diagnostic.code)),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::analysis::PythonVersion;
+    use crate::ide::fixture::Fixture;
+
+    /// Each diagnostic as `line:col code severity: message [flagged text]`, then its related
+    /// locations and fixes (with the fixed text).
+    pub(crate) fn render(fixture: &Fixture, settings: &Settings) -> String {
+        let file = fixture.view();
+        let mut out = Vec::new();
+        for d in diagnostics(&file, settings) {
+            let col = d.range.start - file.lines.line_start(file.line(d.range.start) - 1) + 1;
+            out.push(format!(
+                "{}:{col} {} {}{}: {} [{}]",
+                file.line(d.range.start),
+                d.code,
+                d.severity.as_str(),
+                if d.unnecessary { " unnecessary" } else { "" },
+                d.message,
+                file.text(d.range)
+            ));
+            for r in &d.related {
+                out.push(format!(
+                    "  related {}: {}",
+                    file.line(r.range.start),
+                    r.message
+                ));
+            }
+            for fix in &d.fixes {
+                out.push(format!(
+                    "  fix{}: {}",
+                    if fix.safe { " (safe)" } else { "" },
+                    fix.title
+                ));
+                let mut fixed = fixture.text.clone();
+                let mut edits = fix.edits.clone();
+                edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+                for e in edits {
+                    fixed.replace_range(e.range.start..e.range.end, &e.new_text);
+                }
+                out.extend(fixed.lines().map(|l| format!("  | {l}")));
+            }
+        }
+        out.join("\n")
+    }
+
+    /// Checks the diagnostics of `text` under `version` with the default settings.
+    pub(crate) fn check_version(version: PythonVersion, text: &str, expected: Expect) {
+        let fixture = Fixture::with_version(text, version);
+        expected.assert_eq(&render(&fixture, &Settings::default()));
+    }
+
+    /// Checks the diagnostics of `text` under the default version and settings.
+    pub(crate) fn check(text: &str, expected: Expect) {
+        check_version(PythonVersion::default(), text, expected);
+    }
+
+    #[test]
+    fn closure_syntax_errors_with_cpython_messages() {
+        check(
+            "def f():\n    def g():\n        nonlocal missing\n    x = 1\n    global x\n",
+            expect![[r#"
+                3:9 syntax-error error: no binding for nonlocal 'missing' found [nonlocal missing]
+                5:5 syntax-error error: name 'x' is assigned to before global declaration [global x]"#]],
+        );
+    }
+
+    #[test]
+    fn settings_and_suppressions() {
+        let text = "class C:\n    y = 1\n    def m(self):\n        return y  # closure-lens: ignore[class-scope]\n    def n(self):\n        return y  # closure-lens: ignore[late-binding]\n    def o(self):\n        return y  # closure-lens: ignore\n";
+        let fixture = Fixture::new(text);
+        let shown = render(&fixture, &Settings::default());
+        assert!(!shown.contains("4:"), "{shown}");
+        assert!(shown.contains("6:16 class-scope warning"), "{shown}");
+        assert!(!shown.contains("8:"), "{shown}");
+        let mut settings = Settings::default();
+        settings.set_diagnostic_level(Code::ClassScope, None);
+        assert_eq!(render(&fixture, &settings), "");
+        settings.set_diagnostic_level(Code::ClassScope, Some(Severity::Error));
+        assert!(render(&fixture, &settings).contains("6:16 class-scope error"));
+        settings.diagnostics = false;
+        assert_eq!(render(&fixture, &settings), "");
+    }
+}
