@@ -5,7 +5,8 @@
 
 Run by CI (`cargo test --test closure_bugs`) with the machine's python3 (3.11), so the labels can
 never drift from what CPython does. Also fails when a case has no labels (or labels have no case),
-and when per-iteration emulation left a late-binding read (the emulation would then be wrong).
+when per-iteration emulation left a late-binding read (the emulation would then be wrong), and
+when a function ran whose creation the tracer did not see (its snapshot would be missing).
 Exit status 0 when everything matches, 1 otherwise; the last line is "N passed, N failed".
 """
 
@@ -45,6 +46,8 @@ def main():
                 committed.splitlines(), fresh.splitlines(), "committed/" + name, "fresh/" + name, lineterm="", n=2
             )
             failures.append("%s: labels differ from a fresh run:\n%s" % (labels["case"], "\n".join(list(diff)[:40])))
+        if labels.get("untagged_sites"):
+            failures.append("%s: functions ran whose creation the tracer missed: %s" % (labels["case"], labels["untagged_sites"]))
         if labels.get("per_iteration_stale_left"):
             failures.append("%s: per-iteration emulation left late-binding reads: %s" % (labels["case"], labels["per_iteration_stale_left"]))
     expected = {labels["case"][:-3] + ".json" for labels in results.values()} | {"index.json"}

@@ -555,6 +555,8 @@ def label_case(file, text=None, emulation=True):
             out["per_iteration"] = again.outcomes
             if left:
                 out["per_iteration_stale_left"] = left
+        if observation.tracer.untagged:
+            out["untagged_sites"] = sorted(observation.tracer.untagged)
         out["stale_reads"] = stale
         out["exceptions"] = exceptions
         out["sites"] = observation.sites()

@@ -300,6 +300,7 @@ class Tracer:
         self.exceptions = []
         self._exc_seen = []
         self._saved = {}  # frame -> [(kind, name, record, old value)]
+        self.untagged = set()  # sites whose function ran without having been seen being made
         self._serial = 0
 
     # -- installation -----------------------------------------------------------------------
@@ -334,6 +335,9 @@ class Tracer:
         frame.f_trace_lines = False
         frame.f_trace_opcodes = True
         record = self.records.get(id(frame.f_code))
+        if record is None and info.site is not None:
+            # A function object that was never tagged: its creation went unseen (never expected).
+            self.untagged.add(site_key(info.site))
         if record is not None:
             key = site_key(record.site)
             self.calls[key] = self.calls.get(key, 0) + 1
