@@ -39,7 +39,10 @@ def main():
                 passed += 1
             else:
                 failed += 1
-                print("FAIL %s/%s: expected the verifier to %s it; checks:" % (expect, name, "accept" if expect == "good" else "reject"))
+                print(
+                    "FAIL %s/%s: expected the verifier to %s it; checks:"
+                    % (expect, name, "accept" if expect == "good" else "reject")
+                )
                 for c in result["checks"]:
                     print("   %s %s %s" % ("ok  " if c["ok"] else "FAIL", c["check"], c["detail"][:200]))
     print("closure_bugs fix verifier: %d fixes in %.2f s" % (passed + failed, time.perf_counter() - started))

@@ -25,7 +25,10 @@ def main():
     version = label.obs.VERSION
     directory = os.path.join(label.HERE, "labels", version)
     if not os.path.isdir(directory):
-        print("no labels for CPython %s in %s (run tests/closure_bugs/regenerate %s)" % (version, directory, version))
+        print(
+            "no labels for CPython %s in %s (run tests/closure_bugs/regenerate %s)"
+            % (version, directory, version)
+        )
         return 1
     failures = []
     results = {}
@@ -43,13 +46,26 @@ def main():
             committed = f.read()
         if fresh != committed:
             diff = difflib.unified_diff(
-                committed.splitlines(), fresh.splitlines(), "committed/" + name, "fresh/" + name, lineterm="", n=2
+                committed.splitlines(),
+                fresh.splitlines(),
+                "committed/" + name,
+                "fresh/" + name,
+                lineterm="",
+                n=2,
             )
-            failures.append("%s: labels differ from a fresh run:\n%s" % (labels["case"], "\n".join(list(diff)[:40])))
+            failures.append(
+                "%s: labels differ from a fresh run:\n%s" % (labels["case"], "\n".join(list(diff)[:40]))
+            )
         if labels.get("untagged_sites"):
-            failures.append("%s: functions ran whose creation the tracer missed: %s" % (labels["case"], labels["untagged_sites"]))
+            failures.append(
+                "%s: functions ran whose creation the tracer missed: %s"
+                % (labels["case"], labels["untagged_sites"])
+            )
         if labels.get("per_iteration_stale_left"):
-            failures.append("%s: per-iteration emulation left late-binding reads: %s" % (labels["case"], labels["per_iteration_stale_left"]))
+            failures.append(
+                "%s: per-iteration emulation left late-binding reads: %s"
+                % (labels["case"], labels["per_iteration_stale_left"])
+            )
     expected = {labels["case"][:-3] + ".json" for labels in results.values()} | {"index.json"}
     for extra in sorted(set(os.listdir(directory)) - expected):
         failures.append("%s: labels without a case" % extra)

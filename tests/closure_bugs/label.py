@@ -54,7 +54,9 @@ _COMPS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 _SCOPES = _FUNCS + _COMPS + (ast.ClassDef, ast.Module)
 
 _UNBOUND_LOCAL = re.compile(r"cannot access local variable '([^']+)' where it is not associated with a value")
-_FREE_UNBOUND = re.compile(r"cannot access free variable '([^']+)' where it is not associated with a value( in enclosing scope)?")
+_FREE_UNBOUND = re.compile(
+    r"cannot access free variable '([^']+)' where it is not associated with a value( in enclosing scope)?"
+)
 _NOT_DEFINED = re.compile(r"name '([^']+)' is not defined")
 
 
@@ -87,7 +89,10 @@ class Tree:
             start = (node.lineno, node.col_offset + 1)
             end = (node.end_lineno, node.end_col_offset + 1)
             if start <= (line, column) < end:
-                if best is None or (start >= (best.lineno, best.col_offset + 1) and end <= (best.end_lineno, best.end_col_offset + 1)):
+                if best is None or (
+                    start >= (best.lineno, best.col_offset + 1)
+                    and end <= (best.end_lineno, best.end_col_offset + 1)
+                ):
                     best = node
         return best
 
@@ -131,42 +136,38 @@ def target_names(target):
     return out
 
 
-def bound_names(nodes, declared=None):
+def bound_names(nodes):
     """Names that `nodes` bind in the scope they belong to (not in nested scopes), including
     walrus targets inside comprehensions, which bind in the enclosing function."""
     out = set()
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
-    def visit(node, in_comp):
+    def visit(node, in_comprehension):
         if isinstance(node, ast.NamedExpr):
             out.update(target_names(node.target))
-        if in_comp:
-            pass
+        elif in_comprehension:
+            if isinstance(node, nested):
+                return  # a walrus in there binds in that function
         elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             out.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             out.add(node.name)
-            for sub in node.decorator_list:
-                visit(sub, in_comp)
+            for decorator in node.decorator_list:
+                visit(decorator, False)
             return
         elif isinstance(node, ast.Lambda):
             return
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                out.add((alias.asname or alias.name).split(".")[0])
+            out.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             out.add(node.name)
         elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
             out.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             out.add(node.rest)
-        if isinstance(node, _COMPS):
-            for child in ast.iter_child_nodes(node):
-                visit(child, True)
-            return
-        if in_comp and isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return
+        inside = in_comprehension or isinstance(node, _COMPS)
         for child in ast.iter_child_nodes(node):
-            visit(child, in_comp)
+            visit(child, inside)
 
     for node in nodes:
         visit(node, False)
@@ -269,7 +270,10 @@ def site_node(tree, site):
         if isinstance(node, obs._SITE_NODES) and node.lineno == site["line"]:
             col = node.col_offset + 1
             if (node.lineno, col, node.end_lineno, node.end_col_offset + 1) == (
-                site["line"], site["column"], site["end_line"], site["end_column"]
+                site["line"],
+                site["column"],
+                site["end_line"],
+                site["end_column"],
             ):
                 return node
     return None
@@ -319,7 +323,7 @@ def classify_exception(tree, exc):
         # the scope where the name is local, then whether anything enclosing (but a class) binds it
         for i, scope in enumerate(scopes):
             if name in scope_bindings(scope):
-                for outer in scopes[i + 1:]:
+                for outer in scopes[i + 1 :]:
                     if not isinstance(outer, ast.ClassDef) and name in scope_bindings(outer):
                         return dict(code="unbound-local", **where, qualname=exc["qualname"], name=name)
                 return None
@@ -335,7 +339,9 @@ def classify_exception(tree, exc):
             return None  # read in a class body or at module level: not about class scope
         for scope in scopes[1:]:
             if isinstance(scope, ast.ClassDef) and name in scope_bindings(scope):
-                return dict(code="class-scope", **where, qualname=exc["qualname"], name=name, **{"class": scope.name})
+                return dict(
+                    code="class-scope", **where, qualname=exc["qualname"], name=name, **{"class": scope.name}
+                )
             if not isinstance(scope, ast.ClassDef) and name in scope_bindings(scope):
                 return None
         return None
@@ -349,7 +355,12 @@ def classify_exception(tree, exc):
                 and not call.keywords
                 and (call.lineno, call.col_offset + 1) == (exc["line"], exc["column"])
             ):
-                return dict(code="super-call", **where, qualname=exc["qualname"], exception="%s: %s" % (exc["type"], message))
+                return dict(
+                    code="super-call",
+                    **where,
+                    qualname=exc["qualname"],
+                    exception="%s: %s" % (exc["type"], message),
+                )
     return None
 
 
@@ -374,8 +385,16 @@ def _canonical(code, module=True):
             opname = opname.replace("GLOBAL", "NAME")
         out.append((opname, repr(arg) if not isinstance(arg, tuple) else arg))
     return (
-        tuple(out), code.co_name, code.co_qualname, code.co_argcount, code.co_posonlyargcount,
-        code.co_kwonlyargcount, code.co_flags, code.co_varnames, code.co_freevars, code.co_cellvars,
+        tuple(out),
+        code.co_name,
+        code.co_qualname,
+        code.co_argcount,
+        code.co_posonlyargcount,
+        code.co_kwonlyargcount,
+        code.co_flags,
+        code.co_varnames,
+        code.co_freevars,
+        code.co_cellvars,
         code.co_names,
     )
 
@@ -416,18 +435,25 @@ def declarations(source):
                 removable = _canonical(_without(source, node, name)) == original
             m = re.compile(r"\b%s\b" % re.escape(name)).search(line_text, node.col_offset + len(statement))
             col = m.start() if m else node.col_offset
-            out.append({
-                "statement": statement,
-                "name": name,
-                "scope": getattr(scope, "name", "<module>"),
-                "line": node.lineno,
-                "column": len(line_text[:col]) + 1,
-                "end_line": node.lineno,
-                "end_column": len(line_text[:col]) + len(name) + 1,
-                "statement_span": [node.lineno, node.col_offset + 1, node.end_lineno, node.end_col_offset + 1],
-                "assigned": assigned,
-                "removable": removable,
-            })
+            out.append(
+                {
+                    "statement": statement,
+                    "name": name,
+                    "scope": getattr(scope, "name", "<module>"),
+                    "line": node.lineno,
+                    "column": len(line_text[:col]) + 1,
+                    "end_line": node.lineno,
+                    "end_column": len(line_text[:col]) + len(name) + 1,
+                    "statement_span": [
+                        node.lineno,
+                        node.col_offset + 1,
+                        node.end_lineno,
+                        node.end_col_offset + 1,
+                    ],
+                    "assigned": assigned,
+                    "removable": removable,
+                }
+            )
     out.sort(key=lambda d: (d["line"], d["column"]))
     return out
 
@@ -442,7 +468,10 @@ def _without(source, decl, name):
             if not isinstance(body, list):
                 continue
             for i, stmt in enumerate(body):
-                if type(stmt) is type(decl) and (stmt.lineno, stmt.col_offset) == (decl.lineno, decl.col_offset):
+                if type(stmt) is type(decl) and (stmt.lineno, stmt.col_offset) == (
+                    decl.lineno,
+                    decl.col_offset,
+                ):
                     stmt.names = [n for n in stmt.names if n != name]
                     if not stmt.names:
                         if len(body) == 1:
@@ -471,7 +500,9 @@ def late_binding(observation, tree):
     per_site = {}
     stale = observation.stale_reads()
     for item in stale:
-        item["by_loop"] = not item["shared"] and rebound_by_loop(tree, item["site"], item["kind"], item["name"])
+        item["by_loop"] = not item["shared"] and rebound_by_loop(
+            tree, item["site"], item["kind"], item["name"]
+        )
         if item["by_loop"]:
             key = obs.site_key(item["site"])
             entry = per_site.setdefault(key, {"site": item["site"], "vars": set()})
@@ -480,16 +511,18 @@ def late_binding(observation, tree):
     emulate = {}
     for key, entry in per_site.items():
         site = entry["site"]
-        diagnostics.append({
-            "code": "late-binding",
-            "line": site["line"],
-            "column": site["column"],
-            "end_line": site["end_line"],
-            "end_column": site["end_column"],
-            "qualname": site["qualname"],
-            "kind": site["kind"],
-            "names": sorted(name for _, name in entry["vars"]),
-        })
+        diagnostics.append(
+            {
+                "code": "late-binding",
+                "line": site["line"],
+                "column": site["column"],
+                "end_line": site["end_line"],
+                "end_column": site["end_column"],
+                "qualname": site["qualname"],
+                "kind": site["kind"],
+                "names": sorted(name for _, name in entry["vars"]),
+            }
+        )
         emulate[key] = entry["vars"]
     return diagnostics, emulate, stale
 
@@ -531,8 +564,12 @@ def label_case(file, text=None, emulation=True):
     }
     decls = declarations(observation.source)
     diagnostics = [
-        {"code": "unused-declaration", **{k: d[k] for k in ("line", "column", "end_line", "end_column", "statement", "name", "scope")}}
-        for d in decls if not d["assigned"] and d["removable"]
+        {
+            "code": "unused-declaration",
+            **{k: d[k] for k in ("line", "column", "end_line", "end_column", "statement", "name", "scope")},
+        }
+        for d in decls
+        if not d["assigned"] and d["removable"]
     ]
     if observation.runnable is True:
         lb, emulate, stale = late_binding(observation, tree)

@@ -111,9 +111,11 @@ def safe_repr(value, depth=0):
         inner = ", ".join(safe_repr(v, depth + 1) for v in value)
         return "(" + inner + ("," if len(value) == 1 else "") + ")"
     if isinstance(value, dict):
-        return "{" + ", ".join(
-            safe_repr(k, depth + 1) + ": " + safe_repr(v, depth + 1) for k, v in value.items()
-        ) + "}"
+        return (
+            "{"
+            + ", ".join(safe_repr(k, depth + 1) + ": " + safe_repr(v, depth + 1) for k, v in value.items())
+            + "}"
+        )
     if isinstance(value, (set, frozenset)):
         items = sorted(safe_repr(v, depth + 1) for v in value)
         return type(value).__name__ + "({" + ", ".join(items) + "})"
@@ -160,8 +162,16 @@ class CodeInfo:
     """What the tracer needs to know about one original code object of the case."""
 
     __slots__ = (
-        "code", "parent", "site", "reads", "after", "freevars", "globals_read", "ancestors",
-        "cell_writes", "global_writes",
+        "code",
+        "parent",
+        "site",
+        "reads",
+        "after",
+        "freevars",
+        "globals_read",
+        "ancestors",
+        "cell_writes",
+        "global_writes",
     )
 
     def __init__(self, code, parent):
@@ -279,7 +289,7 @@ class Record:
         self.info = info
         self.site = info.site
         self.serial = serial
-        self.cells = dict(zip(info.code.co_freevars, func.__closure__ or ()))
+        self.cells = dict(zip(info.code.co_freevars, func.__closure__ or (), strict=True))
         self.snap_cells = {name: _cell_value(cell) for name, cell in self.cells.items()}
         g = func.__globals__
         self.snap_globals = {name: g.get(name, EMPTY) for name in info.globals_read}
@@ -495,31 +505,40 @@ class Tracer:
         return out
 
 
-def _threads_available():
-    import _thread
-
-    done = []
-    try:
-        ident = _thread.start_new_thread(done.append, (1,))
-    except RuntimeError:
-        return False
-    return ident is not None
+_THREADS = []
 
 
-THREADS = _threads_available()
+def threads_available():
+    """Whether this CPython can start a thread (pyodide cannot: "can't start new thread")."""
+    if not _THREADS:
+        import _thread
+
+        try:
+            _thread.start_new_thread(lambda: None, ())
+            _THREADS.append(True)
+        except RuntimeError:
+            _THREADS.append(False)
+    return _THREADS[0]
 
 
 def _uses_threads(tree):
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in ("threading", "_thread", "concurrent") for a in node.names):
+        if isinstance(node, ast.Import) and any(
+            a.name.split(".")[0] in ("threading", "_thread", "concurrent") for a in node.names
+        ):
             return True
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("threading", "_thread", "concurrent"):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in (
+            "threading",
+            "_thread",
+            "concurrent",
+        ):
             return True
     return False
 
 
 class Observation:
-    """Everything one run of a case recorded (plain data in `as_dict`)."""
+    """Everything one run of a case recorded: the outcomes, the tracer's records, and
+    `sites()` / `stale_reads()` as plain data."""
 
     def __init__(self, source, static, tracer, outcomes, runnable):
         self.source = source
@@ -546,15 +565,25 @@ class Observation:
         out = []
         for (key, kind, name), (count, pairs) in self.tracer.stale.items():
             info = infos[key]
-            out.append({
-                "site": dict(info.site),
-                "kind": kind,
-                "name": name,
-                "count": count,
-                "values": [list(p) for p in sorted(pairs)][:6],
-                "shared": self.tracer.shared(info, kind, name),
-            })
-        out.sort(key=lambda s: (s["site"]["line"], s["site"]["column"], s["site"]["qualname"], s["kind"], s["name"]))
+            out.append(
+                {
+                    "site": dict(info.site),
+                    "kind": kind,
+                    "name": name,
+                    "count": count,
+                    "values": [list(p) for p in sorted(pairs)][:6],
+                    "shared": self.tracer.shared(info, kind, name),
+                }
+            )
+        out.sort(
+            key=lambda s: (
+                s["site"]["line"],
+                s["site"]["column"],
+                s["site"]["qualname"],
+                s["kind"],
+                s["name"],
+            )
+        )
         return out
 
 
@@ -597,8 +626,14 @@ def observe(path, text=None, emulate=None):
     source = Source(path, text)
     static = Static(source)
     tracer = Tracer(static, emulate)
-    if _uses_threads(source.tree) and not THREADS:
-        return Observation(source, static, tracer, [], "threads are not available in this build of CPython (can't start new thread)")
+    if _uses_threads(source.tree) and not threads_available():
+        return Observation(
+            source,
+            static,
+            tracer,
+            [],
+            "threads are not available in this build of CPython (can't start new thread)",
+        )
     modname = "closure_bugs_case_" + re.sub(r"\W", "_", path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
     module = types.ModuleType(modname)
     module.__file__ = path

@@ -71,23 +71,44 @@ def ensure_env():
 
 def findings(bin_dir):
     """{tool: [(case, line, rule)]} over the whole corpus."""
+
     def rules_of(tool):
         return sorted({r for s in RULES[tool].values() if s for r in s})
 
     out = {}
     ruff = subprocess.run(
-        [os.path.join(bin_dir, "ruff"), "check", "--isolated", "--no-cache", "--select", ",".join(rules_of("ruff")),
-         "--output-format", "json", CASES],
-        capture_output=True, text=True,
+        [
+            os.path.join(bin_dir, "ruff"),
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            ",".join(rules_of("ruff")),
+            "--output-format",
+            "json",
+            CASES,
+        ],
+        capture_output=True,
+        text=True,
     )
     if ruff.returncode not in (0, 1):
         raise SystemExit("ruff failed: " + ruff.stderr)
     out["ruff"] = [
-        (os.path.basename(d["filename"]), d["location"]["row"], d["code"]) for d in json.loads(ruff.stdout or "[]")
+        (os.path.basename(d["filename"]), d["location"]["row"], d["code"])
+        for d in json.loads(ruff.stdout or "[]")
     ]
     flake8 = subprocess.run(
-        [os.path.join(bin_dir, "flake8"), "--isolated", "--select", ",".join(rules_of("flake8-bugbear")), "--format", "%(path)s:%(row)d:%(code)s", CASES],
-        capture_output=True, text=True,
+        [
+            os.path.join(bin_dir, "flake8"),
+            "--isolated",
+            "--select",
+            ",".join(rules_of("flake8-bugbear")),
+            "--format",
+            "%(path)s:%(row)d:%(code)s",
+            CASES,
+        ],
+        capture_output=True,
+        text=True,
     )
     out["flake8-bugbear"] = []
     for line in flake8.stdout.splitlines():
@@ -95,11 +116,21 @@ def findings(bin_dir):
         out["flake8-bugbear"].append((os.path.basename(path), int(row), code))
     pylint_rules = rules_of("pylint")
     pylint = subprocess.run(
-        [os.path.join(bin_dir, "pylint"), "--disable=all", "--enable=" + ",".join(pylint_rules), "--output-format=json",
-         "--score=n", "--persistent=n", *sorted(os.path.join(CASES, f) for f in os.listdir(CASES) if f.endswith(".py"))],
-        capture_output=True, text=True,
+        [
+            os.path.join(bin_dir, "pylint"),
+            "--disable=all",
+            "--enable=" + ",".join(pylint_rules),
+            "--output-format=json",
+            "--score=n",
+            "--persistent=n",
+            *sorted(os.path.join(CASES, f) for f in os.listdir(CASES) if f.endswith(".py")),
+        ],
+        capture_output=True,
+        text=True,
     )
-    out["pylint"] = [(os.path.basename(d["path"]), d["line"], d["message-id"]) for d in json.loads(pylint.stdout or "[]")]
+    out["pylint"] = [
+        (os.path.basename(d["path"]), d["line"], d["message-id"]) for d in json.loads(pylint.stdout or "[]")
+    ]
     return out
 
 
@@ -122,9 +153,17 @@ def on_label(line, label):
 
 def score(labels, found, tool, code):
     rules = RULES[tool][code]
-    row = {"tool": tool, "code": code, "rules": sorted(rules) if rules else [],
-           "case": dict(tp=0, fp=0, fn=0, tn=0), "finding": dict(tp=0, fp=0, fn=0),
-           "undecidable_flagged": 0, "undecidable": 0, "fp_cases": [], "fn_cases": []}
+    row = {
+        "tool": tool,
+        "code": code,
+        "rules": sorted(rules) if rules else [],
+        "case": dict(tp=0, fp=0, fn=0, tn=0),
+        "finding": dict(tp=0, fp=0, fn=0),
+        "undecidable_flagged": 0,
+        "undecidable": 0,
+        "fp_cases": [],
+        "fn_cases": [],
+    }
     hits = [(c, line) for c, line, r in found.get(tool, []) if rules and r in rules]
     for case, lab in labels.items():
         if lab["topic"] != code or lab["runnable"] is not True:
@@ -136,7 +175,9 @@ def score(labels, found, tool, code):
             row["undecidable_flagged"] += bool(lines)
             continue
         buggy, flagged = bool(mine), bool(lines)
-        key = {(True, True): "tp", (False, True): "fp", (True, False): "fn", (False, False): "tn"}[(buggy, flagged)]
+        key = {(True, True): "tp", (False, True): "fp", (True, False): "fn", (False, False): "tn"}[
+            (buggy, flagged)
+        ]
         row["case"][key] += 1
         if key == "fp":
             row["fp_cases"].append(case)
@@ -167,14 +208,35 @@ def main(argv):
     for r in rows:
         c, f = r["case"], r["finding"]
         rules = ",".join(r["rules"]) or "no rule"
-        print("| %s | %s (%s) | %d | %d | %d | %d | %d | %d | %d | %d/%d |" % (
-            r["code"], r["tool"], rules, c["tp"], c["fp"], c["fn"], c["tn"], f["tp"], f["fp"], f["fn"],
-            r["undecidable_flagged"], r["undecidable"]))
+        print(
+            "| %s | %s (%s) | %d | %d | %d | %d | %d | %d | %d | %d/%d |"
+            % (
+                r["code"],
+                r["tool"],
+                rules,
+                c["tp"],
+                c["fp"],
+                c["fn"],
+                c["tn"],
+                f["tp"],
+                f["fp"],
+                f["fn"],
+                r["undecidable_flagged"],
+                r["undecidable"],
+            )
+        )
     print()
     for r in rows:
         if r["fp_cases"] or r["fn_cases"]:
-            print("%s %s: FP %s; FN %s" % (r["tool"], r["code"], " ".join(re.sub(r"\.py$", "", c) for c in r["fp_cases"]) or "-",
-                                           " ".join(re.sub(r"\.py$", "", c) for c in r["fn_cases"]) or "-"))
+            print(
+                "%s %s: FP %s; FN %s"
+                % (
+                    r["tool"],
+                    r["code"],
+                    " ".join(re.sub(r"\.py$", "", c) for c in r["fp_cases"]) or "-",
+                    " ".join(re.sub(r"\.py$", "", c) for c in r["fn_cases"]) or "-",
+                )
+            )
     return 0
 
 

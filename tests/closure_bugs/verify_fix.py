@@ -80,16 +80,24 @@ def verify(original_file, fixed_file, codes=None, line=None):
     shown = [d["code"] for d in original["diagnostics"]]
     codes = list(codes) if codes else sorted(set(shown))
     result["codes"] = codes
-    selected = [d for d in original["diagnostics"] if d["code"] in codes and (line is None or d["line"] == line)]
+    selected = [
+        d for d in original["diagnostics"] if d["code"] in codes and (line is None or d["line"] == line)
+    ]
     result["original"] = {
         "diagnostics": original["diagnostics"],
         "scenarios": _outcomes(original.get("scenarios", [])),
     }
-    result["fixed"] = {"diagnostics": fixed["diagnostics"], "scenarios": _outcomes(fixed.get("scenarios", []))}
+    result["fixed"] = {
+        "diagnostics": fixed["diagnostics"],
+        "scenarios": _outcomes(fixed.get("scenarios", [])),
+    }
     # A fix offered where the original shows nothing fails; the behaviour is checked all the same.
-    check("the original shows what is being fixed", selected, "selected %d diagnostic(s) of %s%s" % (
-        len(selected), ", ".join(codes), "" if line is None else " on line %d" % line
-    ))
+    check(
+        "the original shows what is being fixed",
+        selected,
+        "selected %d diagnostic(s) of %s%s"
+        % (len(selected), ", ".join(codes), "" if line is None else " on line %d" % line),
+    )
     if original["runnable"] is not True or fixed["runnable"] is not True:
         check("both files can run here", False, str(original["runnable"]) + " / " + str(fixed["runnable"]))
         return result
@@ -106,8 +114,11 @@ def verify(original_file, fixed_file, codes=None, line=None):
         left = [d for d in fixed["diagnostics"] if d["code"] == code]
         remaining = len([d for d in original["diagnostics"] if d["code"] == code]) - len(chosen)
         if code == "late-binding":
-            check("late binding gone at the fixed site(s)", len(left) <= remaining,
-                  "%d late-binding diagnostic(s) left, at most %d expected: %s" % (len(left), remaining, left))
+            check(
+                "late binding gone at the fixed site(s)",
+                len(left) <= remaining,
+                "%d late-binding diagnostic(s) left, at most %d expected: %s" % (len(left), remaining, left),
+            )
             tree = label.Tree(obs.Source(label.case_path(original_file), original_text).tree)
             _, emulate, _ = label.late_binding(
                 obs.observe(label.case_path(original_file), original_text), tree
@@ -116,14 +127,22 @@ def verify(original_file, fixed_file, codes=None, line=None):
             run, _ = label.per_iteration(label.case_path(original_file), original_text, tree, wanted)
             expected = _outcomes(run.outcomes)
             result["original"]["per_iteration"] = expected
-            check("each closure sees its own iteration's values", expected == after,
-                  "per-iteration outcomes %s, fixed outcomes %s" % (json.dumps(expected), json.dumps(after)))
+            check(
+                "each closure sees its own iteration's values",
+                expected == after,
+                "per-iteration outcomes %s, fixed outcomes %s" % (json.dumps(expected), json.dumps(after)),
+            )
         elif code in _ERRORS:
             names = {d.get("name") for d in chosen}
             still = [
-                e for e in fixed["exceptions"]
-                if e["type"] in _ERRORS[code] and (code == "super-call" or e.get("name") in names or any(
-                    "'%s'" % n in e["message"] for n in names if n))
+                e
+                for e in fixed["exceptions"]
+                if e["type"] in _ERRORS[code]
+                and (
+                    code == "super-call"
+                    or e.get("name") in names
+                    or any("'%s'" % n in e["message"] for n in names if n)
+                )
             ]
             check("no %s error left" % code, not still, json.dumps(still))
             for b in before:
@@ -131,19 +150,35 @@ def verify(original_file, fixed_file, codes=None, line=None):
                 if "exception" in b and b["exception"]["type"] in _ERRORS[code]:
                     check("%s completes" % b["name"], a is not None and "exception" not in a, json.dumps(a))
                 else:
-                    check("%s keeps its outcome" % b["name"], a == b, "before %s, after %s" % (json.dumps(b), json.dumps(a)))
+                    check(
+                        "%s keeps its outcome" % b["name"],
+                        a == b,
+                        "before %s, after %s" % (json.dumps(b), json.dumps(a)),
+                    )
         elif code == "unused-declaration":
             if chosen:
                 gone = [
-                    d for d in fixed["declarations"]
-                    if any(d["name"] == c["name"] and d["statement"] == c["statement"] and d["scope"] == c["scope"] for c in chosen)
+                    d
+                    for d in fixed["declarations"]
+                    if any(
+                        d["name"] == c["name"]
+                        and d["statement"] == c["statement"]
+                        and d["scope"] == c["scope"]
+                        for c in chosen
+                    )
                 ]
                 check("declaration removed", not gone, json.dumps(gone))
-            check("same outcomes", before == after, "before %s, after %s" % (json.dumps(before), json.dumps(after)))
+            check(
+                "same outcomes",
+                before == after,
+                "before %s, after %s" % (json.dumps(before), json.dumps(after)),
+            )
             strip = lambda es: [{k: e[k] for k in ("type", "message", "qualname")} for e in es]  # noqa: E731
             check("same exceptions", strip(original["exceptions"]) == strip(fixed["exceptions"]), "")
             reads = lambda s: sorted((r["site"]["qualname"], r["kind"], r["name"], r["count"]) for r in s)  # noqa: E731
-            check("same late-binding reads", reads(original["stale_reads"]) == reads(fixed["stale_reads"]), "")
+            check(
+                "same late-binding reads", reads(original["stale_reads"]) == reads(fixed["stale_reads"]), ""
+            )
     result["ok"] = all(c["ok"] for c in checks)
     return result
 
