@@ -37,7 +37,7 @@ RULES = {
         "super-call": None,
         "unused-declaration": {"PLW0602"},
     },
-    "flake8-bugbear": {
+    "flake8": {
         "late-binding": {"B023"},
         "unbound-local": {"F823", "F821"},
         "free-unbound": {"F821", "F823"},
@@ -102,7 +102,7 @@ def findings(bin_dir):
             os.path.join(bin_dir, "flake8"),
             "--isolated",
             "--select",
-            ",".join(rules_of("flake8-bugbear")),
+            ",".join(rules_of("flake8")),
             "--format",
             "%(path)s:%(row)d:%(code)s",
             CASES,
@@ -110,10 +110,10 @@ def findings(bin_dir):
         capture_output=True,
         text=True,
     )
-    out["flake8-bugbear"] = []
+    out["flake8"] = []
     for line in flake8.stdout.splitlines():
         path, row, code = line.rsplit(":", 2)
-        out["flake8-bugbear"].append((os.path.basename(path), int(row), code))
+        out["flake8"].append((os.path.basename(path), int(row), code))
     pylint_rules = rules_of("pylint")
     pylint = subprocess.run(
         [
