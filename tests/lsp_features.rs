@@ -763,3 +763,28 @@ fn hover_on_class_cell_lists_every_method_sharing_it() {
         "the other method sharing the cell: {value}"
     );
 }
+
+#[test]
+fn hover_on_a_class_name_captured_from_outside_is_not_a_free_variable() {
+    // DEF_FREE_CLASS: the class (3.12+: the type-params scope of `m`, which sees the class) has
+    // `y` in its closure because `m` captures `outer`'s `y`, but its own `y` is not free.
+    let text = "def outer():\n    y = 1\n    class D:\n        y = 2\n        print(y)\n        def m[T](self) -> y:\n            return y\n    return D\n";
+    let uri = "file:///seed/free_class.py";
+    let mut client = LspClient::spawn();
+    client.initialize(json!({}), json!({"closureLens": {"pythonVersion": "3.12"}}));
+    client.open(uri, text);
+    for (needle, nth, delta) in [("y = 2", 0, 0), ("print(y)", 0, 6), ("-> y", 0, 3)] {
+        let hover = client.at("textDocument/hover", uri, pos_of(text, needle, nth, delta));
+        let value = hover["contents"]["value"].as_str().unwrap_or_default();
+        assert!(!value.contains("free variable"), "{needle}: {value}");
+    }
+    // The method's `y` is free: a cell of `outer`.
+    let hover = client.at(
+        "textDocument/hover",
+        uri,
+        pos_of(text, "return y", 0, "return ".len()),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("free variable of `m`"), "{value}");
+    assert!(value.contains("owned by `outer`"), "{value}");
+}

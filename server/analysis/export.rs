@@ -66,7 +66,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                 .iter()
                 .map(|(&name, sym)| {
                     let flags = SymbolFlags::from_bits_retain(sym.flags);
-                    let in_freevars =
+                    let in_closure =
                         sym.scope == Resolution::Free || flags.contains(SymbolFlags::FREE_CLASS);
                     Symbol {
                         name: shared(name),
@@ -74,7 +74,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                         resolution: sym.scope,
                         origin: SymbolOrigin::Symtable,
                         variable: variables.of(id, name),
-                        captures_from: in_freevars
+                        captures_from: in_closure
                             .then(|| links.cell_owner(id, name).and_then(|o| scope_of[o]))
                             .flatten(),
                         captured_by: Vec::new(),
@@ -123,8 +123,8 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
             continue;
         }
         for (&name, sym) in &table.blocks[id].symbols {
-            let in_freevars = sym.scope == Resolution::Free || sym.flags & def::FREE_CLASS != 0;
-            let owner = links.cell_owner(id, name).filter(|_| in_freevars);
+            let in_closure = sym.scope == Resolution::Free || sym.flags & def::FREE_CLASS != 0;
+            let owner = links.cell_owner(id, name).filter(|_| in_closure);
             if let Some(cell) = owner.and_then(|o| links.cell_index(o, name)) {
                 let owner = scope_of[owner.unwrap_or_default()].unwrap_or(ScopeId::MODULE);
                 scopes[owner.index()].symbols[cell]

@@ -26,8 +26,8 @@ use tree_sitter::{Node, Tree};
 /// Analyses `text` (already parsed into `tree`) with the scoping rules of `version`.
 pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
     let root = tree.root_node();
-    let mut collector = collect::Collector::new(text, version, root);
-    collector.run(root);
+    let mut collector = collect::Collector::new(text, version, grammar::SyntaxNode::new(root));
+    collector.run(grammar::SyntaxNode::new(root));
     let mut errors = std::mem::take(&mut collector.errors);
     let mut resolver = resolve::Resolver::new(&mut collector.table, &collector.wk, version);
     resolver.run();

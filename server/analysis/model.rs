@@ -266,10 +266,16 @@ impl Symbol {
         self.resolution == Resolution::Free && self.flags.is_empty()
     }
 
-    /// Listed in this scope's `co_freevars` (`__closure__`): free here, or bound in a class body
-    /// that a method also captures from outside (`DEF_FREE_CLASS`, which the symtable calls local).
-    pub fn in_freevars(&self) -> bool {
-        self.resolution == Resolution::Free || self.flags.contains(SymbolFlags::FREE_CLASS)
+    /// `FREE` in CPython's symbol table: read from a cell owned by an enclosing scope.
+    pub fn is_free(&self) -> bool {
+        self.resolution == Resolution::Free
+    }
+
+    /// Part of this scope's `co_freevars` (its `__closure__`): the free names, and the names a
+    /// class (or a 3.12+ class-visible scope) binds itself while a nested scope captures the
+    /// enclosing function's variable of that name (`DEF_FREE_CLASS`; those are not free).
+    pub fn in_closure(&self) -> bool {
+        self.is_free() || self.flags.contains(SymbolFlags::FREE_CLASS)
     }
 
     /// Part of this scope's cells (`co_cellvars`).

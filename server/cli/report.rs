@@ -185,7 +185,7 @@ impl FileReport {
         }
         let captures_from = scope
             .symtable()
-            .filter(|s| s.in_freevars())
+            .filter(|s| s.in_closure())
             .map(|s| (&*s.name, s.captures_from.map(|o| o.0)))
             .collect();
         JsonScope {
@@ -203,7 +203,7 @@ impl FileReport {
                 matches!(s.resolution, Resolution::Local | Resolution::Cell)
             }),
             cells: sorted_names(scope, Symbol::is_cell),
-            free: sorted_names(scope, Symbol::in_freevars),
+            free: sorted_names(scope, Symbol::is_free),
             globals_explicit: sorted_names(scope, |s| s.resolution == Resolution::GlobalExplicit),
             globals_implicit: sorted_names(scope, |s| s.resolution == Resolution::GlobalImplicit),
             nonlocals: sorted_names(scope, |s| s.flags.contains(SymbolFlags::NONLOCAL)),

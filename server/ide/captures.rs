@@ -89,7 +89,7 @@ pub fn captures<'a>(file: &FileView<'a>, id: ScopeId) -> Vec<Capture<'a>> {
     };
     let mut free: Vec<&Symbol> = scope
         .symtable()
-        .filter(|s| s.in_freevars() && is_user_visible(&s.name))
+        .filter(|s| s.in_closure() && is_user_visible(&s.name))
         .collect();
     free.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     let variables: Vec<Option<SymbolId>> = free.iter().map(|s| cell_variable(file, s)).collect();

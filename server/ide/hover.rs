@@ -5,9 +5,7 @@ use std::fmt::Write as _;
 
 use super::FileView;
 use super::captures::{self, CaptureMode};
-use crate::analysis::{
-    Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolId, TextRange,
-};
+use crate::analysis::{Occurrence, OccurrenceKind, ScopeId, ScopeKind, SymbolId, TextRange};
 
 /// A hover: Markdown, and the range of source it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -241,7 +239,7 @@ fn occurrence_hover(file: &FileView, offset: usize) -> Option<(TextRange, String
         }
         _ => {
             let symbol = analysis.scope(o.scope).symbol(&o.name);
-            if owner != o.scope && symbol.is_some_and(|s| s.resolution == Resolution::Free) {
+            if owner != o.scope && symbol.is_some_and(|s| s.is_free()) {
                 let _ = writeln!(
                     md,
                     "**`{display}`** is a free variable of `{}`: it lives in a cell owned by `{owner_name}`, created when `{owner_name}` runs.\n",

@@ -178,7 +178,7 @@ def _scopes(top):
                 "params": [n for n, f in raw.items() if f & FLAG_MASK & DEF_PARAM],
                 "locals": names(lambda s, f: s in (LOCAL, CELL)),
                 "cells": names(lambda s, f: s == CELL or f & DEF_COMP_CELL),
-                "free": names(lambda s, f: s == FREE or f & DEF_FREE_CLASS),
+                "free": names(lambda s, f: s == FREE),
                 "globals_explicit": names(lambda s, f: s == GLOBAL_EXPLICIT),
                 "globals_implicit": names(lambda s, f: s == GLOBAL_IMPLICIT),
                 "nonlocals": names(lambda s, f: f & DEF_NONLOCAL),
@@ -198,7 +198,14 @@ def _scopes(top):
         )
 
     for s in scopes:
-        for name in s["free"]:
+        # Every name of the code object's co_freevars: the free names, and those the scope binds
+        # itself while a nested scope captures the enclosing variable (DEF_FREE_CLASS).
+        in_closure = sorted(
+            n
+            for n, f in s["flags"].items()
+            if ((f >> SCOPE_OFF) & SCOPE_MASK) == FREE or f & FLAG_MASK & DEF_FREE_CLASS
+        )
+        for name in in_closure:
             owner = None
             p = s["parent"]
             while p is not None:

@@ -1,0 +1,396 @@
+//! Pass 1: walks the tree-sitter tree in the order CPython's `symtable_visit_*` functions walk the
+//! AST, creating blocks and recording the raw flags of every name.
+//!
+//! This file holds the builder (CPython's `struct symtable`: blocks, flags, occurrences); the
+//! visitors are split by syntax family: [`statements`], [`expressions`], [`patterns`],
+//! [`definitions`] (def, class, lambda, parameters) and [`type_params`] (PEP 695 scopes).
+//!
+//! Recursion follows the syntax tree, so it is capped at [`MAX_DEPTH`] levels (CPython refuses much
+//! shallower code: 200 nested brackets, 100 indentation levels). Deeper subtrees are skipped and the
+//! analysis is marked incomplete instead of overflowing the stack.
+
+mod definitions;
+mod expressions;
+mod patterns;
+mod statements;
+mod type_params;
+
+use rustc_hash::FxHashSet;
+
+use super::blocks::{Block, BlockId, BlockType, NameId, Sym, SymbolTable, WellKnown, def};
+use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
+use super::model::{ClosureError, OccurrenceKind, PythonVersion, Resolution, TextRange};
+use super::names::{mangle, normalize};
+
+/// The deepest syntax nesting analysed.
+pub(crate) const MAX_DEPTH: u32 = 400;
+
+/// An identifier seen in pass 1, resolved after pass 2.
+pub(crate) struct RawOccurrence {
+    pub range: TextRange,
+    pub name: NameId,
+    pub block: BlockId,
+    pub kind: OccurrenceKind,
+}
+
+/// Expression context of a `Name` (`Load`, `Store`, `Del`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Load,
+    Store,
+    Del,
+}
+
+/// Pass-1 state: CPython's `struct symtable` while visiting.
+pub(crate) struct Collector<'a, 't> {
+    text: &'a str,
+    version: PythonVersion,
+    pub table: SymbolTable,
+    pub wk: WellKnown,
+    stack: Vec<BlockId>,
+    cur: BlockId,
+    private: Option<String>,
+    mangled_sets: Vec<FxHashSet<NameId>>,
+    future_annotations: bool,
+    pub errors: Vec<ClosureError>,
+    pub occurrences: Vec<RawOccurrence>,
+    /// Whether a `from … import *` was seen (anywhere: nested ones are errors but still run).
+    pub has_star_import: bool,
+    depth: u32,
+    /// Some subtree was deeper than [`MAX_DEPTH`] and was skipped.
+    pub too_deep: bool,
+    /// Ranges of tree-sitter ERROR nodes this pass understood (PEP 696 defaults).
+    pub recovered: Vec<TextRange>,
+    /// Line of the module's first statement (where a 3.14 module `__annotate__` starts).
+    first_statement_line: u32,
+    /// Tree cursors for walking children, reused instead of allocated per node.
+    cursors: CursorPool<'t>,
+}
+
+impl<'a, 't> Collector<'a, 't> {
+    pub fn new(text: &'a str, version: PythonVersion, root: SyntaxNode<'t>) -> Self {
+        let mut names = super::blocks::Interner::default();
+        let wk = WellKnown::new(&mut names);
+        let module = Block::new(
+            BlockType::Module,
+            "top".into(),
+            0,
+            TextRange::new(0, text.len()),
+        );
+        let mut collector = Collector {
+            text,
+            version,
+            table: SymbolTable {
+                blocks: vec![module],
+                names,
+            },
+            wk,
+            stack: vec![0],
+            cur: 0,
+            private: None,
+            mangled_sets: Vec::new(),
+            future_annotations: false,
+            errors: Vec::new(),
+            // Roughly one identifier per eight bytes of Python.
+            occurrences: Vec::with_capacity(text.len() / 8),
+            has_star_import: false,
+            depth: 0,
+            too_deep: false,
+            recovered: Vec::new(),
+            first_statement_line: 1,
+            cursors: CursorPool::default(),
+        };
+        collector.table.blocks[0].code_line = 1;
+        collector.first_statement_line = first_statement_line(root, &collector.cursors);
+        collector.future_annotations = has_future_annotations(root, text, &collector.cursors);
+        collector
+    }
+
+    /// Visits the module body.
+    pub fn run(&mut self, root: SyntaxNode<'t>) {
+        for child in root.named_children(&self.cursors) {
+            self.visit_stmt(child);
+        }
+    }
+
+    /// Just after the `:` that ends a def's or lambda's header.
+    fn header_colon_end(&self, node: SyntaxNode<'t>) -> Option<usize> {
+        let colon = node
+            .children(&self.cursors)
+            .find(|c| c.kind() == Kind::Colon);
+        colon.map(|c| c.end_byte())
+    }
+
+    fn at_least(&self, version: PythonVersion) -> bool {
+        self.version >= version
+    }
+
+    fn text_of(&self, node: SyntaxNode<'t>) -> &'a str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn intern_node(&mut self, node: SyntaxNode<'t>) -> NameId {
+        let text = self.text_of(node);
+        let normalized = normalize(text);
+        self.table.names.intern(&normalized)
+    }
+
+    fn block(&self, id: BlockId) -> &Block {
+        &self.table.blocks[id]
+    }
+
+    fn cur_block(&mut self) -> &mut Block {
+        &mut self.table.blocks[self.cur]
+    }
+
+    fn error(&mut self, message: String, range: TextRange) {
+        self.errors.push(ClosureError { message, range });
+    }
+
+    /// `_Py_MaybeMangle` with the current block's mangling rules.
+    fn maybe_mangle(&mut self, name: NameId) -> NameId {
+        if let Some(set) = self.block(self.cur).mangled_names {
+            if !self.mangled_sets[set].contains(&name) {
+                return name;
+            }
+        }
+        let Some(private) = self.private.as_deref() else {
+            return name;
+        };
+        let text = self.table.names.name(name);
+        match mangle(Some(private), text) {
+            std::borrow::Cow::Borrowed(_) => name,
+            std::borrow::Cow::Owned(mangled) => self.table.names.intern(&mangled),
+        }
+    }
+
+    /// `symtable_lookup`: the current flags of `name` (mangled) in the current block.
+    fn lookup(&mut self, name: NameId) -> u32 {
+        let mangled = self.maybe_mangle(name);
+        self.block(self.cur).flags(mangled)
+    }
+
+    fn record(&mut self, range: TextRange, name: NameId, kind: OccurrenceKind) {
+        let block = self.cur;
+        self.occurrences.push(RawOccurrence {
+            range,
+            name,
+            block,
+            kind,
+        });
+    }
+
+    /// `symtable_add_def` (`symtable_add_def_ctx`).
+    fn add_def(&mut self, name: NameId, flag: u32, range: TextRange) -> NameId {
+        let ctx = if flag == def::USE {
+            Ctx::Load
+        } else {
+            Ctx::Store
+        };
+        self.add_def_ctx(name, flag, range, ctx)
+    }
+
+    fn add_def_ctx(&mut self, name: NameId, flag: u32, range: TextRange, ctx: Ctx) -> NameId {
+        if flag & (def::PARAM | def::LOCAL | def::IMPORT) != 0
+            && name == self.wk.debug
+            && self.at_least(PythonVersion::Py314)
+        {
+            let message = if ctx == Ctx::Del {
+                "cannot delete __debug__"
+            } else {
+                "cannot assign to __debug__"
+            };
+            self.error(message.into(), range);
+        }
+        if flag & def::TYPE_PARAM != 0 {
+            if let Some(set) = self.block(self.cur).mangled_names {
+                self.mangled_sets[set].insert(name);
+            }
+        }
+        self.add_def_helper(name, flag, self.cur, range)
+    }
+
+    /// `symtable_add_def_helper`: records `flag` for `name` in block `ste`; returns the stored name.
+    fn add_def_helper(
+        &mut self,
+        name: NameId,
+        flag: u32,
+        ste: BlockId,
+        range: TextRange,
+    ) -> NameId {
+        let mangled = self.maybe_mangle(name);
+        let existing = self.block(ste).symbols.get(&mangled).map(|s| s.flags);
+        let mut val = match existing {
+            Some(val) => {
+                if flag & def::PARAM != 0 && val & def::PARAM != 0 {
+                    let shown = self.table.names.name(name).to_owned();
+                    self.error(
+                        format!("duplicate argument '{shown}' in function definition"),
+                        range,
+                    );
+                }
+                if flag & def::TYPE_PARAM != 0 && val & def::TYPE_PARAM != 0 {
+                    let shown = self.table.names.name(name).to_owned();
+                    self.error(format!("duplicate type parameter '{shown}'"), range);
+                }
+                val | flag
+            }
+            None => flag,
+        };
+        if self.block(ste).comp_iter_target {
+            if val & (def::GLOBAL | def::NONLOCAL) != 0 {
+                let shown = self.table.names.name(name).to_owned();
+                self.error(
+                    format!(
+                        "comprehension inner loop cannot rebind assignment expression target '{shown}'"
+                    ),
+                    range,
+                );
+            }
+            val |= def::COMP_ITER;
+        }
+        let block = &mut self.table.blocks[ste];
+        block.symbols.insert(
+            mangled,
+            Sym {
+                flags: val,
+                scope: Resolution::GlobalImplicit,
+            },
+        );
+        if flag & def::PARAM != 0 {
+            block.varnames.push(mangled);
+        } else if flag & def::GLOBAL != 0 {
+            let module = &mut self.table.blocks[0];
+            let entry = module.symbols.entry(mangled).or_insert(Sym {
+                flags: 0,
+                scope: Resolution::GlobalImplicit,
+            });
+            entry.flags |= flag;
+        }
+        mangled
+    }
+
+    /// Adds a name with `flag` and records its occurrence.
+    fn bind(&mut self, node: SyntaxNode<'t>, flag: u32, kind: OccurrenceKind) {
+        let name = self.intern_node(node);
+        let stored = self.add_def(name, flag, node.range());
+        self.record(node.range(), stored, kind);
+    }
+
+    fn record_directive(&mut self, name: NameId, range: TextRange) {
+        let mangled = self.maybe_mangle(name);
+        self.cur_block().directives.push((mangled, range));
+    }
+
+    /// `symtable_enter_block`.
+    fn enter_block(&mut self, mut block: Block) -> BlockId {
+        let id = self.table.blocks.len();
+        let prev = self.cur;
+        block.parent = Some(prev);
+        block.comp_iter_expr = self.block(prev).comp_iter_expr;
+        if block.ty != BlockType::Class {
+            block.mangled_names = self.block(prev).mangled_names;
+        }
+        let detached = block.ty == BlockType::Annotation && self.future_annotations;
+        block.detached = detached || self.block(prev).detached;
+        let ty = block.ty;
+        let range = block.range;
+        self.table.blocks.push(block);
+        if !detached {
+            self.table.blocks[prev].children.push(id);
+        }
+        self.stack.push(id);
+        self.cur = id;
+        if self.at_least(PythonVersion::Py314)
+            && matches!(
+                ty,
+                BlockType::Annotation | BlockType::TypeVariable | BlockType::TypeAlias
+            )
+        {
+            let format = self.wk.format;
+            self.add_def(format, def::PARAM, range);
+            self.add_def(format, def::USE, range);
+        }
+        id
+    }
+
+    /// Re-enters an existing block (3.14 annotation blocks shared by a class or module).
+    fn enter_existing_block(&mut self, id: BlockId) {
+        let prev = self.cur;
+        self.table.blocks[id].comp_iter_expr = self.block(prev).comp_iter_expr;
+        self.stack.push(id);
+        self.cur = id;
+    }
+
+    fn exit_block(&mut self) {
+        self.stack.pop();
+        self.cur = *self.stack.last().unwrap_or(&0);
+    }
+
+    /// Runs `visit` one level deeper in the tree, unless that is deeper than [`MAX_DEPTH`].
+    fn nested(&mut self, visit: impl FnOnce(&mut Self)) {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return;
+        }
+        self.depth += 1;
+        visit(self);
+        self.depth -= 1;
+    }
+
+    /// 3.14's `ENTER_CONDITIONAL_BLOCK` … `LEAVE_CONDITIONAL_BLOCK` around `visit`.
+    fn conditional(&mut self, visit: impl FnOnce(&mut Self)) {
+        let saved = self.block(self.cur).in_conditional_block;
+        let cur = self.cur;
+        self.table.blocks[cur].in_conditional_block = true;
+        visit(self);
+        self.table.blocks[cur].in_conditional_block = saved;
+    }
+}
+
+/// The line CPython's AST gives an expression (or an annotation): parentheses around it do not
+/// count.
+fn expression_line(mut node: SyntaxNode<'_>) -> u32 {
+    while matches!(node.kind(), Kind::ParenthesizedExpression | Kind::Type) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node.line()
+}
+
+fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 {
+    let first = root.named_children(pool).next();
+    first.map_or(1, SyntaxNode::line)
+}
+
+/// Whether `from __future__ import annotations` appears among the module's leading statements.
+fn has_future_annotations<'t>(root: SyntaxNode<'t>, text: &str, pool: &CursorPool<'t>) -> bool {
+    for stmt in root.named_children(pool) {
+        match stmt.kind() {
+            Kind::ExpressionStatement
+                if stmt.named_child(0).is_some_and(|s| {
+                    s.kind() == Kind::String || s.kind() == Kind::ConcatenatedString
+                }) =>
+            {
+                continue;
+            }
+            Kind::FutureImportStatement => {
+                let found = stmt.fields(Field::Name, pool).any(|n| {
+                    let ident = if n.kind() == Kind::AliasedImport {
+                        n.field(Field::Name)
+                    } else {
+                        Some(n)
+                    };
+                    ident.is_some_and(|i| text.get(i.byte_range()) == Some("annotations"))
+                });
+                if found {
+                    return true;
+                }
+            }
+            _ => return false,
+        }
+    }
+    false
+}
