@@ -285,8 +285,13 @@ impl Symbol {
 
     /// Declared `nonlocal` and rebound here: the write goes to the enclosing scope's cell.
     pub fn is_nonlocal_write(&self) -> bool {
+        self.flags.contains(SymbolFlags::NONLOCAL) && self.is_assigned()
+    }
+
+    /// Assigned in this scope: any binding but a parameter (`=`, `del`, `for`, `import`, …).
+    pub fn is_assigned(&self) -> bool {
         self.flags
-            .contains(SymbolFlags::NONLOCAL | SymbolFlags::LOCAL)
+            .intersects(SymbolFlags::LOCAL | SymbolFlags::IMPORT)
     }
 
     /// Bound in this scope (assigned, a parameter or imported).

@@ -23,7 +23,12 @@ pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
         .filter_map(|o| {
             let symbol = analysis.scope(o.scope).symbol(&o.name)?;
             let global = o.kind == OccurrenceKind::GlobalDecl;
-            if symbol.flags.contains(SymbolFlags::LOCAL) || global && changes_meaning(file, o.scope, symbol) {
+            let needed = if global {
+                needed_global(file, o.scope, symbol)
+            } else {
+                needed_nonlocal(file, o.scope, symbol)
+            };
+            if symbol.is_assigned() || needed {
                 return None;
             }
             let keyword = if global { "global" } else { "nonlocal" };
@@ -42,16 +47,34 @@ pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Whether removing `global name` from `scope` would make its reads (or those of nested scopes)
-/// find another variable: an enclosing function binds the name.
-fn changes_meaning(file: &FileView, scope: ScopeId, symbol: &Symbol) -> bool {
+/// Whether `global name` in `scope` matters although the scope never assigns the name: without
+/// it, the reads there or in nested scopes would find an enclosing function's variable, or (in a
+/// class body) look in the class namespace first.
+fn needed_global(file: &FileView, scope: ScopeId, symbol: &Symbol) -> bool {
     let analysis = file.analysis;
-    analysis.ancestors(scope).any(|a| {
-        let s = analysis.scope(a);
-        !matches!(s.kind, ScopeKind::Module | ScopeKind::Class)
-            && s.symbol(&symbol.name)
-                .is_some_and(|e| matches!(e.resolution, Resolution::Local | Resolution::Cell))
-    })
+    let in_class_body = analysis.scope(scope).kind == ScopeKind::Class;
+    in_class_body && symbol.flags.contains(SymbolFlags::USE)
+        || analysis.ancestors(scope).any(|a| {
+            let s = analysis.scope(a);
+            !matches!(s.kind, ScopeKind::Module | ScopeKind::Class)
+                && s.symbol(&symbol.name)
+                    .is_some_and(|e| matches!(e.resolution, Resolution::Local | Resolution::Cell))
+        })
+}
+
+/// Whether `nonlocal name` in `scope` matters although the scope never assigns the name: when
+/// neither the scope nor a scope nested in it reads the name, the declaration alone is what puts
+/// the cell in the scope's `__closure__` (as `types.CellType` is made).
+fn needed_nonlocal(file: &FileView, scope: ScopeId, symbol: &Symbol) -> bool {
+    let analysis = file.analysis;
+    let read_here = symbol.flags.contains(SymbolFlags::USE);
+    let owner = analysis.frame_of(symbol.variable.scope);
+    let read_below = analysis
+        .scope(owner)
+        .captured_by(&symbol.name)
+        .iter()
+        .any(|&user| user != scope && analysis.ancestors(user).any(|a| a == scope));
+    !read_here && !read_below
 }
 
 #[cfg(test)]
