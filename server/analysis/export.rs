@@ -10,8 +10,8 @@ use super::blocks::{BlockId, BlockType, NameId, SymbolTable, WellKnown, def};
 use super::code::{self, CodeFacts};
 use super::collect::RawOccurrence;
 use super::model::{
-    Analysis, ClosureError, CodeCells, Occurrence, PythonVersion, Resolution, Scope, ScopeId,
-    Symbol, SymbolFlags, SymbolId, SymbolOrigin,
+    Analysis, ClosureError, CodeCells, Facts, Occurrence, PythonVersion, Resolution, Scope,
+    ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin,
 };
 
 pub(crate) struct Inputs<'a> {
@@ -113,6 +113,8 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                 symbols,
                 code,
                 inlined: block.comp_inlined,
+                is_generator: block.generator || block.comprehension == Some(ScopeKind::GenExpr),
+                is_coroutine: block.coroutine,
             }
         })
         .collect();
@@ -171,6 +173,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         errors,
         has_syntax_errors,
         has_star_import,
+        facts: Facts::default(),
     }
 }
 

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{
-    Analysis, ClosureError, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
-    SymbolFlags, SymbolId, SymbolOrigin, TextRange,
+    Analysis, BodyStart, ClosureError, Declaration, DefaultSlot, EmptyCell, EmptyCellRead, Escape,
+    Facts, Loop, LoopClosure, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
+    SuperCall, SymbolFlags, SymbolId, SymbolOrigin, TextRange, UnassignedRead,
 };
 use crate::syntax;
 
@@ -301,6 +302,83 @@ fn place(
     (scopes, occurrences, errors)
 }
 
+/// The facts of every chunk, in document coordinates (rebuilt on each stitch: they are few).
+fn placed_facts(layout: &[Placed]) -> Facts {
+    let mut facts = Facts::default();
+    for placed in layout {
+        let ids = ChunkIds {
+            first_scope: placed.scope,
+            module_map: &placed.module_map,
+        };
+        let start = placed.start;
+        let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
+        let chunk = &placed.chunk.analysis.facts;
+        facts
+            .loop_closures
+            .extend(chunk.loop_closures.iter().map(|c| LoopClosure {
+                scope: ids.scope(c.scope),
+                loops: c
+                    .loops
+                    .iter()
+                    .map(|l| Loop {
+                        header: shift(l.header),
+                        per_iteration: l.per_iteration.iter().map(|&r| shift(r)).collect(),
+                        ends_after: l.ends_after,
+                    })
+                    .collect(),
+                escape: match &c.escape {
+                    Escape::Kept { how, at } => Escape::Kept {
+                        how: how.clone(),
+                        at: shift(*at),
+                    },
+                    other => other.clone(),
+                },
+                defaults: c.defaults.as_ref().map(|d| DefaultSlot {
+                    at: d.at + start,
+                    ..d.clone()
+                }),
+            }));
+        facts
+            .unassigned_reads
+            .extend(chunk.unassigned_reads.iter().map(|r| UnassignedRead {
+                read: shift(r.read),
+                always: r.always,
+            }));
+        facts
+            .empty_cell_reads
+            .extend(chunk.empty_cell_reads.iter().map(|r| EmptyCellRead {
+                read: shift(r.read),
+                runs_at: shift(r.runs_at),
+                why: match r.why {
+                    EmptyCell::Deleted(at) => EmptyCell::Deleted(shift(at)),
+                    EmptyCell::ExceptTarget(at) => EmptyCell::ExceptTarget(shift(at)),
+                    EmptyCell::NotAssigned => EmptyCell::NotAssigned,
+                },
+            }));
+        facts
+            .super_calls
+            .extend(chunk.super_calls.iter().map(|c| SuperCall {
+                range: shift(c.range),
+                frame: ids.scope(c.frame),
+                ..c.clone()
+            }));
+        facts
+            .declarations
+            .extend(chunk.declarations.iter().map(|d| Declaration {
+                statement: shift(d.statement),
+                names: d.names.iter().map(|&r| shift(r)).collect(),
+            }));
+        facts
+            .body_starts
+            .extend(chunk.body_starts.iter().map(|b| BodyStart {
+                scope: ids.scope(b.scope),
+                at: b.at + start,
+                ..b.clone()
+            }));
+    }
+    facts
+}
+
 /// Re-maps the references to module symbols of a chunk already in place, after the stitched
 /// module's symbol order changed.
 fn remap_module_references(analysis: &mut Analysis, placed: &Placed) {
@@ -453,6 +531,7 @@ fn stitch_fresh(
         out.has_star_import |= chunk.analysis.has_star_import;
         layout.push(placed);
     }
+    out.facts = placed_facts(&layout);
     (out, layout)
 }
 
@@ -585,6 +664,7 @@ fn patch(
         }
     }
     analysis.scopes[0] = module;
+    analysis.facts = placed_facts(&new_layout);
     analysis.has_syntax_errors = new_layout
         .iter()
         .any(|p| p.chunk.analysis.has_syntax_errors);

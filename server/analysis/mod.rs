@@ -13,6 +13,7 @@ pub mod builtins;
 mod code;
 mod collect;
 mod export;
+mod flow;
 mod grammar;
 pub mod incremental;
 mod model;
@@ -34,7 +35,7 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
     errors.append(&mut resolver.errors);
     let has_syntax_errors =
         collector.too_deep || has_unrecovered_errors(root, &collector.recovered);
-    export::build(export::Inputs {
+    let mut analysis = export::build(export::Inputs {
         version,
         table: &collector.table,
         wk: &collector.wk,
@@ -42,7 +43,9 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         errors,
         has_syntax_errors,
         has_star_import: collector.has_star_import,
-    })
+    });
+    analysis.facts = flow::facts(text, grammar::SyntaxNode::new(root), &analysis);
+    analysis
 }
 
 /// Whether the tree has ERROR or MISSING nodes outside the ranges the collector recovered.

@@ -348,6 +348,10 @@ pub struct Scope {
     pub code: Option<CodeCells>,
     /// 3.12+: a comprehension inlined into its parent (PEP 709); absent from CPython's symtable.
     pub inlined: bool,
+    /// Calling it makes a generator (it has `yield`; a generator expression).
+    pub is_generator: bool,
+    /// Calling it makes a coroutine (`async def`, an async comprehension).
+    pub is_coroutine: bool,
 }
 
 impl Scope {
@@ -456,6 +460,157 @@ pub struct Analysis {
     pub has_syntax_errors: bool,
     /// Whether the module runs a `from … import *`, binding globals no statement names.
     pub has_star_import: bool,
+    /// How the code runs, as far as the closure-bug diagnostics need it.
+    pub facts: Facts,
+}
+
+/// What the syntax tree says about how the code runs, for the closure-bug diagnostics: plain
+/// data with byte ranges, read off the tree once per analysis.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Closures created inside a loop of the frame that creates them.
+    pub loop_closures: Vec<LoopClosure>,
+    /// Reads of a frame's own local that can run before the local is assigned.
+    pub unassigned_reads: Vec<UnassignedRead>,
+    /// Reads, in a closure, of a cell that can be empty when the closure runs.
+    pub empty_cell_reads: Vec<EmptyCellRead>,
+    /// Zero-argument `super()` calls.
+    pub super_calls: Vec<SuperCall>,
+    /// `global` and `nonlocal` statements.
+    pub declarations: Vec<Declaration>,
+    /// Where a statement can go first in each function body (after its docstring).
+    pub body_starts: Vec<BodyStart>,
+}
+
+/// A closure (lambda, def, class, generator expression) created inside loops.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoopClosure {
+    pub scope: ScopeId,
+    /// The loops around its creation, innermost first, up to the frame creating it.
+    pub loops: Vec<Loop>,
+    /// What happens to the closure after it is made.
+    pub escape: Escape,
+    /// Where a per-iteration default (`name=name`) can be added to its parameters.
+    pub defaults: Option<DefaultSlot>,
+}
+
+/// A `for`/`while` loop or a comprehension's `for` clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loop {
+    /// The loop's header (`for x in xs:`, `while cond:`, a comprehension's `for … in …`).
+    pub header: TextRange,
+    /// What runs on every iteration (target, condition, body; later clauses of a comprehension).
+    pub per_iteration: Vec<TextRange>,
+    /// The iteration creating the closure is surely the last: a `break` (of this loop), `return`
+    /// or `raise` follows it on every path.
+    pub ends_after: bool,
+}
+
+/// What becomes of a closure made in a loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// It outlives the iteration: stored, yielded, passed on, registered, kept in a lazy iterator.
+    Kept { how: Kept, at: TextRange },
+    /// It is called or consumed before the iteration ends, or dropped.
+    Contained,
+    /// No static analysis can tell (a callee that is a parameter, a lazy iterator consumed by a
+    /// loop that may call each item at once, …).
+    Undecided,
+}
+
+/// How a closure outlives the iteration that made it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// Stored in a container, an attribute, a subscript or an outer name.
+    Stored,
+    /// Passed to a callee not known to call it at once (named as written).
+    Passed(String),
+    /// Applied a decorator that may keep it (named as written).
+    Registered(String),
+    /// Yielded while the loop can go on.
+    Yielded,
+    /// Collected by a comprehension that outlives its iterations.
+    Collected,
+    /// Wrapped in a lazy iterator (`map`, `filter`, a generator, …) that is kept.
+    LazyIterator,
+    /// Called to make a coroutine or generator object that is kept.
+    Suspended,
+}
+
+/// Where to add keyword defaults to a closure's parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultSlot {
+    /// The byte to insert at.
+    pub at: usize,
+    /// Text before the new parameters (`, `, `, *, ` or `*, `), and after them (`, ` before a
+    /// `**kwargs`).
+    pub before: String,
+    pub after: String,
+    /// A `def` (keyword-only defaults, so callers cannot pass them positionally).
+    pub is_def: bool,
+}
+
+/// A read that can run while its frame's local is unassigned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnassignedRead {
+    pub read: TextRange,
+    /// No assignment can run before it, on any path.
+    pub always: bool,
+}
+
+/// A closure's read of a cell that can be empty when the closure runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmptyCellRead {
+    pub read: TextRange,
+    /// Where the closure can run while the cell is empty: a call, or where it leaves its frame.
+    pub runs_at: TextRange,
+    pub why: EmptyCell,
+}
+
+/// Why a cell can be empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmptyCell {
+    /// The owner `del`s the variable (at this range).
+    Deleted(TextRange),
+    /// The variable is an `except … as` target, deleted when the handler ends.
+    ExceptTarget(TextRange),
+    /// No assignment has run yet (or only on some paths).
+    NotAssigned,
+}
+
+/// A zero-argument `super()` call and what CPython looks at to run it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperCall {
+    /// The `super` name.
+    pub range: TextRange,
+    /// The frame that runs it (a 3.12+ inlined comprehension runs in its function's).
+    pub frame: ScopeId,
+    /// Its frame's positional parameters (`co_argcount`): `super()` takes the first as the
+    /// instance; 0 for a module or class body.
+    pub positional: u32,
+    /// The frame is a method decorated `@staticmethod`.
+    pub static_method: bool,
+}
+
+/// A `global` or `nonlocal` statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    /// The whole statement.
+    pub statement: TextRange,
+    /// Each declared name.
+    pub names: Vec<TextRange>,
+}
+
+/// Where a new first statement of a function body goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyStart {
+    pub scope: ScopeId,
+    /// The byte of the first statement after the docstring (or of the docstring's line end).
+    pub at: usize,
+    /// The body's indentation.
+    pub indent: String,
+    /// The body shares the header's line (`def f(): return x`).
+    pub inline: bool,
 }
 
 impl Analysis {

@@ -6,6 +6,10 @@
 //! inline suppressions (`# closure-lens: ignore[late-binding]`).
 
 mod class_scope;
+mod free_unbound;
+mod late_binding;
+mod super_call;
+mod unbound_local;
 mod unused_declaration;
 
 use std::fmt;
@@ -193,7 +197,11 @@ pub fn diagnostics(file: &FileView, settings: &Settings) -> Vec<Diagnostic> {
         .iter()
         .map(|e| Diagnostic::new(Code::SyntaxError, e.range, e.message.clone()))
         .collect();
+    found.extend(late_binding::check(file));
+    found.extend(unbound_local::check(file));
+    found.extend(free_unbound::check(file));
     found.extend(class_scope::check(file));
+    found.extend(super_call::check(file));
     found.extend(unused_declaration::check(file));
     found.retain_mut(|d| match settings.diagnostic_level(d.code) {
         Some(severity) => {
