@@ -26,6 +26,7 @@ pub(crate) enum Field {
     Alias,
     Alternative,
     Arguments,
+    Attribute,
     Body,
     Condition,
     Consequence,
@@ -48,10 +49,11 @@ pub(crate) enum Field {
     Value,
 }
 
-const FIELD_NAMES: [&str; 23] = [
+const FIELD_NAMES: [&str; 24] = [
     "alias",
     "alternative",
     "arguments",
+    "attribute",
     "body",
     "condition",
     "consequence",

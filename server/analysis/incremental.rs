@@ -14,8 +14,8 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{
     Analysis, BodyStart, ClosureError, Declaration, DefaultSlot, EmptyCell, EmptyCellRead, Escape,
-    Facts, Loop, LoopClosure, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
-    SuperCall, SymbolFlags, SymbolId, SymbolOrigin, TextRange, UnassignedRead,
+    Facts, Loop, LoopClosure, Occurrence, PythonVersion, Resolution, Scope, ScopeId, SuperCall,
+    Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, UnassignedRead,
 };
 use crate::syntax;
 
@@ -315,28 +315,30 @@ fn placed_facts(layout: &[Placed]) -> Facts {
         let chunk = &placed.chunk.analysis.facts;
         facts
             .loop_closures
-            .extend(chunk.loop_closures.iter().map(|c| LoopClosure {
-                scope: ids.scope(c.scope),
-                loops: c
-                    .loops
-                    .iter()
-                    .map(|l| Loop {
-                        header: shift(l.header),
-                        per_iteration: l.per_iteration.iter().map(|&r| shift(r)).collect(),
-                        ends_after: l.ends_after,
-                    })
-                    .collect(),
-                escape: match &c.escape {
-                    Escape::Kept { how, at } => Escape::Kept {
-                        how: how.clone(),
-                        at: shift(*at),
+            .extend(chunk.loop_closures.iter().map(|c| {
+                LoopClosure {
+                    scope: ids.scope(c.scope),
+                    loops: c
+                        .loops
+                        .iter()
+                        .map(|l| Loop {
+                            header: shift(l.header),
+                            per_iteration: l.per_iteration.iter().map(|&r| shift(r)).collect(),
+                            ends_after: l.ends_after,
+                        })
+                        .collect(),
+                    escape: match &c.escape {
+                        Escape::Kept { how, at } => Escape::Kept {
+                            how: how.clone(),
+                            at: shift(*at),
+                        },
+                        other => other.clone(),
                     },
-                    other => other.clone(),
-                },
-                defaults: c.defaults.as_ref().map(|d| DefaultSlot {
-                    at: d.at + start,
-                    ..d.clone()
-                }),
+                    defaults: c.defaults.as_ref().map(|d| DefaultSlot {
+                        at: d.at + start,
+                        ..d.clone()
+                    }),
+                }
             }));
         facts
             .unassigned_reads

@@ -124,7 +124,12 @@ struct Walker<'w, 'a, 't> {
 }
 
 /// Walks the frame of scope `frame` (a `def` or `lambda` at `node`) into `facts`.
-pub(super) fn frame<'t>(tree: &Tree<'_, 't>, frame: ScopeId, node: SyntaxNode<'t>, facts: &mut Facts) {
+pub(super) fn frame<'t>(
+    tree: &Tree<'_, 't>,
+    frame: ScopeId,
+    node: SyntaxNode<'t>,
+    facts: &mut Facts,
+) {
     let analysis = tree.analysis;
     let scope = analysis.scope(frame);
     if !scope.kind.is_user_function() || node.has_error() {
@@ -181,7 +186,10 @@ pub(super) fn frame<'t>(tree: &Tree<'_, 't>, frame: ScopeId, node: SyntaxNode<'t
     } else {
         walker.block(node.field(Field::Body), Some(start))
     };
-    walker.leave(end.as_ref(), TextRange::new(node.end_byte(), node.end_byte()));
+    walker.leave(
+        end.as_ref(),
+        TextRange::new(node.end_byte(), node.end_byte()),
+    );
     walker.unassigned.sort_by_key(|r| (r.read.start, !r.always));
     walker.unassigned.dedup_by_key(|r| r.read);
     facts.unassigned_reads.extend(walker.unassigned);
@@ -303,7 +311,11 @@ impl<'t> Walker<'_, '_, 't> {
             .occurrence_at(range.start)
             .is_some_and(|o| analysis.frame_of(o.scope) != self.frame);
         if in_cell {
-            let why = self.why.get(&var).cloned().unwrap_or(EmptyCell::NotAssigned);
+            let why = self
+                .why
+                .get(&var)
+                .cloned()
+                .unwrap_or(EmptyCell::NotAssigned);
             let comprehension = analysis
                 .occurrence_at(range.start)
                 .map_or(range, |o| analysis.scope(analysis.frame_of(o.scope)).range);
@@ -404,7 +416,11 @@ impl<'t> Walker<'_, '_, 't> {
         let Some((&variable, _)) = self.vars.iter().find(|&(_, &i)| i == var) else {
             return;
         };
-        let why = self.why.get(&var).cloned().unwrap_or(EmptyCell::NotAssigned);
+        let why = self
+            .why
+            .get(&var)
+            .cloned()
+            .unwrap_or(EmptyCell::NotAssigned);
         let scope = analysis.scope(self.closures[c].scope);
         for o in analysis.occurrences_in(scope.range) {
             if o.symbol == variable && o.kind == OccurrenceKind::Read && o.scope != self.frame {
@@ -475,7 +491,10 @@ impl<'t> Walker<'_, '_, 't> {
                 let call = node.parent();
                 if let Some(Use::Bound(target)) = call.map(|c| escape::use_of(self.tree, c)) {
                     if let Some(v) = self.occurrence(target).and_then(|o| self.var_of(o)) {
-                        self.holders.entry(v).or_default().extend(closures.iter().copied());
+                        self.holders
+                            .entry(v)
+                            .or_default()
+                            .extend(closures.iter().copied());
                     }
                 } else if call.is_some_and(|c| {
                     matches!(
@@ -490,7 +509,10 @@ impl<'t> Walker<'_, '_, 't> {
             }
             Use::Bound(target) => {
                 if let Some(v) = self.occurrence(target).and_then(|o| self.var_of(o)) {
-                    self.holders.entry(v).or_default().extend(closures.iter().copied());
+                    self.holders
+                        .entry(v)
+                        .or_default()
+                        .extend(closures.iter().copied());
                 }
             }
             Use::Dropped => {}
@@ -529,22 +551,8 @@ impl<'t> Walker<'_, '_, 't> {
                 self.children(node, state)
             }
             Kind::Assignment => self.assignment(node, state),
-            Kind::AugmentedAssignment => {
-                state = self.expr(node.field(Field::Right), state);
-                let left = node.field(Field::Left);
-                // The target is read before it is written.
-                match left.filter(|l| l.kind() == Kind::Identifier) {
-                    Some(name) => {
-                        let var = self.occurrence(name).and_then(|o| self.var_of(o));
-                        if let (Some(var), Some(known)) = (var, state.as_ref()) {
-                            let known = known.clone();
-                            self.check_read(var, name.range(), &known);
-                        }
-                    }
-                    None => state = self.expr(left, state),
-                }
-                self.targets(left, state)
-            }
+            Kind::AugmentedAssignment => self.augmented_assignment(node, state),
+
             Kind::ReturnStatement => {
                 state = self.children(node, state);
                 self.leave(state.as_ref(), node.range());
@@ -585,6 +593,23 @@ impl<'t> Walker<'_, '_, 't> {
             | Kind::TypeAliasStatement => state,
             _ => self.children(node, state),
         }
+    }
+
+    /// `x += value`: the value, then the target read and written.
+    fn augmented_assignment(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
+        state = self.expr(node.field(Field::Right), state);
+        let left = node.field(Field::Left);
+        match left.filter(|l| l.kind() == Kind::Identifier) {
+            Some(name) => {
+                let var = self.occurrence(name).and_then(|o| self.var_of(o));
+                if let (Some(var), Some(known)) = (var, state.as_ref()) {
+                    let known = known.clone();
+                    self.check_read(var, name.range(), &known);
+                }
+            }
+            None => state = self.expr(left, state),
+        }
+        self.targets(left, state)
     }
 
     /// `a = b = value`: the value, then the targets left to right.
@@ -662,7 +687,10 @@ impl<'t> Walker<'_, '_, 't> {
         for alternative in alternatives {
             if alternative.kind() == Kind::ElseClause {
                 has_else = true;
-                after = join(after, self.block(alternative.field(Field::Body), rest.take()));
+                after = join(
+                    after,
+                    self.block(alternative.field(Field::Body), rest.take()),
+                );
             } else {
                 rest = self.expr(alternative.field(Field::Condition), rest);
                 after = join(
@@ -693,12 +721,16 @@ impl<'t> Walker<'_, '_, 't> {
                 continue;
             }
             let Some(var) = self.var_of(o) else { continue };
-            let parent = self.tree.identifier_at(o.range).and_then(SyntaxNode::parent);
+            let parent = self
+                .tree
+                .identifier_at(o.range)
+                .and_then(SyntaxNode::parent);
             let deletes = parent.is_some_and(|p| {
                 p.kind() == Kind::DeleteStatement
                     || p.kind() == Kind::AsPattern
                         && p.parent().is_some_and(|e| e.kind() == Kind::ExceptClause)
-                    || p.parent().is_some_and(|pp| pp.kind() == Kind::DeleteStatement)
+                    || p.parent()
+                        .is_some_and(|pp| pp.kind() == Kind::DeleteStatement)
             });
             if deletes {
                 found.push(var);
@@ -741,7 +773,11 @@ impl<'t> Walker<'_, '_, 't> {
         let exits = self.loops.pop().unwrap_or_default();
         // The condition is tested again after each iteration.
         let retested = self.expr_quiet(condition, join(iteration, exits.continues));
-        let normal = if forever { None } else { join(tested, retested) };
+        let normal = if forever {
+            None
+        } else {
+            join(tested, retested)
+        };
         let after_else = match node.field(Field::Alternative) {
             Some(e) => self.block(e.field(Field::Body), normal),
             None => normal,
@@ -779,7 +815,9 @@ impl<'t> Walker<'_, '_, 't> {
         after = join(after, normal);
         match finally {
             Some(f) => {
-                let body = f.named_children(&self.tree.pool).find(|c| c.kind() == Kind::Block);
+                let body = f
+                    .named_children(&self.tree.pool)
+                    .find(|c| c.kind() == Kind::Block);
                 // The finally clause also runs on the way out of exceptions and returns.
                 let entry = join(after.clone(), at_raise);
                 let finished = self.block(body, entry);
@@ -837,8 +875,7 @@ impl<'t> Walker<'_, '_, 't> {
         let children: Vec<SyntaxNode<'t>> = node.named_children(&self.tree.pool).collect();
         for child in children {
             if child.kind() == Kind::WithClause {
-                let items: Vec<SyntaxNode<'t>> =
-                    child.named_children(&self.tree.pool).collect();
+                let items: Vec<SyntaxNode<'t>> = child.named_children(&self.tree.pool).collect();
                 for item in items {
                     let value = item.field(Field::Value);
                     match value.filter(|v| v.kind() == Kind::AsPattern) {
@@ -966,7 +1003,10 @@ impl<'t> Walker<'_, '_, 't> {
             self.created(scope, definition, &mut state);
         }
         let name = definition.field(Field::Name);
-        if let Some(var) = name.and_then(|n| self.occurrence(n)).and_then(|o| self.var_of(o)) {
+        if let Some(var) = name
+            .and_then(|n| self.occurrence(n))
+            .and_then(|o| self.var_of(o))
+        {
             self.assign(var, &mut state);
             if let Some(c) = self
                 .tree
@@ -1023,6 +1063,8 @@ impl<'t> Walker<'_, '_, 't> {
                 }
                 state
             }
+            Kind::Assignment => self.assignment(node, state),
+            Kind::AugmentedAssignment => self.augmented_assignment(node, state),
             Kind::NamedExpression => {
                 state = self.expr(node.field(Field::Value), state);
                 self.targets(node.field(Field::Name), state)
@@ -1079,7 +1121,10 @@ impl<'t> Walker<'_, '_, 't> {
     /// comprehension runs here too (inlined), zero or more times; otherwise it is a closure.
     fn comprehension(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
         let clauses: Vec<SyntaxNode<'t>> = node.named_children(&self.tree.pool).collect();
-        let first = clauses.iter().find(|c| c.kind() == Kind::ForInClause).copied();
+        let first = clauses
+            .iter()
+            .find(|c| c.kind() == Kind::ForInClause)
+            .copied();
         if let Some(first) = first {
             state = self.expr(first.field(Field::Right), state);
         }
@@ -1118,6 +1163,8 @@ fn is_irrefutable(pattern: SyntaxNode) -> bool {
     pattern.named_child(1).is_none()
         && (inner.kind() == Kind::Identifier
             || inner.kind() == Kind::DottedName
-                && inner.named_child(0).is_some_and(|i| i.kind() == Kind::Identifier)
+                && inner
+                    .named_child(0)
+                    .is_some_and(|i| i.kind() == Kind::Identifier)
                 && inner.named_child(1).is_none())
 }

@@ -54,19 +54,56 @@ impl KeptHow {
 
 /// Callees known to call the callable they get (or consume the iterable) before returning.
 const EAGER: [&str; 20] = [
-    "sorted", "min", "max", "sum", "any", "all", "list", "tuple", "set", "frozenset", "dict",
-    "reduce", "join", "sort", "nsmallest", "nlargest", "deque", "Counter", "OrderedDict", "run",
+    "sorted",
+    "min",
+    "max",
+    "sum",
+    "any",
+    "all",
+    "list",
+    "tuple",
+    "set",
+    "frozenset",
+    "dict",
+    "reduce",
+    "join",
+    "sort",
+    "nsmallest",
+    "nlargest",
+    "deque",
+    "Counter",
+    "OrderedDict",
+    "run",
 ];
 
 /// Callees that only look at what they get.
 const INSPECTING: [&str; 9] = [
-    "print", "repr", "str", "len", "id", "type", "isinstance", "callable", "hash",
+    "print",
+    "repr",
+    "str",
+    "len",
+    "id",
+    "type",
+    "isinstance",
+    "callable",
+    "hash",
 ];
 
 /// Lazy wrappers: the callable runs when the result is iterated.
 const LAZY: [&str; 13] = [
-    "map", "filter", "zip", "iter", "enumerate", "reversed", "starmap", "filterfalse",
-    "takewhile", "dropwhile", "accumulate", "groupby", "islice",
+    "map",
+    "filter",
+    "zip",
+    "iter",
+    "enumerate",
+    "reversed",
+    "starmap",
+    "filterfalse",
+    "takewhile",
+    "dropwhile",
+    "accumulate",
+    "groupby",
+    "islice",
 ];
 
 /// Which node holds the value of `node`: the node itself, or the parentheses around it.
@@ -89,6 +126,10 @@ pub(super) fn use_of<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> Use<'t> {
     };
     match parent.kind() {
         Kind::Call if parent.field(Field::Function) == Some(node) => Use::Called,
+        // `f(x for x in xs)`: a generator expression that is the whole argument list.
+        Kind::Call if parent.field(Field::Arguments) == Some(node) => {
+            passed_to(tree, parent, node, None)
+        }
         Kind::ArgumentList => match parent.parent() {
             Some(call) if call.kind() == Kind::Call => passed_to(tree, call, node, None),
             // A class's bases.
@@ -113,7 +154,8 @@ pub(super) fn use_of<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> Use<'t> {
         Kind::ForStatement if parent.field(Field::Right) == Some(node) => Use::Consumed,
         Kind::ExpressionStatement => Use::Dropped,
         Kind::Yield => Use::Kept(KeptHow::Yielded),
-        Kind::Await => use_of(tree, parent),
+        // Awaiting a coroutine runs it to the end here.
+        Kind::Await => Use::Consumed,
         Kind::ConditionalExpression | Kind::BooleanOperator => use_of(tree, parent),
         Kind::List
         | Kind::Tuple
@@ -187,7 +229,7 @@ fn passed_to<'t>(
 /// `functools.reduce`.
 fn callee_name<'a>(tree: &Tree<'a, '_>, function: SyntaxNode) -> &'a str {
     let named = match function.kind() {
-        Kind::Attribute => function.field(Field::Name).unwrap_or(function),
+        Kind::Attribute => function.field(Field::Attribute).unwrap_or(function),
         _ => function,
     };
     tree.text.get(named.byte_range()).unwrap_or("")
@@ -236,15 +278,10 @@ fn same_file_callee<'t>(
     }
     // The def bound to that variable.
     let definition = analysis.bindings_of(o.symbol).find_map(|b| {
-        analysis
-            .scope(b.scope)
-            .children
-            .iter()
-            .copied()
-            .find(|&c| {
-                let s = analysis.scope(c);
-                s.kind == ScopeKind::Function && s.focus_range == b.range
-            })
+        analysis.scope(b.scope).children.iter().copied().find(|&c| {
+            let s = analysis.scope(c);
+            s.kind == ScopeKind::Function && s.focus_range == b.range
+        })
     })?;
     if analysis.bindings_of(o.symbol).count() != 1 {
         return Some(CalleeUse::Keeps);
@@ -254,10 +291,13 @@ fn same_file_callee<'t>(
         Some(k) => scope.params.iter().position(|p| p == k)?,
         None => {
             let args = node.parent()?;
-            let position = args
-                .named_children(&tree.pool)
-                .position(|a| a == outermost(node))?;
-            position
+            if args.kind() == Kind::Call {
+                // `f(x for x in xs)`.
+                0
+            } else {
+                args.named_children(&tree.pool)
+                    .position(|a| a == outermost(node))?
+            }
         }
     };
     let name = scope.params.get(param)?;

@@ -11,7 +11,7 @@ use super::escape::{self, KeptHow, Use};
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{
     DefaultSlot, Escape, Kept, Loop, LoopClosure, OccurrenceKind, ScopeId, ScopeKind, SymbolId,
-    TextRange, is_user_visible,
+    TextRange,
 };
 
 /// Decorators that hand back the function itself or a thin wrapper bound to the same name.
@@ -35,25 +35,22 @@ pub(super) fn loop_closure<'t>(
 ) -> Option<LoopClosure> {
     let analysis = tree.analysis;
     let s = analysis.scope(scope);
-    let closes_over = s
-        .code
-        .as_ref()
-        .is_some_and(|c| c.freevars.iter().any(|n| is_user_visible(n)));
     let parent = s.parent?;
     let method = analysis.scope(parent).kind == ScopeKind::Class;
     let kind_ok = matches!(
         s.kind,
         ScopeKind::Function | ScopeKind::Lambda | ScopeKind::Class | ScopeKind::GenExpr
     );
-    if !closes_over || !kind_ok || method || s.inlined {
+    if !kind_ok || method || s.inlined {
         return None;
     }
     let frame = analysis.frame_of(parent);
     let frame_node = tree.node_of(analysis.scope(frame))?;
     let made = made_at(node);
-    let loops = loops_around(tree, made, frame_node);
+    let mut loops = loops_around(tree, made, frame_node);
     if loops.is_empty() {
-        return None;
+        // Made by a helper function that a loop defines and calls: the helper's loops count.
+        loops = helper_loops(tree, frame)?;
     }
     let escape = escape_of(tree, scope, frame, node, made, &loops);
     let loops = loops.into_iter().map(|(_, l)| l).collect();
@@ -63,6 +60,21 @@ pub(super) fn loop_closure<'t>(
         escape,
         defaults: default_slot(tree, node),
     })
+}
+
+/// The loops around the `def` or `lambda` `helper` in the frame making it, when the closures
+/// `helper` makes can outlive an iteration of those loops only by leaving `helper` itself.
+fn helper_loops<'t>(tree: &Tree<'_, 't>, helper: ScopeId) -> Option<Vec<(SyntaxNode<'t>, Loop)>> {
+    let analysis = tree.analysis;
+    let scope = analysis.scope(helper);
+    if !scope.kind.is_user_function() {
+        return None;
+    }
+    let node = tree.node_of(scope)?;
+    let outer = analysis.frame_of(scope.parent?);
+    let outer_node = tree.node_of(analysis.scope(outer))?;
+    let loops = loops_around(tree, made_at(node), outer_node);
+    (!loops.is_empty()).then_some(loops)
 }
 
 /// The node whose evaluation makes the closure: a decorated `def` starts at its decorators.
@@ -169,6 +181,15 @@ fn ends_after<'t>(
 ) -> bool {
     if !matches!(loop_node.kind(), Kind::ForStatement | Kind::WhileStatement) {
         return false;
+    }
+    // The statement making the closure may itself leave: `return lambda: …`, `raise E(…)`.
+    let mut enclosing = Some(made);
+    while let Some(n) = enclosing {
+        match n.kind() {
+            Kind::ReturnStatement | Kind::RaiseStatement => return true,
+            Kind::Block => break,
+            _ => enclosing = n.parent(),
+        }
     }
     let mut statement = made;
     while let Some(parent) = statement.parent() {

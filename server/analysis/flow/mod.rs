@@ -48,7 +48,9 @@ pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -
             && o.kind == OccurrenceKind::Read
             && is_zero_argument_call(&tree, o.range)
         {
-            facts.super_calls.push(super_call(&tree, o.range, analysis.frame_of(o.scope)));
+            facts
+                .super_calls
+                .push(super_call(&tree, o.range, analysis.frame_of(o.scope)));
         }
     }
     facts.declarations = declarations(&tree);
@@ -132,7 +134,9 @@ fn is_zero_argument_call(tree: &Tree, range: TextRange) -> bool {
         return false;
     };
     call.kind() == Kind::Call
-        && call.field(Field::Function).is_some_and(|f| f.range() == range)
+        && call
+            .field(Field::Function)
+            .is_some_and(|f| f.range() == range)
         && call
             .field(Field::Arguments)
             .is_some_and(|args| args.kind() == Kind::ArgumentList && args.named_child(0).is_none())
@@ -160,7 +164,9 @@ fn super_call(tree: &Tree, range: TextRange, frame: ScopeId) -> SuperCall {
             .is_some_and(|d| {
                 d.named_children(&tree.pool)
                     .filter(|c| c.kind() == Kind::Decorator)
-                    .any(|c| tree.text[c.byte_range()].trim_start_matches('@').trim() == "staticmethod")
+                    .any(|c| {
+                        tree.text[c.byte_range()].trim_start_matches('@').trim() == "staticmethod"
+                    })
             });
     SuperCall {
         range,
@@ -190,7 +196,10 @@ fn positional_parameters<'t>(tree: &Tree<'_, 't>, params: SyntaxNode<'t>) -> u32
 fn declarations(tree: &Tree) -> Vec<Declaration> {
     let mut found: Vec<Declaration> = Vec::new();
     for o in &tree.analysis.occurrences {
-        if !matches!(o.kind, OccurrenceKind::GlobalDecl | OccurrenceKind::NonlocalDecl) {
+        if !matches!(
+            o.kind,
+            OccurrenceKind::GlobalDecl | OccurrenceKind::NonlocalDecl
+        ) {
             continue;
         }
         let Some(statement) = tree.identifier_at(o.range).and_then(SyntaxNode::parent) else {
@@ -209,18 +218,22 @@ fn declarations(tree: &Tree) -> Vec<Declaration> {
 
 /// Where a new first statement goes in the body of the `def` at `node`: before the first
 /// statement after the docstring (`None` for a body that is only a docstring).
-fn body_start<'t>(
-    tree: &Tree<'_, 't>,
-    scope: ScopeId,
-    node: SyntaxNode<'t>,
-) -> Option<BodyStart> {
-    let body = node.field(Field::Body).filter(|b| b.kind() == Kind::Block)?;
+fn body_start<'t>(tree: &Tree<'_, 't>, scope: ScopeId, node: SyntaxNode<'t>) -> Option<BodyStart> {
+    let body = node
+        .field(Field::Body)
+        .filter(|b| b.kind() == Kind::Block)?;
     let mut statements = body.named_children(&tree.pool);
     let first = statements.next()?;
     let is_docstring = first.kind() == Kind::ExpressionStatement
-        && first.named_child(0).is_some_and(|s| s.kind() == Kind::String)
+        && first
+            .named_child(0)
+            .is_some_and(|s| s.kind() == Kind::String)
         && first.named_child(1).is_none();
-    let anchor = if is_docstring { statements.next()? } else { first };
+    let anchor = if is_docstring {
+        statements.next()?
+    } else {
+        first
+    };
     let line_start = tree.text[..anchor.start_byte()]
         .rfind('\n')
         .map_or(0, |i| i + 1);

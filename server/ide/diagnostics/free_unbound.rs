@@ -43,12 +43,10 @@ fn diagnostic(file: &FileView, read: &EmptyCellRead) -> Option<Diagnostic> {
         ),
     );
     match &read.why {
-        EmptyCell::Deleted(at) | EmptyCell::ExceptTarget(at) => {
-            diagnostic.related.push(Related {
-                range: *at,
-                message: format!("`{shown}` is deleted here"),
-            })
-        }
+        EmptyCell::Deleted(at) | EmptyCell::ExceptTarget(at) => diagnostic.related.push(Related {
+            range: *at,
+            message: format!("`{shown}` is deleted here"),
+        }),
         EmptyCell::NotAssigned => {}
     }
     diagnostic.related.push(Related {

@@ -15,28 +15,51 @@ pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
         .facts
         .loop_closures
         .iter()
-        .filter_map(|c| diagnostic(file, c))
+        .flat_map(|c| diagnostics(file, c))
         .collect()
 }
 
 /// A variable the closure reads and a loop rebinds.
 struct Rebound {
+    /// The function reading it: the closure, or for a class the method (or other scope made by
+    /// the class body) that does.
+    reader: ScopeId,
     /// How the source spells it.
     name: String,
     /// A rebinding inside the loop.
     binding: crate::analysis::TextRange,
 }
 
-fn diagnostic(file: &FileView, closure: &LoopClosure) -> Option<Diagnostic> {
+/// One diagnostic per function of the closure that reads rebound variables (the closure
+/// itself, or the methods of a class).
+fn diagnostics(file: &FileView, closure: &LoopClosure) -> Vec<Diagnostic> {
+    let Escape::Kept { .. } = &closure.escape else {
+        return Vec::new();
+    };
+    let loops: Vec<&Loop> = closure.loops.iter().filter(|l| !l.ends_after).collect();
+    let rebound = rebound_variables(file, closure.scope, &loops);
+    let mut readers: Vec<ScopeId> = rebound.iter().map(|r| r.reader).collect();
+    readers.dedup();
+    readers
+        .into_iter()
+        .filter_map(|reader| {
+            let read: Vec<&Rebound> = rebound.iter().filter(|r| r.reader == reader).collect();
+            diagnostic(file, closure, reader, &read, &loops)
+        })
+        .collect()
+}
+
+fn diagnostic(
+    file: &FileView,
+    closure: &LoopClosure,
+    reader: ScopeId,
+    rebound: &[&Rebound],
+    loops: &[&Loop],
+) -> Option<Diagnostic> {
     let Escape::Kept { how, at } = &closure.escape else {
         return None;
     };
     let analysis = file.analysis;
-    let loops: Vec<&Loop> = closure.loops.iter().filter(|l| !l.ends_after).collect();
-    let rebound = rebound_variables(file, closure.scope, &loops);
-    if rebound.is_empty() {
-        return None;
-    }
     let scope = analysis.scope(closure.scope);
     let what = match scope.kind {
         ScopeKind::Lambda => "lambda".to_owned(),
@@ -58,11 +81,16 @@ fn diagnostic(file: &FileView, closure: &LoopClosure) -> Option<Diagnostic> {
         Kept::LazyIterator => "it goes into a lazy iterator that is kept".to_owned(),
         Kept::Suspended => "calling it makes a coroutine or generator that is kept".to_owned(),
     };
+    let subject = if reader == closure.scope {
+        format!("this {what}")
+    } else {
+        format!("`{}` of {what}", file.scope_name(reader))
+    };
     let mut diagnostic = Diagnostic::new(
         Code::LateBinding,
-        scope.focus_range,
+        analysis.scope(reader).focus_range,
         format!(
-            "this {what} is made on every iteration and outlives it ({kept}), but it reads the \
+            "{subject} is made on every iteration and outlives it ({kept}), but it reads the \
              loop's {variables} when it runs, not when it is made: run after the loop has moved \
              on, every one of them sees the latest value"
         ),
@@ -73,7 +101,7 @@ fn diagnostic(file: &FileView, closure: &LoopClosure) -> Option<Diagnostic> {
             message: "the loop".into(),
         });
     }
-    for r in &rebound {
+    for r in rebound {
         diagnostic.related.push(Related {
             range: r.binding,
             message: format!("`{}` is rebound here on every iteration", r.name),
@@ -83,7 +111,9 @@ fn diagnostic(file: &FileView, closure: &LoopClosure) -> Option<Diagnostic> {
         range: *at,
         message: "the closure outlives its iteration here".into(),
     });
-    diagnostic.fixes.extend(default_fix(file, closure, &rebound));
+    if reader == closure.scope {
+        diagnostic.fixes.extend(default_fix(file, closure, rebound));
+    }
     Some(diagnostic)
 }
 
@@ -93,13 +123,31 @@ fn rebound_variables(file: &FileView, scope: ScopeId, loops: &[&Loop]) -> Vec<Re
     let analysis = file.analysis;
     let range = analysis.scope(scope).range;
     let inside = |s: ScopeId| s == scope || analysis.ancestors(s).any(|a| a == scope);
+    let is_class = analysis.scope(scope).kind == ScopeKind::Class;
     let mut seen = FxHashSet::default();
     let mut found = Vec::new();
     for o in analysis.occurrences_in(range) {
         if o.kind != OccurrenceKind::Read || !inside(o.scope) || inside(o.symbol.scope) {
             continue;
         }
-        if !seen.insert(o.symbol) || is_shared_on_purpose(file, o.symbol) {
+        // A class body runs as the class is made: only what it makes (methods) runs later.
+        let reader = if is_class {
+            let child = std::iter::once(o.scope)
+                .chain(analysis.ancestors(o.scope))
+                .find(|&s| analysis.scope(s).parent == Some(scope));
+            match child {
+                Some(c)
+                    if analysis.scope(c).has_own_frame()
+                        && !analysis.scope(c).kind.is_comprehension() =>
+                {
+                    c
+                }
+                _ => continue,
+            }
+        } else {
+            scope
+        };
+        if !seen.insert((reader, o.symbol)) || is_shared_on_purpose(file, o.symbol) {
             continue;
         }
         let binding = analysis.occurrences_of(o.symbol).find(|b| {
@@ -111,6 +159,7 @@ fn rebound_variables(file: &FileView, scope: ScopeId, loops: &[&Loop]) -> Vec<Re
         });
         if let Some(binding) = binding {
             found.push(Rebound {
+                reader,
                 name: file.text(o.range).to_owned(),
                 binding: binding.range,
             });
@@ -132,17 +181,17 @@ fn is_shared_on_purpose(file: &FileView, variable: SymbolId) -> bool {
 
 /// Bind each value per iteration as a default argument: `lambda i=i: …`,
 /// `def f(x, *, i=i):`.
-fn default_fix(file: &FileView, closure: &LoopClosure, rebound: &[Rebound]) -> Option<Fix> {
+fn default_fix(file: &FileView, closure: &LoopClosure, rebound: &[&Rebound]) -> Option<Fix> {
     let slot = closure.defaults.as_ref()?;
     let scope = file.analysis.scope(closure.scope);
     // A parameter of that name would not be a capture; a mangled name keeps its spelling.
-    if rebound.iter().any(|r| scope.params.iter().any(|p| *p == r.name)) {
+    if rebound
+        .iter()
+        .any(|r| scope.params.iter().any(|p| *p == r.name))
+    {
         return None;
     }
-    let defaults: Vec<String> = rebound
-        .iter()
-        .map(|r| format!("{0}={0}", r.name))
-        .collect();
+    let defaults: Vec<String> = rebound.iter().map(|r| format!("{0}={0}", r.name)).collect();
     let names: Vec<String> = rebound.iter().map(|r| format!("`{}`", r.name)).collect();
     Some(Fix {
         title: format!(

@@ -59,7 +59,10 @@ fn diagnostic(file: &FileView, call: &SuperCall) -> Option<Diagnostic> {
     } else if call.static_method {
         type_error("a static method receives no instance")
     } else if !is_method {
-        let first = frame.params.first().map_or(String::new(), |p| format!("`{p}`"));
+        let first = frame
+            .params
+            .first()
+            .map_or(String::new(), |p| format!("`{p}`"));
         type_error(&format!("{first}, not the method's instance"))
     } else {
         return None;

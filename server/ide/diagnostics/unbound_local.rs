@@ -70,7 +70,9 @@ fn diagnostic(file: &FileView, read: &UnassignedRead) -> Option<Diagnostic> {
             message: format!("{other} binds `{shown}` here"),
         });
     }
-    diagnostic.fixes.extend(declare_fix(file, function, keyword, shown));
+    diagnostic
+        .fixes
+        .extend(declare_fix(file, function, keyword, shown));
     Some(diagnostic)
 }
 
@@ -101,7 +103,11 @@ fn outer_binding(file: &FileView, function: ScopeId, name: &str) -> Option<Outer
     bound.then_some(Outer::Module)
 }
 
-fn outer_binding_site<'a>(file: &FileView<'a>, outer: &Outer, name: &str) -> Option<&'a Occurrence> {
+fn outer_binding_site<'a>(
+    file: &FileView<'a>,
+    outer: &Outer,
+    name: &str,
+) -> Option<&'a Occurrence> {
     let analysis = file.analysis;
     let scope = match outer {
         Outer::Function(f) => *f,
