@@ -148,11 +148,12 @@ fn diagnostics_agree_with_what_cpython_did() {
     );
 }
 
-/// Every fix offered on the 3.11 corpus, applied: the result parses, the diagnostic it fixes is
-/// gone, and running it keeps the fix's promise (`verify_fix.py`).
+/// Every fix offered on the decidable cases of the 3.11 corpus, applied: the result parses, the
+/// diagnostic it fixes is gone, and running it keeps the fix's promise (`verify_fix.py`).
 #[test]
 fn every_fix_keeps_its_promise() {
     let version = PythonVersion::Py311;
+    let index = labels_of(&PathBuf::from(ROOT).join("labels/3.11/index.json"));
     let scratch = tempfile::tempdir().unwrap();
     let mut checked = 0;
     let mut failures = Vec::new();
@@ -162,8 +163,13 @@ fn every_fix_keeps_its_promise() {
         .collect();
     cases.sort();
     for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if index[&name]["undecidable"] == Value::Bool(true) {
+            continue;
+        }
         let text = fs::read_to_string(&case).unwrap();
-        for diagnostic in diagnose(&text, version) {
+        let before = diagnose(&text, version);
+        for diagnostic in before.clone() {
             let line = line_of(&text, diagnostic.range.start);
             for (n, fix) in diagnostic.fixes.iter().enumerate() {
                 let mut fixed = text.clone();
@@ -172,17 +178,18 @@ fn every_fix_keeps_its_promise() {
                 for e in edits {
                     fixed.replace_range(e.range.start..e.range.end, &e.new_text);
                 }
-                let name = case.file_name().unwrap().to_string_lossy();
                 let what = format!("{name}:{line} {} fix {n} ({})", diagnostic.code, fix.title);
                 if syntax::parse(&fixed).root_node().has_error() {
                     failures.push(format!("{what}: does not parse:\n{fixed}"));
                     continue;
                 }
-                let still = findings(&fixed, &diagnose(&fixed, version));
                 let code = diagnostic.code.to_string();
-                if still.iter().any(|(c, _)| *c == code)
-                    && still.len() >= findings(&text, &diagnose(&text, version)).len()
-                {
+                let of_code = |ds: &[ide::diagnostics::Diagnostic]| {
+                    ds.iter().filter(|d| d.code == diagnostic.code).count()
+                };
+                let after = diagnose(&fixed, version);
+                if of_code(&after) >= of_code(&before) {
+                    let still = findings(&fixed, &after);
                     failures.push(format!("{what}: still flagged {still:?}:\n{fixed}"));
                     continue;
                 }

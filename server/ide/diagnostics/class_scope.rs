@@ -99,13 +99,22 @@ fn diagnostic(file: &FileView, o: &Occurrence) -> Option<Diagnostic> {
 fn fixes(file: &FileView, o: &Occurrence, class: ScopeId) -> Vec<Fix> {
     let analysis = file.analysis;
     let shown = file.text(o.range);
+    // Every read of the name in the same scope: fixing one of `side * side` is no fix.
+    let reads: Vec<_> = analysis
+        .occurrences_of(o.symbol)
+        .filter(|r| r.scope == o.scope && r.kind == OccurrenceKind::Read)
+        .map(|r| r.range)
+        .collect();
     let qualify = |prefix: &str| Fix {
-        title: format!("Read `{prefix}.{shown}`"),
+        title: format!("Read `{prefix}.{shown}` in `{}`", file.scope_name(o.scope)),
         safe: false,
-        edits: vec![Edit {
-            range: o.range,
-            new_text: format!("{prefix}.{shown}"),
-        }],
+        edits: reads
+            .iter()
+            .map(|&range| Edit {
+                range,
+                new_text: format!("{prefix}.{shown}"),
+            })
+            .collect(),
     };
     let mut fixes = Vec::new();
     // The method of `class` the read sits in, and what it receives first.
@@ -186,14 +195,14 @@ class C:
             expect![[r#"
                 4:16 class-scope warning: `y` is bound only in the body of class `C`, and `m` cannot see the class namespace (methods, lambdas and comprehensions in a class skip it): this reads a global `y` the module never binds, so running it raises NameError: name 'y' is not defined [y]
                   related 2: `y` is bound here, in the class namespace
-                  fix: Read `self.y`
+                  fix: Read `self.y` in `m`
                   | class C:
                   |     y = 1
                   |     def m(self):
                   |         return self.y
                   |     f = lambda self: y
                   |     zs = [y for _ in range(3)]
-                  fix: Read `C.y`
+                  fix: Read `C.y` in `m`
                   | class C:
                   |     y = 1
                   |     def m(self):
@@ -202,7 +211,7 @@ class C:
                   |     zs = [y for _ in range(3)]
                 5:22 class-scope warning: `y` is bound only in the body of class `C`, and `<lambda>` cannot see the class namespace (methods, lambdas and comprehensions in a class skip it): this reads a global `y` the module never binds, so running it raises NameError: name 'y' is not defined [y]
                   related 2: `y` is bound here, in the class namespace
-                  fix: Read `C.y`
+                  fix: Read `C.y` in `<lambda>`
                   | class C:
                   |     y = 1
                   |     def m(self):
@@ -253,7 +262,7 @@ class C:
             expect![[r#"
                 5:16 class-scope warning: `__y` is bound only in the body of class `C`, and `m` cannot see the class namespace (methods, lambdas and comprehensions in a class skip it): this reads a global `__y` the module never binds, so running it raises NameError: name '_C__y' is not defined [__y]
                   related 2: `__y` is bound here, in the class namespace
-                  fix: Read `C.__y`
+                  fix: Read `C.__y` in `m`
                   | class C:
                   |     __y = 1
                   |     @staticmethod
