@@ -373,7 +373,7 @@ impl<'t> SyntaxNode<'t> {
 
     /// The node's first child (its first token, for most nodes).
     pub fn first_child(self) -> Option<Self> {
-        let count = self.0.child_count() as u32;
+        let count = self.0.child_count();
         (0..count)
             .filter_map(|i| self.0.child(i))
             .find(|&c| !is_trivia(c))

@@ -356,6 +356,7 @@ fn placed_facts(layout: &[Placed]) -> Facts {
                     EmptyCell::ExceptTarget(at) => EmptyCell::ExceptTarget(shift(at)),
                     EmptyCell::NotAssigned => EmptyCell::NotAssigned,
                 },
+                ..r.clone()
             }));
         facts
             .super_calls

@@ -565,6 +565,11 @@ pub struct EmptyCellRead {
     /// Where the closure can run while the cell is empty: a call, or where it leaves its frame.
     pub runs_at: TextRange,
     pub why: EmptyCell,
+    /// Empty on every path there (not merely on some).
+    pub certain: bool,
+    /// The read itself sits under a condition inside the closure (an `if`, a `try`, …): with a
+    /// cell assigned on some paths only, the two conditions may well agree.
+    pub conditional: bool,
 }
 
 /// Why a cell can be empty.
@@ -588,8 +593,9 @@ pub struct SuperCall {
     /// Its frame's positional parameters (`co_argcount`): `super()` takes the first as the
     /// instance; 0 for a module or class body.
     pub positional: u32,
-    /// The frame is a method decorated `@staticmethod`.
-    pub static_method: bool,
+    /// For a function nested in another: the first argument (as written) of each call of it
+    /// there, when calls are all that is done with it.
+    pub called_with: Option<Vec<String>>,
 }
 
 /// A `global` or `nonlocal` statement.

@@ -17,7 +17,7 @@ use super::escape::{self, Use};
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{
     EmptyCell, EmptyCellRead, Facts, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind,
-    SymbolId, SymbolOrigin, TextRange, UnassignedRead,
+    SymbolFlags, SymbolId, SymbolOrigin, TextRange, UnassignedRead,
 };
 
 /// A set of the frame's variables (by index).
@@ -47,7 +47,9 @@ impl Bits {
 
 /// What is known at one point of a path: the variables surely assigned, those possibly
 /// assigned, the closures made and those that may have left the frame on the way here, and which
-/// cells of the closures made may have been empty since (one bit per closure and cell).
+/// cells of the closures made may have been empty since (`danger`), and — what a closure that
+/// left finds when it runs — which cells of the closures that left may be empty since they left
+/// (`risk`); one bit per closure and cell, each a property of the path, so joins keep them right.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Known {
     surely: Bits,
@@ -55,6 +57,7 @@ struct Known {
     made: Bits,
     escaped: Bits,
     danger: Bits,
+    risk: Bits,
 }
 
 /// Unassigns `var` in `state`: closures made with a cell of it may now find it empty.
@@ -64,6 +67,9 @@ fn unassign(state: &mut Known, var: usize, pairs_of: &[Vec<(usize, usize)>]) {
     for &(c, pair) in &pairs_of[var] {
         if state.made.has(c) {
             state.danger.set(pair);
+        }
+        if state.escaped.has(c) {
+            state.risk.set(pair);
         }
     }
 }
@@ -80,6 +86,7 @@ fn join(a: State, b: State) -> State {
             a.made.or(&b.made);
             a.escaped.or(&b.escaped);
             a.danger.or(&b.danger);
+            a.risk.or(&b.risk);
             Some(a)
         }
     }
@@ -101,6 +108,8 @@ struct Closure {
     pairs: usize,
     /// Closures nested in it read the cells: calling it may make and return them.
     makes_readers: bool,
+    /// For a class: the cells its body reads as it runs (its methods run later).
+    body_cells: Vec<usize>,
 }
 
 struct Walker<'w, 'a, 't> {
@@ -121,7 +130,14 @@ struct Walker<'w, 'a, 't> {
     handler_targets: Vec<usize>,
     unassigned: Vec<UnassignedRead>,
     empty: Vec<EmptyCellRead>,
+    /// How deep the walk is in the tree; past [`MAX_DEPTH`] it gives up on the frame.
+    depth: u32,
+    too_deep: bool,
 }
+
+/// How deep a frame's statements and expressions may nest before the walk gives up (as the
+/// symbol table pass does, at the same depth).
+const MAX_DEPTH: u32 = crate::analysis::collect::MAX_DEPTH;
 
 /// Walks the frame of scope `frame` (a `def` or `lambda` at `node`) into `facts`.
 pub(super) fn frame<'t>(
@@ -160,6 +176,8 @@ pub(super) fn frame<'t>(
         handler_targets: Vec::new(),
         unassigned: Vec::new(),
         empty: Vec::new(),
+        depth: 0,
+        too_deep: false,
     };
     walker.find_closures();
     let pairs = walker.pairs_of.iter().map(Vec::len).sum();
@@ -169,9 +187,10 @@ pub(super) fn frame<'t>(
         made: Bits::empty(walker.closures.len()),
         escaped: Bits::empty(walker.closures.len()),
         danger: Bits::empty(pairs),
+        risk: Bits::empty(pairs),
     };
     for (id, symbol) in analysis.symbols(frame) {
-        if symbol.flags.contains(crate::analysis::SymbolFlags::PARAM) {
+        if symbol.flags.contains(SymbolFlags::PARAM) {
             if let Some(&i) = walker.vars.get(&id) {
                 start.surely.set(i);
                 start.maybe.set(i);
@@ -190,6 +209,9 @@ pub(super) fn frame<'t>(
         end.as_ref(),
         TextRange::new(node.end_byte(), node.end_byte()),
     );
+    if walker.too_deep {
+        return;
+    }
     walker.unassigned.sort_by_key(|r| (r.read.start, !r.always));
     walker.unassigned.dedup_by_key(|r| r.read);
     facts.unassigned_reads.extend(walker.unassigned);
@@ -204,6 +226,7 @@ impl<'t> Walker<'_, '_, 't> {
         let analysis = self.tree.analysis;
         let mut by_scope: FxHashMap<ScopeId, Vec<usize>> = FxHashMap::default();
         let mut nesting: Vec<ScopeId> = Vec::new();
+        let mut class_body_reads: Vec<(ScopeId, usize)> = Vec::new();
         for (&id, &i) in &self.vars {
             let symbol = analysis.symbol(id);
             // A cell the closure itself assigns (a walrus in a comprehension, `nonlocal`): the
@@ -225,7 +248,20 @@ impl<'t> Walker<'_, '_, 't> {
                         !self.runs_where_made(s) && self.walk_frame(parent) == self.frame
                     });
                 if let Some(top) = top.filter(|&t| !assigned_inside(t)) {
-                    by_scope.entry(top).or_default().push(i);
+                    let is_class = analysis.scope(top).kind == ScopeKind::Class;
+                    let entry = by_scope.entry(top).or_default();
+                    if user == top && is_class {
+                        // A class body reads it as the class is made; only its methods later.
+                        let reads_in_body = analysis
+                            .scope(top)
+                            .symbol(&symbol.name)
+                            .is_some_and(|s| s.flags.contains(SymbolFlags::USE));
+                        if reads_in_body {
+                            class_body_reads.push((top, i));
+                        }
+                    } else {
+                        entry.push(i);
+                    }
                     if user != top {
                         nesting.push(top);
                     }
@@ -242,12 +278,18 @@ impl<'t> Walker<'_, '_, 't> {
                     cells,
                     pairs: 0,
                     makes_readers: false,
+                    body_cells: Vec::new(),
                 }
             })
             .collect();
         closures.sort_by_key(|c| c.scope);
         for closure in &mut closures {
             closure.makes_readers = nesting.contains(&closure.scope);
+            closure.body_cells = class_body_reads
+                .iter()
+                .filter(|(s, _)| *s == closure.scope)
+                .map(|&(_, var)| var)
+                .collect();
         }
         let mut pairs_of = vec![Vec::new(); self.vars.len()];
         let mut next = 0;
@@ -311,6 +353,11 @@ impl<'t> Walker<'_, '_, 't> {
             .occurrence_at(range.start)
             .is_some_and(|o| analysis.frame_of(o.scope) != self.frame);
         if in_cell {
+            // A comprehension run here reads the cell in this frame's order: only a cell empty on
+            // every path is surely an error (as a local read would be).
+            if state.maybe.has(var) {
+                return;
+            }
             let why = self
                 .why
                 .get(&var)
@@ -323,6 +370,8 @@ impl<'t> Walker<'_, '_, 't> {
                 read: range,
                 runs_at: comprehension,
                 why,
+                certain: true,
+                conditional: false,
             });
         } else {
             self.unassigned.push(UnassignedRead {
@@ -338,6 +387,7 @@ impl<'t> Walker<'_, '_, 't> {
             s.maybe.set(var);
             for &(_, pair) in &self.pairs_of[var] {
                 s.danger.clear(pair);
+                s.risk.clear(pair);
             }
         }
     }
@@ -357,11 +407,26 @@ impl<'t> Walker<'_, '_, 't> {
 
     /// Closure `c` runs now: each cell it reads must be assigned.
     fn runs_now(&mut self, c: usize, at: TextRange, state: &State) {
-        let Some(state) = state else { return };
         let cells = self.closures[c].cells.clone();
-        for var in cells {
-            if !state.surely.has(var) {
-                self.report_empty(c, var, at);
+        self.check_cells(c, &cells, at, state, false);
+    }
+
+    /// Reports the reads, in closure `c`, of those of `cells` that may be empty in `state`.
+    /// (`body_only`: only the reads of a class body itself, not those of its methods.)
+    fn check_cells(
+        &mut self,
+        c: usize,
+        cells: &[usize],
+        at: TextRange,
+        state: &State,
+        body_only: bool,
+    ) {
+        let Some(state) = state else { return };
+        // Run here and now, the cell is read in this frame's order: only a cell empty on every
+        // path is surely an error (one assigned on some paths may well be on the path taken).
+        for &var in cells {
+            if !state.maybe.has(var) {
+                self.report_empty(c, var, at, true, body_only);
             }
         }
     }
@@ -380,11 +445,12 @@ impl<'t> Walker<'_, '_, 't> {
             }
             let closure = &self.closures[c];
             let dangerous: Vec<usize> = (0..closure.cells.len())
-                .filter(|&k| state.danger.has(closure.pairs + k))
+                .filter(|&k| state.risk.has(closure.pairs + k))
                 .map(|k| closure.cells[k])
                 .collect();
             for var in dangerous {
-                self.report_empty(c, var, at);
+                let certain = !state.maybe.has(var);
+                self.report_empty(c, var, at, certain, false);
             }
         }
     }
@@ -392,8 +458,13 @@ impl<'t> Walker<'_, '_, 't> {
     /// Closure `c` leaves the frame in `state`: from here on it may run whenever the frame
     /// exits or suspends.
     fn escape(&mut self, c: usize, state: &mut State) {
-        if let Some(s) = state {
-            s.escaped.set(c);
+        let Some(s) = state else { return };
+        s.escaped.set(c);
+        let closure = &self.closures[c];
+        for k in 0..closure.cells.len() {
+            if s.danger.has(closure.pairs + k) {
+                s.risk.set(closure.pairs + k);
+            }
         }
     }
 
@@ -411,7 +482,14 @@ impl<'t> Walker<'_, '_, 't> {
         }
     }
 
-    fn report_empty(&mut self, c: usize, var: usize, at: TextRange) {
+    fn report_empty(
+        &mut self,
+        c: usize,
+        var: usize,
+        at: TextRange,
+        certain: bool,
+        body_only: bool,
+    ) {
         let analysis = self.tree.analysis;
         let Some((&variable, _)) = self.vars.iter().find(|&(_, &i)| i == var) else {
             return;
@@ -423,14 +501,46 @@ impl<'t> Walker<'_, '_, 't> {
             .unwrap_or(EmptyCell::NotAssigned);
         let scope = analysis.scope(self.closures[c].scope);
         for o in analysis.occurrences_in(scope.range) {
-            if o.symbol == variable && o.kind == OccurrenceKind::Read && o.scope != self.frame {
+            let counted = !body_only || o.scope == self.closures[c].scope;
+            if o.symbol == variable
+                && o.kind == OccurrenceKind::Read
+                && o.scope != self.frame
+                && counted
+            {
                 self.empty.push(EmptyCellRead {
                     read: o.range,
                     runs_at: at,
                     why: why.clone(),
+                    certain,
+                    conditional: self.is_conditional(o.range, scope.range),
                 });
             }
         }
+    }
+
+    /// Whether the identifier at `read` sits under a condition inside the scope spanning
+    /// `closure`.
+    fn is_conditional(&self, read: TextRange, closure: TextRange) -> bool {
+        let mut current = self.tree.identifier_at(read).and_then(SyntaxNode::parent);
+        while let Some(n) = current {
+            if n.range() == closure {
+                return false;
+            }
+            if matches!(
+                n.kind(),
+                Kind::IfStatement
+                    | Kind::ConditionalExpression
+                    | Kind::BooleanOperator
+                    | Kind::WhileStatement
+                    | Kind::TryStatement
+                    | Kind::MatchStatement
+                    | Kind::IfClause
+            ) {
+                return true;
+            }
+            current = n.parent();
+        }
+        false
     }
 
     /// A closure is created at `node` (its node) in `state`: what happens to it?
@@ -443,7 +553,8 @@ impl<'t> Walker<'_, '_, 't> {
         let kind = analysis.scope(scope).kind;
         // A class body runs as it is made.
         if kind == ScopeKind::Class {
-            self.runs_now(c, node.range(), state);
+            let cells = self.closures[c].body_cells.clone();
+            self.check_cells(c, &cells, node.range(), state, true);
         }
         if matches!(
             node.kind(),
@@ -480,7 +591,14 @@ impl<'t> Walker<'_, '_, 't> {
         match escape::use_of(self.tree, node) {
             Use::Called => {
                 for &c in &closures {
-                    self.runs_now(c, node.range(), state);
+                    let scope = self.tree.analysis.scope(self.closures[c].scope);
+                    if scope.kind == ScopeKind::Class || scope.is_generator || scope.is_coroutine {
+                        // Calling a class makes an instance whose methods run later; calling a
+                        // generator or coroutine function, an object whose body runs later.
+                        self.escape(c, state);
+                    } else {
+                        self.runs_now(c, node.range(), state);
+                    }
                 }
                 // What the call returns may be a closure made inside: bound to a name, it is
                 // one more way to run them later.
@@ -543,7 +661,18 @@ impl<'t> Walker<'_, '_, 't> {
         state
     }
 
-    fn statement(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
+    fn statement(&mut self, node: SyntaxNode<'t>, state: State) -> State {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return state;
+        }
+        self.depth += 1;
+        let state = self.statement_inner(node, state);
+        self.depth -= 1;
+        state
+    }
+
+    fn statement_inner(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
         state.as_ref()?;
         match node.kind() {
             Kind::Block => self.block(Some(node), state),
@@ -1041,7 +1170,18 @@ impl<'t> Walker<'_, '_, 't> {
         state
     }
 
-    fn expr(&mut self, node: Option<SyntaxNode<'t>>, mut state: State) -> State {
+    fn expr(&mut self, node: Option<SyntaxNode<'t>>, state: State) -> State {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return state;
+        }
+        self.depth += 1;
+        let state = self.expr_inner(node, state);
+        self.depth -= 1;
+        state
+    }
+
+    fn expr_inner(&mut self, node: Option<SyntaxNode<'t>>, mut state: State) -> State {
         let Some(node) = node else { return state };
         state.as_ref()?;
         match node.kind() {

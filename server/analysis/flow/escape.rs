@@ -53,7 +53,7 @@ impl KeptHow {
 }
 
 /// Callees known to call the callable they get (or consume the iterable) before returning.
-const EAGER: [&str; 20] = [
+const EAGER: [&str; 30] = [
     "sorted",
     "min",
     "max",
@@ -74,6 +74,16 @@ const EAGER: [&str; 20] = [
     "Counter",
     "OrderedDict",
     "run",
+    "next",
+    "extend",
+    "update",
+    "writelines",
+    "extendleft",
+    "assertRaises",
+    "assertRaisesRegex",
+    "assertWarns",
+    "assertWarnsRegex",
+    "assertLogs",
 ];
 
 /// Callees that only look at what they get.
@@ -88,6 +98,40 @@ const INSPECTING: [&str; 9] = [
     "callable",
     "hash",
 ];
+
+/// Callees that keep what they get (containers, registries, schedulers).
+const KEEPING: [&str; 16] = [
+    "append",
+    "add",
+    "insert",
+    "appendleft",
+    "setdefault",
+    "put",
+    "put_nowait",
+    "push",
+    "register",
+    "connect",
+    "subscribe",
+    "submit",
+    "call_soon",
+    "call_later",
+    "add_done_callback",
+    "create_task",
+];
+
+/// Whether the value at `node` is passed to a call of a callee known to keep it.
+fn passes_to_keeper(tree: &Tree, node: SyntaxNode) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        if n.kind() == Kind::Call {
+            return n
+                .field(Field::Function)
+                .is_some_and(|f| KEEPING.contains(&callee_name(tree, f)));
+        }
+        current = n.parent();
+    }
+    false
+}
 
 /// Lazy wrappers: the callable runs when the result is iterated.
 const LAZY: [&str; 13] = [
@@ -118,8 +162,19 @@ fn outermost(node: SyntaxNode) -> SyntaxNode {
     current
 }
 
+/// How many enclosing expressions [`use_of`] looks through (containers in containers, …).
+const MAX_CONTEXT: u32 = 64;
+
 /// What the code around the expression `node` does with its value.
 pub(super) fn use_of<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> Use<'t> {
+    use_at_depth(tree, node, 0)
+}
+
+fn use_at_depth<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>, depth: u32) -> Use<'t> {
+    if depth > MAX_CONTEXT {
+        return Use::Unknown;
+    }
+    let use_of = |tree: &Tree<'_, 't>, node: SyntaxNode<'t>| use_at_depth(tree, node, depth + 1);
     let node = outermost(node);
     let Some(parent) = node.parent() else {
         return Use::Unknown;
@@ -128,17 +183,19 @@ pub(super) fn use_of<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> Use<'t> {
         Kind::Call if parent.field(Field::Function) == Some(node) => Use::Called,
         // `f(x for x in xs)`: a generator expression that is the whole argument list.
         Kind::Call if parent.field(Field::Arguments) == Some(node) => {
-            passed_to(tree, parent, node, None)
+            passed_to(tree, parent, node, None, depth)
         }
         Kind::ArgumentList => match parent.parent() {
-            Some(call) if call.kind() == Kind::Call => passed_to(tree, call, node, None),
+            Some(call) if call.kind() == Kind::Call => passed_to(tree, call, node, None, depth),
             // A class's bases.
             _ => Use::Unknown,
         },
         Kind::KeywordArgument => {
             let keyword = parent.field(Field::Name);
             match parent.parent().and_then(SyntaxNode::parent) {
-                Some(call) if call.kind() == Kind::Call => passed_to(tree, call, node, keyword),
+                Some(call) if call.kind() == Kind::Call => {
+                    passed_to(tree, call, node, keyword, depth)
+                }
                 _ => Use::Unknown,
             }
         }
@@ -153,6 +210,8 @@ pub(super) fn use_of<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> Use<'t> {
         // The iterable of a `for` statement: its items are used by this loop, at once.
         Kind::ForStatement if parent.field(Field::Right) == Some(node) => Use::Consumed,
         Kind::ExpressionStatement => Use::Dropped,
+        // `yield from` drives what it gets to the end before going on.
+        Kind::Yield if tree.text[parent.byte_range()].starts_with("yield from") => Use::Consumed,
         Kind::Yield => Use::Kept(KeptHow::Yielded),
         // Awaiting a coroutine runs it to the end here.
         Kind::Await => Use::Consumed,
@@ -191,6 +250,7 @@ fn passed_to<'t>(
     call: SyntaxNode<'t>,
     node: SyntaxNode<'t>,
     keyword: Option<SyntaxNode<'t>>,
+    depth: u32,
 ) -> Use<'t> {
     let Some(function) = call.field(Field::Function) else {
         return Use::Unknown;
@@ -207,7 +267,7 @@ fn passed_to<'t>(
         return Use::Consumed;
     }
     if LAZY.contains(&name) {
-        return match use_of(tree, call) {
+        return match use_at_depth(tree, call, depth + 1) {
             Use::Consumed | Use::Called => Use::Consumed,
             Use::Dropped => Use::Dropped,
             Use::Returned => Use::Returned,
@@ -216,7 +276,7 @@ fn passed_to<'t>(
         };
     }
     if function.kind() == Kind::Identifier {
-        match same_file_callee(tree, function, node, keyword) {
+        match same_file_callee(tree, function, node, keyword, depth + 1) {
             Some(CalleeUse::CallsIt) => return Use::Consumed,
             Some(CalleeUse::Unknowable) => return Use::Unknown,
             Some(CalleeUse::Keeps) | None => {}
@@ -250,7 +310,8 @@ pub(super) fn callee_text(tree: &Tree, at: SyntaxNode) -> String {
 }
 
 /// What a function defined in the same file does with a parameter.
-enum CalleeUse {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CalleeUse {
     /// Every use of the parameter calls it, in the function's own frame.
     CallsIt,
     /// It does something else with it (stores it, passes it on, a nested scope reads it).
@@ -266,7 +327,11 @@ fn same_file_callee<'t>(
     function: SyntaxNode<'t>,
     node: SyntaxNode<'t>,
     keyword: Option<&str>,
+    depth: u32,
 ) -> Option<CalleeUse> {
+    if depth > MAX_CONTEXT {
+        return Some(CalleeUse::Unknowable);
+    }
     let analysis = tree.analysis;
     let o = analysis.occurrence_at(function.start_byte())?;
     if o.range != function.range() {
@@ -302,20 +367,42 @@ fn same_file_callee<'t>(
     };
     let name = scope.params.get(param)?;
     let symbol = analysis.symbol_id(definition, name)?;
-    if analysis.symbol(symbol).resolution == Resolution::Cell {
-        return Some(CalleeUse::Keeps);
+    // Each parameter is judged once (and a recursive function, as it is being judged, is
+    // unknowable to itself).
+    let key = (definition, param);
+    if let Some(known) = tree.callees.borrow().get(&key) {
+        return Some(*known);
     }
-    let uses: Vec<_> = analysis
-        .occurrences_of(symbol)
-        .filter(|u| u.kind == OccurrenceKind::Read)
-        .collect();
-    let all_called = uses.iter().all(|u| {
-        tree.identifier_at(u.range)
-            .is_some_and(|n| use_of(tree, n) == Use::Called)
-    });
-    Some(if all_called {
-        CalleeUse::CallsIt
-    } else {
-        CalleeUse::Keeps
-    })
+    tree.callees.borrow_mut().insert(key, CalleeUse::Unknowable);
+    let verdict = parameter_use(tree, symbol, depth);
+    tree.callees.borrow_mut().insert(key, verdict);
+    Some(verdict)
+}
+
+/// What a function does with its parameter `symbol`.
+fn parameter_use(tree: &Tree, symbol: crate::analysis::SymbolId, depth: u32) -> CalleeUse {
+    let analysis = tree.analysis;
+    if analysis.symbol(symbol).resolution == Resolution::Cell {
+        return CalleeUse::Keeps;
+    }
+    let mut verdict = CalleeUse::CallsIt;
+    for u in analysis.occurrences_of(symbol) {
+        if u.kind != OccurrenceKind::Read {
+            continue;
+        }
+        let Some(n) = tree.identifier_at(u.range) else {
+            return CalleeUse::Unknowable;
+        };
+        match use_at_depth(tree, n, depth + 1) {
+            Use::Called | Use::Consumed | Use::Dropped => {}
+            // Handed on: to a callee known to keep it, or to code we know nothing about, past
+            // what one file can tell.
+            Use::Kept(KeptHow::Passed) if passes_to_keeper(tree, n) => {
+                return CalleeUse::Keeps;
+            }
+            Use::Kept(KeptHow::Passed) | Use::Unknown => verdict = CalleeUse::Unknowable,
+            Use::Kept(_) | Use::Bound(_) | Use::Returned => return CalleeUse::Keeps,
+        }
+    }
+    verdict
 }

@@ -13,6 +13,10 @@ mod assigned;
 mod escape;
 mod loops;
 
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{
     Analysis, BodyStart, Declaration, Facts, OccurrenceKind, Scope, ScopeId, ScopeKind, SuperCall,
@@ -26,6 +30,7 @@ pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -
         root,
         pool: CursorPool::default(),
         analysis,
+        callees: RefCell::default(),
     };
     let mut facts = Facts::default();
     for (i, scope) in analysis.scopes.iter().enumerate() {
@@ -63,6 +68,8 @@ pub(super) struct Tree<'a, 't> {
     root: SyntaxNode<'t>,
     pool: CursorPool<'t>,
     analysis: &'a Analysis,
+    /// What same-file functions do with their parameters, as judged so far.
+    callees: RefCell<FxHashMap<(ScopeId, usize), escape::CalleeUse>>,
 }
 
 impl<'t> Tree<'_, 't> {
@@ -154,26 +161,45 @@ fn super_call(tree: &Tree, range: TextRange, frame: ScopeId) -> SuperCall {
             .and_then(|n| n.field(Field::Parameters))
             .map_or(0, |p| positional_parameters(tree, p)),
     };
-    let static_method = scope.kind == ScopeKind::Function
-        && scope
-            .parent
-            .is_some_and(|p| tree.analysis.scope(p).kind == ScopeKind::Class)
-        && node
-            .and_then(SyntaxNode::parent)
-            .filter(|d| d.kind() == Kind::DecoratedDefinition)
-            .is_some_and(|d| {
-                d.named_children(&tree.pool)
-                    .filter(|c| c.kind() == Kind::Decorator)
-                    .any(|c| {
-                        tree.text[c.byte_range()].trim_start_matches('@').trim() == "staticmethod"
-                    })
-            });
     SuperCall {
         range,
         frame,
         positional,
-        static_method,
+        called_with: called_with(tree, frame),
     }
+}
+
+/// The first arguments the function `frame` is called with where it is defined, when calls are
+/// all its name is used for there.
+fn called_with(tree: &Tree, frame: ScopeId) -> Option<Vec<String>> {
+    let analysis = tree.analysis;
+    let scope = analysis.scope(frame);
+    if scope.kind != ScopeKind::Function {
+        return None;
+    }
+    let binding = analysis
+        .occurrence_at(scope.focus_range.start)
+        .filter(|o| o.range == scope.focus_range)?;
+    let mut firsts = Vec::new();
+    for o in analysis.occurrences_of(binding.symbol) {
+        if o.kind != OccurrenceKind::Read {
+            continue;
+        }
+        let call = tree
+            .identifier_at(o.range)
+            .and_then(SyntaxNode::parent)
+            .filter(|c| {
+                c.kind() == Kind::Call
+                    && c.field(Field::Function)
+                        .is_some_and(|f| f.range() == o.range)
+            })?;
+        let first = call
+            .field(Field::Arguments)
+            .and_then(|args| args.named_child(0))
+            .filter(|a| a.kind() != Kind::KeywordArgument)?;
+        firsts.push(tree.text[first.byte_range()].to_owned());
+    }
+    Some(firsts)
 }
 
 /// How many parameters of `params` are positional (`co_argcount`): those before a `*`, a

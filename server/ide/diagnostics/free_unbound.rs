@@ -17,6 +17,11 @@ pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
 
 fn diagnostic(file: &FileView, read: &EmptyCellRead) -> Option<Diagnostic> {
     let analysis = file.analysis;
+    // A cell assigned on some paths, read under a condition: the conditions may well agree
+    // (`if timeout: end = …` … `if timeout: … end …`). No static analysis can tell.
+    if read.why == EmptyCell::NotAssigned && !read.certain && read.conditional {
+        return None;
+    }
     let o = analysis
         .occurrence_at(read.read.start)
         .filter(|o| o.range == read.read)?;

@@ -187,7 +187,7 @@ fn default_fix(file: &FileView, closure: &LoopClosure, rebound: &[&Rebound]) -> 
     // A parameter of that name would not be a capture; a mangled name keeps its spelling.
     if rebound
         .iter()
-        .any(|r| scope.params.iter().any(|p| *p == r.name))
+        .any(|r| scope.params.contains(&r.name))
     {
         return None;
     }

@@ -56,14 +56,28 @@ fn diagnostic(file: &FileView, call: &SuperCall) -> Option<Diagnostic> {
             "`super()` with no arguments needs the class it is written in, and `{name}` is not \
              in a class: running it raises RuntimeError: super(): __class__ cell not found"
         )
-    } else if call.static_method {
-        type_error("a static method receives no instance")
     } else if !is_method {
+        // A nested function gets whatever its callers pass first: judged where every use of it
+        // is a call that passes something else than the method's own instance.
+        let instance = analysis
+            .ancestors(call.frame)
+            .find(|&a| {
+                analysis.scope(a).kind == ScopeKind::Function
+                    && analysis
+                        .scope(a)
+                        .parent
+                        .is_some_and(|p| analysis.scope(p).kind == ScopeKind::Class)
+            })
+            .and_then(|m| analysis.scope(m).params.first().cloned());
+        let passed = call.called_with.as_ref()?;
+        if passed.is_empty() || passed.iter().any(|a| Some(a) == instance.as_ref()) {
+            return None;
+        }
         let first = frame
             .params
             .first()
             .map_or(String::new(), |p| format!("`{p}`"));
-        type_error(&format!("{first}, not the method's instance"))
+        type_error(&format!("{first}, given `{}`", passed.join("`, `")))
     } else {
         return None;
     };

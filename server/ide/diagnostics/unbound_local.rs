@@ -31,6 +31,13 @@ fn diagnostic(file: &FileView, read: &UnassignedRead) -> Option<Diagnostic> {
         .filter(|o| o.range == read.read)?;
     let function = analysis.frame_of(o.scope);
     let outer = outer_binding(file, function, &o.name)?;
+    // Unassigned on some paths only: a missing declaration when the outer variable already
+    // holds a value as the function is defined (`label = "default"` … `def describe(): …`);
+    // otherwise the same name outside is more likely a coincidence.
+    let outer_first = outer_binding_site(file, &outer, &o.name).map(|b| b.range.start);
+    if !read.always && outer_first.is_none_or(|at| at > analysis.scope(function).range.start) {
+        return None;
+    }
     let shown = file.text(o.range);
     let name = file.scope_name(function);
     let deleting = o.kind == OccurrenceKind::Write;
