@@ -25,6 +25,9 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse files and directories; report closures and closure-related SyntaxErrors.
+    ///
+    /// An option given twice takes its last value (so pre-commit `args` override the hook's).
+    #[command(args_override_self = true)]
     Check {
         /// The Python version whose rules apply.
         #[arg(long, value_parser = parse_version, default_value = "3.14")]
