@@ -73,15 +73,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> ExitCode {
         }
     };
     let cache = if options.cache {
-        let root = cwd.as_deref().unwrap_or(Path::new("."));
-        cache::Cache::open(root)
-            .inspect_err(|err| {
-                eprintln!(
-                    "closure-lens: not caching results ({}): {err}",
-                    cache::DIR_NAME
-                )
-            })
-            .ok()
+        open_cache(cwd.as_deref())
     } else {
         None
     };
@@ -132,6 +124,20 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The cache in the current directory, or `None` (said on stderr) when it cannot be used.
+fn open_cache(cwd: Option<&Path>) -> Option<cache::Cache> {
+    match cache::Cache::open(cwd.unwrap_or(Path::new("."))) {
+        Ok(cache) => Some(cache),
+        Err(err) => {
+            eprintln!(
+                "closure-lens: not caching results ({}): {err}",
+                cache::DIR_NAME
+            );
+            None
+        }
     }
 }
 
