@@ -4,7 +4,8 @@
 #   2. scripts/build-wheel builds the manylinux wheel (one release build); a fresh virtual
 #      environment installs it offline and runs `closure-lens --version`, `check` on examples/
 #      (the same bytes as the cargo-built binary), `serve` answering `initialize`, and
-#      `python -m closure_lens`; `pip install --target` and `uv tool install` of the same wheel too.
+#      `python -m closure_lens`; `pip install --target` and `uv tool install` of the same wheel too,
+#      and `cargo install --path .` (reusing the release build).
 #   3. real pre-commit runs the `closure-lens-check` hook of .pre-commit-hooks.yaml in a throwaway
 #      git repository; pre-commit builds the hook from source with pip, as for users (its Cargo
 #      build shares target/, so only the closure-lens crate itself is compiled again).
@@ -85,6 +86,10 @@ UV_TOOL_DIR="$work/uv-tools" UV_TOOL_BIN_DIR="$work/uv-bin" UV_CACHE_DIR="$work/
   "$DIST_TOOLS/uv" tool install --offline --quiet "$wheel"
 [ "$("$work/uv-bin/closure-lens" --version)" = "$("$BIN" --version)" ] || fail "uv tool install"
 ok "uv tool install puts closure-lens on its bin directory"
+CARGO_TARGET_DIR="$ROOT/target" cargo install --quiet --locked --path . --root "$work/cargo-root" 2>&1 |
+  grep -v "^warning: be sure to add" || true
+[ "$("$work/cargo-root/bin/closure-lens" --version)" = "$("$BIN" --version)" ] || fail "cargo install --path ."
+ok "cargo install --path . still installs closure-lens"
 took $t
 
 echo "== dist: pre-commit hook closure-lens-check"
