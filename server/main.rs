@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use closure_lens::analysis::PythonVersion;
+use closure_lens::cli::output::OutputFormat;
+use closure_lens::cli::{CheckOptions, Settings};
 
 #[derive(Parser)]
 #[command(
@@ -23,13 +25,19 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Analyse files and directories; report closures and closure-related SyntaxErrors.
+    ///
+    /// An option given twice takes its last value (so pre-commit `args` override the hook's).
+    #[command(args_override_self = true)]
     Check {
         /// The Python version whose rules apply.
         #[arg(long, value_parser = parse_version, default_value = "3.14")]
         python_version: PythonVersion,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// How to print the results.
+        #[arg(long, alias = "format", value_enum, default_value_t = OutputFormat::Text)]
+        output_format: OutputFormat,
+        /// Neither read nor write `.closure-lens-cache/` in the current directory.
+        #[arg(long)]
+        no_cache: bool,
         /// Files and directories (directories are walked for `*.py`, respecting `.gitignore`).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -40,12 +48,6 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Text,
-    Json,
 }
 
 fn parse_version(text: &str) -> Result<PythonVersion, String> {
@@ -69,9 +71,17 @@ fn main() -> ExitCode {
     match args.command {
         Some(Command::Check {
             python_version,
-            format,
+            output_format,
+            no_cache,
             paths,
-        }) => closure_lens::cli::check(&paths, python_version, matches!(format, Format::Json)),
+        }) => closure_lens::cli::check(
+            &paths,
+            &CheckOptions {
+                settings: Settings { python_version },
+                output_format,
+                cache: !no_cache,
+            },
+        ),
         Some(Command::Serve { .. }) => closure_lens::lsp::run_stdio(),
         None if args.stdio => closure_lens::lsp::run_stdio(),
         None => {

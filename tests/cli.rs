@@ -40,8 +40,8 @@ fn text_output_names_the_closure_and_its_captures() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "counter.py:4:5: make_counter.<locals>.counter closes over nonlocal count from make_counter\n\
-         checked 1 file: 1 closure, 0 closure errors\n"
+        "counter.py:4:5: make_counter.<locals>.counter closes over count (nonlocal, written)\n\
+         checked 1 file: 1 closure, 0 findings\n"
     );
 }
 
@@ -52,12 +52,12 @@ fn closure_errors_exit_1_with_cpython_message_and_position() {
     let out = check(dir.path(), &["broken.py"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("broken.py:3:9: error: no binding for nonlocal 'zz' found\n"),
+        stdout(&out).contains("broken.py:3:9: error[CL001]: no binding for nonlocal 'zz' found\n"),
         "{}",
         stdout(&out)
     );
 
-    let out = check(dir.path(), &["--format", "json", "broken.py"]);
+    let out = check(dir.path(), &["--output-format", "json-lines", "broken.py"]);
     assert_eq!(out.status.code(), Some(1));
     let file: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(
@@ -75,7 +75,13 @@ fn json_lines_have_the_documented_shape() {
     write(dir.path(), "counter.py", COUNTER);
     let out = check(
         dir.path(),
-        &["--format", "json", "--python-version", "3.12", "counter.py"],
+        &[
+            "--output-format",
+            "json-lines",
+            "--python-version",
+            "3.12",
+            "counter.py",
+        ],
     );
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
@@ -122,7 +128,7 @@ fn directories_are_walked_sorted_and_respect_gitignore() {
     write(dir.path(), "proj/pkg/m.py", "y = 2\n");
     write(dir.path(), "proj/ignored/skip.py", BROKEN);
     write(dir.path(), "proj/notes.txt", "not python");
-    let out = check(dir.path(), &["--format", "json", "proj"]);
+    let out = check(dir.path(), &["--output-format", "json-lines", "proj"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let paths: Vec<String> = stdout(&out)
         .lines()
@@ -136,7 +142,7 @@ fn directories_are_walked_sorted_and_respect_gitignore() {
     assert_eq!(paths, ["proj/a.py", "proj/pkg/m.py", "proj/z.py"]);
 
     // The same run twice prints the same bytes.
-    let again = check(dir.path(), &["--format", "json", "proj"]);
+    let again = check(dir.path(), &["--output-format", "json-lines", "proj"]);
     assert_eq!(out.stdout, again.stdout);
 }
 
@@ -171,7 +177,13 @@ fn declared_legacy_encodings_are_decoded() {
     );
     let out = check(
         dir.path(),
-        &["--format", "json", "--python-version", "3.11", "latin.py"],
+        &[
+            "--output-format",
+            "json-lines",
+            "--python-version",
+            "3.11",
+            "latin.py",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let file: Value = serde_json::from_str(stdout(&out).trim()).unwrap();

@@ -1,5 +1,5 @@
-//! Compares `closure-lens check --format json` output with what CPython itself computed
-//! (`tests/oracle/cpython_dump.py`: `symtable.symtable()` plus the code objects of `compile()`).
+//! Compares `closure-lens check --output-format json-lines` output with what CPython itself
+//! computed (`tests/oracle/cpython_dump.py`: `symtable.symtable()` plus the code objects of `compile()`).
 //!
 //! Rules (see the dumper's docstring for the expected side):
 //! * A file CPython rejected (parse error for that version) is skipped.
@@ -110,7 +110,7 @@ impl Summary {
 // ------------------------------------------------------------------------------------------
 // Running the binary
 
-/// The result of one `closure-lens check --format json` run.
+/// The result of one `closure-lens check --output-format json-lines` run.
 pub struct CheckRun {
     pub status: Option<i32>,
     /// One parsed JSON object per stdout line.
@@ -120,11 +120,12 @@ pub struct CheckRun {
     pub bad_lines: Vec<String>,
 }
 
-/// Runs `bin check --format json --python-version version PATHS...` in `cwd`.
+/// Runs `bin check --output-format json-lines --no-cache --python-version version PATHS...` in `cwd`.
 pub fn run_check(bin: &Path, cwd: &Path, version: &str, paths: &[String]) -> CheckRun {
     let output: Output = Command::new(bin)
         .current_dir(cwd)
-        .args(["check", "--format", "json", "--python-version", version])
+        .args(["check", "--output-format", "json-lines", "--no-cache"])
+        .args(["--python-version", version])
         .args(paths)
         .stdin(Stdio::null())
         .output()

@@ -185,10 +185,7 @@ fn default_fix(file: &FileView, closure: &LoopClosure, rebound: &[&Rebound]) -> 
     let slot = closure.defaults.as_ref()?;
     let scope = file.analysis.scope(closure.scope);
     // A parameter of that name would not be a capture; a mangled name keeps its spelling.
-    if rebound
-        .iter()
-        .any(|r| scope.params.contains(&r.name))
-    {
+    if rebound.iter().any(|r| scope.params.contains(&r.name)) {
         return None;
     }
     let defaults: Vec<String> = rebound.iter().map(|r| format!("{0}={0}", r.name)).collect();
