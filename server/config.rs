@@ -193,7 +193,7 @@ pub fn parse_project_config(text: &str) -> Result<ProjectConfig, String> {
             "select" | "ignore" => {
                 let codes = codes(key, value)?;
                 if key == "select" {
-                    for code in Code::ALL.into_iter().filter(|c| !codes.contains(c)) {
+                    for code in Code::all().filter(|c| !codes.contains(c)) {
                         config.levels.entry(code).or_insert(None);
                     }
                 } else {

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use closure_lens::analysis::PythonVersion;
 use closure_lens::cli::output::OutputFormat;
-use closure_lens::cli::{CheckOptions, Settings};
+use closure_lens::cli::{CheckOptions, FixMode, Settings};
+use closure_lens::config;
+use closure_lens::ide::diagnostics::Code;
 
 #[derive(Parser)]
 #[command(
@@ -24,14 +26,31 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Analyse files and directories; report closures and closure-related SyntaxErrors.
+    /// Analyse files and directories; report closures, closure-related SyntaxErrors and closure
+    /// bugs (late binding, a missing `nonlocal`, …).
     ///
-    /// An option given twice takes its last value (so pre-commit `args` override the hook's).
+    /// Settings come from the `[tool.closure-lens]` table of the nearest `pyproject.toml` of the
+    /// current directory; options override them. An option given twice takes its last value (so
+    /// pre-commit `args` override the hook's).
     #[command(args_override_self = true)]
     Check {
-        /// The Python version whose rules apply.
-        #[arg(long, value_parser = parse_version, default_value = "3.14")]
-        python_version: PythonVersion,
+        /// The Python version whose rules apply (default: `python-version` of
+        /// `[tool.closure-lens]`, else 3.14).
+        #[arg(long, value_parser = parse_version)]
+        python_version: Option<PythonVersion>,
+        /// Report only these codes (comma-separated; default: all).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Do not report these codes (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Apply the safe fixes in place, then report what remains.
+        #[arg(long, conflicts_with = "diff")]
+        fix: bool,
+        /// Print the safe fixes as a unified diff instead of applying them (exit status 1 when
+        /// there are some).
+        #[arg(long)]
+        diff: bool,
         /// How to print the results.
         #[arg(long, alias = "format", value_enum, default_value_t = OutputFormat::Text)]
         output_format: OutputFormat,
@@ -56,6 +75,42 @@ fn parse_version(text: &str) -> Result<PythonVersion, String> {
     })
 }
 
+/// The settings of a `check` run: the project's `[tool.closure-lens]`, then the options.
+fn check_settings(
+    python_version: Option<PythonVersion>,
+    select: &[String],
+    ignore: &[String],
+) -> Result<Settings, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
+    let project = config::project_config(&cwd)?;
+    let codes = |list: &[String]| -> Result<Vec<Code>, String> {
+        list.iter()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| Code::parse(c).ok_or_else(|| format!("unknown code {c:?}")))
+            .collect()
+    };
+    let mut levels = project.levels;
+    let selected = codes(select)?;
+    if !selected.is_empty() {
+        for code in Code::all() {
+            if selected.contains(&code) {
+                levels.remove(&code);
+            } else {
+                levels.insert(code, None);
+            }
+        }
+    }
+    for code in codes(ignore)? {
+        levels.insert(code, None);
+    }
+    Ok(Settings {
+        python_version: python_version
+            .or(project.python_version)
+            .unwrap_or_default(),
+        levels,
+    })
+}
+
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(args) => args,
@@ -71,17 +126,38 @@ fn main() -> ExitCode {
     match args.command {
         Some(Command::Check {
             python_version,
+            select,
+            ignore,
+            fix,
+            diff,
             output_format,
             no_cache,
             paths,
-        }) => closure_lens::cli::check(
-            &paths,
-            &CheckOptions {
-                settings: Settings { python_version },
-                output_format,
-                cache: !no_cache,
-            },
-        ),
+        }) => {
+            let settings = match check_settings(python_version, &select, &ignore) {
+                Ok(settings) => settings,
+                Err(problem) => {
+                    eprintln!("closure-lens: {problem}");
+                    return ExitCode::from(2);
+                }
+            };
+            let fix = if fix {
+                FixMode::Apply
+            } else if diff {
+                FixMode::Diff
+            } else {
+                FixMode::Report
+            };
+            closure_lens::cli::check(
+                &paths,
+                &CheckOptions {
+                    settings,
+                    output_format,
+                    cache: !no_cache,
+                    fix,
+                },
+            )
+        }
         Some(Command::Serve { .. }) => closure_lens::lsp::run_stdio(),
         None if args.stdio => closure_lens::lsp::run_stdio(),
         None => {

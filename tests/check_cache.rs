@@ -66,7 +66,7 @@ fn a_second_run_reads_the_cache_which_git_ignores() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.py"), COUNTER).unwrap();
     let first = check(dir.path(), &["a.py"]);
-    assert!(stdout(&first).contains("make_counter.<locals>.counter closes over count"));
+    assert!(stdout(&first).contains("make_counter.<locals>.counter closes over nonlocal count"));
     let cache = dir.path().join(".closure-lens-cache");
     assert_eq!(
         fs::read_to_string(cache.join(".gitignore"))
@@ -90,7 +90,7 @@ fn a_second_run_reads_the_cache_which_git_ignores() {
     plant(dir.path());
     let second = check(dir.path(), &["a.py"]);
     assert!(
-        stdout(&second).contains("planted closes over count"),
+        stdout(&second).contains("planted closes over nonlocal count"),
         "{}",
         stdout(&second)
     );

@@ -40,7 +40,7 @@ fn text_output_names_the_closure_and_its_captures() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "counter.py:4:5: make_counter.<locals>.counter closes over count (nonlocal, written)\n\
+        "counter.py:4:5: make_counter.<locals>.counter closes over nonlocal count from make_counter\n\
          checked 1 file: 1 closure, 0 findings\n"
     );
 }
@@ -52,7 +52,9 @@ fn closure_errors_exit_1_with_cpython_message_and_position() {
     let out = check(dir.path(), &["broken.py"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("broken.py:3:9: error[CL001]: no binding for nonlocal 'zz' found\n"),
+        stdout(&out).contains(
+            "broken.py:3:9: error[nonlocal-without-binding]: no binding for nonlocal 'zz' found\n"
+        ),
         "{}",
         stdout(&out)
     );

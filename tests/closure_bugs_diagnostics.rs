@@ -12,7 +12,7 @@ use std::process::Command;
 
 use closure_lens::analysis::{self, PythonVersion};
 use closure_lens::config::Settings;
-use closure_lens::ide::{self, FileView, diagnostics::Code};
+use closure_lens::ide::{self, FileView};
 use closure_lens::line_index::LineIndex;
 use closure_lens::syntax;
 use serde_json::Value;
@@ -45,7 +45,7 @@ fn diagnose(text: &str, version: PythonVersion) -> Vec<ide::diagnostics::Diagnos
     };
     ide::diagnostics::diagnostics(&file, &Settings::default())
         .into_iter()
-        .filter(|d| d.code != Code::SyntaxError)
+        .filter(|d| !d.code.is_syntax_error())
         .collect()
 }
 

@@ -295,7 +295,7 @@ fn place(
         .errors
         .iter()
         .map(|e| ClosureError {
-            message: e.message.clone(),
+            kind: e.kind.clone(),
             range: shift(e.range),
         })
         .collect();
@@ -344,7 +344,7 @@ fn placed_facts(layout: &[Placed]) -> Facts {
             .unassigned_reads
             .extend(chunk.unassigned_reads.iter().map(|r| UnassignedRead {
                 read: shift(r.read),
-                always: r.always,
+                ..r.clone()
             }));
         facts
             .empty_cell_reads
@@ -779,11 +779,7 @@ mod tests {
                 )
             })
             .collect();
-        let mut errors: Vec<_> = a
-            .errors
-            .iter()
-            .map(|e| (e.message.clone(), e.range))
-            .collect();
+        let mut errors: Vec<_> = a.errors.iter().map(|e| (e.message(), e.range)).collect();
         errors.sort();
         // The module's symbols, with each occurrence's variable checked to be the one named.
         // Their flags and resolution are not compared: a 3.12+ module-level comprehension's

@@ -12,6 +12,7 @@ mod blocks;
 pub mod builtins;
 mod code;
 mod collect;
+pub mod errors;
 mod export;
 mod flow;
 mod grammar;

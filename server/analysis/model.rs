@@ -5,6 +5,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::errors::ErrorKind;
+
 /// A Python version whose scoping rules the analysis reproduces.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PythonVersion {
@@ -439,10 +441,17 @@ impl Occurrence {
 /// A SyntaxError CPython's symbol table pass raises.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClosureError {
-    /// CPython's exact message.
-    pub message: String,
+    /// Which error, with the names it mentions.
+    pub kind: ErrorKind,
     /// CPython's error range.
     pub range: TextRange,
+}
+
+impl ClosureError {
+    /// CPython's exact message.
+    pub fn message(&self) -> String {
+        self.kind.message()
+    }
 }
 
 /// Everything the analysis knows about one source text.
@@ -556,6 +565,8 @@ pub struct UnassignedRead {
     pub read: TextRange,
     /// No assignment can run before it, on any path.
     pub always: bool,
+    /// It is a `del` (which raises like a read).
+    pub delete: bool,
 }
 
 /// A closure's read of a cell that can be empty when the closure runs.

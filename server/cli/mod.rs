@@ -11,6 +11,7 @@
 
 pub mod cache;
 mod files;
+mod fixes;
 pub mod output;
 pub mod result;
 pub mod rules;
@@ -22,7 +23,12 @@ use std::process::ExitCode;
 
 use rayon::prelude::*;
 
+use std::collections::BTreeMap;
+
 use crate::analysis::{self, PythonVersion};
+use crate::config;
+use crate::ide::FileView;
+use crate::ide::diagnostics::{Code, Severity};
 use crate::line_index::LineIndex;
 use crate::syntax;
 
@@ -37,24 +43,52 @@ const CHUNK: usize = 64;
 const ANALYSIS_STACK: usize = 64 * 1024 * 1024;
 
 /// Everything that changes what `check` finds in a file (part of every cache key).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Settings {
     pub python_version: PythonVersion,
+    /// Per-code levels (`None`: off), from `[tool.closure-lens]`, `--select` and `--ignore`.
+    pub levels: BTreeMap<Code, Option<Severity>>,
+}
+
+impl Settings {
+    /// The settings the diagnostics read.
+    pub fn diagnostics(&self) -> config::Settings {
+        config::Settings {
+            python_version: Some(self.python_version),
+            levels: self.levels.clone(),
+            ..config::Settings::default()
+        }
+    }
+}
+
+/// What `check` does with the fixes it finds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FixMode {
+    /// Reports them.
+    #[default]
+    Report,
+    /// Applies the safe ones in place, then reports what remains.
+    Apply,
+    /// Prints the safe ones as a unified diff, writing nothing.
+    Diff,
 }
 
 /// How `check` runs.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     pub settings: Settings,
     pub output_format: OutputFormat,
     /// Read and write `.closure-lens-cache/` in the current directory.
     pub cache: bool,
+    pub fix: FixMode,
 }
 
-/// One file's result and, when the format prints it, its scope table.
+/// One file's result and, when the format prints it, its scope table; with `--diff`, the diff
+/// of its safe fixes.
 struct Checked {
     result: FileResult,
     scopes: Option<String>,
+    diff: Option<String>,
 }
 
 /// Runs `check` over `paths` and returns the exit status (0 clean, 1 error findings, 2 unreadable
@@ -92,12 +126,18 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> ExitCode {
         let results: Vec<Result<Checked, SourceError>> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|path| check_file(path, &options.settings, cache.as_ref(), with_scopes))
+                .map(|path| check_file(path, options, cache.as_ref(), with_scopes))
                 .collect()
         });
         for (path, result) in chunk.iter().zip(results) {
             match result {
                 Ok(checked) => {
+                    if let Some(diff) = &checked.diff {
+                        if out.write_all(diff.as_bytes()).is_err() {
+                            return ExitCode::from(2);
+                        }
+                        summary.fixable += 1;
+                    }
                     summary.add(&checked.result);
                     let file = CheckedFile {
                         path: &display_path(path, cwd.as_deref()),
@@ -120,7 +160,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> ExitCode {
     let _ = out.flush();
     if summary.unreadable > 0 {
         ExitCode::from(2)
-    } else if summary.errors > 0 {
+    } else if summary.errors > 0 || summary.fixable > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -141,21 +181,45 @@ fn open_cache(cwd: Option<&Path>) -> Option<cache::Cache> {
     }
 }
 
-/// Reads one file and returns its cached result, or analyses it (and caches the result).
+/// Reads one file and returns its cached result, or analyses it (and caches the result); with
+/// `--fix` or `--diff`, applies or shows its safe fixes first.
 fn check_file(
     path: &Path,
-    settings: &Settings,
+    options: &CheckOptions,
     cache: Option<&cache::Cache>,
     with_scopes: bool,
 ) -> Result<Checked, SourceError> {
-    let text = read_source(path)?;
+    let settings = &options.settings;
+    let mut text = read_source(path)?;
+    let mut diff = None;
+    if options.fix != FixMode::Report {
+        let found = analyse(&text, settings, false);
+        if let Some(fixed) = fixes::apply_safe(&text, &found.result) {
+            match options.fix {
+                FixMode::Apply => {
+                    if let Err(err) = std::fs::write(path, &fixed) {
+                        eprintln!("closure-lens: cannot write {}: {err}", path.display());
+                    } else {
+                        text = fixed;
+                    }
+                }
+                FixMode::Diff => diff = Some(fixes::unified_diff(path, &text, &fixed)),
+                FixMode::Report => {}
+            }
+        }
+    }
     let key = cache.map(|c| c.key(settings, &text));
     if let (Some(cache), Some(key)) = (cache, key) {
         if let Some((result, scopes)) = cache.get(key, with_scopes) {
-            return Ok(Checked { result, scopes });
+            return Ok(Checked {
+                result,
+                scopes,
+                diff,
+            });
         }
     }
-    let checked = analyse(&text, settings, with_scopes);
+    let mut checked = analyse(&text, settings, with_scopes);
+    checked.diff = diff;
     if let (Some(cache), Some(key)) = (cache, key) {
         // Best effort: a full disk or a read-only folder only costs the next run time.
         let _ = cache.put(key, &checked.result, checked.scopes.as_deref());
@@ -169,8 +233,14 @@ fn analyse(text: &str, settings: &Settings, with_scopes: bool) -> Checked {
     let analysis = analysis::analyze(text, &tree, settings.python_version);
     drop(tree);
     let lines = LineIndex::new(text);
+    let file = FileView {
+        text,
+        lines: &lines,
+        analysis: &analysis,
+    };
     Checked {
-        result: FileResult::new(&analysis, &lines),
+        result: FileResult::new(&file, &settings.diagnostics()),
         scopes: with_scopes.then(|| scopes::scopes_json(&analysis, &lines)),
+        diff: None,
     }
 }

@@ -3,10 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, Scope, ScopeKind, SymbolFlags, TextRange};
+use crate::analysis::TextRange;
+use crate::config::Settings;
+use crate::ide::FileView;
+use crate::ide::captures::{self, CaptureMode};
+use crate::ide::diagnostics::{self, Code, Severity};
 use crate::line_index::{Encoding, LineIndex};
-
-use super::rules::{self, Rule, Severity};
 
 /// A 1-based line and 1-based column counted in characters (Unicode code points).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,12 +28,10 @@ pub struct Range {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaptureKind {
-    /// Read from the enclosing scope's cell.
+    /// Read from the enclosing scope's cell (also when declared `nonlocal` but never rebound).
     Read,
-    /// Declared `nonlocal`, only read.
-    Nonlocal,
-    /// Declared `nonlocal` and rebound.
-    NonlocalWritten,
+    /// Rebound through `nonlocal`.
+    NonlocalWrite,
     /// Captured only to hand it on to a closure nested deeper.
     PassThrough,
 }
@@ -39,11 +39,12 @@ pub enum CaptureKind {
 /// One name a closure captures, in `__closure__` order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capture {
+    /// As the source spells it.
     pub name: String,
     pub kind: CaptureKind,
 }
 
-/// A function, lambda or comprehension that closes over names the user wrote.
+/// A code object that closes over names the user wrote.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Closure {
     /// `__qualname__`: `make_counter.<locals>.counter`.
@@ -51,25 +52,87 @@ pub struct Closure {
     /// The whole construct.
     pub range: Range,
     pub captures: Vec<Capture>,
+    /// What it closes over, worded as the editor's code lens: `nonlocal count from make_counter`.
+    pub summary: String,
+}
+
+/// Another place a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub range: Range,
+    pub message: String,
+}
+
+/// One replacement of a fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub range: Range,
+    pub new_text: String,
+}
+
+/// A way to fix a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    pub title: String,
+    /// Whether `--fix` applies it.
+    pub safe: bool,
+    pub edits: Vec<Edit>,
 }
 
 /// One problem `check` reports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// The rule's code in [`rules::RULES`].
+    /// The code (`late-binding`, `nonlocal-without-binding`).
     pub code: String,
+    pub severity: SeverityName,
     pub message: String,
     pub range: Range,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+}
+
+/// A [`Severity`] as the cache and JSON write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeverityName {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl From<Severity> for SeverityName {
+    fn from(severity: Severity) -> Self {
+        match severity {
+            Severity::Error => SeverityName::Error,
+            Severity::Warning => SeverityName::Warning,
+            Severity::Information => SeverityName::Information,
+            Severity::Hint => SeverityName::Hint,
+        }
+    }
+}
+
+impl SeverityName {
+    /// `error`, `warning`, `information` or `hint`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeverityName::Error => "error",
+            SeverityName::Warning => "warning",
+            SeverityName::Information => "information",
+            SeverityName::Hint => "hint",
+        }
+    }
 }
 
 impl Finding {
-    /// The rule this finding belongs to (`CL000` for a code this binary does not know).
-    pub fn rule(&self) -> &'static Rule {
-        rules::rule(&self.code).unwrap_or(&rules::RULES[0])
+    /// The code, or `None` for one this binary does not know (an old cache entry).
+    pub fn code(&self) -> Option<Code> {
+        Code::parse(&self.code)
     }
 
-    pub fn severity(&self) -> Severity {
-        self.rule().severity
+    /// Whether it is one of CPython's SyntaxErrors (listed in the JSON `errors` arrays).
+    pub fn is_syntax_error(&self) -> bool {
+        self.code().is_some_and(Code::is_syntax_error)
     }
 }
 
@@ -82,44 +145,73 @@ pub struct FileResult {
     pub has_syntax_errors: bool,
     /// Closures over user-visible names, in source order.
     pub closures: Vec<Closure>,
-    /// Findings, CPython's SyntaxErrors first in the order CPython checks them.
+    /// Findings: the SyntaxErrors in the order CPython checks them, then the closure bugs in
+    /// source order.
     pub findings: Vec<Finding>,
 }
 
 impl FileResult {
-    /// Builds the result of one analysed text.
-    pub fn new(analysis: &Analysis, lines: &LineIndex) -> Self {
-        let closures = analysis
-            .scopes
-            .iter()
-            .filter(|s| is_closure(s))
-            .map(|scope| Closure {
-                qualname: scope.qualname.clone(),
-                range: range(lines, scope.range),
-                captures: scope
-                    .code
-                    .iter()
-                    .flat_map(|c| &c.freevars)
-                    .filter(|n| is_user_name(n))
-                    .map(|name| Capture {
-                        name: name.clone(),
-                        kind: capture_kind(scope, name),
+    /// Builds the result of one analysed file under `settings` (the diagnostic levels).
+    pub fn new(file: &FileView, settings: &Settings) -> Self {
+        let lines = file.lines;
+        let closures = captures::closures(file)
+            .map(|id| {
+                let scope = file.analysis.scope(id);
+                let caps = captures::captures(file, id);
+                Closure {
+                    qualname: scope.qualname.clone(),
+                    range: range(lines, scope.range),
+                    captures: caps
+                        .iter()
+                        .map(|c| Capture {
+                            name: c.display.clone(),
+                            kind: match c.mode {
+                                CaptureMode::Read => CaptureKind::Read,
+                                CaptureMode::NonlocalWrite => CaptureKind::NonlocalWrite,
+                                CaptureMode::PassThrough => CaptureKind::PassThrough,
+                            },
+                        })
+                        .collect(),
+                    summary: captures::describe(file, &caps),
+                }
+            })
+            .collect();
+        let findings = diagnostics::diagnostics(file, settings)
+            .into_iter()
+            .map(|d| Finding {
+                code: d.code.as_str().to_owned(),
+                severity: d.severity.into(),
+                message: d.message,
+                range: range(lines, d.range),
+                related: d
+                    .related
+                    .into_iter()
+                    .map(|r| Related {
+                        range: range(lines, r.range),
+                        message: r.message,
+                    })
+                    .collect(),
+                fixes: d
+                    .fixes
+                    .into_iter()
+                    .map(|f| Fix {
+                        title: f.title,
+                        safe: f.safe,
+                        edits: f
+                            .edits
+                            .into_iter()
+                            .map(|e| Edit {
+                                range: range(lines, e.range),
+                                new_text: e.new_text,
+                            })
+                            .collect(),
                     })
                     .collect(),
             })
             .collect();
-        let findings = analysis
-            .errors
-            .iter()
-            .map(|error| Finding {
-                code: rules::rule_for_syntax_error(&error.message).code.to_owned(),
-                message: error.message.clone(),
-                range: range(lines, error.range),
-            })
-            .collect();
         FileResult {
-            python_version: analysis.version.as_str().to_owned(),
-            has_syntax_errors: analysis.has_syntax_errors,
+            python_version: file.analysis.version.as_str().to_owned(),
+            has_syntax_errors: file.analysis.has_syntax_errors,
             closures,
             findings,
         }
@@ -127,7 +219,7 @@ impl FileResult {
 
     /// The findings CPython raises as SyntaxErrors (the JSON `errors` arrays list only these).
     pub fn syntax_errors(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.rule().is_syntax_error())
+        self.findings.iter().filter(|f| f.is_syntax_error())
     }
 }
 
@@ -145,34 +237,5 @@ pub fn range(lines: &LineIndex, range: TextRange) -> Range {
     Range {
         start: position(lines, range.start),
         end: position(lines, range.end),
-    }
-}
-
-/// Scopes a person cares about: code objects that close over user-visible names.
-fn is_closure(scope: &Scope) -> bool {
-    !matches!(scope.kind, ScopeKind::Annotation | ScopeKind::TypeParams)
-        && scope
-            .code
-            .as_ref()
-            .is_some_and(|c| c.freevars.iter().any(|n| is_user_name(n)))
-}
-
-/// Names the user wrote, as opposed to the ones CPython invents (`.type_params`, `__classdict__`).
-fn is_user_name(name: &str) -> bool {
-    !name.starts_with('.') && name != "__classdict__" && name != "__conditional_annotations__"
-}
-
-fn capture_kind(scope: &Scope, name: &str) -> CaptureKind {
-    let Some(symbol) = scope.symbol(name) else {
-        return CaptureKind::Read;
-    };
-    if symbol.is_pass_through() {
-        CaptureKind::PassThrough
-    } else if !symbol.flags.contains(SymbolFlags::NONLOCAL) {
-        CaptureKind::Read
-    } else if symbol.flags.contains(SymbolFlags::LOCAL) {
-        CaptureKind::NonlocalWritten
-    } else {
-        CaptureKind::Nonlocal
     }
 }

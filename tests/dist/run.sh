@@ -127,7 +127,7 @@ status=0
 output=$(run_hooks 2>&1) || status=$?
 echo "$output" | sed 's/^/   | /'
 expect_status 1 "$status" "pre-commit with a closure error"
-grep -q "^bad.py:3:9: CL001 no binding for nonlocal 'missing' found$" <<< "$output" ||
+grep -q "^bad.py:3:9: nonlocal-without-binding no binding for nonlocal 'missing' found$" <<< "$output" ||
   fail "pre-commit did not show the finding"
 ok "pre-commit runs closure-lens-check and fails on bad.py"
 cp examples/adder.py "$user_repo/bad.py"

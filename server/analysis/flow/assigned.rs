@@ -135,9 +135,10 @@ struct Walker<'w, 'a, 't> {
     too_deep: bool,
 }
 
-/// How deep a frame's statements and expressions may nest before the walk gives up (as the
-/// symbol table pass does, at the same depth).
-const MAX_DEPTH: u32 = crate::analysis::collect::MAX_DEPTH;
+/// How deep a frame's statements, expressions and targets may nest before the walk gives up on
+/// the frame (a quarter of the symbol table pass's cap: each level here takes a few stack frames,
+/// and the analysis must fit a 2 MiB stack even unoptimised).
+const MAX_DEPTH: u32 = crate::analysis::collect::MAX_DEPTH / 4;
 
 /// Walks the frame of scope `frame` (a `def` or `lambda` at `node`) into `facts`.
 pub(super) fn frame<'t>(
@@ -377,6 +378,7 @@ impl<'t> Walker<'_, '_, 't> {
             self.unassigned.push(UnassignedRead {
                 read: range,
                 always: !state.maybe.has(var),
+                delete: false,
             });
         }
     }
@@ -757,7 +759,18 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     /// Binds the identifiers of a target (reading what a subscript or attribute target reads).
-    fn targets(&mut self, node: Option<SyntaxNode<'t>>, mut state: State) -> State {
+    fn targets(&mut self, node: Option<SyntaxNode<'t>>, state: State) -> State {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return state;
+        }
+        self.depth += 1;
+        let state = self.targets_inner(node, state);
+        self.depth -= 1;
+        state
+    }
+
+    fn targets_inner(&mut self, node: Option<SyntaxNode<'t>>, mut state: State) -> State {
         let Some(node) = node else { return state };
         if node.kind() == Kind::Identifier {
             if let Some(o) = self.occurrence(node) {
@@ -790,7 +803,11 @@ impl<'t> Walker<'_, '_, 't> {
                     };
                     if let (Some(var), Some(known)) = (self.var_of(o), state.as_ref()) {
                         // `del x` of an unassigned local raises like a read.
+                        let before = self.unassigned.len();
                         self.check_read(var, target.range(), &known.clone());
+                        for r in &mut self.unassigned[before..] {
+                            r.delete = true;
+                        }
                         self.unassign(var, EmptyCell::Deleted(target.range()), &mut state);
                     }
                 }
@@ -1077,7 +1094,18 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     /// Binds a pattern's captures (reading its value patterns).
-    fn pattern(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
+    fn pattern(&mut self, node: SyntaxNode<'t>, state: State) -> State {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return state;
+        }
+        self.depth += 1;
+        let state = self.pattern_inner(node, state);
+        self.depth -= 1;
+        state
+    }
+
+    fn pattern_inner(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
         if node.kind() == Kind::Identifier {
             if let Some(o) = self.occurrence(node) {
                 match (o.kind, self.var_of(o)) {

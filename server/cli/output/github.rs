@@ -4,17 +4,17 @@
 use std::io::{self, Write};
 
 use super::{CheckedFile, Printer, Summary};
-use crate::cli::rules::Severity;
+use crate::cli::result::SeverityName;
 
 pub struct Github;
 
 impl Printer for Github {
     fn file(&mut self, out: &mut dyn Write, file: &CheckedFile<'_>) -> io::Result<()> {
         for finding in &file.result.findings {
-            let command = match finding.severity() {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
+            let command = match finding.severity {
+                SeverityName::Error => "error",
+                SeverityName::Warning => "warning",
+                SeverityName::Information | SeverityName::Hint => "notice",
             };
             let (start, end) = (finding.range.start, finding.range.end);
             let title = format!("closure-lens ({})", finding.code);

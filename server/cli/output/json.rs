@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json_lines::write_file_object;
+use super::json_lines::{JsonDiagnostic, write_file_object};
 use super::{CheckedFile, Printer, Summary};
 
 #[derive(Default)]
@@ -15,17 +15,12 @@ pub struct Json {
     findings: Vec<JsonFinding>,
 }
 
+/// A finding with the path of its file.
 #[derive(Serialize)]
 struct JsonFinding {
-    code: String,
-    name: &'static str,
-    severity: &'static str,
-    message: String,
     path: String,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
+    #[serde(flatten)]
+    diagnostic: serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -46,17 +41,11 @@ impl Printer for Json {
         self.files += 1;
         write_file_object(out, file)?;
         for finding in &file.result.findings {
-            let rule = finding.rule();
+            let diagnostic =
+                serde_json::to_value(JsonDiagnostic::of(finding)).map_err(io::Error::other)?;
             self.findings.push(JsonFinding {
-                code: finding.code.clone(),
-                name: rule.name,
-                severity: rule.severity.as_str(),
-                message: finding.message.clone(),
                 path: file.path.to_owned(),
-                line: finding.range.start.line,
-                column: finding.range.start.column,
-                end_line: finding.range.end.line,
-                end_column: finding.range.end.column,
+                diagnostic,
             });
         }
         Ok(())

@@ -1,12 +1,13 @@
 //! `json-lines`: one JSON object per file per line,
-//! `{"path", "python_version", "has_syntax_errors", "scopes", "errors"}`; the CPython oracle
-//! tests read this format, so its bytes do not change.
+//! `{"path", "python_version", "has_syntax_errors", "scopes", "errors", "diagnostics"}`; the
+//! CPython oracle tests read this format, so the fields before `diagnostics` do not change.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::{CheckedFile, Printer, Summary};
+use crate::cli::result::{Finding, Range};
 
 pub struct JsonLines;
 
@@ -55,5 +56,102 @@ pub fn write_file_object(out: &mut dyn Write, file: &CheckedFile<'_>) -> io::Res
         file.scopes.unwrap_or("[]")
     )?;
     serde_json::to_writer(&mut *out, &errors)?;
+    out.write_all(b",\"diagnostics\":")?;
+    let diagnostics: Vec<JsonDiagnostic<'_>> = file
+        .result
+        .findings
+        .iter()
+        .filter(|f| !f.is_syntax_error())
+        .map(JsonDiagnostic::of)
+        .collect();
+    serde_json::to_writer(&mut *out, &diagnostics)?;
     out.write_all(b"}")
+}
+
+/// A span as the JSON formats write it: 1-based lines and character columns.
+#[derive(Serialize)]
+pub struct JsonSpan {
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+impl From<Range> for JsonSpan {
+    fn from(range: Range) -> Self {
+        JsonSpan {
+            line: range.start.line,
+            column: range.start.column,
+            end_line: range.end.line,
+            end_column: range.end.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    #[serde(flatten)]
+    span: JsonSpan,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    #[serde(flatten)]
+    span: JsonSpan,
+    new_text: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    safe: bool,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// A finding with its related locations and fixes, as the JSON formats write it.
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    #[serde(flatten)]
+    span: JsonSpan,
+    related: Vec<JsonRelated<'a>>,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    pub fn of(finding: &'a Finding) -> Self {
+        JsonDiagnostic {
+            code: &finding.code,
+            severity: finding.severity.as_str(),
+            message: &finding.message,
+            span: finding.range.into(),
+            related: finding
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    message: &r.message,
+                    span: r.range.into(),
+                })
+                .collect(),
+            fixes: finding
+                .fixes
+                .iter()
+                .map(|f| JsonFix {
+                    title: &f.title,
+                    safe: f.safe,
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            span: e.range.into(),
+                            new_text: &e.new_text,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }

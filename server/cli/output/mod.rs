@@ -58,6 +58,8 @@ pub struct Summary {
     pub errors: usize,
     /// Paths that could not be found, walked or read.
     pub unreadable: usize,
+    /// Files with safe fixes shown by `--diff`.
+    pub fixable: usize,
 }
 
 impl Summary {
@@ -69,7 +71,7 @@ impl Summary {
         self.errors += result
             .findings
             .iter()
-            .filter(|f| f.severity() == super::rules::Severity::Error)
+            .filter(|f| f.severity == super::result::SeverityName::Error)
             .count();
     }
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::{CheckedFile, Printer, Summary};
-use crate::cli::rules::{RULES, Severity};
+use crate::cli::result::SeverityName;
+use crate::cli::rules::{self, Code};
 
 /// The official schema of SARIF 2.1.0 (OASIS, errata 01).
 const SCHEMA: &str =
@@ -44,8 +45,8 @@ impl Printer for Sarif {
             let (start, end) = (finding.range.start, finding.range.end);
             self.results.push(json!({
                 "ruleId": finding.code,
-                "ruleIndex": RULES.iter().position(|r| r.code == finding.code).unwrap_or(0),
-                "level": level(finding.severity()),
+                "ruleIndex": rules::all().iter().position(|c| c.as_str() == finding.code),
+                "level": level(finding.severity),
                 "message": { "text": finding.message },
                 "locations": [{
                     "physicalLocation": {
@@ -64,15 +65,14 @@ impl Printer for Sarif {
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-        let rules: Vec<Value> = RULES
-            .iter()
-            .map(|rule| {
+        let rules: Vec<Value> = rules::all()
+            .into_iter()
+            .map(|code: Code| {
                 json!({
-                    "id": rule.code,
-                    "name": rule.name,
-                    "shortDescription": { "text": rule.summary },
-                    "helpUri": rule.help_uri(),
-                    "defaultConfiguration": { "level": level(rule.severity) },
+                    "id": code.as_str(),
+                    "shortDescription": { "text": code.summary() },
+                    "helpUri": rules::help_uri(code),
+                    "defaultConfiguration": { "level": level(code.default_severity().into()) },
                 })
             })
             .collect();
@@ -105,11 +105,11 @@ impl Printer for Sarif {
     }
 }
 
-fn level(severity: Severity) -> &'static str {
+fn level(severity: SeverityName) -> &'static str {
     match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
+        SeverityName::Error => "error",
+        SeverityName::Warning => "warning",
+        SeverityName::Information | SeverityName::Hint => "note",
     }
 }
 

@@ -16,13 +16,15 @@ use std::fmt;
 
 use super::FileView;
 use crate::analysis::TextRange;
+use crate::analysis::errors::SyntaxRule;
 use crate::config::Settings;
 
 /// What a diagnostic is about: one code per kind of finding, stable across releases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
-    /// A SyntaxError CPython's symbol table raises (`no binding for nonlocal 'x' found`, …).
-    SyntaxError,
+    /// A SyntaxError CPython's symbol table raises (`no binding for nonlocal 'x' found`, …),
+    /// one code per family.
+    SyntaxError(SyntaxRule),
     /// A closure made in a loop that outlives the iteration sees the loop variable's last value.
     LateBinding,
     /// A name read before the nested function assigns it: `UnboundLocalError`.
@@ -38,9 +40,8 @@ pub enum Code {
 }
 
 impl Code {
-    /// Every code, in the order the docs list them.
-    pub const ALL: [Code; 7] = [
-        Code::SyntaxError,
+    /// The closure-bug codes, in the order the docs list them.
+    pub const BUGS: [Code; 6] = [
         Code::LateBinding,
         Code::UnboundLocal,
         Code::FreeUnbound,
@@ -49,10 +50,18 @@ impl Code {
         Code::UnusedDeclaration,
     ];
 
-    /// The code as users write it (`late-binding`).
+    /// Every code: the SyntaxError families, then the closure bugs.
+    pub fn all() -> impl Iterator<Item = Code> {
+        SyntaxRule::ALL
+            .into_iter()
+            .map(Code::SyntaxError)
+            .chain(Code::BUGS)
+    }
+
+    /// The code as users write it (`late-binding`, `nonlocal-without-binding`).
     pub fn as_str(self) -> &'static str {
         match self {
-            Code::SyntaxError => "syntax-error",
+            Code::SyntaxError(rule) => rule.id(),
             Code::LateBinding => "late-binding",
             Code::UnboundLocal => "unbound-local",
             Code::FreeUnbound => "free-unbound",
@@ -64,34 +73,42 @@ impl Code {
 
     /// Parses a code as users write it.
     pub fn parse(text: &str) -> Option<Code> {
-        Code::ALL.into_iter().find(|c| c.as_str() == text.trim())
+        Code::all().find(|c| c.as_str() == text.trim())
+    }
+
+    /// Whether this is one of CPython's SyntaxErrors (the module does not compile).
+    pub fn is_syntax_error(self) -> bool {
+        matches!(self, Code::SyntaxError(_))
     }
 
     /// How serious the code is unless the settings say otherwise.
     pub fn default_severity(self) -> Severity {
         match self {
-            Code::SyntaxError | Code::UnboundLocal | Code::SuperCall => Severity::Error,
+            Code::SyntaxError(_) | Code::UnboundLocal | Code::SuperCall => Severity::Error,
             Code::LateBinding | Code::FreeUnbound | Code::ClassScope => Severity::Warning,
             Code::UnusedDeclaration => Severity::Hint,
         }
     }
 
-    /// One line on what the code catches (for `--help`-style listings and SARIF rules).
+    /// One sentence on what the code catches (for listings and SARIF rules).
     pub fn summary(self) -> &'static str {
         match self {
-            Code::SyntaxError => "a SyntaxError CPython's symbol table raises",
+            Code::SyntaxError(rule) => rule.summary(),
             Code::LateBinding => {
-                "a closure made in a loop outlives the iteration and sees the loop's last value"
+                "A closure made in a loop outlives the iteration and sees the loop's last value."
             }
             Code::UnboundLocal => {
-                "a nested function reads a name before assigning it (a missing `nonlocal`/`global`)"
+                "A nested function reads a name before assigning it (a missing `nonlocal` or \
+                 `global`)."
             }
-            Code::FreeUnbound => "a closure reads a free variable whose cell can be empty",
+            Code::FreeUnbound => "A closure reads a free variable whose cell can be empty.",
             Code::ClassScope => {
-                "a name bound in a class body is read where class scope is invisible"
+                "A name bound in a class body is read where class scope is invisible."
             }
-            Code::SuperCall => "zero-argument `super()` where CPython raises",
-            Code::UnusedDeclaration => "a `nonlocal` or `global` the scope never needs",
+            Code::SuperCall => "A zero-argument `super()` where CPython raises.",
+            Code::UnusedDeclaration => {
+                "A `nonlocal` or `global` declaration the scope never needs."
+            }
         }
     }
 }
@@ -189,13 +206,14 @@ impl Diagnostic {
     }
 }
 
-/// The file's diagnostics as the settings and inline suppressions leave them, in source order.
+/// The file's diagnostics as the settings and inline suppressions leave them: the SyntaxErrors in
+/// the order CPython checks them, then the closure bugs in source order.
 pub fn diagnostics(file: &FileView, settings: &Settings) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = file
         .analysis
         .errors
         .iter()
-        .map(|e| Diagnostic::new(Code::SyntaxError, e.range, e.message.clone()))
+        .map(|e| Diagnostic::new(Code::SyntaxError(e.kind.rule()), e.range, e.message()))
         .collect();
     found.extend(late_binding::check(file));
     found.extend(unbound_local::check(file));
@@ -203,6 +221,14 @@ pub fn diagnostics(file: &FileView, settings: &Settings) -> Vec<Diagnostic> {
     found.extend(class_scope::check(file));
     found.extend(super_call::check(file));
     found.extend(unused_declaration::check(file));
+    // A scope with a SyntaxError does not compile: what it would do at run time is moot.
+    let broken: Vec<TextRange> = file
+        .analysis
+        .errors
+        .iter()
+        .map(|e| innermost_scope_range(file, e.range.start))
+        .collect();
+    found.retain(|d| d.code.is_syntax_error() || !broken.iter().any(|r| r.contains(d.range.start)));
     found.retain_mut(|d| match settings.diagnostic_level(d.code) {
         Some(severity) => {
             d.severity = severity;
@@ -210,8 +236,32 @@ pub fn diagnostics(file: &FileView, settings: &Settings) -> Vec<Diagnostic> {
         }
         None => false,
     });
-    found.sort_by_key(|d| (d.range.start, d.range.end, d.code));
+    // SyntaxErrors in the order CPython checks them (the first is the one it raises), then the
+    // closure bugs in source order.
+    found.sort_by_key(|d| match d.code {
+        Code::SyntaxError(_) => (false, 0, 0, None),
+        code => (true, d.range.start, d.range.end, Some(code)),
+    });
     found
+}
+
+/// The range of the innermost function or class around `offset` (the module: the whole text).
+fn innermost_scope_range(file: &FileView, offset: usize) -> TextRange {
+    let analysis = file.analysis;
+    let mut current = crate::analysis::ScopeId::MODULE;
+    'descend: loop {
+        for &child in &analysis.scope(current).children {
+            if analysis.scope(child).range.contains(offset) {
+                current = child;
+                continue 'descend;
+            }
+        }
+        break;
+    }
+    match current {
+        crate::analysis::ScopeId::MODULE => TextRange::new(0, file.text.len()),
+        id => analysis.scope(id).range,
+    }
 }
 
 /// Whether the line where `diagnostic` starts carries `# closure-lens: ignore` or
@@ -305,8 +355,8 @@ pub(crate) mod tests {
         check(
             "def f():\n    def g():\n        nonlocal missing\n    x = 1\n    global x\n",
             expect![[r#"
-                3:9 syntax-error error: no binding for nonlocal 'missing' found [nonlocal missing]
-                5:5 syntax-error error: name 'x' is assigned to before global declaration [global x]"#]],
+                5:5 assigned-before-declaration error: name 'x' is assigned to before global declaration [global x]
+                3:9 nonlocal-without-binding error: no binding for nonlocal 'missing' found [nonlocal missing]"#]],
         );
     }
 

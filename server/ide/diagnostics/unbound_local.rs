@@ -4,8 +4,7 @@
 
 use super::{Code, Diagnostic, Edit, Fix, Related};
 use crate::analysis::{
-    Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, TextRange,
-    UnassignedRead,
+    Occurrence, Resolution, ScopeId, ScopeKind, SymbolFlags, TextRange, UnassignedRead,
 };
 use crate::ide::FileView;
 
@@ -40,7 +39,7 @@ fn diagnostic(file: &FileView, read: &UnassignedRead) -> Option<Diagnostic> {
     }
     let shown = file.text(o.range);
     let name = file.scope_name(function);
-    let deleting = o.kind == OccurrenceKind::Write;
+    let deleting = read.delete;
     let when = if read.always {
         "before any assignment"
     } else {
