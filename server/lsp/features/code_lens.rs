@@ -1,8 +1,8 @@
 //! Code lenses: "cells: count → increment, reset" above cell owners and
 //! "closes over count, step from make_counter" above closures.
 
+use ls_types::{CodeLens, Command, Location};
 use serde_json::json;
-use tower_lsp_server::ls_types::{CodeLens, Command, Location};
 
 use super::{Ctx, capture_location_range, captures, is_closure_candidate};
 use crate::analysis::{ScopeId, ScopeKind};

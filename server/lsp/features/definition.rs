@@ -1,6 +1,6 @@
 //! Go to definition: from a name to its bindings in the scope that owns the variable.
 
-use tower_lsp_server::ls_types::Location;
+use ls_types::Location;
 
 use super::Ctx;
 

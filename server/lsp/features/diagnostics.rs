@@ -1,6 +1,6 @@
 //! Diagnostics: the closure-related SyntaxErrors CPython's symbol table pass raises.
 
-use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
+use ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
 
 use super::Ctx;
 

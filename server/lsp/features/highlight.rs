@@ -1,6 +1,6 @@
 //! Document highlight: every occurrence of the variable under the cursor, across scopes.
 
-use tower_lsp_server::ls_types::{DocumentHighlight, DocumentHighlightKind};
+use ls_types::{DocumentHighlight, DocumentHighlightKind};
 
 use super::Ctx;
 use crate::analysis::OccurrenceKind;

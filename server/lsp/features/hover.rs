@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
+use ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::{Ctx, captures, is_closure_candidate};
 use crate::analysis::{Occurrence, OccurrenceKind, ScopeId, ScopeKind, SymbolFlags, TextRange};

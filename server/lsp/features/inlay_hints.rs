@@ -5,7 +5,7 @@
 //! the closure rebinds through `nonlocal` is prefixed with `nonlocal`, the keyword that made the
 //! write possible, much as rust-analyzer writes `&mut`.
 
-use tower_lsp_server::ls_types::{
+use ls_types::{
     InlayHint, InlayHintLabel, InlayHintLabelPart, InlayHintLabelPartTooltip, MarkupContent,
     MarkupKind,
 };

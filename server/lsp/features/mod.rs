@@ -7,7 +7,7 @@ pub mod highlight;
 pub mod hover;
 pub mod inlay_hints;
 
-use tower_lsp_server::ls_types::{Location, Position, Range};
+use ls_types::{Location, Position, Range};
 
 use crate::analysis::{Analysis, Occurrence, OccurrenceKind, Scope, ScopeId, ScopeKind, TextRange};
 use crate::line_index::Encoding;
