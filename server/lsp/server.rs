@@ -210,6 +210,8 @@ pub struct Server {
     events: Sender<Event>,
     scheduler: Scheduler,
     probe: Arc<Probe>,
+    /// A `shutdown` waiting for the requests before it.
+    shutdown: Option<Request>,
     /// Set by `exit`: the session is over.
     exit: Option<bool>,
 }
@@ -244,6 +246,7 @@ where
         writer,
         events,
         probe: Arc::clone(&probe),
+        shutdown: None,
         exit: None,
     };
     let clean = server.run(&receiver);
@@ -430,7 +433,10 @@ impl Server {
             Shutdown::METHOD => {
                 // `shutdown` takes no parameters; some clients send `{}` or `[]` anyway.
                 request.params = Value::Null;
-                self.sync_request::<Shutdown>(request)
+                // Answered once every request before it is answered (each has a time budget).
+                self.phase = Phase::ShuttingDown;
+                self.shutdown = Some(request);
+                self.finish_shutdown();
             }
             ExecuteCommand::METHOD => self.sync_request::<ExecuteCommand>(request),
             HoverRequest::METHOD => self.document_request::<HoverRequest>(request),
@@ -554,11 +560,22 @@ impl Server {
         if entry.ticket.is_withdrawn() {
             // Cancelled while it ran.
             let error = ResponseError::new(code::REQUEST_CANCELLED, "cancelled");
-            return self.reply_error(&id, error);
+            self.reply_error(&id, error);
+        } else {
+            match answer {
+                Ok(body) => self.writer.send(body),
+                Err(error) => self.reply_error(&id, error),
+            }
         }
-        match answer {
-            Ok(body) => self.writer.send(body),
-            Err(error) => self.reply_error(&id, error),
+        self.finish_shutdown();
+    }
+
+    /// Answers a waiting `shutdown` once no request is in flight.
+    fn finish_shutdown(&mut self) {
+        if self.in_flight.is_empty() {
+            if let Some(request) = self.shutdown.take() {
+                self.sync_request::<Shutdown>(request);
+            }
         }
     }
 
@@ -572,6 +589,7 @@ impl Server {
                 self.in_flight.remove(&id);
                 let error = ResponseError::new(code::REQUEST_CANCELLED, "cancelled");
                 self.reply_error(&id, error);
+                self.finish_shutdown();
             }
             // Answered `RequestCancelled` when its result arrives.
             Withdrawn::WasRunning | Withdrawn::Already => {}
@@ -892,6 +910,7 @@ impl Server {
                 self.reply_error(&id, ResponseError::new(code::REQUEST_FAILED, message));
             }
         }
+        self.finish_shutdown();
     }
 
     /// The counters this server's documents update.

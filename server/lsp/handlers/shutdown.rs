@@ -1,4 +1,5 @@
-//! `shutdown`: from now on only `exit` is served (with status 0).
+//! `shutdown`: from now on only `exit` is served (with status 0). The main loop answers it once
+//! every request sent before it has been answered.
 
 use ls_types::request::Shutdown;
 
