@@ -6,6 +6,11 @@
 //! as a module of its own with [`analyze`](super::analyze), the one analysis entry point; offsets,
 //! lines and scope ids are then shifted into place. Modules whose top level links statements together
 //! (`from __future__` imports, module-level `global`/`nonlocal`) are analysed whole instead.
+//!
+//! Stitched == whole, always: a chunk parsed on its own equals its part of the whole tree only
+//! when there is no syntax error to recover from (tree-sitter's recovery depends on what
+//! surrounds the error). So a text whose tree has an ERROR or MISSING node, or with a chunk that
+//! has one when parsed alone, is analysed whole.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,6 +43,9 @@ pub struct ChunkCache {
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
 fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
     let root = tree.root_node();
+    if root.has_error() {
+        return None;
+    }
     let mut starts = vec![(0, 0)];
     let mut covered = 0;
     let mut cursor = root.walk();
@@ -112,6 +120,9 @@ fn fill(
             found
         } else {
             let chunk_tree = parse_chunk(chunk_text, &mut cache.last_parse);
+            if chunk_tree.root_node().has_error() {
+                return None;
+            }
             let analysis = super::analyze(chunk_text, &chunk_tree, version);
             let analysed = Arc::new(ChunkAnalysis { analysis });
             used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
@@ -594,6 +605,18 @@ mod tests {
 
     const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";
 
+    /// Chunked equals whole, or the text has a syntax error and is analysed whole.
+    fn check(text: &str, version: PythonVersion, cache: &mut ChunkCache) {
+        match chunked(text, version, cache) {
+            Some(a) => assert_eq!(
+                project(&a),
+                project(&whole(text, version)),
+                "{version} {text}"
+            ),
+            None => assert!(syntax::parse(text).root_node().has_error(), "{text}"),
+        }
+    }
+
     #[test]
     fn chunked_equals_whole_on_samples() {
         for version in PythonVersion::ALL {
@@ -612,12 +635,7 @@ mod tests {
                     + "return count".len()
                     + " é + 1".chars().take(i).map(char::len_utf8).sum::<usize>();
                 text.insert(offset, ch);
-                let a = chunked(&text, version, &mut cache).unwrap();
-                assert_eq!(
-                    project(&a),
-                    project(&whole(&text, version)),
-                    "{version} {text}"
-                );
+                check(&text, version, &mut cache);
             }
             // Statements appear, merge, split and disappear (the stitched result is patched).
             let steps: [(&str, &str); 6] = [
@@ -634,12 +652,7 @@ mod tests {
             for (from, to) in steps {
                 assert!(text.contains(from), "{from:?}");
                 text = text.replacen(from, to, 1);
-                let a = chunked(&text, version, &mut cache).unwrap();
-                assert_eq!(
-                    project(&a),
-                    project(&whole(&text, version)),
-                    "{version} {text}"
-                );
+                check(&text, version, &mut cache);
             }
         }
         assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
