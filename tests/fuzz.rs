@@ -141,9 +141,9 @@ fn token_stream(rng: &mut Rng) -> String {
     let mut indent = 0usize;
     for _ in 0..tokens {
         match rng.below(10) {
-            0..=2 => text.push_str(*rng.pick(KEYWORDS)),
-            3..=5 => text.push_str(*rng.pick(NAMES)),
-            6..=8 => text.push_str(*rng.pick(PUNCT)),
+            0..=2 => text.push_str(rng.pick::<&str>(KEYWORDS)),
+            3..=5 => text.push_str(rng.pick::<&str>(NAMES)),
+            6..=8 => text.push_str(rng.pick::<&str>(PUNCT)),
             _ => {
                 text.push('\n');
                 indent = match rng.below(3) {
@@ -452,7 +452,7 @@ fn message(rng: &mut Rng, next_id: &mut i64, ids: &mut Vec<i64>) -> Vec<u8> {
             json!({"textDocument": {"uri": uri(rng)}}),
         ),
         12 => request(
-            *rng.pick(&["textDocument/documentHighlight", "textDocument/definition"]),
+            rng.pick::<&str>(&["textDocument/documentHighlight", "textDocument/definition"]),
             json!({"textDocument": {"uri": uri(rng)}, "position": position(rng)}),
         ),
         13 => request(
@@ -468,7 +468,7 @@ fn message(rng: &mut Rng, next_id: &mut i64, ids: &mut Vec<i64>) -> Vec<u8> {
             json!({"settings": {"closureLens": {"pythonVersion": *rng.pick(&["3.11", "3.12", "3.14", "2.7"]), "inlayHints": {"passThrough": rng.chance(2)}}}}),
         ),
         16 => request(
-            *rng.pick(&[
+            rng.pick::<&str>(&[
                 "textDocument/nonsense",
                 "$/unknown",
                 "closureLens/debugText",

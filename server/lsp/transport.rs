@@ -12,9 +12,10 @@
 //!   body whose `Content-Length` was too small, the body of a rejected frame) are skipped up to
 //!   the next `Content-Length:` (case-insensitive): the reader resynchronises there.
 //! - A body that starts with `{` or `[` is followed structurally as it arrives: when its JSON
-//!   value has ended and something other than whitespace follows before the claimed length, the
-//!   `Content-Length` was too large; the frame is rejected and reading resumes at that byte, so a
-//!   too-large length cannot swallow the messages after it.
+//!   value has ended and something other than whitespace follows before the claimed length (most
+//!   likely the next frame, after a too-large length), the frame is rejected and reading resumes
+//!   right after the value, so a too-large length cannot swallow the messages after it.
+//! - Garbage glued to the front of a `Content-Length` line is skipped up to it.
 //!
 //! Writing: one thread owns the output and writes whole frames in the order it receives them.
 
@@ -54,6 +55,8 @@ pub enum Frame {
 /// Reads frames from `R`; see the module documentation for the rules.
 pub struct FrameReader<R> {
     input: R,
+    /// Where reads land before they join `buf`.
+    scratch: Box<[u8]>,
     buf: Vec<u8>,
     /// Start of the unread bytes in `buf`.
     pos: usize,
@@ -68,6 +71,7 @@ impl<R: Read> FrameReader<R> {
     pub fn new(input: R, max_size: usize) -> Self {
         FrameReader {
             input,
+            scratch: vec![0; CHUNK].into_boxed_slice(),
             buf: Vec::with_capacity(CHUNK),
             pos: 0,
             eof: false,
@@ -99,16 +103,14 @@ impl<R: Read> FrameReader<R> {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
-        let len = self.buf.len();
-        self.buf.resize(len + CHUNK, 0);
         let read = loop {
-            match self.input.read(&mut self.buf[len..]) {
+            match self.input.read(&mut self.scratch) {
                 Ok(n) => break n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break 0,
             }
         };
-        self.buf.truncate(len + read);
+        self.buf.extend_from_slice(&self.scratch[..read]);
         if read == 0 {
             self.eof = true;
         }
@@ -194,6 +196,12 @@ impl<R: Read> FrameReader<R> {
                 break;
             }
             count += 1;
+            if find_ignore_case(&line, CONTENT_LENGTH).is_some_and(|at| at > 0) {
+                self.resync_from_line(&line);
+                return Err(Frame::Invalid(
+                    "garbage before a Content-Length header; skipped".into(),
+                ));
+            }
             let Some((name, value)) = split_header(&line) else {
                 // Not a header: garbage, or a body without the blank line before it.
                 self.resync_from_line(&line);
@@ -208,7 +216,14 @@ impl<R: Read> FrameReader<R> {
             if name.eq_ignore_ascii_case("content-length") {
                 match parse_length(value) {
                     Ok(n) if length.is_none_or(|l| l == n) => length = Some(n),
-                    Ok(_) => problem = Some("conflicting Content-Length headers".into()),
+                    Ok(_) => {
+                        // Most likely a header block without its blank line, then the next
+                        // frame: that frame starts here.
+                        self.unread_line(&line);
+                        return Err(Frame::Invalid(
+                            "a header block without its blank line (or two different Content-Length values)".into(),
+                        ));
+                    }
                     Err(why) => problem = Some(why),
                 }
             }
@@ -243,18 +258,21 @@ impl<R: Read> FrameReader<R> {
                 ));
             }
             let take = self.unread().len().min(length - body.len());
-            let chunk = &self.buf[self.pos..self.pos + take];
-            if let Some(stop) = shape.feed(chunk) {
-                // A complete JSON value followed by more than whitespace: the length was too large.
-                body.extend_from_slice(&chunk[..stop]);
-                self.advance(stop);
+            shape.feed(&self.buf[self.pos..self.pos + take], body.len());
+            body.extend_from_slice(&self.buf[self.pos..self.pos + take]);
+            self.advance(take);
+            let Some(end) = shape.value_end else {
+                continue;
+            };
+            if let Some(i) = body[end..].iter().position(|b| !b.is_ascii_whitespace()) {
+                // Something follows the JSON value within the claimed length: most likely the
+                // next frame after a too-large length. Resume right after the value.
+                let rest = body.split_off(end + i);
+                self.push_back(&rest);
                 return Frame::Invalid(format!(
-                    "Content-Length {length} is larger than the message ({} bytes); message ignored",
-                    body.len()
+                    "more bytes follow the JSON value within Content-Length {length} (is the length too large?); skipped to them"
                 ));
             }
-            body.extend_from_slice(chunk);
-            self.advance(take);
         }
         Frame::Body(body)
     }
@@ -281,18 +299,27 @@ impl<R: Read> FrameReader<R> {
     /// Resynchronises from the start of `line` (already consumed): a `Content-Length:` inside it
     /// (e.g. right after the garbage) is kept.
     fn resync_from_line(&mut self, line: &[u8]) {
-        if let Some(at) = find_ignore_case(line, CONTENT_LENGTH) {
-            // Put the tail of the line back: it starts the next header block.
-            let mut tail = line[at..].to_vec();
-            tail.push(b'\n');
-            let rest = self.buf.split_off(self.pos);
-            self.buf.truncate(self.pos);
-            self.buf.extend_from_slice(&tail);
-            self.buf.extend_from_slice(&rest);
-            self.consumed -= tail.len() as u64;
-            return;
+        match find_ignore_case(line, CONTENT_LENGTH) {
+            // The tail of the line starts the next header block.
+            Some(at) => self.unread_line(&line[at..]),
+            None => self.resync(),
         }
-        self.resync();
+    }
+
+    /// Puts `line` (and a line break) back in front of the unread input.
+    fn unread_line(&mut self, line: &[u8]) {
+        let mut back = line.to_vec();
+        back.push(b'\n');
+        self.push_back(&back);
+    }
+
+    /// Puts `bytes` back in front of the unread input.
+    fn push_back(&mut self, back: &[u8]) {
+        let rest = self.buf.split_off(self.pos);
+        self.buf.truncate(self.pos);
+        self.buf.extend_from_slice(back);
+        self.buf.extend_from_slice(&rest);
+        self.consumed = self.consumed.saturating_sub(back.len() as u64);
     }
 }
 
@@ -331,12 +358,16 @@ struct Shape {
     depth: usize,
     in_string: bool,
     escaped: bool,
-    ended: bool,
+    /// Where the value ended (an index into the body).
+    value_end: Option<usize>,
 }
 
 impl Shape {
-    /// Feeds the next bytes; returns the index of a non-whitespace byte after the value's end.
-    fn feed(&mut self, bytes: &[u8]) -> Option<usize> {
+    /// Feeds the body bytes that start at index `offset`.
+    fn feed(&mut self, bytes: &[u8], offset: usize) {
+        if self.value_end.is_some() {
+            return;
+        }
         for (i, &b) in bytes.iter().enumerate() {
             if !self.started {
                 if b.is_ascii_whitespace() {
@@ -346,13 +377,7 @@ impl Shape {
                 self.tracked = b == b'{' || b == b'[';
             }
             if !self.tracked {
-                return None;
-            }
-            if self.ended {
-                if !b.is_ascii_whitespace() {
-                    return Some(i);
-                }
-                continue;
+                return;
             }
             if self.in_string {
                 if self.escaped {
@@ -369,12 +394,14 @@ impl Shape {
                 b'{' | b'[' => self.depth += 1,
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
-                    self.ended = self.depth == 0;
+                    if self.depth == 0 {
+                        self.value_end = Some(offset + i + 1);
+                        return;
+                    }
                 }
                 _ => {}
             }
         }
-        None
     }
 }
 
@@ -499,7 +526,8 @@ mod tests {
             "Content-Length: 1.5\r\n\r\n".to_owned(),
             "Content-Length: 2e9\r\n\r\n".to_owned(),
             "Content-Length: \r\n\r\n".to_owned(),
-            "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}".to_owned(),
+            "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}}".to_owned(),
+            "Content-Length: 9\r\n".to_owned(),
             "Content-Type: x\r\n\r\n{}".to_owned(),
             "Content-Length: 2\r\n{}".to_owned(),
             format!("X: {}\r\n\r\n", "y".repeat(20_000)),

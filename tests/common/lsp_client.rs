@@ -55,6 +55,9 @@ pub struct LspClient {
     responses: HashMap<i64, Value>,
     /// Notifications received and not yet consumed.
     pub notifications: VecDeque<Value>,
+    /// Responses whose id is not an integer (`null` for errors about unreadable messages, or a
+    /// string), in arrival order.
+    pub other_responses: Vec<Value>,
     /// Requests the server sent us (already answered).
     pub server_requests: Vec<Value>,
     /// Results to answer server requests with, by method (`null` for the others).
@@ -158,6 +161,7 @@ impl LspClient {
             next_id: 1,
             responses: HashMap::new(),
             notifications: VecDeque::new(),
+            other_responses: Vec::new(),
             server_requests: Vec::new(),
             answers: HashMap::new(),
         }
@@ -259,10 +263,12 @@ impl LspClient {
                 self.server_requests.push(message);
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
             }
-            (Some(id), None) => {
-                let id = id.as_i64().unwrap_or(-1);
-                self.responses.insert(id, message);
-            }
+            (Some(id), None) => match id.as_i64() {
+                Some(id) => {
+                    self.responses.insert(id, message);
+                }
+                None => self.other_responses.push(message),
+            },
             _ => self.notifications.push_back(message),
         }
         Some(())
