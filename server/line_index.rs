@@ -45,6 +45,56 @@ impl WideChar {
             Encoding::Utf16 | Encoding::Utf32 => 1,
         }
     }
+
+    /// How many more bytes than units of `encoding` it takes.
+    fn excess(self, encoding: Encoding) -> u32 {
+        u32::from(self.len) - self.units(encoding)
+    }
+}
+
+/// Every this many non-ASCII characters of a line, their running excess is recorded, so a
+/// conversion on a long line scans at most this many characters (not the whole line).
+const STRIDE: usize = 64;
+
+/// The non-ASCII characters of one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct WideLine {
+    line: u32,
+    chars: Vec<WideChar>,
+    /// `marks[k]`: the excess (UTF-16, UTF-32) of `chars[..k * STRIDE]`; empty for short lines.
+    marks: Vec<[u32; 2]>,
+}
+
+impl WideLine {
+    fn mark(&self, k: usize, encoding: Encoding) -> u32 {
+        match (encoding, self.marks.get(k)) {
+            (Encoding::Utf8, _) | (_, None) => 0,
+            (Encoding::Utf16, Some(m)) => m[0],
+            (Encoding::Utf32, Some(m)) => m[1],
+        }
+    }
+
+    /// The excess of `chars[..i]`.
+    fn excess_before(&self, i: usize, encoding: Encoding) -> u32 {
+        let k = (i / STRIDE).min(self.marks.len().saturating_sub(1));
+        let from = if self.marks.is_empty() { 0 } else { k * STRIDE };
+        let scanned: u32 = self.chars[from..i].iter().map(|c| c.excess(encoding)).sum();
+        self.mark(k, encoding) + scanned
+    }
+
+    fn add_marks(&mut self) {
+        if self.chars.len() <= STRIDE {
+            return;
+        }
+        let mut excess = [0u32; 2];
+        for (i, c) in self.chars.iter().enumerate() {
+            if i % STRIDE == 0 {
+                self.marks.push(excess);
+            }
+            excess[0] += c.excess(Encoding::Utf16);
+            excess[1] += c.excess(Encoding::Utf32);
+        }
+    }
 }
 
 /// Line starts and non-ASCII characters of one text, built once per text version.
@@ -54,8 +104,8 @@ pub struct LineIndex {
     starts: Vec<usize>,
     /// Byte offset where each line's content ends (before its line break).
     ends: Vec<usize>,
-    /// For lines holding non-ASCII characters: (line, characters in order), sorted by line.
-    wide: Vec<(u32, Vec<WideChar>)>,
+    /// The lines holding non-ASCII characters, sorted by line.
+    wide: Vec<WideLine>,
     /// Length of the text in bytes.
     len: usize,
     /// Whether the text has a `\r` not followed by `\n` (tree-sitter rows then differ from lines).
@@ -68,7 +118,7 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
         let mut ends = Vec::new();
-        let mut wide: Vec<(u32, Vec<WideChar>)> = Vec::new();
+        let mut wide: Vec<WideLine> = Vec::new();
         let mut lone_cr = false;
         let mut line_start = 0;
         let mut i = 0;
@@ -104,13 +154,18 @@ impl LineIndex {
                     len,
                 };
                 match wide.last_mut() {
-                    Some((l, chars)) if *l == line => chars.push(ch),
-                    _ => wide.push((line, vec![ch])),
+                    Some(w) if w.line == line => w.chars.push(ch),
+                    _ => wide.push(WideLine {
+                        line,
+                        chars: vec![ch],
+                        marks: Vec::new(),
+                    }),
                 }
                 i += usize::from(len);
             }
         }
         ends.push(text.len());
+        wide.iter_mut().for_each(WideLine::add_marks);
         LineIndex {
             starts,
             ends,
@@ -150,11 +205,9 @@ impl LineIndex {
         self.ends.get(line as usize).copied().unwrap_or(self.len)
     }
 
-    fn wide_chars(&self, line: u32) -> &[WideChar] {
-        match self.wide.binary_search_by_key(&line, |(l, _)| *l) {
-            Ok(i) => &self.wide[i].1,
-            Err(_) => &[],
-        }
+    fn wide_line(&self, line: u32) -> Option<&WideLine> {
+        let i = self.wide.binary_search_by_key(&line, |w| w.line).ok()?;
+        Some(&self.wide[i])
     }
 
     /// The line and column of byte `offset`.
@@ -165,18 +218,19 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let offset = offset.min(self.ends[line]);
         let byte_col = (offset - self.starts[line]) as u32;
-        let mut col = byte_col;
-        for ch in self.wide_chars(line as u32) {
-            if ch.start >= byte_col {
-                break;
+        let col = match self.wide_line(line as u32) {
+            None => byte_col,
+            Some(wide) => {
+                let i = wide.chars.partition_point(|c| c.start < byte_col);
+                match i.checked_sub(1).map(|j| (j, wide.chars[j])) {
+                    // Inside a character: round down to its start.
+                    Some((j, ch)) if ch.end() > byte_col => {
+                        ch.start - wide.excess_before(j, encoding)
+                    }
+                    _ => byte_col - wide.excess_before(i, encoding),
+                }
             }
-            if ch.end() > byte_col {
-                // Inside the character: round down to its start.
-                col -= byte_col - ch.start;
-                break;
-            }
-            col = col - u32::from(ch.len) + ch.units(encoding);
-        }
+        };
         LineCol {
             line: line as u32,
             col,
@@ -194,24 +248,40 @@ impl LineIndex {
         }
         let start = self.starts[line];
         let end = self.ends[line];
-        let mut remaining = pos.col;
-        let mut byte_col: u32 = 0;
-        for ch in self.wide_chars(pos.line) {
-            let ascii_before = ch.start - byte_col;
-            if remaining <= ascii_before {
-                break;
+        let col = pos.col;
+        let byte_col = match self.wide_line(pos.line) {
+            None => u64::from(col),
+            Some(wide) => {
+                // The last mark at or before `col`, then at most STRIDE characters.
+                let unit_start = |i: usize, excess: u32| wide.chars[i].start - excess;
+                let (mut lo, mut hi) = (0, wide.marks.len());
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    if unit_start(mid * STRIDE, wide.mark(mid, encoding)) < col {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let k = lo.saturating_sub(1);
+                let mut excess = wide.mark(k, encoding);
+                let mut found = None;
+                for ch in &wide.chars[k * STRIDE..] {
+                    let at = ch.start - excess;
+                    if at >= col {
+                        break;
+                    }
+                    if at + ch.units(encoding) > col {
+                        // Inside the character: round down to its start.
+                        found = Some(u64::from(ch.start));
+                        break;
+                    }
+                    excess += ch.excess(encoding);
+                }
+                found.unwrap_or(u64::from(col) + u64::from(excess))
             }
-            remaining -= ascii_before;
-            byte_col = ch.start;
-            let units = ch.units(encoding);
-            if remaining < units {
-                remaining = 0;
-                break;
-            }
-            remaining -= units;
-            byte_col = ch.end();
-        }
-        let offset = start as u64 + u64::from(byte_col) + u64::from(remaining);
+        };
+        let offset = start as u64 + byte_col;
         (offset.min(end as u64)) as usize
     }
 
@@ -397,6 +467,26 @@ mod tests {
             text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
         assert_eq!(index.line_count(), breaks + 1);
         assert_round_trips(&text);
+    }
+
+    #[test]
+    fn long_lines_of_wide_characters() {
+        // Past STRIDE wide characters a line is converted through its marks: same answers, and
+        // (the point) no scan of the whole line per conversion.
+        let mut text = String::from("x = [");
+        for i in 0..1_000 {
+            text.push_str(["é", "😀", "a", "変", "bc"][i % 5]);
+        }
+        text.push_str("]\nnext é line\n");
+        assert_round_trips(&text);
+        let index = LineIndex::new(&text);
+        let last = text.rfind('😀').unwrap();
+        let utf16 = text[..last].encode_utf16().count() as u32;
+        assert_eq!(index.line_col(last, Encoding::Utf16), lc(0, utf16));
+        assert_eq!(index.offset(lc(0, utf16), Encoding::Utf16), last);
+        assert_eq!(index.offset(lc(0, utf16 + 1), Encoding::Utf16), last);
+        let chars = text[..last].chars().count() as u32;
+        assert_eq!(index.line_col(last + 2, Encoding::Utf32), lc(0, chars));
     }
 
     #[test]

@@ -7,6 +7,9 @@ pub mod highlight;
 pub mod hover;
 pub mod inlay_hints;
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use ls_types::{Location, Position, Range};
 
 use crate::analysis::{Analysis, Occurrence, OccurrenceKind, Scope, ScopeId, ScopeKind, TextRange};
@@ -25,6 +28,9 @@ pub struct Ctx<'a> {
     pub encoding: Encoding,
     /// Current settings.
     pub settings: &'a Settings,
+    /// Bindings by (owning scope, name), built on first use: looking them up by scanning the
+    /// owner's occurrences made a hint request quadratic (60,000 lambdas capturing one name).
+    bindings: OnceCell<HashMap<(ScopeId, &'a str), Vec<&'a Occurrence>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -35,6 +41,7 @@ impl<'a> Ctx<'a> {
             analysis: doc.analysis(),
             encoding,
             settings,
+            bindings: OnceCell::new(),
         }
     }
 
@@ -96,12 +103,37 @@ impl<'a> Ctx<'a> {
         } else {
             self.scope(owner).range
         };
-        self.occurrences_in(range)
+        let index = self.bindings.get_or_init(|| self.binding_index());
+        index.get(&(owner, name)).map_or_else(Vec::new, |found| {
+            found
+                .iter()
+                .copied()
+                .filter(|o| range.contains(o.range.start))
+                .collect()
+        })
+    }
+
+    /// Every binding under each scope it lives in: its own, and the frames its 3.12+ inlined
+    /// comprehensions live in (see [`Ctx::lives_in`]).
+    fn binding_index(&self) -> HashMap<(ScopeId, &'a str), Vec<&'a Occurrence>> {
+        let mut index: HashMap<(ScopeId, &'a str), Vec<&'a Occurrence>> = HashMap::new();
+        for o in self
+            .analysis
+            .occurrences
             .iter()
-            .filter(|o| {
-                *o.name == *name && is_binding(o.kind) && self.lives_in(o.resolves_to, owner)
-            })
-            .collect()
+            .filter(|o| is_binding(o.kind))
+        {
+            let mut current = o.resolves_to;
+            loop {
+                index.entry((current, &*o.name)).or_default().push(o);
+                let scope = self.scope(current);
+                match scope.parent {
+                    Some(parent) if scope.inlined => current = parent,
+                    _ => break,
+                }
+            }
+        }
+        index
     }
 
     /// Whether a variable resolved to `scope` lives in `owner`: the same scope, or a 3.12+ inlined
