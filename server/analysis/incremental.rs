@@ -489,6 +489,123 @@ fn patch(
     Some((analysis, new_layout))
 }
 
+/// Pieces of a big text are at least this long (fewer, larger pieces: less stitching).
+const MIN_PIECE: usize = 64 << 10;
+
+/// Analyses a big `text` piece by piece, never holding the syntax tree of more than one piece
+/// (a whole tree costs about 36 bytes per source byte; the analysis about 11). Pieces end at
+/// lines that start at column 0; a piece that does not parse without error (the cut fell inside
+/// a string, a bracket, a decorated or compound statement) is grown fourfold, up to three times,
+/// then taken as it is. The result is a function of the text alone, so a fresh open and an
+/// edited document agree. `None` when the module links its top-level statements (see the module
+/// documentation): then it must be analysed whole.
+pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis> {
+    let mut out = Analysis {
+        version,
+        ..Analysis::default()
+    };
+    let mut module: Option<Scope> = None;
+    let mut symbols_index = HashMap::new();
+    let (mut start, mut row) = (0usize, 0u32);
+    while start < text.len() {
+        let mut want = MIN_PIECE;
+        let (end, piece, tree) = loop {
+            let end = next_line_start(text, start + want);
+            let piece = &text[start..end];
+            let tree = syntax::parse(piece);
+            if !tree.root_node().has_error() || end == text.len() || want >= MIN_PIECE << 6 {
+                break (end, piece, tree);
+            }
+            want *= 4;
+        };
+        let linked = {
+            let mut cursor = tree.root_node().walk();
+            tree.root_node().children(&mut cursor).any(|c| {
+                matches!(
+                    c.kind(),
+                    "future_import_statement" | "global_statement" | "nonlocal_statement"
+                )
+            })
+        };
+        if linked {
+            return None;
+        }
+        let chunk = ChunkAnalysis {
+            analysis: super::analyze(piece, &tree, version),
+        };
+        drop(tree);
+        let first_scope = out.scopes.len().max(1);
+        let (scopes, occurrences, errors) = place(&chunk, start, row, first_scope);
+        let chunk_module = &chunk.analysis.scopes[0];
+        let module = module.get_or_insert_with(|| Scope {
+            children: Vec::new(),
+            symbols: Vec::new(),
+            range: TextRange::new(0, text.len()),
+            ..chunk_module.clone()
+        });
+        let base = first_scope as u32 - 1;
+        let map = |id: ScopeId| {
+            if id == ScopeId::MODULE {
+                id
+            } else {
+                ScopeId(id.0 + base)
+            }
+        };
+        module
+            .children
+            .extend(chunk_module.children.iter().map(|&c| map(c)));
+        for symbol in &chunk_module.symbols {
+            let symbol = Symbol {
+                captures_from: symbol.captures_from.map(map),
+                captured_by: symbol.captured_by.iter().map(|&c| map(c)).collect(),
+                ..symbol.clone()
+            };
+            merge_module_symbol(&mut module.symbols, &mut symbols_index, symbol);
+        }
+        if out.scopes.is_empty() {
+            // The module's slot, filled in at the end.
+            out.scopes.push(chunk_module.clone());
+        }
+        out.scopes.extend(scopes);
+        out.occurrences.extend(occurrences);
+        out.errors.extend(errors);
+        out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
+        row += syntax::parser_input(piece).matches('\n').count() as u32;
+        start = end;
+    }
+    out.scopes
+        .first_mut()
+        .zip(module)
+        .map(|(slot, module)| *slot = module);
+    if out.scopes.is_empty() {
+        return None;
+    }
+    Some(out)
+}
+
+/// The first line start at or after `at` (or the end of the text), where a line starts after
+/// `\n`, `\r\n` or a lone `\r`.
+fn next_line_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at.min(bytes.len());
+    if i == 0 {
+        return 0;
+    }
+    // `i` is a line start when the byte before it ends a line (not the `\r` of a `\r\n`).
+    while i < bytes.len() {
+        let ends_line = match bytes[i - 1] {
+            b'\n' => true,
+            b'\r' => bytes[i] != b'\n',
+            _ => false,
+        };
+        if ends_line && !bytes[i].is_ascii_whitespace() && bytes[i] != b'#' {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
 /// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
 fn merge_module_symbol(
     symbols: &mut Vec<Symbol>,
@@ -656,6 +773,36 @@ mod tests {
             }
         }
         assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    }
+
+    #[test]
+    fn pieces_equal_whole() {
+        // Several pieces, cuts inside strings, brackets and decorated definitions (grown), a
+        // lone CR, and an erroneous text (taken as it is: still a function of the text).
+        let mut text = String::new();
+        for i in 0..700 {
+            text.push_str(SAMPLE);
+            text.push_str(&format!(
+                "s{i} = '''\nx = 1\n'''\n@d\n\ndef h{i}(q):\r    return lambda: q\n"
+            ));
+        }
+        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            let pieces = analyze_in_pieces(&text, version).expect("no linked statements");
+            assert_eq!(
+                project(&pieces),
+                project(&whole(&text, version)),
+                "{version}"
+            );
+        }
+        let broken = text.replace("def h3(q)", "def h3(q");
+        let a = analyze_in_pieces(&broken, PythonVersion::Py314).unwrap();
+        assert_eq!(a, analyze_in_pieces(&broken, PythonVersion::Py314).unwrap());
+        assert!(a.has_syntax_errors);
+        let linked = format!("from __future__ import annotations\n{text}");
+        assert!(analyze_in_pieces(&linked, PythonVersion::Py314).is_none());
+        assert_eq!(next_line_start("a\r\nb", 2), 3);
+        assert_eq!(next_line_start("a\rb", 1), 2);
+        assert_eq!(next_line_start("a\n  b\n# c\nd", 1), 10);
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! Applying an edit ([`Document::apply_changes`]) is cheap and never parses: it updates the text
 //! and line index and records the tree-sitter edits. The tree is parsed on first use, on a
 //! worker, incrementally from the nearest earlier version's tree when one exists ([`Syntax`]).
+//!
+//! Memory: a document up to `keep_tree_limit` (4 MiB by default) keeps its tree while hot and a
+//! cache of per-statement analyses; a bigger one keeps only its text, line index and analysis
+//! (about 11 bytes per source byte), analysed piece by piece on each version.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -45,8 +49,8 @@ pub struct Document {
     analyzed: Arc<OnceLock<Arc<Analysis>>>,
     /// Analyses of top-level statements, reused across versions of this document.
     chunks: Arc<Mutex<ChunkCache>>,
-    /// Texts longer than this drop their tree after each analysis (a tree costs about 29 bytes
-    /// per source byte).
+    /// Texts longer than this are analysed piece by piece, never holding their whole tree (a
+    /// tree costs about 36 bytes per source byte) nor a chunk cache.
     keep_tree_limit: usize,
     stats: Arc<Stats>,
 }
@@ -88,12 +92,16 @@ impl Document {
         self.analyzed.get_or_init(|| {
             self.stats.analyses.fetch_add(1, Ordering::Relaxed);
             on_big_stack(|| {
-                let tree = self.syntax.tree(&self.text);
-                let analysis = analyze(&self.text, &tree, self.python_version, &self.chunks);
                 if self.text.len() > self.keep_tree_limit {
-                    self.syntax.forget();
+                    // Never the whole tree of a big text: piece by piece, else whole but dropped.
+                    let pieces = incremental::analyze_in_pieces(&self.text, self.python_version);
+                    return Arc::new(pieces.unwrap_or_else(|| {
+                        let tree = syntax::parse(&self.text);
+                        analysis::analyze(&self.text, &tree, self.python_version)
+                    }));
                 }
-                analysis
+                let tree = self.syntax.tree(&self.text);
+                analyze(&self.text, &tree, self.python_version, &self.chunks)
             })
         })
     }
