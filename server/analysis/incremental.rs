@@ -573,13 +573,8 @@ pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis>
         row += syntax::parser_input(piece).matches('\n').count() as u32;
         start = end;
     }
-    out.scopes
-        .first_mut()
-        .zip(module)
-        .map(|(slot, module)| *slot = module);
-    if out.scopes.is_empty() {
-        return None;
-    }
+    // An empty text has no piece: it is analysed whole.
+    out.scopes[0] = module?;
     Some(out)
 }
 
