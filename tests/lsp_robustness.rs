@@ -245,3 +245,45 @@ fn garbage_and_odd_source_never_crashes_the_server() {
     }
     assert!(client.shutdown_and_exit().success());
 }
+
+/// A request on a small document never waits for a big one: it is answered before the hints of
+/// a multi-megabyte document being analysed, on open and after each edit (ordering, not time).
+#[test]
+fn a_small_document_is_served_while_a_big_one_is_analysed() {
+    let mut client = TestServer::start();
+    client.initialize_default();
+    let small = "file:///small.py";
+    client.open(small, TEXT);
+    let hover = json!({"textDocument": {"uri": small}, "position": {"line": 2, "character": 15}});
+    let expected = client.call("textDocument/hover", hover.clone());
+    let big_uri = "file:///big.py";
+    let big: String = (0..17_000)
+        .map(|i| {
+            format!("def make{i}(n):\n    def add(x):\n        return x + n\n    return add\n")
+        })
+        .collect();
+    assert!(big.len() > 1 << 20, "big enough for the heavy lane");
+    client.open(big_uri, &big);
+    let whole = json!({"textDocument": {"uri": big_uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1_000_000, "character": 0}}});
+    for version in 1..3 {
+        if version > 1 {
+            client.change(
+                big_uri,
+                version,
+                json!({"line": 0, "character": 0}),
+                json!({"line": 0, "character": 0}),
+                "#\n",
+            );
+        }
+        let hints = client.send_request("textDocument/inlayHint", whole.clone());
+        let quick = client.send_request("textDocument/hover", hover.clone());
+        let answer = client.wait_response(quick);
+        assert_eq!(answer["result"], expected);
+        client.wait_response(hints);
+        let at = |id: i64| client.arrivals.iter().position(|a| *a == id).unwrap();
+        assert!(
+            at(quick) < at(hints),
+            "version {version}: the small document waited"
+        );
+    }
+}

@@ -55,6 +55,8 @@ pub struct LspClient {
     responses: HashMap<i64, Value>,
     /// Notifications received and not yet consumed.
     pub notifications: VecDeque<Value>,
+    /// The ids of all responses, in arrival order.
+    pub arrivals: Vec<Value>,
     /// Responses whose id is not an integer (`null` for errors about unreadable messages, or a
     /// string), in arrival order.
     pub other_responses: Vec<Value>,
@@ -162,6 +164,7 @@ impl LspClient {
             responses: HashMap::new(),
             notifications: VecDeque::new(),
             other_responses: Vec::new(),
+            arrivals: Vec::new(),
             server_requests: Vec::new(),
             answers: HashMap::new(),
         }
@@ -263,7 +266,10 @@ impl LspClient {
                 self.server_requests.push(message);
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
             }
-            (Some(id), None) => match id.as_i64() {
+            (Some(id), None) => match {
+                self.arrivals.push(id.clone());
+                id.as_i64()
+            } {
                 Some(id) => {
                     self.responses.insert(id, message);
                 }
