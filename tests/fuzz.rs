@@ -9,8 +9,10 @@
 //!   cargo test --release --test fuzz -- --nocapture
 //! ```
 //!
-//! `CLOSURE_LENS_FUZZ_SEED` picks the seed (default: fixed, so CI is repeatable). A failing input
-//! is written to `target/fuzz-failure-*` and named in the failure message.
+//! `CLOSURE_LENS_FUZZ_SEED` picks the seed (default: fixed, so CI is repeatable);
+//! `CLOSURE_LENS_FUZZ_MAX_SECS` stops each fuzzer after that many seconds (it then reports what
+//! it tried). A failing input is written to `target/tmp/fuzz-failure-*` and named in the failure
+//! message.
 
 mod common;
 
@@ -60,6 +62,12 @@ fn env_count(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// When each fuzzer must stop, whatever its count.
+fn deadline() -> Instant {
+    let secs = env_count("CLOSURE_LENS_FUZZ_MAX_SECS", 24 * 3600);
+    Instant::now() + Duration::from_secs(secs)
 }
 
 fn seed() -> u64 {
@@ -328,12 +336,24 @@ fn engine_never_panics_on_random_and_mutated_python() {
     let inputs = env_count("CLOSURE_LENS_FUZZ_ENGINE", 3_000);
     let seed = seed();
     let began = Instant::now();
+    let stop = deadline();
     let handle = std::thread::Builder::new()
         .stack_size(closure_lens::lsp::documents::ANALYSIS_STACK)
         .spawn(move || {
             let mut rng = Rng::new(seed);
             let mut bytes = 0usize;
+            let mut tried = 0u64;
             for n in 0..inputs {
+                if n % 100_000 == 0 && n > 0 {
+                    eprintln!(
+                        "engine fuzz: {n} inputs, {:.0} s",
+                        began.elapsed().as_secs_f64()
+                    );
+                    if Instant::now() > stop {
+                        break;
+                    }
+                }
+                tried += 1;
                 let text = if rng.chance(2) {
                     token_stream(&mut rng)
                 } else {
@@ -353,10 +373,10 @@ fn engine_never_panics_on_random_and_mutated_python() {
                     );
                 }
             }
-            bytes
+            (tried, bytes)
         })
         .unwrap();
-    let bytes = handle.join().expect("engine fuzzing failed");
+    let (inputs, bytes) = handle.join().expect("engine fuzzing failed");
     println!(
         "engine fuzz: {inputs} inputs ({} MB) in {:.1} s, seed {seed:#x}, 0 panics",
         bytes / 1_000_000,
@@ -546,7 +566,14 @@ fn server_survives_random_message_sequences() {
     let began = Instant::now();
     let mut sent = 0u64;
     let mut sessions = 0;
-    while sent < target {
+    let stop = deadline();
+    while sent < target && Instant::now() < stop {
+        if sessions % 200 == 0 && sessions > 0 {
+            eprintln!(
+                "protocol fuzz: {sent} messages, {:.0} s",
+                began.elapsed().as_secs_f64()
+            );
+        }
         sessions += 1;
         let (mut input, server_input) = pipe();
         let (server_output, output) = pipe();
