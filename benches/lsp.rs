@@ -194,6 +194,68 @@ fn in_process_edits(text: &str) {
     );
 }
 
+/// A hover on a small document while a big one (test_typing.py repeated to `mb` MB) is opened
+/// and edited: its latency, the big document's hint latency, and the server's peak memory.
+fn responsiveness(source: &str, mb: usize, edits: usize) {
+    let big_text = source.repeat(mb * 1_000_000 / source.len() + 1);
+    let small = "file:///bench/small.py";
+    let small_text = "def make(n):\n    def add(x):\n        return x + n\n    return add\n";
+    let big = "file:///bench/big.py";
+    // A generous budget: the figures are about waiting, not about the time-out. (Set
+    // CLOSURE_LENS_BENCH_PLAIN=1 to bench a server that predates `--request-timeout`.)
+    let args: &[&str] = match std::env::var_os("CLOSURE_LENS_BENCH_PLAIN") {
+        Some(_) => &["serve", "--stdio"],
+        None => &["serve", "--stdio", "--request-timeout", "600"],
+    };
+    let mut client = LspClient::spawn_with(env!("CARGO_BIN_EXE_closure-lens"), args, &[]);
+    client.initialize(json!({}), Value::Null);
+    client.open(small, small_text);
+    let hover = json!({"textDocument": {"uri": small}, "position": {"line": 2, "character": 19}});
+    client.call("textDocument/hover", hover.clone());
+    let visible = json!({"textDocument": {"uri": big}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": VISIBLE_LINES, "character": 0}}});
+    let mut hovers = Vec::new();
+    let mut big_hints = Vec::new();
+    for version in 1..=edits as i32 + 1 {
+        let began = Instant::now();
+        if version == 1 {
+            client.open(big, &big_text);
+        } else {
+            let at = json!({"line": 10, "character": 0});
+            client.change(big, version, at.clone(), at, "#\n");
+        }
+        let hints = client.send_request("textDocument/inlayHint", visible.clone());
+        let quick = client.send_request("textDocument/hover", hover.clone());
+        client.wait_response(quick);
+        hovers.push(began.elapsed());
+        let answer = client.wait_response(hints);
+        big_hints.push(began.elapsed());
+        assert!(
+            answer.get("result").is_some(),
+            "hints on the big document: {answer}"
+        );
+    }
+    let open_hover = ms(hovers[0]);
+    let open_hints = ms(big_hints[0]);
+    println!(
+        "{mb} MB document: hover on a small document {open_hover:8.2} ms after its didOpen (its own first hints: {open_hints:.0} ms)"
+    );
+    if edits > 0 {
+        let (mut hovers, mut big_hints) = (hovers[1..].to_vec(), big_hints[1..].to_vec());
+        println!(
+            "  after each of {edits} edits to it: small hover median {:6.2} ms (p95 {:6.2}); its hints median {:.0} ms",
+            percentile(&mut hovers, 0.5),
+            percentile(&mut hovers, 0.95),
+            percentile(&mut big_hints, 0.5)
+        );
+    }
+    let rss = vm_kb(client.pid(), "VmHWM:").unwrap_or(0) as f64 / 1024.0;
+    println!(
+        "  peak RSS (VmHWM) with it open: {rss:.0} MB ({:.1}x the text)",
+        rss * 1024.0 * 1024.0 / big_text.len() as f64
+    );
+    assert!(client.shutdown_and_exit().success());
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let stdlib = stdlib();
@@ -329,4 +391,13 @@ fn main() {
         total / 1024
     );
     assert!(client.shutdown_and_exit().success());
+
+    // Responsiveness and memory with a huge document open.
+    let source = std::fs::read_to_string(&path).unwrap();
+    responsiveness(&source, 20, 5);
+    // CLOSURE_LENS_BENCH_HUGE=0 skips the 50 MB document (a server without a memory bound may
+    // need tens of gigabytes for it).
+    if std::env::var("CLOSURE_LENS_BENCH_HUGE").map_or(true, |v| v != "0") {
+        responsiveness(&source, 50, 0);
+    }
 }

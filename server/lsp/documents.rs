@@ -9,7 +9,7 @@
 //! cache of per-statement analyses; a bigger one keeps only its text, line index and analysis
 //! (about 11 bytes per source byte), analysed piece by piece on each version.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ls_types::{TextDocumentContentChangeEvent, Uri};
@@ -49,6 +49,9 @@ pub struct Document {
     analyzed: Arc<OnceLock<Arc<Analysis>>>,
     /// Analyses of top-level statements, reused across versions of this document.
     chunks: Arc<Mutex<ChunkCache>>,
+    /// Whether the document was opened or edited lately (shared by its versions); only such
+    /// documents keep their tree and warm their chunk cache.
+    hot: Arc<AtomicBool>,
     /// Texts longer than this are analysed piece by piece, never holding their whole tree (a
     /// tree costs about 36 bytes per source byte) nor a chunk cache.
     keep_tree_limit: usize,
@@ -72,6 +75,7 @@ impl Document {
             project_python_version: None,
             analyzed: Arc::default(),
             chunks: Arc::default(),
+            hot: Arc::new(AtomicBool::new(true)),
             keep_tree_limit: DEFAULT_KEEP_TREE_LIMIT,
             stats: Arc::default(),
         }
@@ -101,17 +105,23 @@ impl Document {
                     }));
                 }
                 let tree = self.syntax.tree(&self.text);
-                analyze(&self.text, &tree, self.python_version, &self.chunks)
+                let analysis = analyze(&self.text, &tree, self.python_version, &self.chunks);
+                if !self.is_hot() {
+                    self.syntax.forget();
+                }
+                analysis
             })
         })
     }
 
     /// Whether the chunk cache is empty while the analysis is done: then [`Self::warm`] prepares
     /// the next edit's re-analysis.
+    /// Never blocks (the main loop asks): a cache in use by a worker is not empty.
     pub fn wants_warm(&self) -> bool {
         self.analyzed.get().is_some()
+            && self.is_hot()
             && self.text.len() <= self.keep_tree_limit
-            && lock(&self.chunks).is_empty()
+            && self.chunks.try_lock().is_ok_and(|cache| cache.is_empty())
     }
 
     /// Fills the chunk cache with this version's top-level statements (background work).
@@ -137,8 +147,20 @@ impl Document {
         self.syntax.has_tree()
     }
 
-    /// Drops the tree and the chunk cache (for documents not edited lately); never blocks.
+    /// Whether the document was opened or edited lately.
+    pub fn is_hot(&self) -> bool {
+        self.hot.load(Ordering::Relaxed)
+    }
+
+    /// Marks the document as opened or edited lately.
+    pub fn go_hot(&self) {
+        self.hot.store(true, Ordering::Relaxed);
+    }
+
+    /// Drops the tree and the chunk cache (for documents not edited lately), and keeps them
+    /// dropped until [`Self::go_hot`]; never blocks.
     pub fn go_cold(&self) {
+        self.hot.store(false, Ordering::Relaxed);
         self.syntax.forget();
         if let Ok(mut chunks) = self.chunks.try_lock() {
             *chunks = ChunkCache::default();

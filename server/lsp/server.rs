@@ -275,20 +275,29 @@ fn spawn_reader<R: Read + Send + 'static>(
     let spawned = std::thread::Builder::new()
         .name("closure-lens-reader".into())
         .spawn(move || {
-            let mut reader = FrameReader::new(input, max_size);
-            while let Some(frame) = reader.next_frame() {
-                let event = match frame {
-                    Frame::Body(body) => match jsonrpc::parse(&body) {
-                        Ok(message) => Event::Message(message),
-                        Err(rejection) => Event::Rejected(rejection),
-                    },
-                    Frame::Invalid(why) => Event::BadFrame(why),
-                    Frame::TooLarge { claimed } => Event::TooLarge { claimed },
-                };
-                if events.send(event).is_err() {
-                    return;
+            let read = guarded(|| {
+                let mut reader = FrameReader::new(input, max_size);
+                while let Some(frame) = reader.next_frame() {
+                    let event = match frame {
+                        Frame::Body(body) => match jsonrpc::parse(&body) {
+                            Ok(message) => Event::Message(message),
+                            Err(rejection) => Event::Rejected(rejection),
+                        },
+                        Frame::Invalid(why) => Event::BadFrame(why),
+                        Frame::TooLarge { claimed } => Event::TooLarge { claimed },
+                    };
+                    if events.send(event).is_err() {
+                        return;
+                    }
+                    probe.consumed.store(reader.consumed(), Ordering::Release);
                 }
-                probe.consumed.store(reader.consumed(), Ordering::Release);
+            });
+            if let Err(panic) = read {
+                // Nothing more can be read: say why, then end the session.
+                let _ = events.send(Event::Log {
+                    kind: MessageType::ERROR,
+                    message: internal_error("the reader", &panic),
+                });
             }
             let _ = events.send(Event::Eof);
         });
@@ -326,13 +335,20 @@ impl Server {
                 Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => {
                     return self.phase == Phase::ShuttingDown;
                 }
-                Ok(event) => self.handle(event),
+                Ok(event) => {
+                    // Handlers guard themselves; this keeps the loop alive should the glue fail.
+                    if let Err(panic) = guarded(|| self.handle(event)) {
+                        self.log(MessageType::ERROR, internal_error("the main loop", &panic));
+                    }
+                }
                 Err(RecvTimeoutError::Timeout) => {}
             }
             if let Some(clean) = self.exit {
                 return clean;
             }
-            self.fire_timers();
+            if let Err(panic) = guarded(|| self.fire_timers()) {
+                self.log(MessageType::ERROR, internal_error("the timers", &panic));
+            }
         }
     }
 
@@ -690,13 +706,14 @@ impl Server {
                 let value = items.swap_remove(0);
                 handlers::did_change_configuration::apply(self, &value);
             }
-            (Pending::Configuration, Err(error)) => self.log(
+            (_, Err(error)) => self.log(
                 MessageType::WARNING,
                 format!(
-                    "closure-lens: workspace/configuration failed: {}",
+                    "closure-lens: the client answered a request with an error: {}",
                     error.message
                 ),
             ),
+            // A refresh acknowledged, or settings that are not a list: nothing to apply.
             _ => {}
         }
     }
@@ -753,6 +770,9 @@ impl Server {
     fn touch(&mut self, uri: &Uri) {
         self.hot.retain(|u| u != uri);
         self.hot.push_front(uri.clone());
+        if let Some(doc) = self.docs.get(uri) {
+            doc.go_hot();
+        }
         if self.hot.len() > HOT_DOCUMENTS {
             if let Some(cold) = self.hot.pop_back() {
                 if let Some(doc) = self.docs.get(&cold) {

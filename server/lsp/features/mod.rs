@@ -18,6 +18,10 @@ use crate::lsp::config::Settings;
 use crate::lsp::convert;
 use crate::lsp::documents::Document;
 
+/// Owners with at most this many occurrences are scanned for a binding; bigger ones are looked
+/// up in an index built once per request.
+const SCAN_LIMIT: usize = 4096;
+
 /// What every feature works on: one document version, its analysis, the encoding and settings.
 pub struct Ctx<'a> {
     /// The document snapshot.
@@ -103,6 +107,15 @@ impl<'a> Ctx<'a> {
         } else {
             self.scope(owner).range
         };
+        let scanned = self.occurrences_in(range);
+        if scanned.len() <= SCAN_LIMIT {
+            return scanned
+                .iter()
+                .filter(|o| {
+                    *o.name == *name && is_binding(o.kind) && self.lives_in(o.resolves_to, owner)
+                })
+                .collect();
+        }
         let index = self.bindings.get_or_init(|| self.binding_index());
         index.get(&(owner, name)).map_or_else(Vec::new, |found| {
             found
