@@ -266,15 +266,15 @@ impl LspClient {
                 self.server_requests.push(message);
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
             }
-            (Some(id), None) => match {
+            (Some(id), None) => {
                 self.arrivals.push(id.clone());
-                id.as_i64()
-            } {
-                Some(id) => {
-                    self.responses.insert(id, message);
+                match id.as_i64() {
+                    Some(id) => {
+                        self.responses.insert(id, message);
+                    }
+                    None => self.other_responses.push(message),
                 }
-                None => self.other_responses.push(message),
-            },
+            }
             _ => self.notifications.push_back(message),
         }
         Some(())
