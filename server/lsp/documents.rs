@@ -201,8 +201,8 @@ impl Document {
                     let start_position = self.line_index.ts_point(&self.text, start);
                     let old_end_position = self.line_index.ts_point(&self.text, end);
                     self.text.replace_range(start..end, &change.text);
-                    self.line_index = LineIndex::new(&self.text);
                     let new_end = start + change.text.len();
+                    self.line_index.edit(&self.text, start, end, new_end);
                     if let Some(edits) = edits.as_mut() {
                         edits.push(InputEdit {
                             start_byte: start,
