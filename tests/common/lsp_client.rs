@@ -225,11 +225,16 @@ impl LspClient {
 
     /// Waits for the response to request `id`.
     pub fn wait_response(&mut self, id: i64) -> Value {
+        self.wait_response_within(id, GUARD)
+    }
+
+    /// Waits for the response to request `id`, at most `limit` between two messages.
+    pub fn wait_response_within(&mut self, id: i64, limit: Duration) -> Value {
         loop {
             if let Some(r) = self.responses.remove(&id) {
                 return r;
             }
-            self.pump(GUARD)
+            self.pump(limit)
                 .unwrap_or_else(|| panic!("no response to request {id}"));
         }
     }
