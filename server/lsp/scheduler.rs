@@ -13,6 +13,7 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crate::lsp::documents::{ANALYSIS_STACK, mark_big_stack};
@@ -42,6 +43,8 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct Scheduler {
     fast: Arc<Queue>,
     heavy: Arc<Queue>,
+    /// Where old document versions go to be freed (see [`Scheduler::dispose`]).
+    disposal: Sender<Box<dyn Send>>,
 }
 
 #[derive(Default)]
@@ -60,9 +63,17 @@ struct QueueState {
 impl Scheduler {
     /// Starts `fast_threads` fast workers and one heavy worker.
     pub fn new(fast_threads: usize) -> Self {
+        let (disposal, garbage) = channel::<Box<dyn Send>>();
+        let started = std::thread::Builder::new()
+            .name("closure-lens-disposal".into())
+            .spawn(move || garbage.into_iter().for_each(drop));
+        if let Err(err) = started {
+            panic!("cannot start the disposal thread: {err}");
+        }
         let scheduler = Scheduler {
             fast: Arc::default(),
             heavy: Arc::default(),
+            disposal,
         };
         for i in 0..fast_threads.max(1) {
             start_worker(&scheduler.fast, format!("closure-lens-worker-{i}"));
@@ -86,6 +97,13 @@ impl Scheduler {
             Priority::Background => state.background.push_back(Box::new(job)),
         }
         queue.ready.notify_one();
+    }
+
+    /// Frees `value` on a thread of its own: the analysis of a 20 MB document is millions of
+    /// allocations, hundreds of milliseconds to free, which the main loop must not spend.
+    pub fn dispose(&self, value: impl Send + 'static) {
+        // If the thread is gone, `value` is freed here instead.
+        let _ = self.disposal.send(Box::new(value));
     }
 
     /// Stops taking jobs; workers end once their current job is done.
@@ -202,7 +220,6 @@ impl Ticket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::mpsc::channel;
     use std::time::Duration;
 
     #[test]

@@ -6,7 +6,8 @@
 //!   (cheap: text and line index only), settings, cancellation, timers; it never parses or
 //!   analyses;
 //! - **workers** ([`Scheduler`]) compute request answers and background work on document
-//!   snapshots and send the results back as events;
+//!   snapshots and send the results back as events; a disposal thread frees replaced document
+//!   versions (a big analysis takes long to free);
 //! - the **writer** ([`transport::Writer`]) writes outgoing messages.
 //!
 //! Invariants:
@@ -730,7 +731,9 @@ impl Server {
             .docs
             .get(&uri)
             .is_some_and(|d| d.text.len() > self.options.max_document_size);
-        self.docs.insert(uri.clone(), Arc::new(doc));
+        if let Some(old) = self.docs.insert(uri.clone(), Arc::new(doc)) {
+            self.scheduler.dispose(old);
+        }
         self.supersede(&uri);
         self.touch(&uri);
         if too_big && !was_too_big {
@@ -754,7 +757,8 @@ impl Server {
         if let Some(ticket) = self.diagnostics_jobs.remove(uri) {
             ticket.withdraw();
         }
-        if self.docs.remove(uri).is_some() {
+        if let Some(old) = self.docs.remove(uri) {
+            self.scheduler.dispose(old);
             self.supersede(uri);
             if !self.flags.pull_diagnostics {
                 self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
@@ -884,8 +888,10 @@ impl Server {
         for doc in docs {
             let version = self.settings.effective_version(doc.project_python_version);
             if version != doc.python_version {
-                self.docs
-                    .insert(doc.uri.clone(), Arc::new(doc.with_python_version(version)));
+                let new = Arc::new(doc.with_python_version(version));
+                if let Some(old) = self.docs.insert(doc.uri.clone(), new) {
+                    self.scheduler.dispose(old);
+                }
                 self.supersede(&doc.uri);
             }
             self.schedule_diagnostics(doc.uri.clone(), doc.version, Duration::ZERO);

@@ -1,11 +1,10 @@
 //! `textDocument/didChange`: applies the edits to the text, in wire order (cheap: no parsing).
 
-use std::sync::Arc;
-
 use ls_types::notification::DidChangeTextDocument;
 use ls_types::{DidChangeTextDocumentParams, MessageType};
 
 use super::NotificationHandler;
+use crate::lsp::documents::Document;
 use crate::lsp::server::Server;
 
 impl NotificationHandler for DidChangeTextDocument {
@@ -18,8 +17,9 @@ impl NotificationHandler for DidChangeTextDocument {
             );
             return server.log(MessageType::WARNING, message);
         };
-        // A snapshot still held by a worker keeps its own copy.
-        let mut doc = Arc::unwrap_or_clone(Arc::clone(doc));
+        // The new version starts as a copy (workers may hold the old one); the old one is freed
+        // off the main loop when `store` replaces it.
+        let mut doc = Document::clone(doc);
         doc.apply_changes(
             params.text_document.version,
             &params.content_changes,
