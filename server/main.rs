@@ -66,6 +66,16 @@ enum Command {
         /// Accepted for compatibility with editor configurations; stdio is the only transport.
         #[arg(long)]
         stdio: bool,
+        /// The largest message accepted, in bytes (suffixes K, M, G: binary units); larger
+        /// messages are answered with an error without being read into memory.
+        #[arg(long, value_parser = parse_size, default_value = "64M")]
+        max_message_size: usize,
+        /// Documents larger than this (bytes; K, M, G suffixes) are kept in sync but not analysed.
+        #[arg(long, value_parser = parse_size, default_value = "64M")]
+        max_document_size: usize,
+        /// Seconds a request may take before it is answered with an error.
+        #[arg(long, default_value_t = 30.0)]
+        request_timeout: f64,
     },
 }
 
@@ -109,6 +119,32 @@ fn check_settings(
             .unwrap_or_default(),
         levels,
     })
+}
+
+/// A size in bytes with an optional binary unit: `64M`, `512K`, `1G`.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, ""),
+    };
+    let shift = match unit
+        .trim()
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        other => return Err(format!("unknown unit {other:?} (use K, M or G)")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("expected a size in bytes, got {text:?}"))?;
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text} is too large"))
 }
 
 fn main() -> ExitCode {
@@ -158,8 +194,22 @@ fn main() -> ExitCode {
                 },
             )
         }
-        Some(Command::Serve { .. }) => closure_lens::lsp::run_stdio(),
-        None if args.stdio => closure_lens::lsp::run_stdio(),
+        Some(Command::Serve {
+            stdio: _,
+            max_message_size,
+            max_document_size,
+            request_timeout,
+        }) => {
+            let options = closure_lens::lsp::Options {
+                max_message_size,
+                max_document_size,
+                request_budget: std::time::Duration::try_from_secs_f64(request_timeout)
+                    .unwrap_or(std::time::Duration::MAX),
+                ..closure_lens::lsp::Options::default()
+            };
+            closure_lens::lsp::run_stdio(options)
+        }
+        None if args.stdio => closure_lens::lsp::run_stdio(closure_lens::lsp::Options::default()),
         None => {
             eprintln!("closure-lens: expected a command (check, serve); see --help");
             ExitCode::from(2)

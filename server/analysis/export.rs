@@ -174,6 +174,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         has_syntax_errors,
         has_star_import,
         facts: Facts::default(),
+        by_variable: Default::default(),
     }
 }
 

@@ -6,6 +6,11 @@
 //! as a module of its own with [`analyze`](super::analyze), the one analysis entry point; offsets,
 //! lines and scope ids are then shifted into place. Modules whose top level links statements together
 //! (`from __future__` imports, module-level `global`/`nonlocal`) are analysed whole instead.
+//!
+//! Stitched == whole, always: a chunk parsed on its own equals its part of the whole tree only
+//! when there is no syntax error to recover from (tree-sitter's recovery depends on what
+//! surrounds the error). So a text whose tree has an ERROR or MISSING node, or with a chunk that
+//! has one when parsed alone, is analysed whole.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,6 +44,9 @@ pub struct ChunkCache {
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
 fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
     let root = tree.root_node();
+    if root.has_error() {
+        return None;
+    }
     let mut starts = vec![(0, 0)];
     let mut covered = 0;
     let mut cursor = root.walk();
@@ -113,6 +121,9 @@ fn fill(
             found
         } else {
             let chunk_tree = parse_chunk(chunk_text, &mut cache.last_parse);
+            if chunk_tree.root_node().has_error() {
+                return None;
+            }
             let analysis = super::analyze(chunk_text, &chunk_tree, version);
             let analysed = Arc::new(ChunkAnalysis { analysis });
             used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
@@ -677,6 +688,78 @@ fn patch(
     Some((analysis, new_layout))
 }
 
+/// Pieces of a big text are at least this long (fewer, larger pieces: less stitching).
+const MIN_PIECE: usize = 64 << 10;
+
+/// Analyses a big `text` piece by piece, never holding the syntax tree of more than one piece
+/// (a whole tree costs about 36 bytes per source byte; the analysis about 11). Pieces end at
+/// lines that start at column 0; a piece that does not parse without error (the cut fell inside
+/// a string, a bracket, a decorated or compound statement) is grown fourfold, up to three times,
+/// then taken as it is. The result is a function of the text alone, so a fresh open and an
+/// edited document agree. `None` when the module links its top-level statements (see the module
+/// documentation): then it must be analysed whole.
+pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis> {
+    let mut chunks = Vec::new();
+    let (mut start, mut row) = (0usize, 0u32);
+    while start < text.len() {
+        let mut want = MIN_PIECE;
+        let (end, piece, tree) = loop {
+            let end = next_line_start(text, start + want);
+            let piece = &text[start..end];
+            let tree = syntax::parse(piece);
+            if !tree.root_node().has_error() || end == text.len() || want >= MIN_PIECE << 6 {
+                break (end, piece, tree);
+            }
+            want *= 4;
+        };
+        let linked = {
+            let mut cursor = tree.root_node().walk();
+            tree.root_node().children(&mut cursor).any(|c| {
+                matches!(
+                    c.kind(),
+                    "future_import_statement" | "global_statement" | "nonlocal_statement"
+                )
+            })
+        };
+        if linked {
+            return None;
+        }
+        let analysis = super::analyze(piece, &tree, version);
+        drop(tree);
+        chunks.push((Arc::new(ChunkAnalysis { analysis }), start, row));
+        row += syntax::parser_input(piece).matches('\n').count() as u32;
+        start = end;
+    }
+    // An empty text has no piece: it is analysed whole.
+    if chunks.is_empty() {
+        return None;
+    }
+    Some(stitch_fresh(text, version, &chunks).0)
+}
+
+/// The first line start at or after `at` (or the end of the text), where a line starts after
+/// `\n`, `\r\n` or a lone `\r`.
+fn next_line_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at.min(bytes.len());
+    if i == 0 {
+        return 0;
+    }
+    // `i` is a line start when the byte before it ends a line (not the `\r` of a `\r\n`).
+    while i < bytes.len() {
+        let ends_line = match bytes[i - 1] {
+            b'\n' => true,
+            b'\r' => bytes[i] != b'\n',
+            _ => false,
+        };
+        if ends_line && !bytes[i].is_ascii_whitespace() && bytes[i] != b'#' {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
 /// Adds another chunk's view of a module symbol: flags accumulate, and the resolution follows
 /// them as CPython's `analyze_name` decides it at module level.
 fn merge_module_symbol(existing: &mut Symbol, other: &Symbol) {
@@ -802,6 +885,18 @@ mod tests {
 
     const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";
 
+    /// Chunked equals whole, or the text has a syntax error and is analysed whole.
+    fn check(text: &str, version: PythonVersion, cache: &mut ChunkCache) {
+        match chunked(text, version, cache) {
+            Some(a) => assert_eq!(
+                project(&a),
+                project(&whole(text, version)),
+                "{version} {text}"
+            ),
+            None => assert!(syntax::parse(text).root_node().has_error(), "{text}"),
+        }
+    }
+
     #[test]
     fn chunked_equals_whole_on_samples() {
         for version in PythonVersion::ALL {
@@ -820,12 +915,7 @@ mod tests {
                     + "return count".len()
                     + " é + 1".chars().take(i).map(char::len_utf8).sum::<usize>();
                 text.insert(offset, ch);
-                let a = chunked(&text, version, &mut cache).unwrap();
-                assert_eq!(
-                    project(&a),
-                    project(&whole(&text, version)),
-                    "{version} {text}"
-                );
+                check(&text, version, &mut cache);
             }
             // Statements appear, merge, split and disappear (the stitched result is patched).
             let steps: [(&str, &str); 6] = [
@@ -842,15 +932,40 @@ mod tests {
             for (from, to) in steps {
                 assert!(text.contains(from), "{from:?}");
                 text = text.replacen(from, to, 1);
-                let a = chunked(&text, version, &mut cache).unwrap();
-                assert_eq!(
-                    project(&a),
-                    project(&whole(&text, version)),
-                    "{version} {text}"
-                );
+                check(&text, version, &mut cache);
             }
         }
         assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    }
+
+    #[test]
+    fn pieces_equal_whole() {
+        // Several pieces, cuts inside strings, brackets and decorated definitions (grown), a
+        // lone CR, and an erroneous text (taken as it is: still a function of the text).
+        let mut text = String::new();
+        for i in 0..700 {
+            text.push_str(SAMPLE);
+            text.push_str(&format!(
+                "s{i} = '''\nx = 1\n'''\n@d\n\ndef h{i}(q):\r    return lambda: q\n"
+            ));
+        }
+        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            let pieces = analyze_in_pieces(&text, version).expect("no linked statements");
+            assert_eq!(
+                project(&pieces),
+                project(&whole(&text, version)),
+                "{version}"
+            );
+        }
+        let broken = text.replace("def h3(q)", "def h3(q");
+        let a = analyze_in_pieces(&broken, PythonVersion::Py314).unwrap();
+        assert_eq!(a, analyze_in_pieces(&broken, PythonVersion::Py314).unwrap());
+        assert!(a.has_syntax_errors);
+        let linked = format!("from __future__ import annotations\n{text}");
+        assert!(analyze_in_pieces(&linked, PythonVersion::Py314).is_none());
+        assert_eq!(next_line_start("a\r\nb", 2), 3);
+        assert_eq!(next_line_start("a\rb", 1), 2);
+        assert_eq!(next_line_start("a\n  b\n# c\nd", 1), 10);
     }
 
     #[test]

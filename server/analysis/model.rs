@@ -3,7 +3,9 @@
 //! Everything here is byte offsets and strings; nothing knows about LSP or JSON.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use super::errors::ErrorKind;
 
@@ -471,6 +473,47 @@ pub struct Analysis {
     pub has_star_import: bool,
     /// How the code runs, as far as the closure-bug diagnostics need it.
     pub facts: Facts,
+    /// Where each variable occurs, built on first use.
+    pub by_variable: VariableIndex,
+}
+
+/// The positions in [`Analysis::occurrences`] of each variable's occurrences, in source order:
+/// a cache derived from the occurrences, built on first use, so asking for one variable's
+/// occurrences costs their number and not the file's. It never compares unequal, prints
+/// nothing, and a clone starts empty (the clone may be edited).
+#[derive(Default)]
+pub struct VariableIndex(OnceLock<FxHashMap<SymbolId, Vec<u32>>>);
+
+impl VariableIndex {
+    fn get(&self, occurrences: &[Occurrence]) -> &FxHashMap<SymbolId, Vec<u32>> {
+        self.0.get_or_init(|| {
+            let mut map: FxHashMap<SymbolId, Vec<u32>> = FxHashMap::default();
+            for (i, o) in occurrences.iter().enumerate() {
+                map.entry(o.symbol).or_default().push(i as u32);
+            }
+            map
+        })
+    }
+}
+
+impl Clone for VariableIndex {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for VariableIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for VariableIndex {}
+
+impl fmt::Debug for VariableIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("VariableIndex")
+    }
 }
 
 /// What the syntax tree says about how the code runs, for the closure-bug diagnostics: plain
@@ -697,22 +740,15 @@ impl Analysis {
 
     /// Every occurrence of the variable `variable`, in source order.
     pub fn occurrences_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
-        self.occurrences
-            .iter()
-            .filter(move |o| o.symbol == variable)
+        let positions = self.by_variable.get(&self.occurrences).get(&variable);
+        positions
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.occurrences[i as usize])
     }
 
     /// The bindings (writes and parameters) of the variable `variable`, in source order.
     pub fn bindings_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
-        let scope = self.scope(variable.scope);
-        // The module's variables are bound anywhere (`global`); the others inside their scope.
-        let range = if variable.scope == ScopeId::MODULE {
-            TextRange::new(0, usize::MAX)
-        } else {
-            scope.range
-        };
-        self.occurrences_in(range)
-            .iter()
-            .filter(move |o| o.symbol == variable && o.is_binding())
+        self.occurrences_of(variable).filter(|o| o.is_binding())
     }
 }

@@ -1,7 +1,7 @@
 //! What a closure captures, and the one wording every surface (hints, lenses, hovers, `check`)
 //! uses for it: `nonlocal count`, `step`, `fn (pass-through)`; "count, step from make_counter".
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::FileView;
 use crate::analysis::{
@@ -147,17 +147,9 @@ fn first_bindings<'a>(
     variables: impl Iterator<Item = SymbolId>,
 ) -> FxHashMap<SymbolId, &'a Occurrence> {
     let analysis = file.analysis;
-    let wanted: FxHashSet<SymbolId> = variables.collect();
-    let owners: FxHashSet<ScopeId> = wanted.iter().map(|v| v.scope).collect();
-    let mut found = FxHashMap::default();
-    for owner in owners {
-        for o in analysis.occurrences_in(analysis.scope(owner).range) {
-            if o.is_binding() && wanted.contains(&o.symbol) {
-                found.entry(o.symbol).or_insert(o);
-            }
-        }
-    }
-    found
+    variables
+        .filter_map(|v| Some((v, analysis.bindings_of(v).next()?)))
+        .collect()
 }
 
 /// What a closure captures, grouped by the scope whose cells they are, in `__closure__` order

@@ -1,6 +1,6 @@
 //! What a request works on: one document version, its analysis, the encoding and the settings.
 
-use tower_lsp_server::ls_types::{Location, Position, Range};
+use ls_types::{Location, Position, Range};
 
 use crate::analysis::{Analysis, TextRange};
 use crate::config::Settings;

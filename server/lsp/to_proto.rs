@@ -1,11 +1,11 @@
 //! `ide` results as LSP types: the only place feature data meets the protocol.
 
-use serde_json::json;
-use tower_lsp_server::ls_types::{
+use ls_types::{
     CodeLens, Command, Diagnostic, DiagnosticSeverity, DocumentHighlight, DocumentHighlightKind,
     Hover, HoverContents, InlayHint, InlayHintLabel, InlayHintLabelPart, InlayHintLabelPartTooltip,
     Location, MarkupContent, MarkupKind, NumberOrString,
 };
+use serde_json::json;
 
 use crate::ide;
 use crate::lsp::context::Ctx;

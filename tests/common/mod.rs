@@ -4,3 +4,4 @@
 
 pub mod lsp_client;
 pub mod oracle_compare;
+pub mod test_server;
