@@ -10,6 +10,8 @@ pub mod diagnostics;
 pub mod highlights;
 pub mod hover;
 pub mod inlay_hints;
+pub mod references;
+pub mod rename;
 
 #[cfg(test)]
 mod fixture;
