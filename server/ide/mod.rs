@@ -12,9 +12,10 @@ pub mod hover;
 pub mod inlay_hints;
 pub mod references;
 pub mod rename;
+pub mod semantic_tokens;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 use crate::analysis::names::demangle;
 use crate::analysis::{Analysis, ScopeId, ScopeKind, TextRange};
