@@ -102,10 +102,7 @@ fn main() {
     let mut doc = Document::new(uri, 1, text.clone(), Default::default());
     let began = Instant::now();
     doc.analysis();
-    println!(
-        "first analysis (whole file): {:.1} ms",
-        ms(began.elapsed())
-    );
+    println!("first analysis (whole file): {:.1} ms", ms(began.elapsed()));
 
     // Semantic tokens, full and for a screenful, on an analysed version.
     let file = view(&doc);
@@ -117,7 +114,9 @@ fn main() {
         let tokens = ide::semantic_tokens::semantic_tokens(&file, None);
         to_proto::semantic_tokens(&doc.line_index, Encoding::Utf16, &tokens);
     });
-    let middle = doc.line_index.line_start(doc.line_index.line_count() as u32 / 2);
+    let middle = doc
+        .line_index
+        .line_start(doc.line_index.line_count() as u32 / 2);
     let screen = closure_lens::analysis::TextRange::new(
         middle,
         doc.line_index
@@ -232,7 +231,9 @@ fn main() {
         let Some((_, count, at)) = target else {
             continue;
         };
-        let name = analysis.occurrence_at(at).map_or("?", |o| file.text(o.range));
+        let name = analysis
+            .occurrence_at(at)
+            .map_or("?", |o| file.text(o.range));
         let outcome = match ide::rename::rename(&file, &tree, at, &format!("{name}_renamed")) {
             Ok(r) => format!("{} edits, {} warnings", r.edits.len(), r.warnings.len()),
             Err(e) => format!("refused: {}", e.reason.as_str()),

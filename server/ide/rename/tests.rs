@@ -6,7 +6,21 @@ use crate::syntax;
 
 /// The text after the rename and its warnings, or the refusal.
 fn check(text: &str, new_name: &str, expected: Expect) {
-    let fixture = Fixture::new(text);
+    check_version(
+        text,
+        crate::analysis::PythonVersion::default(),
+        new_name,
+        expected,
+    );
+}
+
+fn check_version(
+    text: &str,
+    version: crate::analysis::PythonVersion,
+    new_name: &str,
+    expected: Expect,
+) {
+    let fixture = Fixture::with_version(text, version);
     let file = fixture.view();
     let tree = syntax::parse(&fixture.text);
     let shown = match rename(&file, &tree, fixture.cursor(), new_name) {
@@ -542,4 +556,50 @@ fn prepare_gives_the_spelling() {
     let target = prepare_rename(&fixture.view(), &tree, fixture.cursor()).unwrap();
     assert_eq!(target.placeholder, "__x");
     assert_eq!(fixture.view().text(target.range), "__x");
+}
+
+#[test]
+fn future_imports_and_unevaluated_local_annotations() {
+    check(
+        "from __future__ import annotations$0\n",
+        "a",
+        expect![[r#"
+            refused (reserved-name): `annotations` is a `__future__` feature (line 1)
+        "#]],
+    );
+    // 3.14 never evaluates a local variable's annotation; it still names the class.
+    check(
+        r#"
+class Foo: ...
+def f():
+    x: Foo = Foo$0()
+    return x
+"#,
+        "Bar",
+        expect![[r#"
+            class Bar: ...
+            def f():
+                x: Bar = Bar()
+                return x
+            warning (Exported): `Foo` is a public module-level name: other modules importing it are not updated (rename works within this file)
+        "#]],
+    );
+}
+
+#[test]
+fn walrus_targets_in_comprehensions() {
+    check_version(
+        r#"
+def f(xs):
+    [last := x for x in xs]
+    return last$0
+"#,
+        crate::analysis::PythonVersion::Py311,
+        "final",
+        expect![[r#"
+            def f(xs):
+                [final := x for x in xs]
+                return final
+        "#]],
+    );
 }
