@@ -10,6 +10,7 @@
 //!   CLOSURE_LENS_RENAME_FILES     files drawn from the stdlib + corpus (default 150; `all`)
 //!   CLOSURE_LENS_RENAME_PER_FILE  variables renamed per file (default 4)
 //!   CLOSURE_LENS_RENAME_SEED      the random seed (default 1)
+//!   CLOSURE_LENS_RENAME_PATHS     only these files (`:`-separated), e.g. to replay a failure
 //!   CLOSURE_LENS_RENAME_KEEP=DIR  keep the oracle's input there (`cases-N.jsonl`), to rerun
 //!                                 `python3 tests/oracle/rename_check.py DIR/cases-0.jsonl`
 //! Full run (every file, more variables each; use a release build):
@@ -318,11 +319,21 @@ fn cases_for(path: &Path, count: usize, seed: u64) -> Result<Vec<Value>, &'stati
                     .map(|e| (e.range, e.new_text.clone()))
                     .collect();
                 case["outcome"] = json!("renamed");
-                case["edits"] = result
-                    .edits
-                    .iter()
-                    .map(|e| position(&lines, e.range.start))
-                    .collect();
+                // Where identifiers were renamed: an edit's start, or for an f-string field
+                // rewritten whole (`{x=}` -> `x={new!r}`) the occurrences inside it.
+                let mut renamed_at: Vec<Value> = Vec::new();
+                for e in &result.edits {
+                    let inside: Vec<&&Occurrence> = occurrences
+                        .iter()
+                        .filter(|o| e.range.start <= o.range.start && o.range.end <= e.range.end)
+                        .collect();
+                    if e.new_text.contains('{') && !inside.is_empty() {
+                        renamed_at.extend(inside.iter().map(|o| position(&lines, o.range.start)));
+                    } else {
+                        renamed_at.push(position(&lines, e.range.start));
+                    }
+                }
+                case["edits"] = json!(renamed_at);
                 case["renamed"] = json!(apply(&text, &edits));
             }
             Err(error) => {
@@ -374,7 +385,10 @@ fn renames_keep_the_meaning_cpython_gives_the_program() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
-    let mut files = all_files();
+    let mut files = match std::env::var("CLOSURE_LENS_RENAME_PATHS") {
+        Ok(paths) => paths.split(':').map(PathBuf::from).collect(),
+        Err(_) => all_files(),
+    };
     let total_files = files.len();
     let mut rng = Rng(seed);
     if let Some(n) = files_wanted.filter(|&n| n < files.len()) {

@@ -157,7 +157,7 @@ pub fn prepare_rename(
     tree: &Tree,
     offset: usize,
 ) -> Result<RenameTarget, RenameError> {
-    let target = Target::at(file, tree, offset)?;
+    let target = Target::at(file, tree, offset, false)?;
     Ok(RenameTarget {
         range: target.cursor.range,
         placeholder: file.text(target.cursor.range).to_owned(),
@@ -172,7 +172,7 @@ pub fn rename(
     offset: usize,
     new_name: &str,
 ) -> Result<Rename, RenameError> {
-    let target = Target::at(file, tree, offset)?;
+    let target = Target::at(file, tree, offset, true)?;
     if new_name == file.text(target.cursor.range) {
         return Ok(Rename::default());
     }
@@ -209,10 +209,71 @@ pub fn rename(
     }
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     edits.dedup_by_key(|e| e.range);
+    let edits = keep_printed_labels(file, &target, edits);
     Ok(Rename {
         edits,
         warnings: warnings(file, &target, new_name, &keywords.unresolved),
     })
+}
+
+/// `f"{x=}"` prints `x=`: its renaming edits become one edit of the whole field that keeps the
+/// label as literal text, `f"x={new!r}"`, so the output does not change. (A label that cannot be
+/// literal text — quotes, backslashes — keeps the plain edits and a warning.)
+fn keep_printed_labels(file: &FileView, target: &Target, edits: Vec<TextEdit>) -> Vec<TextEdit> {
+    let fields: Vec<&syntax::SelfDocumenting> = target
+        .mentions
+        .self_documenting
+        .iter()
+        .filter(|f| f.plain && edits.iter().any(|e| within(e.range, f.expression)))
+        .collect();
+    if fields.is_empty() {
+        return edits;
+    }
+    // Innermost fields last in source order are handled by their outermost field.
+    let outermost: Vec<&syntax::SelfDocumenting> = fields
+        .iter()
+        .filter(|f| {
+            !fields
+                .iter()
+                .any(|g| g.range != f.range && within(f.range, g.range))
+        })
+        .copied()
+        .collect();
+    let rewritten = |part: TextRange| {
+        let mut out = String::new();
+        let mut at = part.start;
+        for e in edits.iter().filter(|e| within(e.range, part)) {
+            out.push_str(file.text(TextRange::new(at, e.range.start)));
+            out.push_str(&e.new_text);
+            at = e.range.end;
+        }
+        out.push_str(file.text(TextRange::new(at, part.end)));
+        out
+    };
+    let mut result: Vec<TextEdit> = edits
+        .iter()
+        .filter(|e| !outermost.iter().any(|f| within(e.range, f.range)))
+        .cloned()
+        .collect();
+    for field in outermost {
+        let label = file.text(field.label).replace('{', "{{").replace('}', "}}");
+        let conversion = if field.shows_repr { "!r" } else { "" };
+        result.push(TextEdit {
+            range: field.range,
+            new_text: format!(
+                "{label}{{{}{conversion}{}}}",
+                rewritten(field.expression),
+                rewritten(field.tail)
+            ),
+        });
+    }
+    result.sort_by_key(|e| (e.range.start, e.range.end));
+    result
+}
+
+/// Whether `inner` lies within `outer`.
+fn within(inner: TextRange, outer: TextRange) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
 }
 
 /// The variable being renamed, and everything about it the checks share.
@@ -233,7 +294,14 @@ struct Target<'a, 't> {
 }
 
 impl<'a, 't> Target<'a, 't> {
-    fn at(file: &FileView<'a>, tree: &'t Tree, offset: usize) -> Result<Self, RenameError> {
+    /// The variable named at `offset`, refused if it cannot be renamed whatever the new name;
+    /// with `mentions`, also every spelling of its name the tree holds.
+    fn at(
+        file: &FileView<'a>,
+        tree: &'t Tree,
+        offset: usize,
+        mentions: bool,
+    ) -> Result<Self, RenameError> {
         let analysis = file.analysis;
         let Some(cursor) = analysis.occurrence_at(offset) else {
             return Err(not_a_variable(file, tree, offset));
@@ -317,7 +385,11 @@ impl<'a, 't> Target<'a, 't> {
                 ImportForm::Plain => {}
             }
         }
-        let mentions = Mentions::collect(tree, file.text, &old);
+        let mentions = if mentions {
+            Mentions::collect(tree, file.text, &old)
+        } else {
+            Mentions::default()
+        };
         let unevaluated = unevaluated_names(analysis, &mentions, variable, &old);
         Ok(Target {
             variable,
@@ -775,19 +847,20 @@ fn warnings(
     let printed: Vec<TextRange> = mentions
         .self_documenting
         .iter()
-        .filter(|r| {
+        .filter(|f| !f.plain)
+        .filter(|f| {
             target
                 .occurrences
                 .iter()
-                .any(|o| r.start <= o.range.start && o.range.end <= r.end)
+                .any(|o| within(o.range, f.expression))
         })
-        .copied()
+        .map(|f| f.range)
         .collect();
     warn(
         WarningKind::SelfDocumenting,
         printed.clone(),
         format!(
-            "the f-string field on {} prints its own text: it will print `{new_name}=` instead of `{old}=`",
+            "the f-string field on {} prints its own text: it will print `{new_name}` where it printed `{old}`",
             on_lines(file, &printed)
         ),
     );

@@ -147,13 +147,54 @@ pub struct Mentions<'t> {
     /// Calls of `globals`, `locals`, `vars`, `eval` or `exec` by name (the callee's range).
     pub dynamic_calls: Vec<TextRange>,
     /// f-string fields that print their own source (`f"{x=}"`).
-    pub self_documenting: Vec<TextRange>,
+    pub self_documenting: Vec<SelfDocumenting>,
     /// `from m import *` statements.
     pub star_imports: Vec<TextRange>,
     /// Identifiers spelled like the name inside annotations.
     pub annotation_names: Vec<TextRange>,
     /// Identifiers spelled like the name inside `case` patterns.
     pub pattern_names: Vec<TextRange>,
+}
+
+/// An f-string field with `=` (`f"{x=}"`, `f"{x = !s:>9}"`): it prints its own source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SelfDocumenting {
+    /// The whole field, braces included.
+    pub range: TextRange,
+    /// What it prints before the value: from after `{` through the `=` and the spaces after it.
+    pub label: TextRange,
+    /// The expression.
+    pub expression: TextRange,
+    /// The conversion and format spec (`!s:>9`), possibly empty.
+    pub tail: TextRange,
+    /// Whether `label` can be written as literal text of the same string: no quote, backslash
+    /// or line break in it.
+    pub plain: bool,
+    /// No conversion and no format spec: the value is shown with `repr()`.
+    pub shows_repr: bool,
+}
+
+impl SelfDocumenting {
+    fn of(node: Node<'_>, text: &str) -> Option<Self> {
+        let mut cursor = node.walk();
+        let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        let equals = children.iter().position(|c| c.kind() == "=")?;
+        let open = children.first().filter(|c| c.kind() == "{")?;
+        let close = children.last().filter(|c| c.kind() == "}")?;
+        let expression = children[..equals].iter().rev().find(|c| c.is_named())?;
+        let rest = children[equals + 1..children.len() - 1].first();
+        let tail_start = rest.map_or(close.start_byte(), |r| r.start_byte());
+        let label = TextRange::new(open.end_byte(), tail_start);
+        let label_text = text.get(label.start..label.end).unwrap_or("\\");
+        Some(SelfDocumenting {
+            range: range(node),
+            label,
+            expression: range(*expression),
+            tail: TextRange::new(tail_start, close.start_byte()),
+            plain: !label_text.contains(['\'', '"', '\\', '\n', '\r']),
+            shows_repr: rest.is_none(),
+        })
+    }
 }
 
 const DYNAMIC: [&str; 5] = ["globals", "locals", "vars", "eval", "exec"];
@@ -235,12 +276,9 @@ impl<'t> Mentions<'t> {
                         }
                     }
                 }
-                "interpolation" => {
-                    let mut cursor = node.walk();
-                    if node.children(&mut cursor).any(|c| c.kind() == "=") {
-                        found.self_documenting.push(range(node));
-                    }
-                }
+                "interpolation" => found
+                    .self_documenting
+                    .extend(SelfDocumenting::of(node, text)),
                 "wildcard_import" => found.star_imports.push(range(node)),
                 "string" => found.string(node, text, name, ctx),
                 _ => {}
@@ -361,7 +399,15 @@ mod tests {
             ("annotation_strings", list(&m.annotation_strings)),
             ("all_entries", list(&m.all_entries)),
             ("dynamic_calls", list(&m.dynamic_calls)),
-            ("self_documenting", list(&m.self_documenting)),
+            (
+                "self_documenting",
+                list(
+                    &m.self_documenting
+                        .iter()
+                        .map(|d| d.range)
+                        .collect::<Vec<_>>(),
+                ),
+            ),
             ("star_imports", list(&m.star_imports)),
             ("annotation_names", list(&m.annotation_names)),
             ("pattern_names", list(&m.pattern_names)),

@@ -247,10 +247,24 @@ def show():
         expect![[r#"
             _cap = 3
             def show():
-                print(f"{_cap=}", getattr(mod, "_limit"), globals()["_limit"])
+                print(f"_limit={_cap!r}", getattr(mod, "_limit"), globals()["_limit"])
             warning (String): strings on line 3 spell `_limit` (a `getattr`, `globals()[…]` or string-annotation lookup?); they are not renamed
             warning (DynamicNamespace): `globals()`, `locals()`, `vars()`, `eval` or `exec` on line 3 can reach `_limit` by name
-            warning (SelfDocumenting): the f-string field on line 3 prints its own text: it will print `_cap=` instead of `_limit=`
+        "#]],
+    );
+}
+
+#[test]
+fn self_documenting_fields_keep_their_output() {
+    check(
+        r#"
+def show(x$0, w):
+    return f"{x=} {x = !s:>{w}} {x+1=:.2f} {w=}", rf'{x  =}'
+"#,
+        "value",
+        expect![[r#"
+            def show(value, w):
+                return f"x={value!r} x = {value!s:>{w}} x+1={value+1:.2f} {w=}", rf'x  ={value!r}'
         "#]],
     );
 }
