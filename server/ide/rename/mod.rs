@@ -192,9 +192,11 @@ pub fn rename(
         });
     }
     let module_level = target.variable.scope == ScopeId::MODULE;
-    let all_entries = module_level
-        .then_some(target.mentions.all_entries.as_slice())
-        .unwrap_or_default();
+    let all_entries: &[TextRange] = if module_level {
+        &target.mentions.all_entries
+    } else {
+        &[]
+    };
     for &range in target
         .unevaluated
         .iter()
