@@ -479,12 +479,18 @@ fn unevaluated_names(
 /// The scope an annotation at `offset` is written in: the innermost scope around it, or for a
 /// parameter or return annotation the scope around the `def`.
 fn annotation_scope(analysis: &Analysis, offset: usize) -> ScopeId {
-    let mut innermost = ScopeId::MODULE;
-    for (i, s) in analysis.scopes.iter().enumerate() {
-        if s.range.start <= offset && offset < s.range.end {
-            innermost = ScopeId(i as u32);
-        }
-    }
+    // Scopes are in pre-order: the last one starting before `offset`, or an ancestor of it.
+    let last = analysis
+        .scopes
+        .partition_point(|s| s.range.start <= offset)
+        .saturating_sub(1);
+    let mut innermost = std::iter::once(ScopeId(last as u32))
+        .chain(analysis.ancestors(ScopeId(last as u32)))
+        .find(|&s| {
+            let range = analysis.scope(s).range;
+            range.start <= offset && offset < range.end
+        })
+        .unwrap_or(ScopeId::MODULE);
     loop {
         let scope = analysis.scope(innermost);
         match scope.parent {

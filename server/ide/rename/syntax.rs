@@ -212,14 +212,41 @@ impl<'t> Mentions<'t> {
         let mut found = Mentions::default();
         let same = |node: Node<'_>| {
             text.get(node.byte_range())
-                .is_some_and(|t| normalize(t) == name)
+                .is_some_and(|t| (!t.is_ascii() || t.len() == name.len()) && normalize(t) == name)
         };
-        let mut stack = vec![(tree.root_node(), Context::default())];
-        while let Some((node, mut ctx)) = stack.pop() {
-            let mut skip: Option<Node<'_>> = None;
+        // Only subtrees holding the name, a dynamic-namespace builtin or `import` can hold
+        // anything collected here (when the text is ASCII, so every spelling is the name itself).
+        let marks: Option<Vec<usize>> = text.is_ascii().then(|| {
+            let mut marks: Vec<usize> = std::iter::once(name)
+                .chain(DYNAMIC)
+                .chain(["import"])
+                .flat_map(|word| {
+                    text.match_indices(word)
+                        .filter(|&(i, w)| is_word_at(text, i, w.len()))
+                        .map(|(i, _)| i)
+                })
+                .collect();
+            marks.sort_unstable();
+            marks
+        });
+        let worth_entering = |node: Node<'_>| {
+            marks.as_ref().is_none_or(|marks| {
+                let i = marks.partition_point(|&m| m < node.start_byte());
+                marks.get(i).is_some_and(|&m| m < node.end_byte())
+            })
+        };
+        // The context each level of the walk passes to its children, and that level's kind.
+        let mut levels: Vec<(Context, &'t str)> = vec![(Context::default(), "")];
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            let (mut ctx, parent) = *levels.last().unwrap_or(&(Context::default(), ""));
             match node.kind() {
                 "identifier" => {
-                    if same(node) {
+                    let field = cursor.field_name();
+                    let not_a_name = (parent == "attribute" && field == Some("attribute"))
+                        || (parent == "keyword_argument" && field == Some("name"));
+                    if !not_a_name && (ctx.annotation || ctx.pattern) && same(node) {
                         if ctx.annotation {
                             found.annotation_names.push(range(node));
                         }
@@ -227,47 +254,23 @@ impl<'t> Mentions<'t> {
                             found.pattern_names.push(range(node));
                         }
                     }
-                    continue;
                 }
                 "type" => ctx.annotation = true,
                 "case_pattern" => ctx.pattern = true,
-                "expression_statement" if node.parent().is_some_and(|p| p.kind() == "module") => {
+                "expression_statement" if parent == "module" => {
                     ctx.all = is_all_statement(node, text);
                 }
                 "attribute" => {
-                    if let Some(attr) = node.child_by_field_name("attribute") {
-                        if same(attr) {
-                            found.attributes.push(range(attr));
-                        }
-                        skip = Some(attr);
+                    if let Some(attr) = node.child_by_field_name("attribute").filter(|a| same(*a)) {
+                        found.attributes.push(range(attr));
                     }
                 }
-                "keyword_argument" => {
-                    let name_node = node.child_by_field_name("name");
-                    let arguments = node.parent().filter(|p| p.kind() == "argument_list");
-                    let call = arguments
-                        .and_then(|a| a.parent())
-                        .filter(|c| c.kind() == "call");
-                    if let (Some(name_node), Some(arguments), Some(call)) =
-                        (name_node, arguments, call)
-                    {
-                        if let (true, Some(function)) =
-                            (same(name_node), call.child_by_field_name("function"))
-                        {
-                            found.keyword_arguments.push(KeywordArgument {
-                                name: range(name_node),
-                                function,
-                                arguments: range(arguments),
-                            });
-                        }
-                    }
-                    skip = name_node;
-                }
+                "keyword_argument" => found.keyword_argument(node, &same),
                 "call" => {
-                    if let Some(function) = node
+                    let function = node
                         .child_by_field_name("function")
-                        .filter(|f| f.kind() == "identifier")
-                    {
+                        .filter(|f| f.kind() == "identifier");
+                    if let Some(function) = function {
                         if text
                             .get(function.byte_range())
                             .is_some_and(|t| DYNAMIC.contains(&t))
@@ -283,14 +286,36 @@ impl<'t> Mentions<'t> {
                 "string" => found.string(node, text, name, ctx),
                 _ => {}
             }
-            let mut cursor = node.walk();
-            let children: Vec<Node<'t>> = node
-                .children(&mut cursor)
-                .filter(|c| Some(*c) != skip)
-                .collect();
-            stack.extend(children.into_iter().rev().map(|c| (c, ctx)));
+            if worth_entering(node) && cursor.goto_first_child() {
+                levels.push((ctx, node.kind()));
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return found;
+                }
+                levels.pop();
+            }
         }
-        found
+    }
+
+    /// `name=value` in the arguments of a call, if `name` is the one looked for.
+    fn keyword_argument(&mut self, node: Node<'t>, same: &dyn Fn(Node<'_>) -> bool) {
+        let Some(name) = node.child_by_field_name("name").filter(|n| same(*n)) else {
+            return;
+        };
+        let arguments = node.parent().filter(|p| p.kind() == "argument_list");
+        let call = arguments
+            .and_then(|a| a.parent())
+            .filter(|c| c.kind() == "call");
+        let function = call.and_then(|c| c.child_by_field_name("function"));
+        if let (Some(arguments), Some(function)) = (arguments, function) {
+            self.keyword_arguments.push(KeywordArgument {
+                name: range(name),
+                function,
+                arguments: range(arguments),
+            });
+        }
     }
 
     /// A plain (not f-, not bytes) string literal without escapes: its content.
@@ -343,12 +368,17 @@ impl<'t> Mentions<'t> {
 
 /// Whether `text` holds `word` delimited by non-identifier characters.
 fn mentions_word(text: &str, word: &str) -> bool {
+    text.match_indices(word)
+        .any(|(i, w)| is_word_at(text, i, w.len()))
+}
+
+/// Whether the `len` bytes at `at` are a whole word of `text` (no identifier character on
+/// either side).
+fn is_word_at(text: &str, at: usize, len: usize) -> bool {
     let is_ident = |c: char| c == '_' || c.is_alphanumeric();
-    text.match_indices(word).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
-    })
+    let before = text[..at].chars().next_back();
+    let after = text[at + len..].chars().next();
+    !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
 }
 
 /// A module-level statement that builds `__all__`: `__all__ = …`, `__all__ += …`,
