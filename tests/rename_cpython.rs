@@ -7,7 +7,7 @@
 //! (the same rename forced through would have changed meaning).
 //!
 //! Sample size (defaults sized for CI, about a minute in a debug build):
-//!   CLOSURE_LENS_RENAME_FILES     files drawn from the stdlib + corpus (default 150; `all`)
+//!   CLOSURE_LENS_RENAME_FILES     files drawn from the stdlib + corpus (default 250; `all`)
 //!   CLOSURE_LENS_RENAME_PER_FILE  variables renamed per file (default 4)
 //!   CLOSURE_LENS_RENAME_SEED      the random seed (default 1)
 //!   CLOSURE_LENS_RENAME_PATHS     only these files (`:`-separated), e.g. to replay a failure
@@ -379,7 +379,7 @@ struct Tally {
 #[test]
 fn renames_keep_the_meaning_cpython_gives_the_program() {
     let started = Instant::now();
-    let files_wanted = env_number("CLOSURE_LENS_RENAME_FILES", 150);
+    let files_wanted = env_number("CLOSURE_LENS_RENAME_FILES", 250);
     let per_file = env_number("CLOSURE_LENS_RENAME_PER_FILE", 4).unwrap_or(usize::MAX);
     let seed: u64 = std::env::var("CLOSURE_LENS_RENAME_SEED")
         .ok()
