@@ -1,6 +1,7 @@
 //! `closure-lens check --output-format ...`: every format renders the same findings, with the
 //! codes of the rule registry, paths relative to the current directory and a summary.
 
+use closure_lens::ide::diagnostics::Code;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -170,10 +171,7 @@ fn sarif_lists_every_rule_and_points_results_at_relative_uris() {
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let codes: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let registry: Vec<&str> = closure_lens::cli::rules::all()
-        .into_iter()
-        .map(|c| c.as_str())
-        .collect();
+    let registry: Vec<&str> = Code::all().map(|c| c.as_str()).collect();
     assert_eq!(codes, registry);
     for rule in rules {
         let anchor = rule["id"].as_str().unwrap();
@@ -213,8 +211,13 @@ fn sarif_lists_every_rule_and_points_results_at_relative_uris() {
 #[test]
 fn every_rule_is_documented() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    for code in closure_lens::cli::rules::all() {
-        let page = closure_lens::cli::rules::docs_page(code);
+    for code in Code::all() {
+        let uri = code.help_uri();
+        let (page, anchor) = uri
+            .rsplit_once('/')
+            .and_then(|(_, page)| page.split_once('#'))
+            .expect("docs/<page>#<anchor>");
+        assert_eq!(anchor, code.as_str());
         let text = fs::read_to_string(docs.join(page)).expect("the docs page");
         let heading = format!("\n## {}\n", code.as_str());
         assert!(text.contains(&heading), "docs/{page} lacks {heading:?}");

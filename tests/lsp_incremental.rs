@@ -74,7 +74,7 @@ fn all_features(doc: &Document, encoding: Encoding) -> Value {
         .collect();
     let diagnostics: Vec<_> = ide::diagnostics::diagnostics(&file, &settings)
         .into_iter()
-        .map(|d| to_proto::diagnostic(&ctx, d))
+        .map(|d| to_proto::diagnostic(&ctx, &d))
         .collect();
     json!({
         "hints": hints,

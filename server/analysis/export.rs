@@ -310,11 +310,12 @@ impl Links<'_> {
                 let mut current = b.parent;
                 while let Some(id) = current {
                     let p = &self.table.blocks[id];
-                    if self.is_class_cell(name) {
-                        if p.ty == BlockType::Class {
-                            return id;
-                        }
-                    } else if p.ty != BlockType::Class || p.comp_inlined {
+                    // `__class__` & co. are the class's implicit cell, unless a function in
+                    // between binds the name itself (a parameter named `__class__`).
+                    if self.is_class_cell(name) && p.ty == BlockType::Class {
+                        return id;
+                    }
+                    if p.ty != BlockType::Class || p.comp_inlined {
                         if let Some(s) = p.symbols.get(&name) {
                             if matches!(s.scope, Resolution::Local | Resolution::Cell) {
                                 return id;

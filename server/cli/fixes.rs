@@ -4,56 +4,27 @@ use std::path::Path;
 
 use similar::TextDiff;
 
-use super::result::{FileResult, Position};
-use crate::line_index::{Encoding, LineCol, LineIndex};
+use super::Settings;
+use crate::ide::FileView;
+use crate::ide::diagnostics::diagnostics;
+use crate::ide::diagnostics::fix_all::{apply, fix_all};
+use crate::line_index::LineIndex;
+use crate::{analysis, syntax};
 
-/// `text` with the first safe fix of every finding applied (a fix overlapping one already taken
-/// is left for the next run), or `None` when there is nothing to fix.
-pub fn apply_safe(text: &str, result: &FileResult) -> Option<String> {
+/// `text` with the safe fixes of its findings applied (see [`fix_all`]), or `None` when there
+/// is nothing to fix.
+pub fn fixed_text(text: &str, settings: &Settings) -> Option<String> {
+    let tree = syntax::parse(text);
+    let analysis = analysis::analyze(text, &tree, settings.python_version);
+    drop(tree);
     let lines = LineIndex::new(text);
-    let offset = |p: Position| {
-        lines.offset(
-            LineCol {
-                line: p.line.saturating_sub(1),
-                col: p.column.saturating_sub(1),
-            },
-            Encoding::Utf32,
-        )
+    let file = FileView {
+        text,
+        lines: &lines,
+        analysis: &analysis,
     };
-    let mut taken: Vec<(usize, usize, &str)> = Vec::new();
-    for finding in &result.findings {
-        let Some(fix) = finding.fixes.iter().find(|f| f.safe) else {
-            continue;
-        };
-        let edits: Vec<(usize, usize, &str)> = fix
-            .edits
-            .iter()
-            .map(|e| {
-                (
-                    offset(e.range.start),
-                    offset(e.range.end),
-                    e.new_text.as_str(),
-                )
-            })
-            .collect();
-        let overlaps = edits.iter().any(|&(start, end, _)| {
-            taken
-                .iter()
-                .any(|&(s, e, _)| start < e && s < end || start == s && end == e)
-        });
-        if !overlaps {
-            taken.extend(edits);
-        }
-    }
-    if taken.is_empty() {
-        return None;
-    }
-    taken.sort_by_key(|&(start, end, _)| std::cmp::Reverse((start, end)));
-    let mut fixed = text.to_owned();
-    for (start, end, new_text) in taken {
-        fixed.replace_range(start..end, new_text);
-    }
-    Some(fixed)
+    let edits = fix_all(&diagnostics(&file, &settings.diagnostics()));
+    (!edits.is_empty()).then(|| apply(text, &edits))
 }
 
 /// A unified diff from `before` to `after`, with `path` in its headers.

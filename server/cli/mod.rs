@@ -14,7 +14,6 @@ mod files;
 mod fixes;
 pub mod output;
 pub mod result;
-pub mod rules;
 mod scopes;
 
 use std::io::{self, Write};
@@ -193,8 +192,7 @@ fn check_file(
     let mut text = read_source(path)?;
     let mut diff = None;
     if options.fix != FixMode::Report {
-        let found = analyse(&text, settings, false);
-        if let Some(fixed) = fixes::apply_safe(&text, &found.result) {
+        if let Some(fixed) = fixes::fixed_text(&text, settings) {
             match options.fix {
                 FixMode::Apply => {
                     if let Err(err) = std::fs::write(path, &fixed) {

@@ -1,6 +1,9 @@
-//! Document highlight: every occurrence of the variable under the cursor, across scopes.
+//! Document highlight: every occurrence of the variable under the cursor, across scopes — the
+//! same set as find references ([`references`](super::references)), tagged read / write /
+//! declaration.
 
 use super::FileView;
+use super::references;
 use crate::analysis::{OccurrenceKind, TextRange};
 
 /// How an occurrence uses the variable.
@@ -23,11 +26,8 @@ pub struct Highlight {
 
 /// The occurrences of the variable named at `offset`, in source order (none if no name is there).
 pub fn highlights(file: &FileView, offset: usize) -> Vec<Highlight> {
-    let Some(at) = file.analysis.occurrence_at(offset) else {
-        return Vec::new();
-    };
-    file.analysis
-        .occurrences_of(at.symbol)
+    references::references(file, offset, true)
+        .into_iter()
         .map(|o| Highlight {
             range: o.range,
             kind: match o.kind {

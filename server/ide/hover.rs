@@ -18,7 +18,9 @@ pub struct HoverResult {
 pub fn hover(file: &FileView, offset: usize) -> Option<HoverResult> {
     let (range, markdown) = decorator_hover(file, offset)
         .or_else(|| header_hover(file, offset))
-        .or_else(|| occurrence_hover(file, offset))?;
+        .or_else(|| occurrence_hover(file, offset))
+        .or_else(|| class_scope_hover(file, offset))
+        .or_else(|| comprehension_hover(file, offset))?;
     Some(HoverResult { range, markdown })
 }
 
@@ -273,6 +275,7 @@ fn occurrence_hover(file: &FileView, offset: usize) -> Option<(TextRange, String
                     "**`{display}`** is a cell variable of `{owner_name}`: each call of `{owner_name}` creates a fresh cell that nested scopes share.\n\n`{display}` is {}.",
                     captured_by_text(file, cell_users(file, o.symbol), &o.name)
                 );
+                md.push_str(&cell_lifetime(file, o.symbol, display));
             } else {
                 return None;
             }
@@ -359,6 +362,246 @@ fn decorator_hover(file: &FileView, offset: usize) -> Option<(TextRange, String)
         let _ = writeln!(md, "No closure inside `{display}` captures anything.");
     }
     Some((o.range, md))
+}
+
+/// What keeps a cell alive once its function has returned: every code object holding it in its
+/// `__closure__`.
+fn cell_lifetime(file: &FileView, variable: SymbolId, display: &str) -> String {
+    let analysis = file.analysis;
+    let users = cell_users(file, variable);
+    if users.is_empty() {
+        return String::new();
+    }
+    let owner = file.scope_name(analysis.frame_of(variable.scope));
+    let name = &analysis.symbol(variable).name;
+    let mut md = format!(
+        "\nAfter `{owner}` returns, the cell (and the object in it) stays alive as long as one of these holds it in its `__closure__`:\n"
+    );
+    for &user in users {
+        let scope = analysis.scope(user);
+        let user_name = file.scope_name(user);
+        let slot = scope
+            .code
+            .as_ref()
+            .and_then(|c| c.freevars.iter().position(|f| *f == **name))
+            .map_or(String::new(), |i| {
+                format!(": `{user_name}.__closure__[{i}]`")
+            });
+        let what = match scope.kind {
+            ScopeKind::GenExpr => ", a generator: alive while the generator object is",
+            ScopeKind::ListComp | ScopeKind::SetComp | ScopeKind::DictComp => {
+                ", a hidden function discarded when the comprehension ends"
+            }
+            ScopeKind::Class => ", the class body: it runs once, for the methods it defines",
+            _ if scope.symbol(name).is_some_and(|s| s.is_pass_through()) => {
+                ", only to pass it on to a nested function"
+            }
+            _ => "",
+        };
+        let _ = writeln!(
+            md,
+            "- `{user_name}` (line {}){slot}{what}",
+            file.line(scope.focus_range.start)
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nA closure that outlives the call (returned, stored as a callback) keeps `{display}` alive with it; rebinding `{display}` (or `del {display}`) in `{owner}` changes the cell for every closure."
+    );
+    md
+}
+
+/// The scopes whose names the functions nested in a class body cannot see.
+fn sees_class_body(kind: ScopeKind) -> bool {
+    matches!(
+        kind,
+        ScopeKind::TypeParams | ScopeKind::TypeAlias | ScopeKind::TypeVar | ScopeKind::Annotation
+    )
+}
+
+/// What a bare name resolves to instead of a class attribute: "the module global `x` (line 3)".
+fn resolved_text(file: &FileView, variable: SymbolId, display: &str) -> String {
+    let analysis = file.analysis;
+    let first = analysis.bindings_of(variable).next();
+    match (variable.scope, first) {
+        (ScopeId::MODULE, Some(b)) => format!(
+            "the module global `{display}` (bound on line {})",
+            file.line(b.range.start)
+        ),
+        (ScopeId::MODULE, None) => format!(
+            "a global or builtin `{display}`, which this file never binds (a `NameError` at run time unless it exists)"
+        ),
+        (scope, _) => format!(
+            "the variable `{display}` of `{}`",
+            file.scope_name(analysis.frame_of(scope))
+        ),
+    }
+}
+
+/// On a name bound in a class body and read as a bare name from a method or comprehension (or on
+/// such a read): why the read does not see the class attribute.
+fn class_scope_hover(file: &FileView, offset: usize) -> Option<(TextRange, String)> {
+    let analysis = file.analysis;
+    let o = analysis.occurrence_at(offset)?;
+    let display = file.text(o.range);
+    let owner = o.resolves_to();
+    let mut md = String::new();
+    if analysis.scope(owner).kind == ScopeKind::Class && o.scope == owner {
+        // A class attribute: the nested scopes reading the same bare name.
+        let class = analysis.scope(owner);
+        let mut readers: Vec<(ScopeId, &crate::analysis::Occurrence)> = Vec::new();
+        for r in analysis.occurrences_in(class.range) {
+            let nested = r.scope != owner && analysis.ancestors(r.scope).any(|a| a == owner);
+            if nested
+                && *r.name == *o.name
+                && r.symbol != o.symbol
+                && !sees_class_body(analysis.scope(r.scope).kind)
+                && !readers.iter().any(|(s, _)| *s == r.scope)
+            {
+                readers.push((r.scope, r));
+            }
+        }
+        let (_, first) = readers.first()?;
+        let names: Vec<String> = readers
+            .iter()
+            .map(|(s, r)| {
+                let line = file.line(r.range.start);
+                match analysis.scope(*s).kind {
+                    k if k.is_comprehension() => format!("the comprehension on line {line}"),
+                    _ => format!("`{}` (line {line})", file.scope_name(*s)),
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            md,
+            "**`{display}`** is an attribute of class `{}`. A class body is not an enclosing scope for the functions and comprehensions nested in it: {} read the bare name `{display}` and get {} instead.\n\nInside methods write `self.{display}` or `{}.{display}`.",
+            class.name,
+            names.join(", "),
+            resolved_text(file, first.symbol, display),
+            class.name
+        );
+        return Some((o.range, md));
+    }
+    // A read in a nested scope that a class in between binds.
+    if sees_class_body(analysis.scope(o.scope).kind) {
+        return None;
+    }
+    let class = analysis
+        .ancestors(o.scope)
+        .take_while(|&a| a != owner)
+        .find(|&a| {
+            let scope = analysis.scope(a);
+            scope.kind == ScopeKind::Class && scope.symbol(&o.name).is_some_and(|s| s.is_bound())
+        })?;
+    let class_scope = analysis.scope(class);
+    let binding = analysis
+        .occurrences_in(class_scope.range)
+        .iter()
+        .find(|b| b.scope == class && *b.name == *o.name && b.is_binding())?;
+    let _ = writeln!(
+        md,
+        "**`{display}`** here is not the class attribute `{}.{display}` (bound on line {}): a class body is not an enclosing scope for the functions and comprehensions nested in it, so `{display}` is {}.\n\nFor the attribute, write `self.{display}` or `{}.{display}`.",
+        class_scope.name,
+        file.line(binding.range.start),
+        resolved_text(file, o.symbol, display),
+        class_scope.name
+    );
+    Some((o.range, md))
+}
+
+/// On a comprehension (its brackets or keywords): whether it is a function scope of its own or
+/// inlined into its enclosing function, and the names it reads from outside.
+fn comprehension_hover(file: &FileView, offset: usize) -> Option<(TextRange, String)> {
+    let analysis = file.analysis;
+    if analysis.occurrence_at(offset).is_some() {
+        return None;
+    }
+    let (index, scope) = analysis
+        .scopes
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, s)| s.kind.is_comprehension() && s.range.contains(offset))?;
+    let id = ScopeId(index as u32);
+    let parent = scope.parent.unwrap_or(ScopeId::MODULE);
+    let frame = file.scope_name(analysis.frame_of(id));
+    let version = analysis.version;
+    let what = match scope.kind {
+        ScopeKind::ListComp => "list comprehension",
+        ScopeKind::SetComp => "set comprehension",
+        ScopeKind::DictComp => "dict comprehension",
+        _ => "generator expression",
+    };
+    let source = file.line_text(scope.range.start);
+    let mut md = code_block(&[source.to_owned()]);
+    if scope.inlined {
+        let _ = writeln!(
+            md,
+            "This {what} is **inlined** into `{frame}` (Python {version}, PEP 709): it runs in `{frame}`'s frame, with no function object, no hidden `.0` argument and no `__closure__` of its own. Its iteration variables stay its own: they do not leak into `{frame}`."
+        );
+    } else if scope.kind == ScopeKind::GenExpr {
+        let _ = writeln!(
+            md,
+            "This {what} is **a function scope of its own** (in every version): a generator whose code runs lazily, when it is iterated. Only the first iterable is evaluated at once, in `{}`, and passed in as the hidden argument `.0`; enclosing variables are read through its `__closure__` when the generator runs, so it sees their values at that time.",
+            file.scope_name(parent)
+        );
+    } else {
+        let _ = writeln!(
+            md,
+            "This {what} is **a function scope of its own** (Python {version}): CPython compiles it into a hidden function `<{}>` and calls it at once with the first iterable as its only argument `.0`; it reads the enclosing function's variables through its own `__closure__`. (Python 3.12+ inlines it instead, PEP 709.)",
+            scope.name
+        );
+    }
+    if analysis.scope(parent).kind == ScopeKind::Class {
+        let _ = writeln!(
+            md,
+            "\nIt sits in a class body, whose names it cannot see (except in the first iterable, which the class body evaluates)."
+        );
+    }
+    let within = |s: ScopeId| s == id || analysis.ancestors(s).any(|a| a == id);
+    let mut seen: Vec<SymbolId> = Vec::new();
+    let mut lines = Vec::new();
+    for o in analysis.occurrences_in(scope.range) {
+        if within(o.resolves_to()) || seen.contains(&o.symbol) {
+            continue;
+        }
+        seen.push(o.symbol);
+        let display = file.text(o.range);
+        let how = if !within(o.scope) {
+            format!(
+                "the first iterable, evaluated in `{}` before the {what} starts",
+                file.scope_name(o.scope)
+            )
+        } else if o.kind == OccurrenceKind::Write {
+            format!(
+                "assigned with `:=`, a variable of `{}`",
+                file.scope_name(analysis.frame_of(o.resolves_to()))
+            )
+        } else if o.resolves_to() == ScopeId::MODULE {
+            if analysis.bindings_of(o.symbol).next().is_some() {
+                "a module global".to_owned()
+            } else {
+                "a builtin (or a global this file never binds)".to_owned()
+            }
+        } else if analysis.frame_of(o.scope) == analysis.frame_of(o.resolves_to()) {
+            format!(
+                "a variable of `{}`, read directly in its frame",
+                file.scope_name(analysis.frame_of(o.resolves_to()))
+            )
+        } else {
+            format!(
+                "a free variable: the cell of `{}`",
+                file.scope_name(analysis.frame_of(o.resolves_to()))
+            )
+        };
+        lines.push(format!("- `{display}`: {how}"));
+    }
+    if lines.is_empty() {
+        md.push_str("\nIt reads no name from outside.\n");
+    } else {
+        let _ = writeln!(md, "\nNames it reads from outside:\n{}", lines.join("\n"));
+    }
+    Some((scope.focus_range, md))
 }
 
 #[cfg(test)]
@@ -503,6 +746,130 @@ def greet(name):
                 - `wrapper` (line 2) closes over `func` (from `logged`)
 
                 Each application of `@logged` runs `logged` once, so every decorated function gets its own cells.
+            "#]],
+        );
+    }
+
+    fn check_version(text: &str, version: crate::analysis::PythonVersion, expected: Expect) {
+        let fixture = Fixture::with_version(text, version);
+        let file = fixture.view();
+        let shown = match hover(&file, fixture.cursor()) {
+            Some(h) => format!("[{}]\n{}", file.text(h.range), h.markdown),
+            None => "(no hover)".into(),
+        };
+        expected.assert_eq(&shown);
+    }
+
+    const SCALED: &str = "def scaled(xs, k):\n    return [x * k for x in xs if x$0 > limit]\n";
+
+    #[test]
+    fn comprehension_own_scope_in_311() {
+        check_version(
+            &SCALED.replace("x$0 >", "x >").replace("[x * k", "$0[x * k"),
+            crate::analysis::PythonVersion::Py311,
+            expect![[r#"
+                [[]
+                ```python
+                return [x * k for x in xs if x > limit]
+                ```
+                This list comprehension is **a function scope of its own** (Python 3.11): CPython compiles it into a hidden function `<listcomp>` and calls it at once with the first iterable as its only argument `.0`; it reads the enclosing function's variables through its own `__closure__`. (Python 3.12+ inlines it instead, PEP 709.)
+
+                Names it reads from outside:
+                - `k`: a free variable: the cell of `scaled`
+                - `xs`: the first iterable, evaluated in `scaled` before the list comprehension starts
+                - `limit`: a builtin (or a global this file never binds)
+            "#]],
+        );
+    }
+
+    #[test]
+    fn comprehension_inlined_in_312_plus_and_generators() {
+        check(
+            &SCALED.replace("x$0 >", "x >").replace(" for x", " $0for x"),
+            expect![[r#"
+                [[]
+                ```python
+                return [x * k for x in xs if x > limit]
+                ```
+                This list comprehension is **inlined** into `scaled` (Python 3.14, PEP 709): it runs in `scaled`'s frame, with no function object, no hidden `.0` argument and no `__closure__` of its own. Its iteration variables stay its own: they do not leak into `scaled`.
+
+                Names it reads from outside:
+                - `k`: a variable of `scaled`, read directly in its frame
+                - `xs`: the first iterable, evaluated in `scaled` before the list comprehension starts
+                - `limit`: a builtin (or a global this file never binds)
+            "#]],
+        );
+        check(
+            "def total(xs, k):\n    return sum(x * k $0for x in xs)\n",
+            expect![[r#"
+                [(]
+                ```python
+                return sum(x * k for x in xs)
+                ```
+                This generator expression is **a function scope of its own** (in every version): a generator whose code runs lazily, when it is iterated. Only the first iterable is evaluated at once, in `total`, and passed in as the hidden argument `.0`; enclosing variables are read through its `__closure__` when the generator runs, so it sees their values at that time.
+
+                Names it reads from outside:
+                - `k`: a free variable: the cell of `total`
+                - `xs`: the first iterable, evaluated in `total` before the generator expression starts
+            "#]],
+        );
+    }
+
+    #[test]
+    fn class_attribute_invisible_to_methods_and_comprehensions() {
+        let text = r#"
+size = 10
+class Grid:
+    size = 3
+    cells = [0 for _ in range(size)]
+    doubled = [size * 2 for _ in range(3)]
+    def area(self):
+        return size * size
+"#;
+        check(
+            &text.replace("    size = 3", "    si$0ze = 3"),
+            expect![[r#"
+                [size]
+                **`size`** is an attribute of class `Grid`. A class body is not an enclosing scope for the functions and comprehensions nested in it: the comprehension on line 5, `area` (line 7) read the bare name `size` and get the module global `size` (bound on line 1) instead.
+
+                Inside methods write `self.size` or `Grid.size`.
+            "#]],
+        );
+        check(
+            &text.replace("return size", "return si$0ze"),
+            expect![[r#"
+                [size]
+                **`size`** here is not the class attribute `Grid.size` (bound on line 3): a class body is not an enclosing scope for the functions and comprehensions nested in it, so `size` is the module global `size` (bound on line 1).
+
+                For the attribute, write `self.size` or `Grid.size`.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn what_keeps_a_cell_alive() {
+        check(
+            r#"
+def make_handlers(big):
+    da$0ta = load(big)
+    def on_click():
+        return data
+    def on_key():
+        return lambda: data
+    return on_click, on_key
+"#,
+            expect![[r#"
+                [data]
+                **`data`** is a cell variable of `make_handlers`: each call of `make_handlers` creates a fresh cell that nested scopes share.
+
+                `data` is captured by `on_click` (reads), `on_key` (pass-through), `<lambda>` (reads).
+
+                After `make_handlers` returns, the cell (and the object in it) stays alive as long as one of these holds it in its `__closure__`:
+                - `on_click` (line 3): `on_click.__closure__[0]`
+                - `on_key` (line 5): `on_key.__closure__[0]`, only to pass it on to a nested function
+                - `<lambda>` (line 6): `<lambda>.__closure__[0]`
+
+                A closure that outlives the call (returned, stored as a callback) keeps `data` alive with it; rebinding `data` (or `del data`) in `make_handlers` changes the cell for every closure.
             "#]],
         );
     }

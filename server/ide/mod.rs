@@ -10,9 +10,12 @@ pub mod diagnostics;
 pub mod highlights;
 pub mod hover;
 pub mod inlay_hints;
+pub mod references;
+pub mod rename;
+pub mod semantic_tokens;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 use crate::analysis::names::demangle;
 use crate::analysis::{Analysis, ScopeId, ScopeKind, TextRange};

@@ -8,6 +8,7 @@
 //! - [`documents`]: open documents as versioned snapshots.
 //! - [`context`]: what one request works on.
 //! - [`to_proto`]: `ide` results as LSP types.
+//! - [`token_cache`]: the semantic tokens last sent per document (for deltas).
 //! - [`convert`]: LSP positions <-> byte offsets.
 //! - [`probe`]: statistics and injected panics for in-process tests.
 
@@ -20,6 +21,7 @@ pub mod probe;
 pub mod scheduler;
 pub mod server;
 pub mod to_proto;
+pub mod token_cache;
 pub mod transport;
 
 use std::process::ExitCode;

@@ -33,8 +33,11 @@ use ls_types::notification::{
     PublishDiagnostics, ShowMessage,
 };
 use ls_types::request::{
-    CodeLensRequest, DocumentDiagnosticRequest, DocumentHighlightRequest, ExecuteCommand,
-    GotoDefinition, HoverRequest, Initialize, InlayHintRequest, Request as LspRequest, Shutdown,
+    CodeActionRequest, CodeLensRequest, DocumentDiagnosticRequest, DocumentHighlightRequest,
+    ExecuteCommand, GotoDefinition, HoverRequest, Initialize, InlayHintRequest,
+    PrepareRenameRequest, References, Rename, Request as LspRequest,
+    SemanticTokensFullDeltaRequest, SemanticTokensFullRequest, SemanticTokensRangeRequest,
+    Shutdown,
 };
 use ls_types::{
     Diagnostic, LogMessageParams, MessageType, PublishDiagnosticsParams, ShowMessageParams, Uri,
@@ -54,6 +57,7 @@ use crate::lsp::jsonrpc::{
 use crate::lsp::probe::{Probe, Query};
 use crate::lsp::scheduler::{Lane, Priority, Scheduler, Ticket, Withdrawn};
 use crate::lsp::to_proto;
+use crate::lsp::token_cache::TokenCache;
 use crate::lsp::transport::{DEFAULT_MAX_MESSAGE_SIZE, Frame, FrameReader, Writer};
 
 /// How many recently opened or edited documents keep their syntax tree (the rest drop it).
@@ -126,6 +130,8 @@ pub(crate) enum Event {
     Warm { uri: Uri, version: i32 },
     /// Something to tell the client's log.
     Log { kind: MessageType, message: String },
+    /// Something to show the user (`window/showMessage`).
+    Show { kind: MessageType, message: String },
     /// A question from an in-process test.
     Query(Query),
 }
@@ -154,6 +160,13 @@ pub struct ClientFlags {
     pub code_lens_refresh: bool,
     /// `workspace/diagnostic/refresh` supported.
     pub diagnostic_refresh: bool,
+    /// `workspace/semanticTokens/refresh` supported.
+    pub semantic_tokens_refresh: bool,
+    /// Workspace edits may carry change annotations (`documentChanges` and
+    /// `changeAnnotationSupport`): a rename's warnings then ask for confirmation.
+    pub change_annotations: bool,
+    /// `textDocument/prepareRename` supported.
+    pub prepare_rename: bool,
     /// `workspace/configuration` supported.
     pub pull_configuration: bool,
 }
@@ -184,22 +197,31 @@ pub struct Snapshot {
     pub encoding: Encoding,
     /// The most items one response may hold.
     pub response_items: usize,
+    /// What the client supports.
+    pub flags: ClientFlags,
+    /// The semantic tokens last sent for each document (for `semanticTokens/full/delta`).
+    pub tokens: Arc<TokenCache>,
+    /// Where to send what the user must be told.
+    pub(crate) events: Sender<Event>,
 }
 
 impl Snapshot {
     /// A snapshot of `doc` with the editor's `settings` over the document's project settings.
-    fn new(
-        doc: Arc<Document>,
-        settings: &Settings,
-        flags: &ClientFlags,
-        options: &Options,
-    ) -> Self {
+    fn new(server: &Server, doc: Arc<Document>) -> Self {
         Snapshot {
-            settings: settings.over(&doc.project),
+            settings: server.settings.over(&doc.project),
             doc,
-            encoding: flags.encoding,
-            response_items: options.response_items,
+            encoding: server.flags.encoding,
+            response_items: server.options.response_items,
+            flags: server.flags,
+            tokens: Arc::clone(&server.tokens),
+            events: server.events.clone(),
         }
+    }
+
+    /// Shows `message` to the user.
+    pub fn show(&self, kind: MessageType, message: String) {
+        let _ = self.events.send(Event::Show { kind, message });
     }
 
     /// The features' context (computes the analysis if needed).
@@ -232,6 +254,8 @@ pub struct Server {
     shutdown: Option<Request>,
     /// Set by `exit`: the session is over.
     exit: Option<bool>,
+    /// The semantic tokens last sent per document.
+    pub(crate) tokens: Arc<TokenCache>,
 }
 
 /// Serves LSP on `input`/`output` until `exit` or the end of the input. Returns whether the
@@ -258,6 +282,7 @@ where
         hot: VecDeque::new(),
         in_flight: HashMap::new(),
         diagnostics_due: HashMap::new(),
+        tokens: Arc::default(),
         diagnostics_jobs: HashMap::new(),
         outgoing: HashMap::new(),
         next_outgoing: 1,
@@ -424,6 +449,9 @@ impl Server {
             }
             Event::Warm { uri, version } => self.warm(uri, version),
             Event::Log { kind, message } => self.log(kind, message),
+            Event::Show { kind, message } => {
+                self.notify::<ShowMessage>(&ShowMessageParams { typ: kind, message });
+            }
             Event::Query(Query::Document { uri, reply }) => {
                 let answer = self.docs.get(&uri).map(|d| (d.version, d.text.clone()));
                 let _ = reply.send(answer);
@@ -480,6 +508,19 @@ impl Server {
                 self.document_request::<DocumentHighlightRequest>(request)
             }
             GotoDefinition::METHOD => self.document_request::<GotoDefinition>(request),
+            References::METHOD => self.document_request::<References>(request),
+            PrepareRenameRequest::METHOD => self.document_request::<PrepareRenameRequest>(request),
+            Rename::METHOD => self.document_request::<Rename>(request),
+            SemanticTokensFullRequest::METHOD => {
+                self.document_request::<SemanticTokensFullRequest>(request)
+            }
+            SemanticTokensFullDeltaRequest::METHOD => {
+                self.document_request::<SemanticTokensFullDeltaRequest>(request)
+            }
+            SemanticTokensRangeRequest::METHOD => {
+                self.document_request::<SemanticTokensRangeRequest>(request)
+            }
+            CodeActionRequest::METHOD => self.document_request::<CodeActionRequest>(request),
             DocumentDiagnosticRequest::METHOD => {
                 self.document_request::<DocumentDiagnosticRequest>(request)
             }
@@ -522,7 +563,7 @@ impl Server {
         if doc.text.len() > self.options.max_document_size {
             return self.reply(&id, &R::not_open());
         }
-        let snapshot = Snapshot::new(doc, &self.settings, &self.flags, &self.options);
+        let snapshot = Snapshot::new(self, doc);
         let lane = self.lane(&snapshot.doc);
         let ticket = Arc::new(Ticket::default());
         self.in_flight.insert(
@@ -544,9 +585,10 @@ impl Server {
                 probe.checkpoint(R::METHOD);
                 R::run(&snapshot, params)
             }) {
-                Ok(result) => jsonrpc::success_body(&id, &result).map_err(|err| {
+                Ok(Ok(result)) => jsonrpc::success_body(&id, &result).map_err(|err| {
                     ResponseError::new(code::INTERNAL_ERROR, format!("cannot serialise: {err}"))
                 }),
+                Ok(Err(error)) => Err(error),
                 Err(panic) => {
                     let message = internal_error(R::METHOD, &panic);
                     let _ = events.send(Event::Log {
@@ -765,6 +807,7 @@ impl Server {
     /// Forgets a closed document.
     pub(crate) fn close(&mut self, uri: &Uri) {
         self.hot.retain(|u| u != uri);
+        self.tokens.forget(uri);
         self.diagnostics_due.remove(uri);
         if let Some(ticket) = self.diagnostics_jobs.remove(uri) {
             ticket.withdraw();
@@ -830,7 +873,7 @@ impl Server {
         let ticket = Arc::new(Ticket::default());
         self.diagnostics_jobs
             .insert(uri.clone(), Arc::clone(&ticket));
-        let snapshot = Snapshot::new(doc, &self.settings, &self.flags, &self.options);
+        let snapshot = Snapshot::new(self, doc);
         let lane = self.lane(&snapshot.doc);
         let events = self.events.clone();
         let probe = Arc::clone(&self.probe);
@@ -843,7 +886,7 @@ impl Server {
                 let ctx = snapshot.ctx();
                 ide::diagnostics::diagnostics(&ctx.file(), ctx.settings)
                     .into_iter()
-                    .map(|d| to_proto::diagnostic(&ctx, d))
+                    .map(|d| to_proto::diagnostic(&ctx, &d))
                     .collect::<Vec<_>>()
             }) {
                 Ok(items) => {

@@ -88,6 +88,43 @@ fn pos_in(text: &str, offset: usize, units: impl Fn(&str) -> usize) -> Value {
     json!({ "line": line, "character": units(&text[line_start..offset]) })
 }
 
+/// The byte offset of UTF-16 position `position` (`{line, character}`) in `text`.
+pub fn utf16_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with LSP `TextEdit`s (UTF-16 positions, not overlapping) applied.
+pub fn apply_text_edits(text: &str, edits: &Value) -> String {
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .as_array()
+        .expect("an array of edits")
+        .iter()
+        .map(|e| {
+            (
+                utf16_offset(text, &e["range"]["start"]),
+                utf16_offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|&(start, end, _)| std::cmp::Reverse((start, end)));
+    let mut out = text.to_owned();
+    for (start, end, new_text) in edits {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
+
 /// The UTF-16 position of the `nth` (0-based) occurrence of `needle`, plus `delta` bytes.
 pub fn pos_of(text: &str, needle: &str, nth: usize, delta: usize) -> Value {
     utf16_pos(text, offset_of(text, needle, nth) + delta)

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{CheckedFile, Printer, Summary};
 use crate::cli::result::SeverityName;
-use crate::cli::rules::{self, Code};
+use crate::ide::diagnostics::Code;
 
 /// The official schema of SARIF 2.1.0 (OASIS, errata 01).
 const SCHEMA: &str =
@@ -45,7 +45,7 @@ impl Printer for Sarif {
             let (start, end) = (finding.range.start, finding.range.end);
             self.results.push(json!({
                 "ruleId": finding.code,
-                "ruleIndex": rules::all().iter().position(|c| c.as_str() == finding.code),
+                "ruleIndex": Code::all().position(|c| c.as_str() == finding.code),
                 "level": level(finding.severity),
                 "message": { "text": finding.message },
                 "locations": [{
@@ -65,13 +65,12 @@ impl Printer for Sarif {
     }
 
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
-        let rules: Vec<Value> = rules::all()
-            .into_iter()
+        let rules: Vec<Value> = Code::all()
             .map(|code: Code| {
                 json!({
                     "id": code.as_str(),
                     "shortDescription": { "text": code.summary() },
-                    "helpUri": rules::help_uri(code),
+                    "helpUri": code.help_uri(),
                     "defaultConfiguration": { "level": level(code.default_severity().into()) },
                 })
             })

@@ -6,6 +6,7 @@
 //! inline suppressions (`# closure-lens: ignore[late-binding]`).
 
 mod class_scope;
+pub mod fix_all;
 mod free_unbound;
 mod late_binding;
 mod super_call;
@@ -18,6 +19,9 @@ use super::FileView;
 use crate::analysis::TextRange;
 use crate::analysis::errors::SyntaxRule;
 use crate::config::Settings;
+
+/// Where the documentation lives; each code's section has the anchor `#` + its code.
+pub const DOCS_URL: &str = "https://github.com/closure-lens/closure-lens/blob/main/docs";
 
 /// What a diagnostic is about: one code per kind of finding, stable across releases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,6 +78,17 @@ impl Code {
     /// Parses a code as users write it.
     pub fn parse(text: &str) -> Option<Code> {
         Code::all().find(|c| c.as_str() == text.trim())
+    }
+
+    /// The documentation of the code: `docs/diagnostics.md#late-binding` for a closure bug,
+    /// `docs/rules.md#nonlocal-without-binding` for a SyntaxError.
+    pub fn help_uri(self) -> String {
+        let page = if self.is_syntax_error() {
+            "rules.md"
+        } else {
+            "diagnostics.md"
+        };
+        format!("{DOCS_URL}/{page}#{}", self.as_str())
     }
 
     /// Whether this is one of CPython's SyntaxErrors (the module does not compile).

@@ -5,6 +5,7 @@ use ls_types::{CodeLens, CodeLensParams, Uri};
 
 use super::{DocumentRequestHandler, budget};
 use crate::ide;
+use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
@@ -17,18 +18,21 @@ impl DocumentRequestHandler for CodeLensRequest {
         None
     }
 
-    fn run(snapshot: &Snapshot, _params: CodeLensParams) -> Option<Vec<CodeLens>> {
+    fn run(
+        snapshot: &Snapshot,
+        _params: CodeLensParams,
+    ) -> Result<Option<Vec<CodeLens>>, ResponseError> {
         if !snapshot.settings.code_lens {
-            return Some(Vec::new());
+            return Ok(Some(Vec::new()));
         }
         let ctx = snapshot.ctx();
         let lenses = ide::code_lens::code_lenses(&ctx.file(), ctx.settings);
         let lenses = budget(lenses, snapshot.response_items);
-        Some(
+        Ok(Some(
             lenses
                 .into_iter()
                 .map(|l| to_proto::code_lens(&ctx, l))
                 .collect(),
-        )
+        ))
     }
 }

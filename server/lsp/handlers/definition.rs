@@ -5,6 +5,7 @@ use ls_types::{GotoDefinitionParams, GotoDefinitionResponse, Uri};
 
 use super::{DocumentRequestHandler, budget};
 use crate::ide;
+use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 
 impl DocumentRequestHandler for GotoDefinition {
@@ -16,7 +17,10 @@ impl DocumentRequestHandler for GotoDefinition {
         None
     }
 
-    fn run(snapshot: &Snapshot, params: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+    fn run(
+        snapshot: &Snapshot,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>, ResponseError> {
         let ctx = snapshot.ctx();
         let at = ctx.offset(params.text_document_position_params.position);
         let found = ide::definition::definitions(&ctx.file(), at);
@@ -24,6 +28,6 @@ impl DocumentRequestHandler for GotoDefinition {
             .into_iter()
             .map(|r| ctx.location(r))
             .collect();
-        (!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations))
+        Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
     }
 }

@@ -8,6 +8,7 @@ use ls_types::{
 
 use super::{DocumentRequestHandler, budget};
 use crate::ide;
+use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
@@ -35,15 +36,15 @@ impl DocumentRequestHandler for DocumentDiagnosticRequest {
     fn run(
         snapshot: &Snapshot,
         _params: DocumentDiagnosticParams,
-    ) -> DocumentDiagnosticReportResult {
+    ) -> Result<DocumentDiagnosticReportResult, ResponseError> {
         let ctx = snapshot.ctx();
         let items = ide::diagnostics::diagnostics(&ctx.file(), ctx.settings);
         let items = budget(items, snapshot.response_items);
-        report(
+        Ok(report(
             items
                 .into_iter()
-                .map(|d| to_proto::diagnostic(&ctx, d))
+                .map(|d| to_proto::diagnostic(&ctx, &d))
                 .collect(),
-        )
+        ))
     }
 }

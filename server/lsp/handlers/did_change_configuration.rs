@@ -3,7 +3,8 @@
 
 use ls_types::notification::DidChangeConfiguration;
 use ls_types::request::{
-    CodeLensRefresh, InlayHintRefreshRequest, WorkspaceConfiguration, WorkspaceDiagnosticRefresh,
+    CodeLensRefresh, InlayHintRefreshRequest, SemanticTokensRefresh, WorkspaceConfiguration,
+    WorkspaceDiagnosticRefresh,
 };
 use ls_types::{ConfigurationItem, ConfigurationParams, DidChangeConfigurationParams, MessageType};
 use serde_json::Value;
@@ -30,7 +31,7 @@ impl NotificationHandler for DidChangeConfiguration {
 }
 
 /// Applies new settings: documents whose Python version changed are re-analysed, diagnostics are
-/// pushed again, and the client is asked to refresh hints and lenses.
+/// pushed again, and the client is asked to refresh hints, lenses and semantic tokens.
 pub fn apply(server: &mut Server, value: &Value) {
     let problems = server.settings.update(value);
     for problem in problems {
@@ -43,6 +44,9 @@ pub fn apply(server: &mut Server, value: &Value) {
     }
     if flags.code_lens_refresh {
         server.request_client::<CodeLensRefresh>(&(), Pending::Ignore);
+    }
+    if flags.semantic_tokens_refresh {
+        server.request_client::<SemanticTokensRefresh>(&(), Pending::Ignore);
     }
     if flags.pull_diagnostics && flags.diagnostic_refresh {
         server.request_client::<WorkspaceDiagnosticRefresh>(&(), Pending::Ignore);

@@ -5,6 +5,7 @@ use ls_types::{DocumentHighlight, DocumentHighlightParams, Uri};
 
 use super::{DocumentRequestHandler, budget};
 use crate::ide;
+use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
@@ -17,16 +18,19 @@ impl DocumentRequestHandler for DocumentHighlightRequest {
         None
     }
 
-    fn run(snapshot: &Snapshot, params: DocumentHighlightParams) -> Option<Vec<DocumentHighlight>> {
+    fn run(
+        snapshot: &Snapshot,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>, ResponseError> {
         let ctx = snapshot.ctx();
         let at = ctx.offset(params.text_document_position_params.position);
         let highlights = ide::highlights::highlights(&ctx.file(), at);
         let highlights = budget(highlights, snapshot.response_items);
-        Some(
+        Ok(Some(
             highlights
                 .into_iter()
                 .map(|h| to_proto::highlight(&ctx, h))
                 .collect(),
-        )
+        ))
     }
 }

@@ -5,6 +5,7 @@ use ls_types::{Hover, HoverParams, Uri};
 
 use super::DocumentRequestHandler;
 use crate::ide;
+use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
@@ -17,9 +18,9 @@ impl DocumentRequestHandler for HoverRequest {
         None
     }
 
-    fn run(snapshot: &Snapshot, params: HoverParams) -> Option<Hover> {
+    fn run(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, ResponseError> {
         let ctx = snapshot.ctx();
         let at = ctx.offset(params.text_document_position_params.position);
-        ide::hover::hover(&ctx.file(), at).map(|h| to_proto::hover(&ctx, h))
+        Ok(ide::hover::hover(&ctx.file(), at).map(|h| to_proto::hover(&ctx, h)))
     }
 }

@@ -3,9 +3,11 @@
 
 use ls_types::request::Initialize;
 use ls_types::{
-    CodeLensOptions, DiagnosticOptions, DiagnosticServerCapabilities, ExecuteCommandOptions,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CodeLensOptions,
+    DiagnosticOptions, DiagnosticServerCapabilities, ExecuteCommandOptions,
     HoverProviderCapability, InitializeParams, InitializeResult, MessageType, OneOf,
-    PositionEncodingKind, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    PositionEncodingKind, RenameOptions, SemanticTokensFullOptions, SemanticTokensOptions,
+    SemanticTokensServerCapabilities, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, TextDocumentSyncOptions, WorkDoneProgressOptions,
 };
 
@@ -76,6 +78,21 @@ fn negotiate(params: &InitializeParams) -> ClientFlags {
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false),
+        semantic_tokens_refresh: workspace
+            .and_then(|w| w.semantic_tokens.as_ref())
+            .and_then(|s| s.refresh_support)
+            .unwrap_or(false),
+        change_annotations: workspace
+            .and_then(|w| w.workspace_edit.as_ref())
+            .is_some_and(|e| {
+                e.document_changes == Some(true) && e.change_annotation_support.is_some()
+            }),
+        prepare_rename: caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.rename.as_ref())
+            .and_then(|r| r.prepare_support)
+            .unwrap_or(false),
         pull_configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
     }
 }
@@ -111,6 +128,32 @@ fn result(flags: ClientFlags) -> InitializeResult {
             }),
             document_highlight_provider: Some(OneOf::Left(true)),
             definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            // `prepareProvider` only for clients that said they send `prepareRename`.
+            rename_provider: Some(if flags.prepare_rename {
+                OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })
+            } else {
+                OneOf::Left(true)
+            }),
+            semantic_tokens_provider: Some(
+                SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+                    legend: to_proto::semantic_tokens_legend(),
+                    range: Some(true),
+                    full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
+            ),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new(to_proto::FIX_ALL_KIND),
+                ]),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+                resolve_provider: Some(false),
+            })),
             execute_command_provider: Some(ExecuteCommandOptions {
                 commands: vec![to_proto::SHOW_CAPTURES.into()],
                 work_done_progress_options: WorkDoneProgressOptions::default(),

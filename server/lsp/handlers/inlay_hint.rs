@@ -5,6 +5,7 @@ use ls_types::{InlayHint, InlayHintParams, Uri};
 
 use super::{DocumentRequestHandler, budget};
 use crate::ide;
+use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
@@ -17,19 +18,22 @@ impl DocumentRequestHandler for InlayHintRequest {
         None
     }
 
-    fn run(snapshot: &Snapshot, params: InlayHintParams) -> Option<Vec<InlayHint>> {
+    fn run(
+        snapshot: &Snapshot,
+        params: InlayHintParams,
+    ) -> Result<Option<Vec<InlayHint>>, ResponseError> {
         if !snapshot.settings.inlay_hints {
-            return Some(Vec::new());
+            return Ok(Some(Vec::new()));
         }
         let ctx = snapshot.ctx();
         let range = ctx.text_range(params.range);
         let hints = ide::inlay_hints::inlay_hints(&ctx.file(), range, ctx.settings);
         let hints = budget(hints, snapshot.response_items);
-        Some(
+        Ok(Some(
             hints
                 .into_iter()
                 .map(|h| to_proto::inlay_hint(&ctx, h))
                 .collect(),
-        )
+        ))
     }
 }

@@ -8,6 +8,7 @@
 //! Handlers stay thin: parameters → snapshot → a feature function → result.
 
 pub mod cancel;
+pub mod code_action;
 pub mod code_lens;
 pub mod definition;
 pub mod diagnostic;
@@ -21,6 +22,12 @@ pub mod hover;
 pub mod initialize;
 pub mod initialized;
 pub mod inlay_hint;
+pub mod prepare_rename;
+pub mod references;
+pub mod rename;
+pub mod semantic_tokens_delta;
+pub mod semantic_tokens_full;
+pub mod semantic_tokens_range;
 pub mod shutdown;
 
 use ls_types::Uri;
@@ -42,8 +49,8 @@ pub trait DocumentRequestHandler: Request {
     fn document(params: &Self::Params) -> &Uri;
     /// The answer when that document is not open (or too large to analyse).
     fn not_open() -> Self::Result;
-    /// Computes the answer on a snapshot.
-    fn run(snapshot: &Snapshot, params: Self::Params) -> Self::Result;
+    /// Computes the answer on a snapshot (or the error to answer, e.g. a refused rename).
+    fn run(snapshot: &Snapshot, params: Self::Params) -> Result<Self::Result, ResponseError>;
 }
 
 /// A notification handled on the main loop.
