@@ -948,7 +948,11 @@ mod tests {
         let version = PythonVersion::Py314;
         let mut text = SAMPLE.to_owned();
         // Each edit adds occurrences in one statement, so those of the statements after it move.
-        for (from, to) in [("", ""), ("lambda: i", "lambda i=i: i"), ("count += 1", "count += i")] {
+        for (from, to) in [
+            ("", ""),
+            ("lambda: i", "lambda i=i: i"),
+            ("count += 1", "count += i"),
+        ] {
             text = text.replacen(from, to, 1);
             let stitched = analyze(&text, &syntax::parse(&text), version, &mut cache).unwrap();
             for o in &stitched.occurrences {
