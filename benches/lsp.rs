@@ -149,11 +149,13 @@ fn vm_kb(pid: u32, key: &str) -> Option<u64> {
 fn in_process_edits(text: &str) {
     use closure_lens::line_index::Encoding;
     use closure_lens::lsp::documents::Document;
-    use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+    use ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
     let uri = "file:///bench.py".parse().unwrap();
     let mut doc = Document::new(uri, 1, text.to_owned(), Default::default());
     doc.analysis();
+    // As the server does in the background after the first analysis.
+    doc.warm();
     let sites = body_edit_sites(text);
     let (mut apply, mut analyse) = (Vec::new(), Vec::new());
     for i in 0..CYCLES {
@@ -179,6 +181,7 @@ fn in_process_edits(text: &str) {
         };
         let began = Instant::now();
         doc.apply_changes(i as i32 + 2, &[change], Encoding::Utf16);
+        doc.tree();
         apply.push(began.elapsed());
         let began = Instant::now();
         doc.analysis();
@@ -191,6 +194,68 @@ fn in_process_edits(text: &str) {
         percentile(&mut analyse, 0.5),
         percentile(&mut analyse, 0.95)
     );
+}
+
+/// A hover on a small document while a big one (test_typing.py repeated to `mb` MB) is opened
+/// and edited: its latency, the big document's hint latency, and the server's peak memory.
+fn responsiveness(source: &str, mb: usize, edits: usize) {
+    let big_text = source.repeat(mb * 1_000_000 / source.len() + 1);
+    let small = "file:///bench/small.py";
+    let small_text = "def make(n):\n    def add(x):\n        return x + n\n    return add\n";
+    let big = "file:///bench/big.py";
+    // A generous budget: the figures are about waiting, not about the time-out. (Set
+    // CLOSURE_LENS_BENCH_PLAIN=1 to bench a server that predates `--request-timeout`.)
+    let args: &[&str] = match std::env::var_os("CLOSURE_LENS_BENCH_PLAIN") {
+        Some(_) => &["serve", "--stdio"],
+        None => &["serve", "--stdio", "--request-timeout", "600"],
+    };
+    let mut client = LspClient::spawn_with(env!("CARGO_BIN_EXE_closure-lens"), args, &[]);
+    client.initialize(json!({}), Value::Null);
+    client.open(small, small_text);
+    let hover = json!({"textDocument": {"uri": small}, "position": {"line": 2, "character": 19}});
+    client.call("textDocument/hover", hover.clone());
+    let visible = json!({"textDocument": {"uri": big}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": VISIBLE_LINES, "character": 0}}});
+    let mut hovers = Vec::new();
+    let mut big_hints = Vec::new();
+    for version in 1..=edits as i32 + 1 {
+        let began = Instant::now();
+        if version == 1 {
+            client.open(big, &big_text);
+        } else {
+            let at = json!({"line": 10, "character": 0});
+            client.change(big, version, at.clone(), at, "#\n");
+        }
+        let hints = client.send_request("textDocument/inlayHint", visible.clone());
+        let quick = client.send_request("textDocument/hover", hover.clone());
+        client.wait_response(quick);
+        hovers.push(began.elapsed());
+        let answer = client.wait_response_within(hints, Duration::from_secs(900));
+        big_hints.push(began.elapsed());
+        assert!(
+            answer.get("result").is_some(),
+            "hints on the big document: {answer}"
+        );
+    }
+    let open_hover = ms(hovers[0]);
+    let open_hints = ms(big_hints[0]);
+    println!(
+        "{mb} MB document: hover on a small document {open_hover:8.2} ms after its didOpen (its own first hints: {open_hints:.0} ms)"
+    );
+    if edits > 0 {
+        let (mut hovers, mut big_hints) = (hovers[1..].to_vec(), big_hints[1..].to_vec());
+        println!(
+            "  after each of {edits} edits to it: small hover median {:6.2} ms (p95 {:6.2}); its hints median {:.0} ms",
+            percentile(&mut hovers, 0.5),
+            percentile(&mut hovers, 0.95),
+            percentile(&mut big_hints, 0.5)
+        );
+    }
+    let rss = vm_kb(client.pid(), "VmHWM:").unwrap_or(0) as f64 / 1024.0;
+    println!(
+        "  peak RSS (VmHWM) with it open: {rss:.0} MB ({:.1}x the text)",
+        rss * 1024.0 * 1024.0 / big_text.len() as f64
+    );
+    assert!(client.shutdown_and_exit().success());
 }
 
 fn main() {
@@ -276,8 +341,16 @@ fn main() {
         percentile(&mut whole, 0.5),
         percentile(&mut whole, 0.95)
     );
-    let server_text = client.debug_text(&uri);
-    assert_eq!(server_text["text"], text.as_str(), "server text diverged");
+    // The edited document answers as a fresh open of the same text does.
+    let fresh = format!("{uri}.fresh.py");
+    client.open(&fresh, &text);
+    let edited = hints(&mut client, &uri, 0, 1_000_000).to_string();
+    let expected = hints(&mut client, &fresh, 0, 1_000_000).to_string();
+    assert_eq!(
+        edited,
+        expected.replace(&fresh, &uri),
+        "server text diverged"
+    );
     assert!(client.shutdown_and_exit().success());
 
     // Memory: 20 of the largest stdlib files open (each analysed once through a hints request).
@@ -295,7 +368,12 @@ fn main() {
         client.open(&uri, &text);
         uris.push(uri);
     }
-    client.debug_text(&uris[0]);
+    // A request answered after every didOpen was read.
+    client.at(
+        "textDocument/hover",
+        &uris[0],
+        json!({"line": 0, "character": 0}),
+    );
     let opened = vm_kb(client.pid(), "VmRSS:").unwrap_or(0);
     for uri in &uris {
         hints(&mut client, uri, 0, 1_000_000);
@@ -315,4 +393,13 @@ fn main() {
         total / 1024
     );
     assert!(client.shutdown_and_exit().success());
+
+    // Responsiveness and memory with a huge document open.
+    let source = std::fs::read_to_string(&path).unwrap();
+    responsiveness(&source, 20, 5);
+    // CLOSURE_LENS_BENCH_HUGE=0 skips the 50 MB document (a server without a memory bound may
+    // need tens of gigabytes for it).
+    if std::env::var("CLOSURE_LENS_BENCH_HUGE").map_or(true, |v| v != "0") {
+        responsiveness(&source, 50, 0);
+    }
 }

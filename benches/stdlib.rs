@@ -162,11 +162,12 @@ fn main() {
     // (b) the real command, as users run it.
     let mut check = Command::new(env!("CARGO_BIN_EXE_closure-lens"));
     check
-        .args(["check", "--format", "json", "--python-version", "3.11"])
+        .args(["check", "--output-format", "json-lines", "--no-cache"])
+        .args(["--python-version", "3.11"])
         .args(&files);
     let ours = run(check);
     println!(
-        "(b) closure-lens check --json  wall {:>6.2}s  cpu {:>6.2}s  peak {:.0} MB",
+        "(b) check --output-format json-lines --no-cache  wall {:>6.2}s  cpu {:>6.2}s  peak {:.0} MB",
         ours.wall.as_secs_f64(),
         ours.cpu,
         ours.peak_mb.unwrap_or(f64::NAN)
@@ -194,4 +195,78 @@ fn main() {
         (ours.cpu / parse_cpu - 1.0) * 100.0,
         ours.wall.as_secs_f64() / cpython.wall.as_secs_f64()
     );
+
+    cache(&files);
+}
+
+/// (d) `check` with `.closure-lens-cache/`: without it, filling it (cold) and reading it (warm),
+/// for the default text output and for json-lines (whose scope tables are cached separately).
+fn cache(files: &[PathBuf]) {
+    const RUNS: usize = 5;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let cache_dir = dir.path().join(".closure-lens-cache");
+    let check = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_closure-lens"));
+        command
+            .current_dir(dir.path())
+            .args(["check", "--python-version", "3.11"])
+            .args(args)
+            .args(files);
+        run(command)
+    };
+    let median = |mut runs: Vec<Run>| {
+        runs.sort_by_key(|r| r.wall);
+        runs.swap_remove(runs.len() / 2)
+    };
+    for format in ["text", "json-lines"] {
+        let format_args = ["--output-format", format];
+        let no_cache = median(
+            (0..RUNS)
+                .map(|_| check(&[&format_args[..], &["--no-cache"]].concat()))
+                .collect(),
+        );
+        let cold = median(
+            (0..RUNS)
+                .map(|_| {
+                    let _ = std::fs::remove_dir_all(&cache_dir);
+                    check(&format_args)
+                })
+                .collect(),
+        );
+        let warm = median((0..RUNS).map(|_| check(&format_args)).collect());
+        println!(
+            "(d) check --output-format {format:<10} no cache {:>5.2}s (cpu {:.2}s)   \
+             cold cache {:>5.2}s (cpu {:.2}s)   warm cache {:>5.3}s (cpu {:.2}s)   \
+             no cache / warm: wall {:.1}x, cpu {:.1}x",
+            no_cache.wall.as_secs_f64(),
+            no_cache.cpu,
+            cold.wall.as_secs_f64(),
+            cold.cpu,
+            warm.wall.as_secs_f64(),
+            warm.cpu,
+            no_cache.wall.as_secs_f64() / warm.wall.as_secs_f64(),
+            no_cache.cpu / warm.cpu,
+        );
+    }
+    let size: u64 = walk_size(&cache_dir);
+    println!(
+        "    cache size with scope tables: {:.1} MB (medians of {RUNS} runs)",
+        size as f64 / 1e6
+    );
+}
+
+fn walk_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                walk_size(&path)
+            } else {
+                e.metadata().map_or(0, |m| m.len())
+            }
+        })
+        .sum()
 }

@@ -40,8 +40,8 @@ fn text_output_names_the_closure_and_its_captures() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "counter.py:4:5: make_counter.<locals>.counter closes over count (nonlocal, written)\n\
-         checked 1 file: 1 closure, 0 closure errors\n"
+        "counter.py:4:5: make_counter.<locals>.counter closes over nonlocal count from make_counter\n\
+         checked 1 file: 1 closure, 0 findings\n"
     );
 }
 
@@ -52,12 +52,14 @@ fn closure_errors_exit_1_with_cpython_message_and_position() {
     let out = check(dir.path(), &["broken.py"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("broken.py:3:9: error: no binding for nonlocal 'zz' found\n"),
+        stdout(&out).contains(
+            "broken.py:3:9: error[nonlocal-without-binding]: no binding for nonlocal 'zz' found\n"
+        ),
         "{}",
         stdout(&out)
     );
 
-    let out = check(dir.path(), &["--format", "json", "broken.py"]);
+    let out = check(dir.path(), &["--output-format", "json-lines", "broken.py"]);
     assert_eq!(out.status.code(), Some(1));
     let file: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(
@@ -75,7 +77,13 @@ fn json_lines_have_the_documented_shape() {
     write(dir.path(), "counter.py", COUNTER);
     let out = check(
         dir.path(),
-        &["--format", "json", "--python-version", "3.12", "counter.py"],
+        &[
+            "--output-format",
+            "json-lines",
+            "--python-version",
+            "3.12",
+            "counter.py",
+        ],
     );
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
@@ -123,7 +131,7 @@ fn directories_are_walked_sorted_and_respect_gitignore() {
     write(dir.path(), "proj/pkg/m.py", "y = 2\n");
     write(dir.path(), "proj/ignored/skip.py", BROKEN);
     write(dir.path(), "proj/notes.txt", "not python");
-    let out = check(dir.path(), &["--format", "json", "proj"]);
+    let out = check(dir.path(), &["--output-format", "json-lines", "proj"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let paths: Vec<String> = stdout(&out)
         .lines()
@@ -137,7 +145,7 @@ fn directories_are_walked_sorted_and_respect_gitignore() {
     assert_eq!(paths, ["proj/a.py", "proj/pkg/m.py", "proj/z.py"]);
 
     // The same run twice prints the same bytes.
-    let again = check(dir.path(), &["--format", "json", "proj"]);
+    let again = check(dir.path(), &["--output-format", "json-lines", "proj"]);
     assert_eq!(out.stdout, again.stdout);
 }
 
@@ -172,7 +180,13 @@ fn declared_legacy_encodings_are_decoded() {
     );
     let out = check(
         dir.path(),
-        &["--format", "json", "--python-version", "3.11", "latin.py"],
+        &[
+            "--output-format",
+            "json-lines",
+            "--python-version",
+            "3.11",
+            "latin.py",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let file: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
@@ -212,14 +226,17 @@ fn code_nested_deeper_than_cpython_parses_is_reported() {
     let out = check(dir.path(), &["deep.py"]);
     assert_eq!(out.status.code(), Some(0), "a warning, not an error");
     let text = stdout(&out);
-    assert!(text.contains("deep.py:2:12: f.<locals>.<lambda> closes over a"), "{text}");
+    assert!(
+        text.contains("deep.py:2:12: f.<locals>.<lambda> closes over a"),
+        "{text}"
+    );
     assert!(
         text.contains(
             "deep.py:2:6020: warning: not analysed from here: nested more than 6000 levels deep"
         ),
         "{text}"
     );
-    let out = check(dir.path(), &["--format", "json", "deep.py"]);
+    let out = check(dir.path(), &["--output-format", "json-lines", "deep.py"]);
     let file: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(file["has_syntax_errors"], false);
     assert_eq!(

@@ -3,8 +3,8 @@
 //! The expected files `tests/corpus/expected/<version>/<case>.json` were produced by the real
 //! interpreters (`tests/oracle/regenerate`: native 3.11, pyodide 3.12 / 3.13 / 3.14) and are
 //! committed; this test never runs Python. For each version and case it runs
-//! `closure-lens check --format json --python-version V tests/corpus/cases/<case>.py` and compares
-//! (see `common::oracle_compare`). Cases CPython rejected for a version are skipped and counted.
+//! `closure-lens check --output-format json-lines --python-version V tests/corpus/cases/<case>.py`
+//! and compares (see `common::oracle_compare`). Cases CPython rejected for a version are skipped and counted.
 
 mod common;
 

@@ -1,8 +1,9 @@
 //! closure-lens against the interpreter's own view of its whole standard library.
 //!
 //! Runs `python3 tests/oracle/cpython_dump.py --stdlib` (the oracle: symtable + code objects of
-//! every stdlib `.py`, absolute paths) and `closure-lens check --format json --python-version V`
-//! over the same files (V = python3's version, normally 3.11), then compares file by file.
+//! every stdlib `.py`, absolute paths) and
+//! `closure-lens check --output-format json-lines --python-version V` over the same files
+//! (V = python3's version, normally 3.11), then compares file by file.
 //! Fails on any mismatch, except in files our output marks `"has_syntax_errors": true`
 //! (tree-sitter could not parse them), which are listed instead. `python3` is required.
 //!

@@ -57,7 +57,10 @@ fn whatever_cpython_parses_is_analysed_in_full() {
     let shapes = [
         format!("def f(a):\n    return lambda: {}a\n", "-".repeat(5_966)),
         format!("def f(a):\n    return lambda: {}a\n", "not ".repeat(5_966)),
-        format!("def f(a):\n    return lambda: {}a\n", "a if a else ".repeat(5_966)),
+        format!(
+            "def f(a):\n    return lambda: {}a\n",
+            "a if a else ".repeat(5_966)
+        ),
         format!("def f(a):\n    return {}a\n", "lambda: ".repeat(2_983)),
     ];
     for text in shapes {
@@ -80,8 +83,9 @@ fn postfix_chains_are_complete() {
         let chain = format!("def f(a):\n    return lambda: a{}\n", link.repeat(100_000));
         for analysis in analyses(chain) {
             assert!(analysis.too_deep.is_none());
-            assert!(analysis.scopes.iter().any(|s| s.name == "lambda"
-                && s.code.as_ref().is_some_and(|c| c.freevars == ["a"])));
+            assert!(analysis.scopes.iter().any(
+                |s| s.name == "lambda" && s.code.as_ref().is_some_and(|c| c.freevars == ["a"])
+            ));
         }
     }
 }

@@ -1,8 +1,9 @@
-//! End-to-end feature tests: the real binary over stdio, on the seed closure patterns.
+//! Feature tests: the real server core in process (`TestServer`), on the seed closure patterns.
 
 mod common;
 
 use common::lsp_client::{LspClient, hint_label, offset_of, pos_of, utf16_pos};
+use common::test_server::TestServer;
 use serde_json::{Value, json};
 
 const URI: &str = "file:///seed/patterns.py";
@@ -69,8 +70,8 @@ class Child(Base):
         return super().hello() + "!"
 "#;
 
-fn started() -> LspClient {
-    let mut client = LspClient::spawn();
+fn started() -> TestServer {
+    let mut client = TestServer::start();
     client.initialize_default();
     client.open(URI, SEED);
     client
@@ -134,7 +135,10 @@ fn inlay_hints_on_every_seed_closure() {
 
     // Each name part points at the binding that made the cell.
     let parts = hints[1]["label"].as_array().unwrap();
-    let count = parts.iter().find(|p| p["value"] == "count").unwrap();
+    let count = parts
+        .iter()
+        .find(|p| p["value"] == "nonlocal count")
+        .unwrap();
     let step = parts.iter().find(|p| p["value"] == "step").unwrap();
     assert_eq!(count["location"]["uri"], URI);
     assert_eq!(
@@ -314,7 +318,7 @@ fn code_lenses_for_cell_owners_and_closures() {
     assert!(
         has(
             line_of("def increment"),
-            "closes over count, step from make_counter"
+            "closes over nonlocal count, step from make_counter"
         ),
         "{titles:#?}"
     );
@@ -340,7 +344,7 @@ fn code_lenses_for_cell_owners_and_closures() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|l| l["command"]["title"] == "closes over count, step from make_counter")
+        .find(|l| l["command"]["title"] == "closes over nonlocal count, step from make_counter")
         .unwrap();
     let args = lens["command"]["arguments"].as_array().unwrap();
     assert_eq!(args[0], URI);
@@ -434,7 +438,7 @@ fn definition_of_a_captured_name_is_its_binding_in_the_owner() {
 
 #[test]
 fn diagnostics_are_pushed_on_open_and_change() {
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     let uri = "file:///seed/errors.py";
     let text = "def f():\n    nonlocal x\n    return 1\n";
@@ -464,7 +468,7 @@ fn diagnostics_are_pushed_on_open_and_change() {
 
 #[test]
 fn pull_diagnostics_when_the_client_supports_them() {
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     let result = client.initialize(
         json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
         Value::Null,
@@ -488,7 +492,7 @@ fn pull_diagnostics_when_the_client_supports_them() {
 
 #[test]
 fn settings_turn_features_off_and_on_with_refresh() {
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize(
         json!({"workspace": {"inlayHint": {"refreshSupport": true}, "codeLens": {"refreshSupport": true}}}),
         json!({"closureLens": {"inlayHints": {"enable": false}, "codeLens": {"enable": false}}}),
@@ -539,7 +543,7 @@ fn settings_turn_features_off_and_on_with_refresh() {
 fn pass_through_names_only_with_the_setting() {
     let text = "def outer():\n    x = 1\n    def middle():\n        def inner():\n            return x\n        return inner\n    return middle\n";
     let uri = "file:///seed/pass.py";
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     client.open(uri, text);
     let labels: Vec<(u64, String)> = hints_by_line(&client.all_hints(uri));
@@ -551,7 +555,10 @@ fn pass_through_names_only_with_the_setting() {
     let labels: Vec<(u64, String)> = hints_by_line(&client.all_hints(uri));
     assert_eq!(
         labels,
-        [(2, "captures(x)".to_owned()), (3, "captures(x)".to_owned())]
+        [
+            (2, "captures(x (pass-through))".to_owned()),
+            (3, "captures(x)".to_owned())
+        ]
     );
 }
 
@@ -581,7 +588,7 @@ fn python_version_from_pyproject_and_editor_settings() {
             .map(|l| l["command"]["title"].as_str().unwrap().to_owned())
             .collect()
     };
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     client.open(&uri, text);
     assert_eq!(lens_titles(&mut client), ["cells: x → <listcomp>"]);
@@ -596,7 +603,7 @@ fn python_version_from_pyproject_and_editor_settings() {
 fn hints_survive_syntax_errors_elsewhere() {
     let text = "def make_adder(n):\n    def add(x):\n        return x + n\n    return add\n\ndef broken(:\n    pass\n";
     let uri = "file:///seed/broken.py";
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     client.open(uri, text);
     let labels = hints_by_line(&client.all_hints(uri));
@@ -607,7 +614,7 @@ fn hints_survive_syntax_errors_elsewhere() {
 fn mangled_names_are_shown_as_written() {
     let text = "class C:\n    def m(self):\n        __x = 1\n        def g():\n            return __x\n        return g\n";
     let uri = "file:///seed/mangle.py";
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     client.open(uri, text);
     let labels = hints_by_line(&client.all_hints(uri));
@@ -667,7 +674,7 @@ fn definition_and_highlight_on_each_seed_pattern() {
 fn settings_are_pulled_when_the_notification_carries_none() {
     let text = "def outer():\n    x = 1\n    def middle():\n        def inner():\n            return x\n        return inner\n    return middle\n";
     let uri = "file:///seed/pull.py";
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize(json!({"workspace": {"configuration": true}}), Value::Null);
     client.answers.insert(
         "workspace/configuration".into(),
@@ -742,7 +749,7 @@ fn hover_on_class_cell_lists_every_method_sharing_it() {
     // __class__ must not hide it either.
     let text = "class Base:\n    def who(self):\n        return 'base'\n\nclass C(Base):\n    __class__ = 'attribute'\n\n    def a(self):\n        return __class__\n\n    def b(self):\n        return super().who()\n";
     let uri = "file:///seed/class_cell.py";
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     client.open(uri, text);
     let hover = client.at(
@@ -765,10 +772,7 @@ fn hover_on_a_class_name_captured_from_outside_is_not_a_free_variable() {
     let text = "def outer():\n    y = 1\n    class D:\n        y = 2\n        print(y)\n        def m[T](self) -> y:\n            return y\n    return D\n";
     let uri = "file:///seed/free_class.py";
     let mut client = LspClient::spawn();
-    client.initialize(
-        json!({}),
-        json!({"closureLens": {"pythonVersion": "3.12"}}),
-    );
+    client.initialize(json!({}), json!({"closureLens": {"pythonVersion": "3.12"}}));
     client.open(uri, text);
     for (needle, nth, delta) in [("y = 2", 0, 0), ("print(y)", 0, 6), ("-> y", 0, 3)] {
         let hover = client.at("textDocument/hover", uri, pos_of(text, needle, nth, delta));

@@ -1,8 +1,10 @@
-//! End-to-end robustness tests: bad input never crashes the server, and it exits cleanly.
+//! Robustness tests: bad input never crashes the server, and it exits cleanly. Most run the core
+//! in process (`TestServer`); the exit codes and stdio framing are checked on the real binary.
 
 mod common;
 
 use common::lsp_client::LspClient;
+use common::test_server::TestServer;
 use serde_json::{Value, json};
 
 const TEXT: &str = "def f(n):\n    def g():\n        return n\n    return g\n";
@@ -15,7 +17,7 @@ fn error_code(response: &Value) -> i64 {
 
 #[test]
 fn requests_before_initialize_get_an_error() {
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     let response = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": "file:///x.py"}, "position": {"line": 0, "character": 0}}),
@@ -27,7 +29,7 @@ fn requests_before_initialize_get_an_error() {
 
 #[test]
 fn unknown_documents_methods_and_malformed_params() {
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     let unknown = "file:///nowhere.py";
     assert_eq!(client.all_hints(unknown), Value::Null);
@@ -96,7 +98,7 @@ fn unknown_documents_methods_and_malformed_params() {
 #[test]
 fn out_of_range_positions_are_clamped() {
     let uri = "file:///range.py";
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     client.open(uri, TEXT);
     let far = json!({"line": 4_000_000_000u32, "character": 4_000_000_000u32});
@@ -134,26 +136,59 @@ fn out_of_range_positions_are_clamped() {
     assert!(client.shutdown_and_exit().success());
 }
 
+/// The one panic policy: a panic in a request handler (on a worker or on the main loop) is logged
+/// and answered with InternalError; in a notification handler or background work it is logged;
+/// either way the server keeps serving.
 #[test]
 fn a_panicking_handler_is_reported_and_the_server_keeps_serving() {
-    let mut client = LspClient::spawn_with(
-        env!("CARGO_BIN_EXE_closure-lens"),
-        &["--stdio"],
-        &[("CLOSURE_LENS_DEBUG", "1")],
-    );
-    client.initialize_default();
-    let response = client.request("closureLens/debugPanic", json!({}));
-    assert_eq!(error_code(&response), -32603);
-    let log = client.wait_notification("window/logMessage", |p| {
+    let internal = |p: &Value| {
         p["message"]
             .as_str()
             .unwrap_or_default()
             .contains("internal error")
-    });
-    assert_eq!(log["type"], 1);
+    };
+    let mut client = TestServer::start();
+    client.initialize_default();
     let uri = "file:///after-panic.py";
     client.open(uri, TEXT);
+    for method in ["textDocument/hover", "workspace/executeCommand"] {
+        client.panic_at(method);
+        let params = match method {
+            "textDocument/hover" => {
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
+            }
+            _ => json!({"command": "closure-lens.showCaptures"}),
+        };
+        let response = client.request(method, params);
+        assert_eq!(error_code(&response), -32603, "{method}");
+        let log = client.wait_notification("window/logMessage", internal);
+        assert_eq!(log["type"], 1);
+        assert!(log["message"].as_str().unwrap().contains(method), "{log}");
+    }
+    // A notification handler (main loop) and background work (pushed diagnostics).
+    client.panic_at("textDocument/didChange");
+    client.change(
+        uri,
+        2,
+        json!({"line": 0, "character": 0}),
+        json!({"line": 0, "character": 0}),
+        "#",
+    );
+    let log = client.wait_notification("window/logMessage", internal);
+    assert!(
+        log["message"].as_str().unwrap().contains("didChange"),
+        "{log}"
+    );
+    client.panic_at("diagnostics");
+    client.open("file:///other.py", TEXT);
+    let log = client.wait_notification("window/logMessage", internal);
+    assert!(
+        log["message"].as_str().unwrap().contains("diagnostics"),
+        "{log}"
+    );
+    // Still serving, with the edit before the panic never applied.
     assert_eq!(client.all_hints(uri).as_array().unwrap().len(), 1);
+    assert_eq!(client.debug_text(uri)["text"], TEXT);
     assert!(client.shutdown_and_exit().success());
 }
 
@@ -195,7 +230,7 @@ fn garbage_and_odd_source_never_crashes_the_server() {
         "\u{0}\u{feff}x = 1\r\r\n",
         "class C(\n    def m(self): super(",
     ];
-    let mut client = LspClient::spawn();
+    let mut client = TestServer::start();
     client.initialize_default();
     for (i, text) in cases.iter().enumerate() {
         let uri = format!("file:///odd{i}.py");
@@ -209,4 +244,46 @@ fn garbage_and_odd_source_never_crashes_the_server() {
         );
     }
     assert!(client.shutdown_and_exit().success());
+}
+
+/// A request on a small document never waits for a big one: it is answered before the hints of
+/// a multi-megabyte document being analysed, on open and after each edit (ordering, not time).
+#[test]
+fn a_small_document_is_served_while_a_big_one_is_analysed() {
+    let mut client = TestServer::start();
+    client.initialize_default();
+    let small = "file:///small.py";
+    client.open(small, TEXT);
+    let hover = json!({"textDocument": {"uri": small}, "position": {"line": 2, "character": 15}});
+    let expected = client.call("textDocument/hover", hover.clone());
+    let big_uri = "file:///big.py";
+    let big: String = (0..17_000)
+        .map(|i| {
+            format!("def make{i}(n):\n    def add(x):\n        return x + n\n    return add\n")
+        })
+        .collect();
+    assert!(big.len() > 1 << 20, "big enough for the heavy lane");
+    client.open(big_uri, &big);
+    let whole = json!({"textDocument": {"uri": big_uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1_000_000, "character": 0}}});
+    for version in 1..3 {
+        if version > 1 {
+            client.change(
+                big_uri,
+                version,
+                json!({"line": 0, "character": 0}),
+                json!({"line": 0, "character": 0}),
+                "#\n",
+            );
+        }
+        let hints = client.send_request("textDocument/inlayHint", whole.clone());
+        let quick = client.send_request("textDocument/hover", hover.clone());
+        let answer = client.wait_response(quick);
+        assert_eq!(answer["result"], expected);
+        client.wait_response(hints);
+        let at = |id: i64| client.arrivals.iter().position(|a| *a == id).unwrap();
+        assert!(
+            at(quick) < at(hints),
+            "version {version}: the small document waited"
+        );
+    }
 }

@@ -23,10 +23,14 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use closure_lens::analysis::PythonVersion;
-use closure_lens::cli::{FileReport, analyse_file, read_source};
+use closure_lens::analysis::{Analysis, PythonVersion, analyze};
+use closure_lens::cli::read_source;
+use closure_lens::cli::result::position;
+use closure_lens::cli::scopes_json;
+use closure_lens::line_index::LineIndex;
+use closure_lens::syntax::parse;
 use rayon::prelude::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The rules applied to every text: the oldest and the newest (3.14 adds annotation scopes).
 const VERSIONS: [PythonVersion; 2] = [PythonVersion::Py311, PythonVersion::Py314];
@@ -126,7 +130,10 @@ fn read_manifests(out: &Path) -> (BTreeMap<String, Vec<Rewrite>>, BTreeMap<Strin
                 .map(|pair| {
                     let old = pair[0].as_u64().unwrap() as u32;
                     let new = pair[1].as_array().unwrap();
-                    (old, new.iter().map(|n| n.as_u64().unwrap() as u32).collect())
+                    (
+                        old,
+                        new.iter().map(|n| n.as_u64().unwrap() as u32).collect(),
+                    )
                 })
                 .collect();
             by_file.entry(original).or_default().push(Rewrite {
@@ -139,23 +146,39 @@ fn read_manifests(out: &Path) -> (BTreeMap<String, Vec<Rewrite>>, BTreeMap<Strin
     (by_file, skipped)
 }
 
-/// The analysis as `check --format json` prints it, plus the occurrences.
-fn analyse(path: &Path, version: PythonVersion) -> (Value, FileReport) {
+/// The analysis as `check --format json-lines` prints it (`has_syntax_errors`, `too_deep`,
+/// `scopes`, `errors`), plus the analysis itself (for its occurrences).
+fn analyse(path: &Path, version: PythonVersion) -> (Value, Analysis) {
     let text = read_source(path).unwrap_or_else(|e| panic!("{e}"));
-    let report = analyse_file(String::new(), &text, version);
-    let mut json = Vec::new();
-    report.write_json(&mut json).expect("write JSON");
-    (serde_json::from_slice(&json).expect("JSON"), report)
+    let tree = parse(&text);
+    let analysis = analyze(&text, &tree, version);
+    let lines = LineIndex::new(&text);
+    let scopes: Value = serde_json::from_str(&scopes_json(&analysis, &lines)).expect("JSON");
+    let errors: Vec<Value> = analysis
+        .errors
+        .iter()
+        .map(|e| json!({"message": e.message(), "line": position(&lines, e.range.start).line}))
+        .collect();
+    let json = json!({
+        "has_syntax_errors": analysis.has_syntax_errors,
+        "too_deep": analysis.too_deep.is_some(),
+        "scopes": scopes,
+        "errors": errors,
+    });
+    (json, analysis)
 }
 
 /// Differences between the analyses of an original (`a`) and its rewrite (`b`).
-fn compare(a: &(Value, FileReport), b: &(Value, FileReport), rewrite: &Rewrite) -> Vec<String> {
+fn compare(a: &(Value, Analysis), b: &(Value, Analysis), rewrite: &Rewrite) -> Vec<String> {
     let mut diffs = Vec::new();
     let (ja, jb) = (&a.0, &b.0);
     if jb["has_syntax_errors"] == true {
         diffs.push("tree-sitter reports syntax errors in the rewrite only".to_string());
     }
-    let (ea, eb) = (ja["errors"].as_array().unwrap(), jb["errors"].as_array().unwrap());
+    let (ea, eb) = (
+        ja["errors"].as_array().unwrap(),
+        jb["errors"].as_array().unwrap(),
+    );
     if ea.len() != eb.len() {
         diffs.push(format!("errors: {} vs {}", ea.len(), eb.len()));
     }
@@ -167,7 +190,10 @@ fn compare(a: &(Value, FileReport), b: &(Value, FileReport), rewrite: &Rewrite) 
             ));
         }
     }
-    let (sa, sb) = (ja["scopes"].as_array().unwrap(), jb["scopes"].as_array().unwrap());
+    let (sa, sb) = (
+        ja["scopes"].as_array().unwrap(),
+        jb["scopes"].as_array().unwrap(),
+    );
     if sa.len() != sb.len() {
         diffs.push(format!("scopes: {} vs {}", sa.len(), sb.len()));
     }
@@ -188,12 +214,12 @@ fn compare(a: &(Value, FileReport), b: &(Value, FileReport), rewrite: &Rewrite) 
             break;
         }
     }
-    let (oa, ob) = (&a.1.analysis.occurrences, &b.1.analysis.occurrences);
+    let (oa, ob) = (&a.1.occurrences, &b.1.occurrences);
     if oa.len() != ob.len() {
         diffs.push(format!("occurrences: {} vs {}", oa.len(), ob.len()));
     }
     let first_diff = oa.iter().zip(ob).find(|(x, y)| {
-        (&x.name, x.kind, x.scope, x.resolves_to) != (&y.name, y.kind, y.scope, y.resolves_to)
+        (&x.name, x.kind, x.scope, x.symbol) != (&y.name, y.kind, y.scope, y.symbol)
     });
     if let Some((x, y)) = first_diff {
         diffs.push(format!("first different occurrence: {x:?} vs {y:?}"));

@@ -223,16 +223,16 @@ impl WellKnown {
 /// Flag shorthands, named as in CPython.
 pub(crate) mod def {
     use super::SymbolFlags;
-    pub const GLOBAL: u32 = SymbolFlags::GLOBAL;
-    pub const LOCAL: u32 = SymbolFlags::LOCAL;
-    pub const PARAM: u32 = SymbolFlags::PARAM;
-    pub const NONLOCAL: u32 = SymbolFlags::NONLOCAL;
-    pub const USE: u32 = SymbolFlags::USE;
-    pub const FREE_CLASS: u32 = SymbolFlags::FREE_CLASS;
-    pub const IMPORT: u32 = SymbolFlags::IMPORT;
-    pub const ANNOT: u32 = SymbolFlags::ANNOT;
-    pub const COMP_ITER: u32 = SymbolFlags::COMP_ITER;
-    pub const TYPE_PARAM: u32 = SymbolFlags::TYPE_PARAM;
-    pub const COMP_CELL: u32 = SymbolFlags::COMP_CELL;
-    pub const BOUND: u32 = SymbolFlags::BOUND;
+    pub const GLOBAL: u32 = SymbolFlags::GLOBAL.bits();
+    pub const LOCAL: u32 = SymbolFlags::LOCAL.bits();
+    pub const PARAM: u32 = SymbolFlags::PARAM.bits();
+    pub const NONLOCAL: u32 = SymbolFlags::NONLOCAL.bits();
+    pub const USE: u32 = SymbolFlags::USE.bits();
+    pub const FREE_CLASS: u32 = SymbolFlags::FREE_CLASS.bits();
+    pub const IMPORT: u32 = SymbolFlags::IMPORT.bits();
+    pub const ANNOT: u32 = SymbolFlags::ANNOT.bits();
+    pub const COMP_ITER: u32 = SymbolFlags::COMP_ITER.bits();
+    pub const TYPE_PARAM: u32 = SymbolFlags::TYPE_PARAM.bits();
+    pub const COMP_CELL: u32 = SymbolFlags::COMP_CELL.bits();
+    pub const BOUND: u32 = SymbolFlags::BOUND.bits();
 }

@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 
+use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
+
 use super::blocks::{BlockId, BlockType, NameId, SymbolTable, WellKnown, def};
 use super::code::{self, CodeFacts};
 use super::collect::RawOccurrence;
 use super::model::{
-    Analysis, ClosureError, CodeCells, Occurrence, PythonVersion, Resolution, Scope, ScopeId,
-    Symbol, SymbolFlags, TooDeep,
+    Analysis, ClosureError, CodeCells, Facts, Occurrence, PythonVersion, Resolution, Scope,
+    ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TooDeep,
 };
 
 pub(crate) struct Inputs<'a> {
@@ -19,6 +22,7 @@ pub(crate) struct Inputs<'a> {
     pub errors: Vec<ClosureError>,
     pub has_syntax_errors: bool,
     pub too_deep: Option<TooDeep>,
+    pub has_star_import: bool,
 }
 
 pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
@@ -30,6 +34,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         errors,
         has_syntax_errors,
         too_deep,
+        has_star_import,
     } = inputs;
     let preorder = preorder(table);
     let mut scope_of: Vec<Option<ScopeId>> = vec![None; table.blocks.len()];
@@ -43,15 +48,52 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
     let mut shared = |id: NameId| -> Arc<str> {
         Arc::clone(shared_names[id as usize].get_or_insert_with(|| Arc::from(table.names.name(id))))
     };
+    let mut variables = Variables {
+        links: &links,
+        scope_of: &scope_of,
+        implied: IndexMap::default(),
+    };
 
     let mut scopes: Vec<Scope> = preorder
         .iter()
         .map(|&id| {
             let block = &table.blocks[id];
+            let scope = scope_of[id].unwrap_or(ScopeId::MODULE);
             let code = facts.has_code[id].then(|| CodeCells {
                 freevars: code::freevars(table, wk, id),
                 cellvars: code::cellvars(table, wk, &facts, id),
             });
+            let mut symbols: Vec<Symbol> = block
+                .symbols
+                .iter()
+                .map(|(&name, sym)| {
+                    let flags = SymbolFlags::from_bits_retain(sym.flags);
+                    let in_closure =
+                        sym.scope == Resolution::Free || flags.contains(SymbolFlags::FREE_CLASS);
+                    Symbol {
+                        name: shared(name),
+                        flags,
+                        resolution: sym.scope,
+                        origin: SymbolOrigin::Symtable,
+                        variable: variables.of(id, name),
+                        captures_from: in_closure
+                            .then(|| links.cell_owner(id, name).and_then(|o| scope_of[o]))
+                            .flatten(),
+                        captured_by: Vec::new(),
+                    }
+                })
+                .collect();
+            for name in implicit_class_cells(table, wk, id) {
+                symbols.push(Symbol {
+                    name: shared(name),
+                    flags: SymbolFlags::empty(),
+                    resolution: Resolution::Cell,
+                    origin: SymbolOrigin::ClassCell,
+                    variable: SymbolId::new(scope, symbols.len()),
+                    captures_from: None,
+                    captured_by: Vec::new(),
+                });
+            }
             Scope {
                 kind: block.kind(),
                 parent: block.parent.and_then(|p| scope_of[p]),
@@ -70,26 +112,11 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                     .filter(|n| !n.starts_with('.'))
                     .map(str::to_owned)
                     .collect(),
-                symbols: block
-                    .symbols
-                    .iter()
-                    .map(|(&name, sym)| Symbol {
-                        name: shared(name),
-                        flags: SymbolFlags(sym.flags),
-                        resolution: sym.scope,
-                        captures_from: if sym.scope == Resolution::Free
-                            || sym.flags & def::FREE_CLASS != 0
-                        {
-                            links.cell_owner(id, name).and_then(|o| scope_of[o])
-                        } else {
-                            None
-                        },
-                        captured_by: Vec::new(),
-                    })
-                    .collect(),
-                class_cells: implicit_class_cells(table, wk, id, &mut shared),
+                symbols,
                 code,
                 inlined: block.comp_inlined,
+                is_generator: block.generator || block.comprehension == Some(ScopeKind::GenExpr),
+                is_coroutine: block.coroutine,
             }
         })
         .collect();
@@ -99,22 +126,14 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         if table.blocks[id].comp_inlined {
             continue;
         }
-        let captures: Vec<(Arc<str>, ScopeId)> = scopes[index]
-            .symbols
-            .iter()
-            .filter(|s| s.in_closure())
-            .filter_map(|s| s.captures_from.map(|owner| (s.name.clone(), owner)))
-            .collect();
-        for (name, owner) in captures {
-            let owner_scope = &mut scopes[owner.index()];
-            // The implicit class cells come first: a class may also bind `__class__` itself.
-            let cell = owner_scope
-                .class_cells
-                .iter_mut()
-                .chain(owner_scope.symbols.iter_mut())
-                .find(|s| s.name == name);
-            if let Some(cell) = cell {
-                cell.captured_by.push(ScopeId(index as u32));
+        for (&name, sym) in &table.blocks[id].symbols {
+            let in_closure = sym.scope == Resolution::Free || sym.flags & def::FREE_CLASS != 0;
+            let owner = links.cell_owner(id, name).filter(|_| in_closure);
+            if let Some(cell) = owner.and_then(|o| links.cell_index(o, name)) {
+                let owner = scope_of[owner.unwrap_or_default()].unwrap_or(ScopeId::MODULE);
+                scopes[owner.index()].symbols[cell]
+                    .captured_by
+                    .push(ScopeId(index as u32));
             }
         }
     }
@@ -123,17 +142,31 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         .iter()
         .filter_map(|o| {
             let scope = scope_of[o.block]?;
-            let owner = links.namespace_of(o.block, o.name);
             Some(Occurrence {
                 range: o.range,
                 name: shared(o.name),
                 scope,
                 kind: o.kind,
-                resolves_to: scope_of[owner].unwrap_or(ScopeId::MODULE),
+                symbol: variables.of(o.block, o.name),
             })
         })
         .collect();
     occurrences.sort_by_key(|o| (o.range.start, o.range.end));
+
+    // Globals the module's own symbol table does not mention, so every occurrence has a variable.
+    let module = &mut scopes[0].symbols;
+    for (name, index) in variables.implied {
+        debug_assert_eq!(index, module.len());
+        module.push(Symbol {
+            name: shared(name),
+            flags: SymbolFlags::empty(),
+            resolution: Resolution::GlobalImplicit,
+            origin: SymbolOrigin::Implied,
+            variable: SymbolId::new(ScopeId::MODULE, index),
+            captures_from: None,
+            captured_by: Vec::new(),
+        });
+    }
 
     Analysis {
         version,
@@ -142,6 +175,38 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         errors,
         has_syntax_errors,
         too_deep,
+        has_star_import,
+        facts: Facts::default(),
+        by_variable: Default::default(),
+    }
+}
+
+/// Finds the variable each name refers to, adding the module's implied globals as it goes.
+struct Variables<'a> {
+    links: &'a Links<'a>,
+    scope_of: &'a [Option<ScopeId>],
+    /// Implied module globals and the index each gets after the module's own symbols.
+    implied: IndexMap<NameId, usize, FxBuildHasher>,
+}
+
+impl Variables<'_> {
+    /// The variable that `name` in `block` refers to.
+    fn of(&mut self, block: BlockId, name: NameId) -> SymbolId {
+        let owner = self.links.namespace_of(block, name);
+        if let (Some(scope), Some(index)) =
+            (self.scope_of[owner], self.links.cell_index(owner, name))
+        {
+            return SymbolId::new(scope, index);
+        }
+        let module = &self.links.table.blocks[0];
+        let index = match module.symbols.get_index_of(&name) {
+            Some(index) => index,
+            None => {
+                let next = module.symbols.len() + self.implied.len();
+                *self.implied.entry(name).or_insert(next)
+            }
+        };
+        SymbolId::new(ScopeId::MODULE, index)
     }
 }
 
@@ -160,13 +225,9 @@ fn preorder(table: &SymbolTable) -> Vec<BlockId> {
     order
 }
 
-/// The cells the compiler adds to a class code object that its symbol table does not list.
-fn implicit_class_cells(
-    table: &SymbolTable,
-    wk: &WellKnown,
-    id: BlockId,
-    shared: &mut impl FnMut(NameId) -> Arc<str>,
-) -> Vec<Symbol> {
+/// The cells the compiler adds to a class code object that its symbol table does not list, in
+/// the order [`Links::cell_index`] counts them.
+fn implicit_class_cells(table: &SymbolTable, wk: &WellKnown, id: BlockId) -> Vec<NameId> {
     let block = &table.blocks[id];
     if block.ty != BlockType::Class {
         return Vec::new();
@@ -181,13 +242,7 @@ fn implicit_class_cells(
     ]
     .into_iter()
     .filter(|(present, _)| *present)
-    .map(|(_, name)| Symbol {
-        name: shared(name),
-        flags: SymbolFlags::default(),
-        resolution: Resolution::Cell,
-        captures_from: None,
-        captured_by: Vec::new(),
-    })
+    .map(|(_, name)| name)
     .collect()
 }
 
@@ -198,6 +253,19 @@ struct Links<'a> {
 }
 
 impl Links<'_> {
+    /// The index in `block`'s symbols (as [`build`] lays them out) of its entry `name`, preferring
+    /// an implicit class cell (a class may also bind `__class__` itself).
+    fn cell_index(&self, block: BlockId, name: NameId) -> Option<usize> {
+        let b = &self.table.blocks[block];
+        if b.ty == BlockType::Class && self.is_class_cell(name) {
+            let cells = implicit_class_cells(self.table, self.wk, block);
+            if let Some(i) = cells.iter().position(|&c| c == name) {
+                return Some(b.symbols.len() + i);
+            }
+        }
+        b.symbols.get_index_of(&name)
+    }
+
     fn is_class_cell(&self, name: NameId) -> bool {
         name == self.wk.class
             || name == self.wk.classdict
@@ -245,11 +313,12 @@ impl Links<'_> {
                 let mut current = b.parent;
                 while let Some(id) = current {
                     let p = &self.table.blocks[id];
-                    if self.is_class_cell(name) {
-                        if p.ty == BlockType::Class {
-                            return id;
-                        }
-                    } else if p.ty != BlockType::Class || p.comp_inlined {
+                    // `__class__` & co. are the class's implicit cell, unless a function in
+                    // between binds the name itself (a parameter named `__class__`).
+                    if self.is_class_cell(name) && p.ty == BlockType::Class {
+                        return id;
+                    }
+                    if p.ty != BlockType::Class || p.comp_inlined {
                         if let Some(s) = p.symbols.get(&name) {
                             if matches!(s.scope, Resolution::Local | Resolution::Cell) {
                                 return id;

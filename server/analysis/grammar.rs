@@ -26,6 +26,7 @@ pub(crate) enum Field {
     Alias,
     Alternative,
     Arguments,
+    Attribute,
     Body,
     Condition,
     Consequence,
@@ -48,10 +49,11 @@ pub(crate) enum Field {
     Value,
 }
 
-const FIELD_NAMES: [&str; 23] = [
+const FIELD_NAMES: [&str; 24] = [
     "alias",
     "alternative",
     "arguments",
+    "attribute",
     "body",
     "condition",
     "consequence",
@@ -146,6 +148,7 @@ kinds! {
     EscapeSequence = "escape_sequence",
     ExceptClause = "except_clause",
     ExecStatement = "exec_statement",
+    ExpressionList = "expression_list",
     ExpressionStatement = "expression_statement",
     False = "false",
     FinallyClause = "finally_clause",
@@ -170,6 +173,7 @@ kinds! {
     KeywordPattern = "keyword_pattern",
     KeywordSeparator = "keyword_separator",
     Lambda = "lambda",
+    List = "list",
     ListComprehension = "list_comprehension",
     ListPattern = "list_pattern",
     ListSplat = "list_splat",
@@ -180,12 +184,14 @@ kinds! {
     None = "none",
     NonlocalStatement = "nonlocal_statement",
     Pair = "pair",
+    PatternList = "pattern_list",
     ParenthesizedExpression = "parenthesized_expression",
     PassStatement = "pass_statement",
     PositionalSeparator = "positional_separator",
     PrintStatement = "print_statement",
     RaiseStatement = "raise_statement",
     ReturnStatement = "return_statement",
+    Set = "set",
     SetComprehension = "set_comprehension",
     SplatPattern = "splat_pattern",
     SplatType = "splat_type",
@@ -196,6 +202,7 @@ kinds! {
     Subscript = "subscript",
     True = "true",
     TryStatement = "try_statement",
+    Tuple = "tuple",
     TuplePattern = "tuple_pattern",
     Type = "type",
     TypeAliasStatement = "type_alias_statement",
@@ -366,7 +373,7 @@ impl<'t> SyntaxNode<'t> {
 
     /// The node's first child (its first token, for most nodes).
     pub fn first_child(self) -> Option<Self> {
-        let count = self.0.child_count() as u32;
+        let count = self.0.child_count();
         (0..count)
             .filter_map(|i| self.0.child(i))
             .find(|&c| !is_trivia(c))
@@ -425,6 +432,23 @@ impl<'t> SyntaxNode<'t> {
     /// The 1-based line the node starts on.
     pub fn line(self) -> u32 {
         self.0.start_position().row as u32 + 1
+    }
+
+    /// The node containing this one.
+    pub fn parent(self) -> Option<Self> {
+        self.0.parent().map(SyntaxNode)
+    }
+
+    /// Whether the node is, or contains, a syntax error.
+    pub fn has_error(self) -> bool {
+        self.0.has_error()
+    }
+
+    /// The smallest node of this node's subtree spanning `range`.
+    pub fn covering(self, range: TextRange) -> Option<Self> {
+        self.0
+            .descendant_for_byte_range(range.start, range.end)
+            .map(SyntaxNode)
     }
 }
 

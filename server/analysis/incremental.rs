@@ -6,6 +6,11 @@
 //! as a module of its own with [`analyze`](super::analyze), the one analysis entry point; offsets,
 //! lines and scope ids are then shifted into place. Modules whose top level links statements together
 //! (`from __future__` imports, module-level `global`/`nonlocal`) are analysed whole instead.
+//!
+//! Stitched == whole, always: a chunk parsed on its own equals its part of the whole tree only
+//! when there is no syntax error to recover from (tree-sitter's recovery depends on what
+//! surrounds the error). So a text whose tree has an ERROR or MISSING node, or with a chunk that
+//! has one when parsed alone, is analysed whole.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,8 +18,9 @@ use std::sync::Arc;
 use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{
-    Analysis, ClosureError, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
-    TextRange, TooDeep,
+    Analysis, BodyStart, ClosureError, Declaration, DefaultSlot, EmptyCell, EmptyCellRead, Escape,
+    Facts, Loop, LoopClosure, Occurrence, PythonVersion, Resolution, Scope, ScopeId, SuperCall,
+    Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep, UnassignedRead,
 };
 use crate::syntax;
 
@@ -38,6 +44,9 @@ pub struct ChunkCache {
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
 fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
     let root = tree.root_node();
+    if root.has_error() {
+        return None;
+    }
     let mut starts = vec![(0, 0)];
     let mut covered = 0;
     let mut cursor = root.walk();
@@ -112,6 +121,9 @@ fn fill(
             found
         } else {
             let chunk_tree = parse_chunk(chunk_text, &mut cache.last_parse);
+            if chunk_tree.root_node().has_error() {
+                return None;
+            }
             let analysis = super::analyze(chunk_text, &chunk_tree, version);
             let analysed = Arc::new(ChunkAnalysis { analysis });
             used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
@@ -208,6 +220,8 @@ struct Placed {
     scope: usize,
     occurrence: usize,
     error: usize,
+    /// The stitched module's index of each of the chunk's module symbols.
+    module_map: Arc<[u32]>,
 }
 
 /// The previous version's stitched analysis and layout, patched in place for the next version
@@ -217,41 +231,63 @@ pub struct LastStitch {
     layout: Vec<Placed>,
 }
 
-/// The chunk's scopes (without its module), occurrences and errors in document coordinates, its
-/// scope `i` (i ≥ 1) becoming `first_scope + i - 1`.
+/// Maps a chunk's ids into the stitched analysis: its scope `i` (i ≥ 1) becomes
+/// `first_scope + i - 1`, its module symbols go through `module_map`.
+struct ChunkIds<'a> {
+    first_scope: usize,
+    module_map: &'a [u32],
+}
+
+impl ChunkIds<'_> {
+    fn scope(&self, id: ScopeId) -> ScopeId {
+        if id == ScopeId::MODULE {
+            id
+        } else {
+            ScopeId(id.0 + self.first_scope as u32 - 1)
+        }
+    }
+
+    fn symbol(&self, id: SymbolId) -> SymbolId {
+        if id.scope == ScopeId::MODULE {
+            SymbolId::new(id.scope, self.module_map[id.symbol.0 as usize] as usize)
+        } else {
+            SymbolId {
+                scope: self.scope(id.scope),
+                symbol: id.symbol,
+            }
+        }
+    }
+
+    fn symbol_of(&self, s: &Symbol) -> Symbol {
+        Symbol {
+            variable: self.symbol(s.variable),
+            captures_from: s.captures_from.map(|c| self.scope(c)),
+            captured_by: s.captured_by.iter().map(|&c| self.scope(c)).collect(),
+            ..s.clone()
+        }
+    }
+}
+
+/// The chunk's scopes (without its module), occurrences and errors in document coordinates.
 fn place(
     chunk: &ChunkAnalysis,
     start: usize,
     row: u32,
-    first_scope: usize,
+    ids: &ChunkIds,
 ) -> (Vec<Scope>, Vec<Occurrence>, Vec<ClosureError>) {
-    let base = first_scope as u32 - 1;
-    let map = |id: ScopeId| {
-        if id == ScopeId::MODULE {
-            id
-        } else {
-            ScopeId(id.0 + base)
-        }
-    };
     let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
-    let map_symbol = |s: &Symbol| Symbol {
-        captures_from: s.captures_from.map(map),
-        captured_by: s.captured_by.iter().map(|&c| map(c)).collect(),
-        ..s.clone()
-    };
     let analysis = &chunk.analysis;
     let scopes = analysis.scopes[1..]
         .iter()
         .map(|scope| Scope {
-            parent: scope.parent.map(map),
-            children: scope.children.iter().map(|&c| map(c)).collect(),
+            parent: scope.parent.map(|p| ids.scope(p)),
+            children: scope.children.iter().map(|&c| ids.scope(c)).collect(),
             line: scope.line + row,
             code_line: scope.code_line + row,
             range: shift(scope.range),
             focus_range: shift(scope.focus_range),
             header_end: scope.header_end + start,
-            symbols: scope.symbols.iter().map(map_symbol).collect(),
-            class_cells: scope.class_cells.iter().map(map_symbol).collect(),
+            symbols: scope.symbols.iter().map(|s| ids.symbol_of(s)).collect(),
             ..scope.clone()
         })
         .collect();
@@ -261,54 +297,199 @@ fn place(
         .map(|o| Occurrence {
             range: shift(o.range),
             name: o.name.clone(),
-            scope: map(o.scope),
+            scope: ids.scope(o.scope),
             kind: o.kind,
-            resolves_to: map(o.resolves_to),
+            symbol: ids.symbol(o.symbol),
         })
         .collect();
     let errors = analysis
         .errors
         .iter()
         .map(|e| ClosureError {
-            message: e.message.clone(),
+            kind: e.kind.clone(),
             range: shift(e.range),
         })
         .collect();
     (scopes, occurrences, errors)
 }
 
-/// The module scope of the stitched analysis: children and symbols gathered from every chunk.
-fn module_scope(text: &str, layout: &[Placed]) -> Scope {
+/// The facts of every chunk, in document coordinates (rebuilt on each stitch: they are few).
+fn placed_facts(layout: &[Placed]) -> Facts {
+    let mut facts = Facts::default();
+    for placed in layout {
+        let ids = ChunkIds {
+            first_scope: placed.scope,
+            module_map: &placed.module_map,
+        };
+        let start = placed.start;
+        let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
+        let chunk = &placed.chunk.analysis.facts;
+        facts
+            .loop_closures
+            .extend(chunk.loop_closures.iter().map(|c| {
+                LoopClosure {
+                    scope: ids.scope(c.scope),
+                    loops: c
+                        .loops
+                        .iter()
+                        .map(|l| Loop {
+                            header: shift(l.header),
+                            per_iteration: l.per_iteration.iter().map(|&r| shift(r)).collect(),
+                            ends_after: l.ends_after,
+                        })
+                        .collect(),
+                    escape: match &c.escape {
+                        Escape::Kept { how, at } => Escape::Kept {
+                            how: how.clone(),
+                            at: shift(*at),
+                        },
+                        other => other.clone(),
+                    },
+                    defaults: c.defaults.as_ref().map(|d| DefaultSlot {
+                        at: d.at + start,
+                        ..d.clone()
+                    }),
+                }
+            }));
+        facts
+            .unassigned_reads
+            .extend(chunk.unassigned_reads.iter().map(|r| UnassignedRead {
+                read: shift(r.read),
+                ..r.clone()
+            }));
+        facts
+            .empty_cell_reads
+            .extend(chunk.empty_cell_reads.iter().map(|r| EmptyCellRead {
+                read: shift(r.read),
+                runs_at: shift(r.runs_at),
+                why: match r.why {
+                    EmptyCell::Deleted(at) => EmptyCell::Deleted(shift(at)),
+                    EmptyCell::ExceptTarget(at) => EmptyCell::ExceptTarget(shift(at)),
+                    EmptyCell::NotAssigned => EmptyCell::NotAssigned,
+                },
+                ..r.clone()
+            }));
+        facts
+            .super_calls
+            .extend(chunk.super_calls.iter().map(|c| SuperCall {
+                range: shift(c.range),
+                frame: ids.scope(c.frame),
+                ..c.clone()
+            }));
+        facts
+            .declarations
+            .extend(chunk.declarations.iter().map(|d| Declaration {
+                statement: shift(d.statement),
+                names: d.names.iter().map(|&r| shift(r)).collect(),
+            }));
+        facts
+            .body_starts
+            .extend(chunk.body_starts.iter().map(|b| BodyStart {
+                scope: ids.scope(b.scope),
+                at: b.at + start,
+                ..b.clone()
+            }));
+    }
+    facts
+}
+
+/// Re-maps the references to module symbols of a chunk already in place, after the stitched
+/// module's symbol order changed.
+fn remap_module_references(analysis: &mut Analysis, placed: &Placed) {
+    let ids = ChunkIds {
+        first_scope: placed.scope,
+        module_map: &placed.module_map,
+    };
+    let chunk = &placed.chunk.analysis;
+    for (i, scope) in chunk.scopes[1..].iter().enumerate() {
+        let target = &mut analysis.scopes[placed.scope + i].symbols;
+        for (symbol, original) in target.iter_mut().zip(&scope.symbols) {
+            symbol.variable = ids.symbol(original.variable);
+        }
+    }
+    let end = placed.occurrence + chunk.occurrences.len();
+    for (o, original) in analysis.occurrences[placed.occurrence..end]
+        .iter_mut()
+        .zip(&chunk.occurrences)
+    {
+        o.symbol = ids.symbol(original.symbol);
+    }
+}
+
+/// The module scope of the stitched analysis (children and symbols gathered from every chunk,
+/// in the order a whole-file analysis lists them) and, per chunk, where its module symbols went.
+fn merge_modules(
+    text: &str,
+    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
+    first_scopes: &[usize],
+) -> (Scope, Vec<Arc<[u32]>>) {
+    let first = &chunks[0].0.analysis.scopes[0];
     let mut module = Scope {
         children: Vec::new(),
         symbols: Vec::new(),
         range: TextRange::new(0, text.len()),
-        ..layout[0].chunk.analysis.scopes[0].clone()
+        ..first.clone()
     };
-    let mut index = HashMap::new();
-    for placed in layout {
-        let base = placed.scope as u32 - 1;
-        let map = |id: ScopeId| {
-            if id == ScopeId::MODULE {
-                id
-            } else {
-                ScopeId(id.0 + base)
+    let mut index: HashMap<Arc<str>, u32> = HashMap::new();
+    // The symbol-table entries of every chunk first, then the implied globals, as in `export`.
+    for origin in [SymbolOrigin::Symtable, SymbolOrigin::Implied] {
+        for (chunk, _, _) in chunks {
+            for symbol in &chunk.analysis.scopes[0].symbols {
+                if symbol.origin != origin {
+                    continue;
+                }
+                match index.get(&symbol.name) {
+                    Some(&i) => merge_module_symbol(&mut module.symbols[i as usize], symbol),
+                    None => {
+                        let at = module.symbols.len();
+                        index.insert(symbol.name.clone(), at as u32);
+                        module.symbols.push(Symbol {
+                            variable: SymbolId::new(ScopeId::MODULE, at),
+                            captures_from: None,
+                            captured_by: Vec::new(),
+                            ..symbol.clone()
+                        });
+                    }
+                }
             }
-        };
-        let chunk_module = &placed.chunk.analysis.scopes[0];
-        module
-            .children
-            .extend(chunk_module.children.iter().map(|&c| map(c)));
-        for symbol in &chunk_module.symbols {
-            let symbol = Symbol {
-                captures_from: symbol.captures_from.map(map),
-                captured_by: symbol.captured_by.iter().map(|&c| map(c)).collect(),
-                ..symbol.clone()
-            };
-            merge_module_symbol(&mut module.symbols, &mut index, symbol);
         }
     }
-    module
+    let mut maps = Vec::with_capacity(chunks.len());
+    for ((chunk, _, _), &first_scope) in chunks.iter().zip(first_scopes) {
+        let chunk_module = &chunk.analysis.scopes[0];
+        let map: Arc<[u32]> = chunk_module
+            .symbols
+            .iter()
+            .map(|s| index[&s.name])
+            .collect();
+        let ids = ChunkIds {
+            first_scope,
+            module_map: &map,
+        };
+        module
+            .children
+            .extend(chunk_module.children.iter().map(|&c| ids.scope(c)));
+        for symbol in &chunk_module.symbols {
+            let merged = &mut module.symbols[index[&symbol.name] as usize];
+            merged
+                .captured_by
+                .extend(symbol.captured_by.iter().map(|&c| ids.scope(c)));
+        }
+        maps.push(map);
+    }
+    (module, maps)
+}
+
+/// The first scope index each chunk gets when placed after the module, in order.
+fn first_scopes(chunks: &[(Arc<ChunkAnalysis>, usize, u32)], mut next: usize) -> Vec<usize> {
+    chunks
+        .iter()
+        .map(|(chunk, _, _)| {
+            let first = next;
+            next += chunk.analysis.scopes.len() - 1;
+            first
+        })
+        .collect()
 }
 
 /// Joins chunk analyses into one, in document coordinates: by patching the previous version's
@@ -338,10 +519,11 @@ fn stitch_fresh(
         version,
         ..Analysis::default()
     };
+    let firsts = first_scopes(chunks, 1);
+    let (module, maps) = merge_modules(text, chunks, &firsts);
+    out.scopes.push(module);
     let mut layout = Vec::with_capacity(chunks.len());
-    out.scopes
-        .push(Scope::clone(&chunks[0].0.analysis.scopes[0]));
-    for (chunk, start, row) in chunks {
+    for ((chunk, start, row), map) in chunks.iter().zip(maps) {
         let placed = Placed {
             chunk: Arc::clone(chunk),
             start: *start,
@@ -349,23 +531,32 @@ fn stitch_fresh(
             scope: out.scopes.len(),
             occurrence: out.occurrences.len(),
             error: out.errors.len(),
+            module_map: map,
         };
-        let (scopes, occurrences, errors) = place(chunk, *start, *row, placed.scope);
+        let ids = ChunkIds {
+            first_scope: placed.scope,
+            module_map: &placed.module_map,
+        };
+        let (scopes, occurrences, errors) = place(chunk, *start, *row, &ids);
         out.scopes.extend(scopes);
         out.occurrences.extend(occurrences);
         out.errors.extend(errors);
         out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
         out.too_deep = out.too_deep.or_else(|| too_deep(&placed));
+        out.has_star_import |= chunk.analysis.has_star_import;
         layout.push(placed);
     }
-    out.scopes[0] = module_scope(text, &layout);
+    out.facts = placed_facts(&layout);
     (out, layout)
 }
 
 /// The chunk's first code too deep to analyse, in document coordinates.
 fn too_deep(placed: &Placed) -> Option<TooDeep> {
     let deep = placed.chunk.analysis.too_deep.as_ref()?;
-    let range = TextRange::new(deep.range.start + placed.start, deep.range.end + placed.start);
+    let range = TextRange::new(
+        deep.range.start + placed.start,
+        deep.range.end + placed.start,
+    );
     Some(TooDeep { range, ..*deep })
 }
 
@@ -404,9 +595,11 @@ fn patch(
     };
     let (scope_lo, occ_lo, err_lo) = bound(prefix);
     let (scope_hi, occ_hi, err_hi) = bound(old_end);
+    let firsts = first_scopes(chunks, 1);
+    let (module, maps) = merge_modules(text, chunks, &firsts);
     let mut new_layout: Vec<Placed> = layout[..prefix].to_vec();
     let (mut scopes, mut occurrences, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for (chunk, start, row) in &chunks[prefix..new_end] {
+    for ((chunk, start, row), map) in chunks[prefix..new_end].iter().zip(&maps[prefix..]) {
         let placed = Placed {
             chunk: Arc::clone(chunk),
             start: *start,
@@ -414,8 +607,13 @@ fn patch(
             scope: scope_lo + scopes.len(),
             occurrence: occ_lo + occurrences.len(),
             error: err_lo + errors.len(),
+            module_map: Arc::clone(map),
         };
-        let (s, o, e) = place(chunk, *start, *row, placed.scope);
+        let ids = ChunkIds {
+            first_scope: placed.scope,
+            module_map: &placed.module_map,
+        };
+        let (s, o, e) = place(chunk, *start, *row, &ids);
         scopes.extend(s);
         occurrences.extend(o);
         errors.extend(e);
@@ -442,6 +640,10 @@ fn patch(
             ScopeId((id.0 as i64 + scope_delta) as u32)
         }
     };
+    let symbol = |s: SymbolId| SymbolId {
+        scope: id(s.scope),
+        symbol: s.symbol,
+    };
     let by = |offset: usize| (offset as i64 + byte_delta) as usize;
     let range = |r: TextRange| TextRange::new(by(r.start), by(r.end));
     if scope_delta != 0 || byte_delta != 0 || row_delta != 0 {
@@ -453,15 +655,16 @@ fn patch(
             scope.range = range(scope.range);
             scope.focus_range = range(scope.focus_range);
             scope.header_end = by(scope.header_end);
-            for symbol in scope.symbols.iter_mut().chain(scope.class_cells.iter_mut()) {
-                symbol.captures_from = symbol.captures_from.map(id);
-                symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
+            for s in &mut scope.symbols {
+                s.variable = symbol(s.variable);
+                s.captures_from = s.captures_from.map(id);
+                s.captured_by.iter_mut().for_each(|c| *c = id(*c));
             }
         }
         for o in &mut analysis.occurrences[after_occurrences..] {
             o.range = range(o.range);
             o.scope = id(o.scope);
-            o.resolves_to = id(o.resolves_to);
+            o.symbol = symbol(o.symbol);
         }
         for e in &mut analysis.errors[after_errors..] {
             e.range = range(e.range);
@@ -475,37 +678,116 @@ fn patch(
             scope: (p.scope as i64 + scope_delta) as usize,
             occurrence: (p.occurrence as i64 + occ_delta) as usize,
             error: (p.error as i64 + err_delta) as usize,
+            module_map: Arc::clone(&p.module_map),
         });
     }
-    analysis.scopes[0] = module_scope(text, &new_layout);
+    // Chunks kept in place whose module symbols moved: their references follow.
+    for (placed, map) in new_layout.iter_mut().zip(&maps) {
+        if placed.module_map != *map {
+            placed.module_map = Arc::clone(map);
+            remap_module_references(&mut analysis, placed);
+        }
+    }
+    analysis.scopes[0] = module;
+    analysis.facts = placed_facts(&new_layout);
     analysis.has_syntax_errors = new_layout
         .iter()
         .any(|p| p.chunk.analysis.has_syntax_errors);
     analysis.too_deep = new_layout.iter().find_map(too_deep);
+    analysis.has_star_import = new_layout.iter().any(|p| p.chunk.analysis.has_star_import);
+    // The occurrences moved: the per-variable index built for the previous text is stale.
+    analysis.by_variable = Default::default();
     #[cfg(test)]
     tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Some((analysis, new_layout))
 }
 
-/// Adds a chunk's module-level symbol: flags accumulate, and a binding anywhere makes it local.
-fn merge_module_symbol(
-    symbols: &mut Vec<Symbol>,
-    index: &mut HashMap<Arc<str>, usize>,
-    symbol: Symbol,
-) {
-    match index.get(&symbol.name) {
-        Some(&i) => {
-            let existing = &mut symbols[i];
-            existing.flags.0 |= symbol.flags.0;
-            if existing.resolution == Resolution::GlobalImplicit {
-                existing.resolution = symbol.resolution;
+/// Pieces of a big text are at least this long (fewer, larger pieces: less stitching).
+const MIN_PIECE: usize = 64 << 10;
+
+/// Analyses a big `text` piece by piece, never holding the syntax tree of more than one piece
+/// (a whole tree costs about 36 bytes per source byte; the analysis about 11). Pieces end at
+/// lines that start at column 0; a piece that does not parse without error (the cut fell inside
+/// a string, a bracket, a decorated or compound statement) is grown fourfold, up to three times,
+/// then taken as it is. The result is a function of the text alone, so a fresh open and an
+/// edited document agree. `None` when the module links its top-level statements (see the module
+/// documentation): then it must be analysed whole.
+pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis> {
+    let mut chunks = Vec::new();
+    let (mut start, mut row) = (0usize, 0u32);
+    while start < text.len() {
+        let mut want = MIN_PIECE;
+        let (end, piece, tree) = loop {
+            let end = next_line_start(text, start + want);
+            let piece = &text[start..end];
+            let tree = syntax::parse(piece);
+            if !tree.root_node().has_error() || end == text.len() || want >= MIN_PIECE << 6 {
+                break (end, piece, tree);
             }
+            want *= 4;
+        };
+        let linked = {
+            let mut cursor = tree.root_node().walk();
+            tree.root_node().children(&mut cursor).any(|c| {
+                matches!(
+                    c.kind(),
+                    "future_import_statement" | "global_statement" | "nonlocal_statement"
+                )
+            })
+        };
+        if linked {
+            return None;
         }
-        None => {
-            index.insert(symbol.name.clone(), symbols.len());
-            symbols.push(symbol);
-        }
+        let analysis = super::analyze(piece, &tree, version);
+        drop(tree);
+        chunks.push((Arc::new(ChunkAnalysis { analysis }), start, row));
+        row += syntax::parser_input(piece).matches('\n').count() as u32;
+        start = end;
     }
+    // An empty text has no piece: it is analysed whole.
+    if chunks.is_empty() {
+        return None;
+    }
+    Some(stitch_fresh(text, version, &chunks).0)
+}
+
+/// The first line start at or after `at` (or the end of the text), where a line starts after
+/// `\n`, `\r\n` or a lone `\r`.
+fn next_line_start(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at.min(bytes.len());
+    if i == 0 {
+        return 0;
+    }
+    // `i` is a line start when the byte before it ends a line (not the `\r` of a `\r\n`).
+    while i < bytes.len() {
+        let ends_line = match bytes[i - 1] {
+            b'\n' => true,
+            b'\r' => bytes[i] != b'\n',
+            _ => false,
+        };
+        if ends_line && !bytes[i].is_ascii_whitespace() && bytes[i] != b'#' {
+            return i;
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// Adds another chunk's view of a module symbol: flags accumulate, and the resolution follows
+/// them as CPython's `analyze_name` decides it at module level.
+fn merge_module_symbol(existing: &mut Symbol, other: &Symbol) {
+    existing.flags |= other.flags;
+    if other.origin == SymbolOrigin::Symtable {
+        existing.origin = SymbolOrigin::Symtable;
+    }
+    existing.resolution = if existing.flags.contains(SymbolFlags::GLOBAL) {
+        Resolution::GlobalExplicit
+    } else if existing.flags.intersects(SymbolFlags::BOUND) {
+        Resolution::Local
+    } else {
+        existing.resolution
+    };
 }
 
 #[cfg(test)]
@@ -543,7 +825,9 @@ mod tests {
         Vec<Scoped>,
         Vec<(TextRange, Arc<str>, OccurrenceKind, TextRange, TextRange)>,
         Vec<(String, TextRange)>,
+        Vec<ModuleSymbol>,
     );
+    type ModuleSymbol = (Arc<str>, String, Vec<TextRange>);
 
     fn project(a: &Analysis) -> Projection {
         let key = |id: ScopeId| a.scope(id).range;
@@ -588,20 +872,44 @@ mod tests {
                     o.name.clone(),
                     o.kind,
                     key(o.scope),
-                    key(o.resolves_to),
+                    key(o.resolves_to()),
                 )
             })
             .collect();
-        let mut errors: Vec<_> = a
-            .errors
-            .iter()
-            .map(|e| (e.message.clone(), e.range))
-            .collect();
+        let mut errors: Vec<_> = a.errors.iter().map(|e| (e.message(), e.range)).collect();
         errors.sort();
-        (scopes, occurrences, errors)
+        // The module's symbols, with each occurrence's variable checked to be the one named.
+        // Their flags and resolution are not compared: a 3.12+ module-level comprehension's
+        // names are copied into the module only when no other statement mentions them, which a
+        // chunk cannot see. Nothing reads them but the `check` JSON, which analyses whole files.
+        for o in &a.occurrences {
+            assert_eq!(a.symbol(o.symbol).name, o.name, "{o:?}");
+        }
+        let mut module: Vec<ModuleSymbol> = a.scopes[0]
+            .symbols
+            .iter()
+            .map(|s| {
+                let by = s.captured_by.iter().map(|&c| key(c)).collect();
+                (s.name.clone(), format!("{:?}", s.origin), by)
+            })
+            .collect();
+        module.sort();
+        (scopes, occurrences, errors, module)
     }
 
     const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";
+
+    /// Chunked equals whole, or the text has a syntax error and is analysed whole.
+    fn check(text: &str, version: PythonVersion, cache: &mut ChunkCache) {
+        match chunked(text, version, cache) {
+            Some(a) => assert_eq!(
+                project(&a),
+                project(&whole(text, version)),
+                "{version} {text}"
+            ),
+            None => assert!(syntax::parse(text).root_node().has_error(), "{text}"),
+        }
+    }
 
     #[test]
     fn chunked_equals_whole_on_samples() {
@@ -621,12 +929,7 @@ mod tests {
                     + "return count".len()
                     + " é + 1".chars().take(i).map(char::len_utf8).sum::<usize>();
                 text.insert(offset, ch);
-                let a = chunked(&text, version, &mut cache).unwrap();
-                assert_eq!(
-                    project(&a),
-                    project(&whole(&text, version)),
-                    "{version} {text}"
-                );
+                check(&text, version, &mut cache);
             }
             // Statements appear, merge, split and disappear (the stitched result is patched).
             let steps: [(&str, &str); 6] = [
@@ -643,15 +946,64 @@ mod tests {
             for (from, to) in steps {
                 assert!(text.contains(from), "{from:?}");
                 text = text.replacen(from, to, 1);
-                let a = chunked(&text, version, &mut cache).unwrap();
-                assert_eq!(
-                    project(&a),
-                    project(&whole(&text, version)),
-                    "{version} {text}"
-                );
+                check(&text, version, &mut cache);
             }
         }
         assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    }
+
+    /// A stitched analysis patched in place after its per-variable index was built (the
+    /// features ask `occurrences_of` between edits) answers for the new occurrences.
+    #[test]
+    fn patching_rebuilds_the_variable_index() {
+        let mut cache = ChunkCache::default();
+        let version = PythonVersion::Py314;
+        let mut text = SAMPLE.to_owned();
+        // Each edit adds occurrences in one statement, so those of the statements after it move.
+        for (from, to) in [
+            ("", ""),
+            ("lambda: i", "lambda i=i: i"),
+            ("count += 1", "count += i"),
+        ] {
+            text = text.replacen(from, to, 1);
+            let stitched = analyze(&text, &syntax::parse(&text), version, &mut cache).unwrap();
+            for o in &stitched.occurrences {
+                let of: Vec<_> = stitched.occurrences_of(o.symbol).collect();
+                assert!(of.contains(&o), "{from:?}: {o:?} not in {of:?}");
+            }
+            // Only the cache holds it now: the next edit patches it in place.
+        }
+        assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    }
+
+    #[test]
+    fn pieces_equal_whole() {
+        // Several pieces, cuts inside strings, brackets and decorated definitions (grown), a
+        // lone CR, and an erroneous text (taken as it is: still a function of the text).
+        let mut text = String::new();
+        for i in 0..700 {
+            text.push_str(SAMPLE);
+            text.push_str(&format!(
+                "s{i} = '''\nx = 1\n'''\n@d\n\ndef h{i}(q):\r    return lambda: q\n"
+            ));
+        }
+        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            let pieces = analyze_in_pieces(&text, version).expect("no linked statements");
+            assert_eq!(
+                project(&pieces),
+                project(&whole(&text, version)),
+                "{version}"
+            );
+        }
+        let broken = text.replace("def h3(q)", "def h3(q");
+        let a = analyze_in_pieces(&broken, PythonVersion::Py314).unwrap();
+        assert_eq!(a, analyze_in_pieces(&broken, PythonVersion::Py314).unwrap());
+        assert!(a.has_syntax_errors);
+        let linked = format!("from __future__ import annotations\n{text}");
+        assert!(analyze_in_pieces(&linked, PythonVersion::Py314).is_none());
+        assert_eq!(next_line_start("a\r\nb", 2), 3);
+        assert_eq!(next_line_start("a\rb", 1), 2);
+        assert_eq!(next_line_start("a\n  b\n# c\nd", 1), 10);
     }
 
     #[test]

@@ -9,13 +9,16 @@
 //! - [`incremental`]: re-analysis of only the top-level statements an edit changed.
 
 mod blocks;
+pub mod builtins;
 mod code;
 mod collect;
+pub mod errors;
 mod export;
+mod flow;
 mod grammar;
 pub mod incremental;
 mod model;
-mod names;
+pub mod names;
 mod resolve;
 mod stack;
 
@@ -37,7 +40,7 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         range,
         limit: collect::MAX_DEPTH,
     });
-    export::build(export::Inputs {
+    let mut analysis = export::build(export::Inputs {
         version,
         table: &collector.table,
         wk: &collector.wk,
@@ -45,7 +48,10 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         errors,
         has_syntax_errors,
         too_deep,
-    })
+        has_star_import: collector.has_star_import,
+    });
+    analysis.facts = flow::facts(text, grammar::SyntaxNode::new(root), &analysis);
+    analysis
 }
 
 /// Whether the tree has ERROR or MISSING nodes outside the ranges the collector recovered.

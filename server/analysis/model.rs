@@ -3,7 +3,11 @@
 //! Everything here is byte offsets and strings; nothing knows about LSP or JSON.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap;
+
+use super::errors::ErrorKind;
 
 /// A Python version whose scoping rules the analysis reproduces.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -85,6 +89,44 @@ impl ScopeId {
     }
 }
 
+/// Index of a symbol in its scope's [`Scope::symbols`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopedSymbolId(pub u32);
+
+/// One name in one scope, and through [`Symbol::variable`] one variable of the program: the
+/// identity rename, references and highlights work with. Valid within one [`Analysis`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SymbolId {
+    /// The scope whose symbol table holds it.
+    pub scope: ScopeId,
+    /// Its place in that table.
+    pub symbol: ScopedSymbolId,
+}
+
+impl SymbolId {
+    /// The symbol at `index` of `scope`.
+    pub fn new(scope: ScopeId, index: usize) -> Self {
+        SymbolId {
+            scope,
+            symbol: ScopedSymbolId(index as u32),
+        }
+    }
+}
+
+/// A source file known to the server or to a `check` run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A file-local id (a [`ScopeId`], [`SymbolId`], range, …) together with its file: the form ids
+/// take once several modules are analysed side by side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InFile<T> {
+    /// The file.
+    pub file: FileId,
+    /// The id within it.
+    pub value: T,
+}
+
 /// What kind of block a scope is, named as the `check` JSON names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScopeKind {
@@ -154,29 +196,50 @@ pub enum Resolution {
     Cell,
 }
 
-/// Flags CPython's symtable records for a name in one block (pass 1), plus two it adds later.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct SymbolFlags(pub u32);
-
-impl SymbolFlags {
-    pub const GLOBAL: u32 = 1;
-    pub const LOCAL: u32 = 2;
-    pub const PARAM: u32 = 4;
-    pub const NONLOCAL: u32 = 8;
-    pub const USE: u32 = 16;
-    pub const FREE_CLASS: u32 = 64;
-    pub const IMPORT: u32 = 128;
-    pub const ANNOT: u32 = 256;
-    pub const COMP_ITER: u32 = 512;
-    pub const TYPE_PARAM: u32 = 1024;
-    pub const COMP_CELL: u32 = 2048;
-    /// `DEF_BOUND`: assigned, a parameter or imported.
-    pub const BOUND: u32 = Self::LOCAL | Self::PARAM | Self::IMPORT;
-
-    /// Whether any of `bits` is set.
-    pub fn has(self, bits: u32) -> bool {
-        self.0 & bits != 0
+bitflags::bitflags! {
+    /// Flags CPython's symtable records for a name in one block (pass 1), plus two it adds later
+    /// (`DEF_FREE_CLASS`, `DEF_COMP_CELL`). Values are CPython's.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct SymbolFlags: u32 {
+        /// `DEF_GLOBAL`: declared `global`.
+        const GLOBAL = 1;
+        /// `DEF_LOCAL`: bound (assigned, `for`/`with`/`except` target, `del`, def/class name, …).
+        const LOCAL = 2;
+        /// `DEF_PARAM`: a parameter.
+        const PARAM = 4;
+        /// `DEF_NONLOCAL`: declared `nonlocal`.
+        const NONLOCAL = 8;
+        /// `USE`: read.
+        const USE = 16;
+        /// `DEF_FREE_CLASS`: bound in a class body and also free in a method of it.
+        const FREE_CLASS = 64;
+        /// `DEF_IMPORT`: bound by an import.
+        const IMPORT = 128;
+        /// `DEF_ANNOT`: annotated.
+        const ANNOT = 256;
+        /// `DEF_COMP_ITER`: a comprehension's iteration variable.
+        const COMP_ITER = 512;
+        /// `DEF_TYPE_PARAM` (3.12+): a type parameter.
+        const TYPE_PARAM = 1024;
+        /// `DEF_COMP_CELL` (3.12+): a cell of an inlined comprehension, held by its parent.
+        const COMP_CELL = 2048;
+        /// `DEF_BOUND`: assigned, a parameter or imported.
+        const BOUND = Self::LOCAL.bits() | Self::PARAM.bits() | Self::IMPORT.bits();
     }
+}
+
+/// Why a scope lists a symbol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SymbolOrigin {
+    /// An entry of CPython's symbol table for the scope.
+    Symtable,
+    /// A cell the compiler adds to a class (`__class__`, `__classdict__`,
+    /// `__conditional_annotations__`) that its symbol table does not list.
+    ClassCell,
+    /// (Module only.) A global that nested scopes read or declare but the module's own symbol
+    /// table does not mention: a builtin, or a name defined elsewhere. Listed so that every
+    /// occurrence has a variable.
+    Implied,
 }
 
 /// One name in one scope's symbol table, after analysis.
@@ -188,7 +251,14 @@ pub struct Symbol {
     pub flags: SymbolFlags,
     /// Pass-2 scope.
     pub resolution: Resolution,
-    /// For a name in the closure ([`Symbol::in_closure`]): the scope that owns its cell.
+    /// Why the scope lists it.
+    pub origin: SymbolOrigin,
+    /// The variable the name refers to here: the symbol of the scope whose namespace holds it
+    /// (itself for a local or a cell, the enclosing scope's entry for a free name, the module's
+    /// entry for a global or builtin). Every name of one variable, in any scope, shares it.
+    pub variable: SymbolId,
+    /// For a name in this scope's `co_freevars`: the scope whose code object creates the cell
+    /// (for a 3.12+ inlined comprehension's variable, the function it is inlined into).
     pub captures_from: Option<ScopeId>,
     /// For a cell: the nested scopes (with a code object) that have it free, in pre-order.
     pub captured_by: Vec<ScopeId>,
@@ -197,7 +267,7 @@ pub struct Symbol {
 impl Symbol {
     /// Free here only to reach a deeper scope: the block itself never mentions the name.
     pub fn is_pass_through(&self) -> bool {
-        self.resolution == Resolution::Free && self.flags.0 == 0
+        self.resolution == Resolution::Free && self.flags.is_empty()
     }
 
     /// `FREE` in CPython's symbol table: read from a cell owned by an enclosing scope.
@@ -209,13 +279,35 @@ impl Symbol {
     /// class (or a 3.12+ class-visible scope) binds itself while a nested scope captures the
     /// enclosing function's variable of that name (`DEF_FREE_CLASS`; those are not free).
     pub fn in_closure(&self) -> bool {
-        self.is_free() || self.flags.has(SymbolFlags::FREE_CLASS)
+        self.is_free() || self.flags.contains(SymbolFlags::FREE_CLASS)
     }
 
-    /// Part of this scope's cells (`co_cellvars`, apart from the implicit class cells).
+    /// Part of this scope's cells (`co_cellvars`).
     pub fn is_cell(&self) -> bool {
-        self.resolution == Resolution::Cell || self.flags.has(SymbolFlags::COMP_CELL)
+        self.resolution == Resolution::Cell || self.flags.contains(SymbolFlags::COMP_CELL)
     }
+
+    /// Declared `nonlocal` and rebound here: the write goes to the enclosing scope's cell.
+    pub fn is_nonlocal_write(&self) -> bool {
+        self.flags.contains(SymbolFlags::NONLOCAL) && self.is_assigned()
+    }
+
+    /// Assigned in this scope: any binding but a parameter (`=`, `del`, `for`, `import`, …).
+    pub fn is_assigned(&self) -> bool {
+        self.flags
+            .intersects(SymbolFlags::LOCAL | SymbolFlags::IMPORT)
+    }
+
+    /// Bound in this scope (assigned, a parameter or imported).
+    pub fn is_bound(&self) -> bool {
+        self.flags.intersects(SymbolFlags::BOUND)
+    }
+}
+
+/// Whether a user wrote `name`, as opposed to the names CPython invents (`.0`, `.type_params`,
+/// `__classdict__`, `__conditional_annotations__`). `__class__` counts as written: `super()`.
+pub fn is_user_visible(name: &str) -> bool {
+    !name.starts_with('.') && name != "__classdict__" && name != "__conditional_annotations__"
 }
 
 /// The closure cells of a code object, in the interpreter's order.
@@ -253,31 +345,56 @@ pub struct Scope {
     pub header_end: usize,
     /// Parameters in order (`co_varnames` order), without CPython's invented `.0`.
     pub params: Vec<String>,
-    /// The symbol table after analysis, in CPython's insertion order.
+    /// The symbol table after analysis in CPython's insertion order, then the implicit class
+    /// cells, then (module only) the implied globals; see [`SymbolOrigin`].
     pub symbols: Vec<Symbol>,
-    /// Cells the compiler adds to a class (`__class__`, `__classdict__`,
-    /// `__conditional_annotations__`) that its symbol table does not list.
-    pub class_cells: Vec<Symbol>,
     /// The code object's cells; `None` when the scope compiles to no code object.
     pub code: Option<CodeCells>,
     /// 3.12+: a comprehension inlined into its parent (PEP 709); absent from CPython's symtable.
     pub inlined: bool,
+    /// Calling it makes a generator (it has `yield`; a generator expression).
+    pub is_generator: bool,
+    /// Calling it makes a coroutine (`async def`, an async comprehension).
+    pub is_coroutine: bool,
 }
 
 impl Scope {
-    /// The symbol named `name` (as CPython stores it).
-    pub fn symbol(&self, name: &str) -> Option<&Symbol> {
-        self.symbols.iter().find(|s| &*s.name == name)
+    /// CPython's symbol table for the scope, in insertion order.
+    pub fn symtable(&self) -> impl Iterator<Item = &Symbol> {
+        self.symbols
+            .iter()
+            .filter(|s| s.origin == SymbolOrigin::Symtable)
     }
 
-    /// The scopes capturing this scope's cell `name`, including the implicit class cells (which
-    /// take precedence: a class may also bind `__class__` itself). Empty if nothing captures it.
-    pub fn captured_by(&self, name: &str) -> &[ScopeId] {
-        self.class_cells
+    /// The cells the compiler adds to a class that its symbol table does not list.
+    pub fn class_cells(&self) -> impl Iterator<Item = &Symbol> {
+        self.symbols
             .iter()
-            .chain(&self.symbols)
+            .filter(|s| s.origin == SymbolOrigin::ClassCell)
+    }
+
+    /// The symbol-table entry named `name` (as CPython stores it).
+    pub fn symbol(&self, name: &str) -> Option<&Symbol> {
+        self.symtable().find(|s| &*s.name == name)
+    }
+
+    /// The cell `name` of this scope: an implicit class cell first (a class may also bind
+    /// `__class__` itself), else the symbol-table entry.
+    pub fn cell(&self, name: &str) -> Option<&Symbol> {
+        self.class_cells()
             .find(|s| &*s.name == name)
-            .map_or(&[], |s| &s.captured_by)
+            .or_else(|| self.symbol(name))
+    }
+
+    /// The scopes capturing this scope's cell `name`. Empty if nothing captures it.
+    pub fn captured_by(&self, name: &str) -> &[ScopeId] {
+        self.cell(name).map_or(&[], |s| &s.captured_by)
+    }
+
+    /// Whether this is a function-like scope whose calls create a frame of its own (not the
+    /// module, a class body, or a 3.12+ inlined comprehension).
+    pub fn has_own_frame(&self) -> bool {
+        !matches!(self.kind, ScopeKind::Module | ScopeKind::Class) && !self.inlined
     }
 }
 
@@ -306,16 +423,28 @@ pub struct Occurrence {
     /// The scope the occurrence is written in.
     pub scope: ScopeId,
     pub kind: OccurrenceKind,
-    /// The scope whose namespace (locals, cell, class dict, module globals) this name refers to.
-    /// Globals and builtins resolve to the module.
-    pub resolves_to: ScopeId,
+    /// The variable it names: the symbol of the scope whose namespace (locals, cell, class
+    /// dict, module globals) holds it. Globals and builtins are the module's.
+    pub symbol: SymbolId,
+}
+
+impl Occurrence {
+    /// The scope whose namespace holds the variable.
+    pub fn resolves_to(&self) -> ScopeId {
+        self.symbol.scope
+    }
+
+    /// Whether it binds the name (a write or a parameter).
+    pub fn is_binding(&self) -> bool {
+        matches!(self.kind, OccurrenceKind::Write | OccurrenceKind::Param)
+    }
 }
 
 /// A SyntaxError CPython's symbol table pass raises.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClosureError {
-    /// CPython's exact message.
-    pub message: String,
+    /// Which error, with the names it mentions.
+    pub kind: ErrorKind,
     /// CPython's error range.
     pub range: TextRange,
 }
@@ -328,6 +457,13 @@ pub struct TooDeep {
     pub range: TextRange,
     /// The deepest syntax nesting analysed.
     pub limit: u32,
+}
+
+impl ClosureError {
+    /// CPython's exact message.
+    pub fn message(&self) -> String {
+        self.kind.message()
+    }
 }
 
 /// Everything the analysis knows about one source text.
@@ -345,6 +481,208 @@ pub struct Analysis {
     pub has_syntax_errors: bool,
     /// Set when some code nests too deep to be analysed; that code is left out.
     pub too_deep: Option<TooDeep>,
+    /// Whether the module runs a `from … import *`, binding globals no statement names.
+    pub has_star_import: bool,
+    /// How the code runs, as far as the closure-bug diagnostics need it.
+    pub facts: Facts,
+    /// Where each variable occurs, built on first use.
+    pub by_variable: VariableIndex,
+}
+
+/// The positions in [`Analysis::occurrences`] of each variable's occurrences, in source order:
+/// a cache derived from the occurrences, built on first use, so asking for one variable's
+/// occurrences costs their number and not the file's. It never compares unequal, prints
+/// nothing, and a clone starts empty (the clone may be edited).
+#[derive(Default)]
+pub struct VariableIndex(OnceLock<FxHashMap<SymbolId, Vec<u32>>>);
+
+impl VariableIndex {
+    fn get(&self, occurrences: &[Occurrence]) -> &FxHashMap<SymbolId, Vec<u32>> {
+        self.0.get_or_init(|| {
+            let mut map: FxHashMap<SymbolId, Vec<u32>> = FxHashMap::default();
+            for (i, o) in occurrences.iter().enumerate() {
+                map.entry(o.symbol).or_default().push(i as u32);
+            }
+            map
+        })
+    }
+}
+
+impl Clone for VariableIndex {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for VariableIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for VariableIndex {}
+
+impl fmt::Debug for VariableIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("VariableIndex")
+    }
+}
+
+/// What the syntax tree says about how the code runs, for the closure-bug diagnostics: plain
+/// data with byte ranges, read off the tree once per analysis.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// Closures created inside a loop of the frame that creates them.
+    pub loop_closures: Vec<LoopClosure>,
+    /// Reads of a frame's own local that can run before the local is assigned.
+    pub unassigned_reads: Vec<UnassignedRead>,
+    /// Reads, in a closure, of a cell that can be empty when the closure runs.
+    pub empty_cell_reads: Vec<EmptyCellRead>,
+    /// Zero-argument `super()` calls.
+    pub super_calls: Vec<SuperCall>,
+    /// `global` and `nonlocal` statements.
+    pub declarations: Vec<Declaration>,
+    /// Where a statement can go first in each function body (after its docstring).
+    pub body_starts: Vec<BodyStart>,
+}
+
+/// A closure (lambda, def, class, generator expression) created inside loops.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoopClosure {
+    pub scope: ScopeId,
+    /// The loops around its creation, innermost first, up to the frame creating it.
+    pub loops: Vec<Loop>,
+    /// What happens to the closure after it is made.
+    pub escape: Escape,
+    /// Where a per-iteration default (`name=name`) can be added to its parameters.
+    pub defaults: Option<DefaultSlot>,
+}
+
+/// A `for`/`while` loop or a comprehension's `for` clause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loop {
+    /// The loop's header (`for x in xs:`, `while cond:`, a comprehension's `for … in …`).
+    pub header: TextRange,
+    /// What runs on every iteration (target, condition, body; later clauses of a comprehension).
+    pub per_iteration: Vec<TextRange>,
+    /// The iteration creating the closure is surely the last: a `break` (of this loop), `return`
+    /// or `raise` follows it on every path.
+    pub ends_after: bool,
+}
+
+/// What becomes of a closure made in a loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// It outlives the iteration: stored, yielded, passed on, registered, kept in a lazy iterator.
+    Kept { how: Kept, at: TextRange },
+    /// It is called or consumed before the iteration ends, or dropped.
+    Contained,
+    /// No static analysis can tell (a callee that is a parameter, a lazy iterator consumed by a
+    /// loop that may call each item at once, …).
+    Undecided,
+}
+
+/// How a closure outlives the iteration that made it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// Stored in a container, an attribute, a subscript or an outer name.
+    Stored,
+    /// Passed to a callee not known to call it at once (named as written).
+    Passed(String),
+    /// Applied a decorator that may keep it (named as written).
+    Registered(String),
+    /// Yielded while the loop can go on.
+    Yielded,
+    /// Collected by a comprehension that outlives its iterations.
+    Collected,
+    /// Wrapped in a lazy iterator (`map`, `filter`, a generator, …) that is kept.
+    LazyIterator,
+    /// Called to make a coroutine or generator object that is kept.
+    Suspended,
+}
+
+/// Where to add keyword defaults to a closure's parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultSlot {
+    /// The byte to insert at.
+    pub at: usize,
+    /// Text before the new parameters (`, `, `, *, ` or `*, `), and after them (`, ` before a
+    /// `**kwargs`).
+    pub before: String,
+    pub after: String,
+    /// A `def` (keyword-only defaults, so callers cannot pass them positionally).
+    pub is_def: bool,
+}
+
+/// A read that can run while its frame's local is unassigned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnassignedRead {
+    pub read: TextRange,
+    /// No assignment can run before it, on any path.
+    pub always: bool,
+    /// It is a `del` (which raises like a read).
+    pub delete: bool,
+}
+
+/// A closure's read of a cell that can be empty when the closure runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmptyCellRead {
+    pub read: TextRange,
+    /// Where the closure can run while the cell is empty: a call, or where it leaves its frame.
+    pub runs_at: TextRange,
+    pub why: EmptyCell,
+    /// Empty on every path there (not merely on some).
+    pub certain: bool,
+    /// The read itself sits under a condition inside the closure (an `if`, a `try`, …): with a
+    /// cell assigned on some paths only, the two conditions may well agree.
+    pub conditional: bool,
+}
+
+/// Why a cell can be empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EmptyCell {
+    /// The owner `del`s the variable (at this range).
+    Deleted(TextRange),
+    /// The variable is an `except … as` target, deleted when the handler ends.
+    ExceptTarget(TextRange),
+    /// No assignment has run yet (or only on some paths).
+    NotAssigned,
+}
+
+/// A zero-argument `super()` call and what CPython looks at to run it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuperCall {
+    /// The `super` name.
+    pub range: TextRange,
+    /// The frame that runs it (a 3.12+ inlined comprehension runs in its function's).
+    pub frame: ScopeId,
+    /// Its frame's positional parameters (`co_argcount`): `super()` takes the first as the
+    /// instance; 0 for a module or class body.
+    pub positional: u32,
+    /// For a function nested in another: the first argument (as written) of each call of it
+    /// there, when calls are all that is done with it.
+    pub called_with: Option<Vec<String>>,
+}
+
+/// A `global` or `nonlocal` statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    /// The whole statement.
+    pub statement: TextRange,
+    /// Each declared name.
+    pub names: Vec<TextRange>,
+}
+
+/// Where a new first statement of a function body goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyStart {
+    pub scope: ScopeId,
+    /// The byte of the first statement after the docstring (or of the docstring's line end).
+    pub at: usize,
+    /// The body's indentation.
+    pub indent: String,
+    /// The body shares the header's line (`def f(): return x`).
+    pub inline: bool,
 }
 
 impl Analysis {
@@ -353,18 +691,46 @@ impl Analysis {
         &self.scopes[id.index()]
     }
 
-    /// The innermost scope whose range contains `offset`.
-    pub fn scope_at(&self, offset: usize) -> ScopeId {
-        let mut current = ScopeId::MODULE;
-        'descend: loop {
-            for &child in &self.scope(current).children {
-                if self.scope(child).range.contains(offset) {
-                    current = child;
-                    continue 'descend;
-                }
-            }
-            return current;
-        }
+    /// The symbol with id `id`.
+    pub fn symbol(&self, id: SymbolId) -> &Symbol {
+        &self.scope(id.scope).symbols[id.symbol.0 as usize]
+    }
+
+    /// The symbols of `scope` with their ids (symbol table, class cells, implied globals).
+    pub fn symbols(&self, scope: ScopeId) -> impl Iterator<Item = (SymbolId, &Symbol)> {
+        self.scope(scope)
+            .symbols
+            .iter()
+            .enumerate()
+            .map(move |(i, s)| (SymbolId::new(scope, i), s))
+    }
+
+    /// The id of `scope`'s symbol-table entry `name`.
+    pub fn symbol_id(&self, scope: ScopeId, name: &str) -> Option<SymbolId> {
+        self.symbols(scope)
+            .find(|(_, s)| s.origin == SymbolOrigin::Symtable && &*s.name == name)
+            .map(|(id, _)| id)
+    }
+
+    /// The scopes enclosing `scope`, innermost first (without `scope` itself).
+    pub fn ancestors(&self, scope: ScopeId) -> impl Iterator<Item = ScopeId> + '_ {
+        std::iter::successors(self.scope(scope).parent, |&p| self.scope(p).parent)
+    }
+
+    /// The scope whose frame runs `scope`'s code: itself, or for a 3.12+ inlined comprehension
+    /// the nearest enclosing scope that is not inlined.
+    pub fn frame_of(&self, scope: ScopeId) -> ScopeId {
+        std::iter::once(scope)
+            .chain(self.ancestors(scope))
+            .find(|&s| !self.scope(s).inlined)
+            .unwrap_or(ScopeId::MODULE)
+    }
+
+    /// The innermost function-like scope enclosing `scope` that has a frame of its own (whose
+    /// calls create the cells of closures defined in `scope`).
+    pub fn enclosing_function(&self, scope: ScopeId) -> Option<ScopeId> {
+        self.ancestors(scope)
+            .find(|&s| self.scope(s).has_own_frame())
     }
 
     /// The occurrence whose identifier covers `offset`, if any.
@@ -376,14 +742,25 @@ impl Analysis {
             .find(|o| o.range.contains(offset))
     }
 
-    /// All occurrences of the variable `name` living in scope `owner`.
-    pub fn occurrences_of<'a>(
-        &'a self,
-        owner: ScopeId,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a Occurrence> + 'a {
-        self.occurrences
-            .iter()
-            .filter(move |o| o.resolves_to == owner && *o.name == *name)
+    /// The occurrences whose start lies in `range` (a slice of the sorted list).
+    pub fn occurrences_in(&self, range: TextRange) -> &[Occurrence] {
+        let occ = &self.occurrences;
+        let lo = occ.partition_point(|o| o.range.start < range.start);
+        let hi = occ.partition_point(|o| o.range.start <= range.end);
+        &occ[lo..hi.max(lo)]
+    }
+
+    /// Every occurrence of the variable `variable`, in source order.
+    pub fn occurrences_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
+        let positions = self.by_variable.get(&self.occurrences).get(&variable);
+        positions
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.occurrences[i as usize])
+    }
+
+    /// The bindings (writes and parameters) of the variable `variable`, in source order.
+    pub fn bindings_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
+        self.occurrences_of(variable).filter(|o| o.is_binding())
     }
 }

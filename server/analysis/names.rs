@@ -30,6 +30,19 @@ pub fn mangle<'a>(class_name: Option<&str>, ident: &'a str) -> Cow<'a, str> {
     Cow::Owned(format!("_{stripped}{ident}"))
 }
 
+/// The inverse of [`mangle`] for display: `_C__x` → `__x`; other names unchanged.
+pub fn demangle(name: &str) -> &str {
+    if name.starts_with('_') && !name.starts_with("__") {
+        if let Some(i) = name[1..].find("__") {
+            let rest = &name[1 + i..];
+            if rest.len() > 2 && !rest.ends_with("__") {
+                return rest;
+            }
+        }
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,6 +56,15 @@ mod tests {
         assert_eq!(mangle(Some("K"), "__a.b"), "__a.b");
         assert_eq!(mangle(Some("K"), "_x"), "_x");
         assert_eq!(mangle(None, "__x"), "__x");
+    }
+
+    #[test]
+    fn demangles_private_names() {
+        assert_eq!(demangle("_C__x"), "__x");
+        assert_eq!(demangle("__x"), "__x");
+        assert_eq!(demangle("_x"), "_x");
+        assert_eq!(demangle("x"), "x");
+        assert_eq!(demangle("_C__init__"), "_C__init__");
     }
 
     #[test]

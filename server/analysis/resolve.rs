@@ -4,6 +4,7 @@
 use rustc_hash::FxHashSet;
 
 use super::blocks::{BlockId, BlockType, NameId, Sym, SymbolTable, WellKnown, def};
+use super::errors::ErrorKind;
 use super::model::{ClosureError, PythonVersion, Resolution, TextRange};
 
 type NameSet = FxHashSet<NameId>;
@@ -50,9 +51,9 @@ impl<'a> Resolver<'a> {
             .map_or(b.range, |(_, r)| *r)
     }
 
-    fn error_at_directive(&mut self, block: BlockId, name: NameId, message: String) {
+    fn error_at_directive(&mut self, block: BlockId, name: NameId, kind: ErrorKind) {
         let range = self.directive_range(block, name);
-        self.errors.push(ClosureError { message, range });
+        self.errors.push(ClosureError { kind, range });
     }
 
     /// `analyze_name`: the scope of one name of `block`.
@@ -72,8 +73,8 @@ impl<'a> Resolver<'a> {
         let shown = || self.table.names.name(name).to_owned();
         if flags & def::GLOBAL != 0 {
             if flags & def::NONLOCAL != 0 {
-                let message = format!("name '{}' is nonlocal and global", shown());
-                self.error_at_directive(block, name, message);
+                let kind = ErrorKind::NonlocalAndGlobal { name: shown() };
+                self.error_at_directive(block, name, kind);
             }
             global.insert(name);
             if let Some(bound) = bound {
@@ -83,24 +84,17 @@ impl<'a> Resolver<'a> {
         }
         if flags & def::NONLOCAL != 0 {
             let Some(bound) = bound else {
-                self.error_at_directive(
-                    block,
-                    name,
-                    "nonlocal declaration not allowed at module level".into(),
-                );
+                self.error_at_directive(block, name, ErrorKind::NonlocalAtModuleLevel);
                 return Self::rejected_nonlocal(name, local);
             };
             if !bound.contains(&name) {
-                let message = format!("no binding for nonlocal '{}' found", shown());
-                self.error_at_directive(block, name, message);
+                let kind = ErrorKind::NonlocalWithoutBinding { name: shown() };
+                self.error_at_directive(block, name, kind);
                 return Self::rejected_nonlocal(name, local);
             }
             if self.at_least(PythonVersion::Py312) && type_params.contains(&name) {
-                let message = format!(
-                    "nonlocal binding not allowed for type parameter '{}'",
-                    shown()
-                );
-                self.error_at_directive(block, name, message);
+                let kind = ErrorKind::NonlocalTypeParameter { name: shown() };
+                self.error_at_directive(block, name, kind);
                 return Self::rejected_nonlocal(name, local);
             }
             free.insert(name);

@@ -1,7 +1,7 @@
 //! Finding and reading the Python files `check` was given.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Why a path could not be analysed.
 #[derive(Debug)]
@@ -119,4 +119,35 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
         }
     }
     None
+}
+
+/// How `check` names a file: relative to `cwd` when it lies inside it, else as given (without
+/// `.` components).
+pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
+    let cleaned: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    let relative = cwd
+        .filter(|_| cleaned.is_absolute())
+        .and_then(|cwd| cleaned.strip_prefix(cwd).ok())
+        .filter(|r| !r.as_os_str().is_empty());
+    relative.unwrap_or(&cleaned).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_relative_to_the_current_directory() {
+        let cwd = Some(Path::new("/work/proj"));
+        let shown = |p: &str| display_path(Path::new(p), cwd);
+        assert_eq!(shown("/work/proj/pkg/a.py"), "pkg/a.py");
+        assert_eq!(shown("./pkg/./a.py"), "pkg/a.py");
+        assert_eq!(shown("pkg/a.py"), "pkg/a.py");
+        assert_eq!(shown("/elsewhere/a.py"), "/elsewhere/a.py");
+        assert_eq!(shown("../other/a.py"), "../other/a.py");
+        assert_eq!(shown("/work/project2/a.py"), "/work/project2/a.py");
+    }
 }

@@ -1,6 +1,6 @@
 //! LSP positions and ranges <-> byte offsets, through [`LineIndex`].
 
-use tower_lsp_server::ls_types::{Position, Range};
+use ls_types::{Position, Range};
 
 use crate::analysis::TextRange;
 use crate::line_index::{Encoding, LineCol, LineIndex};

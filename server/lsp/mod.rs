@@ -1,38 +1,37 @@
-//! The language server: LSP glue between editors and the analysis.
+//! The language server: the only place that knows LSP and JSON-RPC.
 //!
-//! - [`server`]: the `LanguageServer` implementation (handlers, capabilities, panic isolation).
+//! - [`transport`]: `Content-Length` framing that survives any byte stream; the writer thread.
+//! - [`jsonrpc`]: messages, error codes, and what counts as a valid message.
+//! - [`server`]: the main loop (state, dispatch, lifecycle, cancellation, time budgets, timers).
+//! - [`scheduler`]: worker lanes for parsing, analysis and feature computation.
+//! - [`handlers`]: one handler per LSP method.
 //! - [`documents`]: open documents as versioned snapshots.
-//! - [`config`]: settings from the editor and `pyproject.toml`.
-//! - [`framing`]: keeps one non-JSON message from ending the session.
+//! - [`context`]: what one request works on.
+//! - [`to_proto`]: `ide` results as LSP types.
+//! - [`token_cache`]: the semantic tokens last sent per document (for deltas).
 //! - [`convert`]: LSP positions <-> byte offsets.
-//! - [`features`]: inlay hints, hover, code lenses, highlights, definitions, diagnostics.
+//! - [`probe`]: statistics and injected panics for in-process tests.
 
-pub mod config;
+pub mod context;
 pub mod convert;
 pub mod documents;
-pub mod features;
-pub mod framing;
+pub mod handlers;
+pub mod jsonrpc;
+pub mod probe;
+pub mod scheduler;
 pub mod server;
+pub mod to_proto;
+pub mod token_cache;
+pub mod transport;
 
 use std::process::ExitCode;
 
+pub use server::{Options, serve};
+
 /// Serves LSP over stdin/stdout until the client exits: status 0 after `shutdown` + `exit`,
 /// 1 when the client exits or disconnects without `shutdown`.
-pub fn run_stdio() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("closure-lens: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let clean = runtime.block_on(server::serve(tokio::io::stdin(), tokio::io::stdout()));
-    // Do not wait for stray blocking tasks (e.g. a diagnostics computation) on the way out.
-    runtime.shutdown_background();
+pub fn run_stdio(options: Options) -> ExitCode {
+    let clean = serve(std::io::stdin(), std::io::stdout(), options);
     if clean {
         ExitCode::SUCCESS
     } else {

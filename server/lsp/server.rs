@@ -1,631 +1,1045 @@
-//! The `LanguageServer` implementation: capabilities, document sync, feature requests.
+//! The server core: one main loop that owns all state, fed by one event channel.
 //!
-//! Ordering: `didOpen`/`didChange`/`didClose` update the document map synchronously, before their
-//! first `.await`, so edits apply in wire order. Requests clone an `Arc<Document>` snapshot out of
-//! the map (never holding a map guard across an `.await`) and compute their answer synchronously on
-//! it, so every answer belongs to the version current when the request arrived. Every computation
-//! runs under `catch_unwind`; a panic is reported with `window/logMessage` and answered with an
-//! internal error, and the server keeps serving.
+//! Threads and queues:
+//! - the **reader** ([`transport::FrameReader`]) turns the input into [`Event`]s, in wire order;
+//! - the **main loop** ([`Server::run`]) handles events one at a time: lifecycle, document edits
+//!   (cheap: text and line index only), settings, cancellation, timers; it never parses or
+//!   analyses;
+//! - **workers** ([`Scheduler`]) compute request answers and background work on document
+//!   snapshots and send the results back as events; a disposal thread frees replaced document
+//!   versions (a big analysis takes long to free);
+//! - the **writer** ([`transport::Writer`]) writes outgoing messages.
+//!
+//! Invariants:
+//! - Edits apply in wire order: the reader sends events in order, and only the main loop edits.
+//! - Every request gets exactly one response: its answer, or `ContentModified` when an edit
+//!   superseded it before a worker started it, `RequestCancelled` after `$/cancelRequest`,
+//!   `RequestFailed` when its time budget ran out, `InternalError` after a panic. A request a
+//!   worker already started answers for the version it saw.
+//! - One panic policy ([`guarded`]): a panic anywhere in a handler or in background work is
+//!   caught, logged with `window/logMessage`, and (for a request) answered with `InternalError`.
 
-use std::any::Any;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
 
-use dashmap::DashMap;
-use serde::Deserialize;
-use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::sync::Semaphore;
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use ls_types::notification::{
+    Cancel, DidChangeConfiguration, DidChangeTextDocument, DidCloseTextDocument,
+    DidOpenTextDocument, Exit, Initialized, LogMessage, Notification as LspNotification,
+    PublishDiagnostics, ShowMessage,
+};
+use ls_types::request::{
+    CodeActionRequest, CodeLensRequest, DocumentDiagnosticRequest, DocumentHighlightRequest,
+    ExecuteCommand, GotoDefinition, HoverRequest, Initialize, InlayHintRequest,
+    PrepareRenameRequest, References, Rename, Request as LspRequest,
+    SemanticTokensFullDeltaRequest, SemanticTokensFullRequest, SemanticTokensRangeRequest,
+    Shutdown,
+};
+use ls_types::{
+    Diagnostic, LogMessageParams, MessageType, PublishDiagnosticsParams, ShowMessageParams, Uri,
+};
+use serde::Serialize;
+use serde_json::Value;
 
+use crate::config::Settings;
+use crate::ide;
 use crate::line_index::Encoding;
-use crate::lsp::config::{self, Settings};
-use crate::lsp::convert;
-use crate::lsp::documents::Document;
-use crate::lsp::features::{self, Ctx};
-use crate::lsp::framing::{self, INVALID_JSON_METHOD};
-
-/// How long after a change diagnostics are pushed (later changes supersede earlier ones).
-const DIAGNOSTICS_DELAY: Duration = Duration::from_millis(50);
+use crate::lsp::context::Ctx;
+use crate::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document};
+use crate::lsp::handlers::{self, DocumentRequestHandler, NotificationHandler, SyncRequestHandler};
+use crate::lsp::jsonrpc::{
+    self, Message, Notification, Rejection, Request, RequestId, Response, ResponseError, code,
+};
+use crate::lsp::probe::{Probe, Query};
+use crate::lsp::scheduler::{Lane, Priority, Scheduler, Ticket, Withdrawn};
+use crate::lsp::to_proto;
+use crate::lsp::token_cache::TokenCache;
+use crate::lsp::transport::{DEFAULT_MAX_MESSAGE_SIZE, Frame, FrameReader, Writer};
 
 /// How many recently opened or edited documents keep their syntax tree (the rest drop it).
 const HOT_DOCUMENTS: usize = 3;
 
-/// The environment variable that enables the test-only `closureLens/debugPanic` request.
-pub const DEBUG_ENV: &str = "CLOSURE_LENS_DEBUG";
+/// Limits and knobs of one server (the `serve` command's flags set some of them).
+#[derive(Clone)]
+pub struct Options {
+    /// The largest message body accepted; larger ones are answered with an error, unread.
+    pub max_message_size: usize,
+    /// Documents larger than this are kept in sync but not analysed (the user is told).
+    pub max_document_size: usize,
+    /// Documents at least this large are analysed on the heavy lane (one at a time), so they
+    /// never delay requests on smaller ones.
+    pub heavy_document_size: usize,
+    /// Documents larger than this drop their syntax tree after each analysis.
+    pub keep_tree_limit: usize,
+    /// How long a request may take before it is answered with `RequestFailed`.
+    pub request_budget: Duration,
+    /// The most items (hints, lenses, highlights, …) in one response.
+    pub response_items: usize,
+    /// How long after an edit diagnostics are pushed (a later edit restarts the wait).
+    pub diagnostics_delay: Duration,
+    /// Threads of the fast lane.
+    pub fast_threads: usize,
+    /// For in-process tests: statistics and injected panics.
+    pub probe: Option<Arc<Probe>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_document_size: DEFAULT_MAX_MESSAGE_SIZE,
+            heavy_document_size: 1 << 20,
+            keep_tree_limit: DEFAULT_KEEP_TREE_LIMIT,
+            request_budget: Duration::from_secs(30),
+            response_items: 5_000,
+            diagnostics_delay: Duration::from_millis(50),
+            fast_threads: 2,
+            probe: None,
+        }
+    }
+}
+
+/// What the main loop reacts to.
+pub(crate) enum Event {
+    /// A message from the client.
+    Message(Message),
+    /// A body or frame that is not a JSON-RPC message: answer the error.
+    Rejected(Rejection),
+    /// Bytes that are not a valid frame (skipped up to the next `Content-Length`), and why.
+    BadFrame(String),
+    /// A message larger than the maximum (skipped).
+    TooLarge { claimed: u64 },
+    /// The input ended.
+    Eof,
+    /// A worker's answer to a request (the body of a success, or the error).
+    Answer {
+        id: RequestId,
+        answer: Result<Vec<u8>, ResponseError>,
+    },
+    /// Diagnostics computed for one version.
+    Diagnostics {
+        uri: Uri,
+        version: i32,
+        items: Vec<Diagnostic>,
+    },
+    /// A document's first analysis is done: warm its chunk cache in the background.
+    Warm { uri: Uri, version: i32 },
+    /// Something to tell the client's log.
+    Log { kind: MessageType, message: String },
+    /// Something to show the user (`window/showMessage`).
+    Show { kind: MessageType, message: String },
+    /// A question from an in-process test.
+    Query(Query),
+}
+
+/// Where the session is in the LSP lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Before `initialize`.
+    Uninitialized,
+    /// Serving.
+    Running,
+    /// After `shutdown`: only `exit` remains.
+    ShuttingDown,
+}
 
 /// What the client said it supports, fixed at `initialize`.
 #[derive(Clone, Copy, Debug, Default)]
-struct ClientFlags {
-    encoding: Encoding,
-    pull_diagnostics: bool,
-    inlay_hint_refresh: bool,
-    code_lens_refresh: bool,
-    diagnostic_refresh: bool,
-    pull_configuration: bool,
+pub struct ClientFlags {
+    /// The negotiated position encoding.
+    pub encoding: Encoding,
+    /// `textDocument/diagnostic` supported: diagnostics are pulled, not pushed.
+    pub pull_diagnostics: bool,
+    /// `workspace/inlayHint/refresh` supported.
+    pub inlay_hint_refresh: bool,
+    /// `workspace/codeLens/refresh` supported.
+    pub code_lens_refresh: bool,
+    /// `workspace/diagnostic/refresh` supported.
+    pub diagnostic_refresh: bool,
+    /// `workspace/semanticTokens/refresh` supported.
+    pub semantic_tokens_refresh: bool,
+    /// Workspace edits may carry change annotations (`documentChanges` and
+    /// `changeAnnotationSupport`): a rename's warnings then ask for confirmation.
+    pub change_annotations: bool,
+    /// `textDocument/prepareRename` supported.
+    pub prepare_rename: bool,
+    /// `workspace/configuration` supported.
+    pub pull_configuration: bool,
 }
 
-/// The server state shared by all handlers.
-pub struct ClosureLens {
-    client: Client,
-    docs: Arc<DashMap<Uri, Arc<Document>>>,
-    settings: Arc<RwLock<Settings>>,
-    flags: OnceLock<ClientFlags>,
-    shutdown_requested: Arc<AtomicBool>,
-    /// Most recently opened or edited first; only these keep their trees.
-    hot: Mutex<VecDeque<Uri>>,
-    /// One background diagnostics computation at a time (bounded CPU and memory).
-    diagnostics_gate: Arc<Semaphore>,
+/// One request a worker has or will compute.
+struct InFlight {
+    ticket: Arc<Ticket>,
+    uri: Option<Uri>,
+    deadline: Instant,
+    method: &'static str,
 }
 
-/// Serves LSP on the given streams until `exit` or end of input. Returns whether the session
-/// ended cleanly (`shutdown` was requested before the end).
-pub async fn serve<I, O>(input: I, output: O) -> bool
-where
-    I: AsyncRead + Unpin + Send + 'static,
-    O: AsyncWrite,
-{
-    let shutdown = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&shutdown);
-    let (service, socket) = LspService::build(move |client| ClosureLens::new(client, flag))
-        .custom_method("closureLens/debugText", ClosureLens::debug_text)
-        .custom_method("closureLens/debugPanic", ClosureLens::debug_panic)
-        .custom_method(INVALID_JSON_METHOD, ClosureLens::invalid_json)
-        .finish();
-    // tower-lsp's framed reader stops for good at the first body that is not JSON; filter such
-    // bodies out first so one bad message cannot end the session.
-    let (filtered, sink) = tokio::io::duplex(1 << 16);
-    let filter = tokio::spawn(framing::filter_invalid_json(input, sink));
-    Server::new(filtered, output, socket).serve(service).await;
-    filter.abort();
-    shutdown.load(Ordering::SeqCst)
+/// What to do with the client's response to one of our requests.
+pub(crate) enum Pending {
+    /// The answer to `workspace/configuration`: apply it.
+    Configuration,
+    /// Nothing (refresh requests).
+    Ignore,
 }
 
-/// Parameters of `closureLens/debugText`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebugTextParams {
-    /// The document.
-    pub text_document: TextDocumentIdentifier,
+/// A request's view of one document version, handed to a worker.
+pub struct Snapshot {
+    /// The document version.
+    pub doc: Arc<Document>,
+    /// Settings when the request arrived.
+    pub settings: Settings,
+    /// The negotiated position encoding.
+    pub encoding: Encoding,
+    /// The most items one response may hold.
+    pub response_items: usize,
+    /// What the client supports.
+    pub flags: ClientFlags,
+    /// The semantic tokens last sent for each document (for `semanticTokens/full/delta`).
+    pub tokens: Arc<TokenCache>,
+    /// Where to send what the user must be told.
+    pub(crate) events: Sender<Event>,
 }
 
-/// Reports an internal error (a caught panic) to the client's log; returns the message.
-async fn log_internal_error(client: &Client, what: &str, detail: &str) -> String {
-    let message = format!("closure-lens: internal error in {what}: {detail}");
-    client.log_message(MessageType::ERROR, &message).await;
-    message
-}
-
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".into()
-    }
-}
-
-fn encoding_kind(encoding: Encoding) -> PositionEncodingKind {
-    match encoding {
-        Encoding::Utf8 => PositionEncodingKind::UTF8,
-        Encoding::Utf16 => PositionEncodingKind::UTF16,
-        Encoding::Utf32 => PositionEncodingKind::UTF32,
-    }
-}
-
-impl ClosureLens {
-    fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
-        ClosureLens {
-            client,
-            docs: Arc::new(DashMap::new()),
-            settings: Arc::new(RwLock::new(Settings::default())),
-            flags: OnceLock::new(),
-            shutdown_requested,
-            hot: Mutex::new(VecDeque::new()),
-            diagnostics_gate: Arc::new(Semaphore::new(1)),
+impl Snapshot {
+    /// A snapshot of `doc` with the editor's `settings` over the document's project settings.
+    fn new(server: &Server, doc: Arc<Document>) -> Self {
+        Snapshot {
+            settings: server.settings.over(&doc.project),
+            doc,
+            encoding: server.flags.encoding,
+            response_items: server.options.response_items,
+            flags: server.flags,
+            tokens: Arc::clone(&server.tokens),
+            events: server.events.clone(),
         }
     }
 
-    fn flags(&self) -> ClientFlags {
-        self.flags.get().copied().unwrap_or_default()
+    /// Shows `message` to the user.
+    pub fn show(&self, kind: MessageType, message: String) {
+        let _ = self.events.send(Event::Show { kind, message });
     }
 
-    fn settings(&self) -> Settings {
-        read_settings(&self.settings)
+    /// The features' context (computes the analysis if needed).
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx::new(&self.doc, self.encoding, &self.settings)
+    }
+}
+
+/// The main loop's state.
+pub struct Server {
+    pub(crate) options: Options,
+    pub(crate) phase: Phase,
+    pub(crate) flags: ClientFlags,
+    pub(crate) settings: Settings,
+    pub(crate) docs: HashMap<Uri, Arc<Document>>,
+    /// Most recently opened or edited first; only these keep their trees.
+    hot: VecDeque<Uri>,
+    in_flight: HashMap<RequestId, InFlight>,
+    /// Pushed diagnostics waiting for their debounce delay: uri → (when, version).
+    diagnostics_due: HashMap<Uri, (Instant, i32)>,
+    /// The queued diagnostics computation of each document (withdrawn when superseded).
+    diagnostics_jobs: HashMap<Uri, Arc<Ticket>>,
+    outgoing: HashMap<RequestId, Pending>,
+    next_outgoing: i64,
+    writer: Writer,
+    events: Sender<Event>,
+    scheduler: Scheduler,
+    probe: Arc<Probe>,
+    /// A `shutdown` waiting for the requests before it.
+    shutdown: Option<Request>,
+    /// Set by `exit`: the session is over.
+    exit: Option<bool>,
+    /// The semantic tokens last sent per document.
+    pub(crate) tokens: Arc<TokenCache>,
+}
+
+/// Serves LSP on `input`/`output` until `exit` or the end of the input. Returns whether the
+/// session ended cleanly (`shutdown` before the end), i.e. exit status 0.
+pub fn serve<R, W>(input: R, output: W, mut options: Options) -> bool
+where
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    let probe = options.probe.take().unwrap_or_default();
+    let (events, receiver) = channel();
+    if let Ok(mut slot) = probe.events.lock() {
+        *slot = Some(events.clone());
+    }
+    let (writer, writer_thread) = Writer::spawn(output);
+    spawn_reader(input, options.max_message_size, events.clone(), &probe);
+    let mut server = Server {
+        scheduler: Scheduler::new(options.fast_threads),
+        options,
+        phase: Phase::Uninitialized,
+        flags: ClientFlags::default(),
+        settings: Settings::default(),
+        docs: HashMap::new(),
+        hot: VecDeque::new(),
+        in_flight: HashMap::new(),
+        diagnostics_due: HashMap::new(),
+        tokens: Arc::default(),
+        diagnostics_jobs: HashMap::new(),
+        outgoing: HashMap::new(),
+        next_outgoing: 1,
+        writer,
+        events,
+        probe: Arc::clone(&probe),
+        shutdown: None,
+        exit: None,
+    };
+    let clean = server.run(&receiver);
+    if let Ok(mut slot) = probe.events.lock() {
+        *slot = None;
+    }
+    server.scheduler.close();
+    drop(server);
+    // Let the writer send what is queued, but never wait long for a client that stopped reading.
+    let (done, finished) = channel();
+    std::thread::spawn(move || {
+        let _ = writer_thread.join();
+        let _ = done.send(());
+    });
+    let _ = finished.recv_timeout(Duration::from_secs(2));
+    clean
+}
+
+fn spawn_reader<R: Read + Send + 'static>(
+    input: R,
+    max_size: usize,
+    events: Sender<Event>,
+    probe: &Arc<Probe>,
+) {
+    let probe = Arc::clone(probe);
+    let spawned = std::thread::Builder::new()
+        .name("closure-lens-reader".into())
+        .spawn(move || {
+            let read = guarded(|| {
+                let mut reader = FrameReader::new(input, max_size);
+                while let Some(frame) = reader.next_frame() {
+                    let event = match frame {
+                        Frame::Body(body) => match jsonrpc::parse(&body) {
+                            Ok(message) => Event::Message(message),
+                            Err(rejection) => Event::Rejected(rejection),
+                        },
+                        Frame::Invalid(why) => Event::BadFrame(why),
+                        Frame::TooLarge { claimed } => Event::TooLarge { claimed },
+                    };
+                    if events.send(event).is_err() {
+                        return;
+                    }
+                    probe.consumed.store(reader.consumed(), Ordering::Release);
+                }
+            });
+            if let Err(panic) = read {
+                // Nothing more can be read: say why, then end the session.
+                let _ = events.send(Event::Log {
+                    kind: MessageType::ERROR,
+                    message: internal_error("the reader", &panic),
+                });
+            }
+            let _ = events.send(Event::Eof);
+        });
+    if let Err(err) = spawned {
+        panic!("cannot start the reader thread: {err}");
+    }
+}
+
+/// Runs `f`, turning a panic into its message.
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).to_owned()
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "unknown panic".into()
+        }
+    })
+}
+
+fn internal_error(what: &str, detail: &str) -> String {
+    format!("closure-lens: internal error in {what}: {detail}")
+}
+
+impl Server {
+    fn run(&mut self, events: &Receiver<Event>) -> bool {
+        loop {
+            let next = self.next_deadline();
+            let event = match next {
+                Some(at) => events.recv_timeout(at.saturating_duration_since(Instant::now())),
+                None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match event {
+                Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                    return self.phase == Phase::ShuttingDown;
+                }
+                Ok(event) => {
+                    // Handlers guard themselves; this keeps the loop alive should the glue fail.
+                    if let Err(panic) = guarded(|| self.handle(event)) {
+                        self.log(MessageType::ERROR, internal_error("the main loop", &panic));
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            if let Some(clean) = self.exit {
+                return clean;
+            }
+            if let Err(panic) = guarded(|| self.fire_timers()) {
+                self.log(MessageType::ERROR, internal_error("the timers", &panic));
+            }
+        }
     }
 
-    fn snapshot(&self, uri: &Uri) -> Option<Arc<Document>> {
-        self.docs.get(uri).map(|entry| Arc::clone(entry.value()))
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Message(Message::Request(request)) => self.on_request(request),
+            Event::Message(Message::Notification(notification)) => {
+                self.on_notification(notification)
+            }
+            Event::Message(Message::Response(response)) => self.on_response(response),
+            Event::Rejected(Rejection { id, error }) => {
+                let what = if error.code == code::PARSE_ERROR {
+                    "whose body is not valid JSON"
+                } else {
+                    "that is not a JSON-RPC request, notification or response"
+                };
+                self.log(
+                    MessageType::ERROR,
+                    format!("closure-lens: ignored a message {what}: {}", error.message),
+                );
+                self.writer.send(jsonrpc::error_body(id.as_ref(), &error));
+            }
+            Event::BadFrame(why) => {
+                let message = format!("Parse error: not a valid LSP frame: {why}");
+                self.log(MessageType::ERROR, format!("closure-lens: {message}"));
+                let error = ResponseError::new(code::PARSE_ERROR, message);
+                self.writer.send(jsonrpc::error_body(None, &error));
+            }
+            Event::TooLarge { claimed } => {
+                let message = format!(
+                    "closure-lens: ignored a message of {claimed} bytes, above the limit of {} bytes (serve --max-message-size)",
+                    self.options.max_message_size
+                );
+                self.notify::<ShowMessage>(&ShowMessageParams {
+                    typ: MessageType::WARNING,
+                    message: message.clone(),
+                });
+                let error = ResponseError::new(code::INVALID_REQUEST, message);
+                self.writer.send(jsonrpc::error_body(None, &error));
+            }
+            Event::Eof => {}
+            Event::Answer { id, answer } => self.on_answer(id, answer),
+            Event::Diagnostics {
+                uri,
+                version,
+                items,
+            } => {
+                if self.docs.get(&uri).is_some_and(|d| d.version == version) {
+                    self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
+                        uri,
+                        diagnostics: items,
+                        version: Some(version),
+                    });
+                }
+            }
+            Event::Warm { uri, version } => self.warm(uri, version),
+            Event::Log { kind, message } => self.log(kind, message),
+            Event::Show { kind, message } => {
+                self.notify::<ShowMessage>(&ShowMessageParams { typ: kind, message });
+            }
+            Event::Query(Query::Document { uri, reply }) => {
+                let answer = self.docs.get(&uri).map(|d| (d.version, d.text.clone()));
+                let _ = reply.send(answer);
+            }
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------
+
+    fn on_request(&mut self, mut request: Request) {
+        let method = request.method.as_str();
+        match self.phase {
+            Phase::Uninitialized if method != Initialize::METHOD => {
+                return self.reply_error(
+                    &request.id,
+                    ResponseError::new(
+                        code::SERVER_NOT_INITIALIZED,
+                        "the server is not initialized",
+                    ),
+                );
+            }
+            Phase::ShuttingDown => {
+                return self.reply_error(
+                    &request.id,
+                    ResponseError::new(code::INVALID_REQUEST, "the server is shutting down"),
+                );
+            }
+            _ => {}
+        }
+        if self.in_flight.contains_key(&request.id) {
+            return self.reply_error(
+                &request.id,
+                ResponseError::new(
+                    code::INVALID_REQUEST,
+                    format!("request id {} is already in use", request.id),
+                ),
+            );
+        }
+        match method {
+            Initialize::METHOD => self.sync_request::<Initialize>(request),
+            Shutdown::METHOD => {
+                // `shutdown` takes no parameters; some clients send `{}` or `[]` anyway.
+                request.params = Value::Null;
+                // Answered once every request before it is answered (each has a time budget).
+                self.phase = Phase::ShuttingDown;
+                self.shutdown = Some(request);
+                self.finish_shutdown();
+            }
+            ExecuteCommand::METHOD => self.sync_request::<ExecuteCommand>(request),
+            HoverRequest::METHOD => self.document_request::<HoverRequest>(request),
+            InlayHintRequest::METHOD => self.document_request::<InlayHintRequest>(request),
+            CodeLensRequest::METHOD => self.document_request::<CodeLensRequest>(request),
+            DocumentHighlightRequest::METHOD => {
+                self.document_request::<DocumentHighlightRequest>(request)
+            }
+            GotoDefinition::METHOD => self.document_request::<GotoDefinition>(request),
+            References::METHOD => self.document_request::<References>(request),
+            PrepareRenameRequest::METHOD => self.document_request::<PrepareRenameRequest>(request),
+            Rename::METHOD => self.document_request::<Rename>(request),
+            SemanticTokensFullRequest::METHOD => {
+                self.document_request::<SemanticTokensFullRequest>(request)
+            }
+            SemanticTokensFullDeltaRequest::METHOD => {
+                self.document_request::<SemanticTokensFullDeltaRequest>(request)
+            }
+            SemanticTokensRangeRequest::METHOD => {
+                self.document_request::<SemanticTokensRangeRequest>(request)
+            }
+            CodeActionRequest::METHOD => self.document_request::<CodeActionRequest>(request),
+            DocumentDiagnosticRequest::METHOD => {
+                self.document_request::<DocumentDiagnosticRequest>(request)
+            }
+            _ => {
+                let error = ResponseError::new(
+                    code::METHOD_NOT_FOUND,
+                    format!("unknown method {:?}", request.method),
+                );
+                self.reply_error(&request.id, error)
+            }
+        }
+    }
+
+    /// A request answered on the main loop.
+    fn sync_request<R: SyncRequestHandler>(&mut self, request: Request) {
+        let Some(params) = self.params::<R::Params>(&request) else {
+            return;
+        };
+        let probe = Arc::clone(&self.probe);
+        match guarded(|| {
+            probe.checkpoint(R::METHOD);
+            R::run(self, params)
+        }) {
+            Ok(Ok(result)) => self.reply(&request.id, &result),
+            Ok(Err(error)) => self.reply_error(&request.id, error),
+            Err(panic) => self.reply_panic(&request.id, R::METHOD, &panic),
+        }
+    }
+
+    /// A request answered by a worker on a snapshot of one document.
+    fn document_request<R: DocumentRequestHandler>(&mut self, request: Request) {
+        let Some(params) = self.params::<R::Params>(&request) else {
+            return;
+        };
+        let id = request.id;
+        let uri = R::document(&params).clone();
+        let Some(doc) = self.docs.get(&uri).cloned() else {
+            return self.reply(&id, &R::not_open());
+        };
+        if doc.text.len() > self.options.max_document_size {
+            return self.reply(&id, &R::not_open());
+        }
+        let snapshot = Snapshot::new(self, doc);
+        let lane = self.lane(&snapshot.doc);
+        let ticket = Arc::new(Ticket::default());
+        self.in_flight.insert(
+            id.clone(),
+            InFlight {
+                ticket: Arc::clone(&ticket),
+                uri: Some(uri),
+                deadline: Instant::now() + self.options.request_budget,
+                method: R::METHOD,
+            },
+        );
+        let events = self.events.clone();
+        let probe = Arc::clone(&self.probe);
+        self.scheduler.spawn(lane, Priority::Request, move || {
+            if !ticket.start() {
+                return;
+            }
+            let answer = match guarded(|| {
+                probe.checkpoint(R::METHOD);
+                R::run(&snapshot, params)
+            }) {
+                Ok(Ok(result)) => jsonrpc::success_body(&id, &result).map_err(|err| {
+                    ResponseError::new(code::INTERNAL_ERROR, format!("cannot serialise: {err}"))
+                }),
+                Ok(Err(error)) => Err(error),
+                Err(panic) => {
+                    let message = internal_error(R::METHOD, &panic);
+                    let _ = events.send(Event::Log {
+                        kind: MessageType::ERROR,
+                        message: message.clone(),
+                    });
+                    Err(ResponseError::new(code::INTERNAL_ERROR, message))
+                }
+            };
+            let _ = events.send(Event::Answer { id, answer });
+            if snapshot.doc.wants_warm() {
+                let _ = events.send(Event::Warm {
+                    uri: snapshot.doc.uri.clone(),
+                    version: snapshot.doc.version,
+                });
+            }
+        });
+    }
+
+    /// The parameters of `request`, or `None` after answering `InvalidParams`.
+    fn params<P: serde::de::DeserializeOwned>(&mut self, request: &Request) -> Option<P> {
+        match serde_json::from_value(request.params.clone()) {
+            Ok(params) => Some(params),
+            Err(err) => {
+                let error = ResponseError::new(
+                    code::INVALID_PARAMS,
+                    format!("invalid params for {}: {err}", request.method),
+                );
+                self.reply_error(&request.id, error);
+                None
+            }
+        }
+    }
+
+    fn on_answer(&mut self, id: RequestId, answer: Result<Vec<u8>, ResponseError>) {
+        let Some(entry) = self.in_flight.remove(&id) else {
+            // Already answered (cancelled, out of time).
+            return;
+        };
+        if entry.ticket.is_withdrawn() {
+            // Cancelled while it ran.
+            let error = ResponseError::new(code::REQUEST_CANCELLED, "cancelled");
+            self.reply_error(&id, error);
+        } else {
+            match answer {
+                Ok(body) => self.writer.send(body),
+                Err(error) => self.reply_error(&id, error),
+            }
+        }
+        self.finish_shutdown();
+    }
+
+    /// Answers a waiting `shutdown` once no request is in flight.
+    fn finish_shutdown(&mut self) {
+        if self.in_flight.is_empty() {
+            if let Some(request) = self.shutdown.take() {
+                self.sync_request::<Shutdown>(request);
+            }
+        }
+    }
+
+    /// `$/cancelRequest`.
+    pub(crate) fn cancel(&mut self, id: RequestId) {
+        let Some(entry) = self.in_flight.get(&id) else {
+            return;
+        };
+        match entry.ticket.withdraw() {
+            Withdrawn::WasQueued => {
+                self.in_flight.remove(&id);
+                let error = ResponseError::new(code::REQUEST_CANCELLED, "cancelled");
+                self.reply_error(&id, error);
+                self.finish_shutdown();
+            }
+            // Answered `RequestCancelled` when its result arrives.
+            Withdrawn::WasRunning | Withdrawn::Already => {}
+        }
+    }
+
+    /// Withdraws the queued requests on `uri`: an edit or a close made them stale.
+    fn supersede(&mut self, uri: &Uri) {
+        let stale: Vec<RequestId> = self
+            .in_flight
+            .iter()
+            .filter(|(_, f)| f.uri.as_ref() == Some(uri))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in stale {
+            let Some(entry) = self.in_flight.get(&id) else {
+                continue;
+            };
+            if entry.ticket.withdraw_if_queued() {
+                self.in_flight.remove(&id);
+                let error = ResponseError::new(
+                    code::CONTENT_MODIFIED,
+                    "the document changed before the request was served",
+                );
+                self.reply_error(&id, error);
+            }
+        }
+    }
+
+    fn lane(&self, doc: &Document) -> Lane {
+        if doc.text.len() >= self.options.heavy_document_size {
+            Lane::Heavy
+        } else {
+            Lane::Fast
+        }
+    }
+
+    // ---- notifications and responses -----------------------------------------------------
+
+    fn on_notification(&mut self, notification: Notification) {
+        let method = notification.method.as_str();
+        if method == Exit::METHOD {
+            self.exit = Some(self.phase == Phase::ShuttingDown);
+            return;
+        }
+        if self.phase != Phase::Running {
+            // Before `initialize` and after `shutdown`, notifications other than `exit` are dropped.
+            return;
+        }
+        match method {
+            Initialized::METHOD => self.sync_notification::<Initialized>(notification),
+            DidOpenTextDocument::METHOD => {
+                self.sync_notification::<DidOpenTextDocument>(notification)
+            }
+            DidChangeTextDocument::METHOD => {
+                self.sync_notification::<DidChangeTextDocument>(notification)
+            }
+            DidCloseTextDocument::METHOD => {
+                self.sync_notification::<DidCloseTextDocument>(notification)
+            }
+            DidChangeConfiguration::METHOD => {
+                self.sync_notification::<DidChangeConfiguration>(notification)
+            }
+            Cancel::METHOD => self.sync_notification::<Cancel>(notification),
+            // Unknown notifications (`$/` ones included) are ignored, as the specification allows.
+            _ => {}
+        }
+    }
+
+    fn sync_notification<N: NotificationHandler>(&mut self, notification: Notification) {
+        let params = match serde_json::from_value::<N::Params>(notification.params) {
+            Ok(params) => params,
+            Err(err) => {
+                return self.log(
+                    MessageType::ERROR,
+                    format!(
+                        "closure-lens: ignored {} with invalid params: {err}",
+                        N::METHOD
+                    ),
+                );
+            }
+        };
+        let probe = Arc::clone(&self.probe);
+        if let Err(panic) = guarded(|| {
+            probe.checkpoint(N::METHOD);
+            N::run(self, params)
+        }) {
+            self.log(MessageType::ERROR, internal_error(N::METHOD, &panic));
+        }
+    }
+
+    fn on_response(&mut self, response: Response) {
+        let Some(pending) = response.id.as_ref().and_then(|id| self.outgoing.remove(id)) else {
+            return;
+        };
+        match (pending, response.result) {
+            (Pending::Configuration, Ok(Value::Array(mut items))) if !items.is_empty() => {
+                let value = items.swap_remove(0);
+                handlers::did_change_configuration::apply(self, &value);
+            }
+            (_, Err(error)) => self.log(
+                MessageType::WARNING,
+                format!(
+                    "closure-lens: the client answered a request with an error: {}",
+                    error.message
+                ),
+            ),
+            // A refresh acknowledged, or settings that are not a list: nothing to apply.
+            _ => {}
+        }
+    }
+
+    // ---- documents and background work ----------------------------------------------------
+
+    /// Stores a new version of a document: queued requests on it are now stale, diagnostics are
+    /// due, and it becomes hot.
+    pub(crate) fn store(&mut self, doc: Document, diagnostics_delay: Duration) {
+        let uri = doc.uri.clone();
+        let version = doc.version;
+        let too_big = doc.text.len() > self.options.max_document_size;
+        let was_too_big = self
+            .docs
+            .get(&uri)
+            .is_some_and(|d| d.text.len() > self.options.max_document_size);
+        if let Some(old) = self.docs.insert(uri.clone(), Arc::new(doc)) {
+            self.scheduler.dispose(old);
+        }
+        self.supersede(&uri);
+        self.touch(&uri);
+        if too_big && !was_too_big {
+            let message = format!(
+                "closure-lens: {} is larger than {} bytes (serve --max-document-size): it is not analysed",
+                uri.as_str(),
+                self.options.max_document_size
+            );
+            self.notify::<ShowMessage>(&ShowMessageParams {
+                typ: MessageType::WARNING,
+                message,
+            });
+        }
+        self.schedule_diagnostics(uri, version, diagnostics_delay);
+    }
+
+    /// Forgets a closed document.
+    pub(crate) fn close(&mut self, uri: &Uri) {
+        self.hot.retain(|u| u != uri);
+        self.tokens.forget(uri);
+        self.diagnostics_due.remove(uri);
+        if let Some(ticket) = self.diagnostics_jobs.remove(uri) {
+            ticket.withdraw();
+        }
+        if let Some(old) = self.docs.remove(uri) {
+            self.scheduler.dispose(old);
+            self.supersede(uri);
+            if !self.flags.pull_diagnostics {
+                self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
+                    uri: uri.clone(),
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
+            }
+        }
     }
 
     /// Marks `uri` as just used; the document that falls out of the hot set drops its tree.
-    /// Synchronous, and called with no map guard held.
-    fn touch(&self, uri: &Uri) {
-        let evicted = {
-            let mut hot = self.hot.lock().unwrap_or_else(|p| p.into_inner());
-            hot.retain(|u| u != uri);
-            hot.push_front(uri.clone());
-            if hot.len() > HOT_DOCUMENTS {
-                hot.pop_back()
-            } else {
-                None
-            }
-        };
-        if let Some(cold) = evicted {
-            if let Some(mut entry) = self.docs.get_mut(&cold) {
-                if entry.has_tree() {
-                    let without = Arc::new(entry.without_tree());
-                    *entry = without;
+    fn touch(&mut self, uri: &Uri) {
+        self.hot.retain(|u| u != uri);
+        self.hot.push_front(uri.clone());
+        if let Some(doc) = self.docs.get(uri) {
+            doc.go_hot();
+        }
+        if self.hot.len() > HOT_DOCUMENTS {
+            if let Some(cold) = self.hot.pop_back() {
+                if let Some(doc) = self.docs.get(&cold) {
+                    doc.go_cold();
                 }
             }
         }
-    }
-
-    fn forget(&self, uri: &Uri) {
-        let mut hot = self.hot.lock().unwrap_or_else(|p| p.into_inner());
-        hot.retain(|u| u != uri);
-    }
-
-    /// Runs `f`, turning a panic into a logged internal error.
-    async fn guarded<T>(&self, what: &str, f: impl FnOnce() -> T) -> Result<T> {
-        match catch_unwind(AssertUnwindSafe(f)) {
-            Ok(value) => Ok(value),
-            Err(payload) => {
-                let detail = panic_message(payload.as_ref());
-                let message = log_internal_error(&self.client, what, &detail).await;
-                Err(Error {
-                    code: ErrorCode::InternalError,
-                    message: message.into(),
-                    data: None,
-                })
-            }
-        }
-    }
-
-    /// Runs a feature on the current snapshot of `uri`; `None` for unknown documents.
-    async fn with_doc<T>(
-        &self,
-        what: &str,
-        uri: &Uri,
-        f: impl FnOnce(&Ctx) -> T,
-    ) -> Result<Option<T>> {
-        let Some(doc) = self.snapshot(uri) else {
-            return Ok(None);
-        };
-        let settings = self.settings();
-        let encoding = self.flags().encoding;
-        self.guarded(what, || {
-            let ctx = Ctx::new(&doc, encoding, &settings);
-            f(&ctx)
-        })
-        .await
-        .map(Some)
     }
 
     /// Pushes diagnostics for `version` of `uri` after `delay`, unless a newer version arrives.
-    fn schedule_diagnostics(&self, uri: Uri, version: i32, delay: Duration) {
-        let flags = self.flags();
-        if flags.pull_diagnostics {
+    pub(crate) fn schedule_diagnostics(&mut self, uri: Uri, version: i32, delay: Duration) {
+        if self.flags.pull_diagnostics {
             return;
         }
-        let docs = Arc::clone(&self.docs);
-        let settings = Arc::clone(&self.settings);
-        let client = self.client.clone();
-        let gate = Arc::clone(&self.diagnostics_gate);
-        tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
+        self.diagnostics_due
+            .insert(uri, (Instant::now() + delay, version));
+    }
+
+    fn push_diagnostics(&mut self, uri: Uri, version: i32) {
+        let Some(doc) = self
+            .docs
+            .get(&uri)
+            .filter(|d| d.version == version)
+            .cloned()
+        else {
+            return;
+        };
+        if let Some(previous) = self.diagnostics_jobs.remove(&uri) {
+            previous.withdraw();
+        }
+        if !self.settings.diagnostics || doc.text.len() > self.options.max_document_size {
+            self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
+                uri,
+                diagnostics: Vec::new(),
+                version: Some(version),
+            });
+            return;
+        }
+        let ticket = Arc::new(Ticket::default());
+        self.diagnostics_jobs
+            .insert(uri.clone(), Arc::clone(&ticket));
+        let snapshot = Snapshot::new(self, doc);
+        let lane = self.lane(&snapshot.doc);
+        let events = self.events.clone();
+        let probe = Arc::clone(&self.probe);
+        self.scheduler.spawn(lane, Priority::Background, move || {
+            if !ticket.start() {
+                return;
             }
-            let Ok(_permit) = gate.acquire_owned().await else {
-                return;
-            };
-            let current = |docs: &DashMap<Uri, Arc<Document>>| {
-                docs.get(&uri)
-                    .map(|d| Arc::clone(d.value()))
-                    .filter(|d| d.version == version)
-            };
-            let Some(doc) = current(&docs) else {
-                return;
-            };
-            let enabled = read_settings(&settings).diagnostics;
-            let computed = tokio::task::spawn_blocking(move || {
-                catch_unwind(AssertUnwindSafe(|| {
-                    if !enabled {
-                        return Vec::new();
-                    }
-                    let settings = Settings::default();
-                    features::diagnostics::diagnostics(&Ctx::new(&doc, flags.encoding, &settings))
-                }))
-                .map_err(|p| panic_message(p.as_ref()))
-            })
-            .await;
-            match computed {
-                Ok(Ok(items)) => {
-                    if current(&docs).is_some() {
-                        client.publish_diagnostics(uri, items, Some(version)).await;
-                    }
+            match guarded(|| {
+                probe.checkpoint("diagnostics");
+                let ctx = snapshot.ctx();
+                ide::diagnostics::diagnostics(&ctx.file(), ctx.settings)
+                    .into_iter()
+                    .map(|d| to_proto::diagnostic(&ctx, &d))
+                    .collect::<Vec<_>>()
+            }) {
+                Ok(items) => {
+                    let _ = events.send(Event::Diagnostics {
+                        uri,
+                        version,
+                        items,
+                    });
                 }
-                Ok(Err(detail)) => {
-                    log_internal_error(&client, "diagnostics", &detail).await;
+                Err(panic) => {
+                    let _ = events.send(Event::Log {
+                        kind: MessageType::ERROR,
+                        message: internal_error("diagnostics", &panic),
+                    });
                 }
-                Err(_) => {}
+            }
+            if snapshot.doc.wants_warm() {
+                let _ = events.send(Event::Warm {
+                    uri: snapshot.doc.uri.clone(),
+                    version,
+                });
+            }
+        });
+    }
+
+    fn warm(&mut self, uri: Uri, version: i32) {
+        let Some(doc) = self
+            .docs
+            .get(&uri)
+            .filter(|d| d.version == version)
+            .cloned()
+        else {
+            return;
+        };
+        if !doc.wants_warm() {
+            return;
+        }
+        let lane = self.lane(&doc);
+        let events = self.events.clone();
+        self.scheduler.spawn(lane, Priority::Background, move || {
+            if let Err(panic) = guarded(|| doc.warm()) {
+                let _ = events.send(Event::Log {
+                    kind: MessageType::ERROR,
+                    message: internal_error("warm-up", &panic),
+                });
             }
         });
     }
 
     /// Re-resolves each document's Python version after a settings change.
-    fn reanalyze_all(&self, settings: &Settings) {
-        let snapshot: Vec<Arc<Document>> =
-            self.docs.iter().map(|e| Arc::clone(e.value())).collect();
-        for doc in snapshot {
-            let version = settings.effective_version(doc.project_python_version);
+    pub(crate) fn reanalyze_all(&mut self) {
+        let docs: Vec<Arc<Document>> = self.docs.values().cloned().collect();
+        for doc in docs {
+            let version = self.settings.effective_version(doc.project.python_version);
             if version != doc.python_version {
-                self.docs
-                    .insert(doc.uri.clone(), Arc::new(doc.with_python_version(version)));
+                let new = Arc::new(doc.with_python_version(version));
+                if let Some(old) = self.docs.insert(doc.uri.clone(), new) {
+                    self.scheduler.dispose(old);
+                }
+                self.supersede(&doc.uri);
             }
             self.schedule_diagnostics(doc.uri.clone(), doc.version, Duration::ZERO);
         }
     }
 
-    async fn log_problems(&self, problems: Vec<String>) {
-        for problem in problems {
-            self.client
-                .log_message(MessageType::WARNING, format!("closure-lens: {problem}"))
-                .await;
+    // ---- timers ---------------------------------------------------------------------------
+
+    fn next_deadline(&self) -> Option<Instant> {
+        let requests = self.in_flight.values().map(|f| f.deadline);
+        let diagnostics = self.diagnostics_due.values().map(|(at, _)| *at);
+        requests.chain(diagnostics).min()
+    }
+
+    fn fire_timers(&mut self) {
+        let now = Instant::now();
+        let due: Vec<(Uri, i32)> = self
+            .diagnostics_due
+            .iter()
+            .filter(|(_, (at, _))| *at <= now)
+            .map(|(uri, (_, version))| (uri.clone(), *version))
+            .collect();
+        for (uri, version) in due {
+            self.diagnostics_due.remove(&uri);
+            self.push_diagnostics(uri, version);
         }
-    }
-
-    /// `closureLens/debugText` (for tests): the server's text and version of a document, and how
-    /// many analyses the process has run so far.
-    async fn debug_text(&self, params: DebugTextParams) -> Result<Value> {
-        Ok(match self.snapshot(&params.text_document.uri) {
-            Some(doc) => json!({
-                "version": doc.version,
-                "text": doc.text,
-                "analyses": crate::lsp::documents::ANALYSES.load(Ordering::Relaxed),
-            }),
-            None => Value::Null,
-        })
-    }
-
-    /// A message whose body was not JSON (see [`framing`]): logged and otherwise ignored.
-    async fn invalid_json(&self) {
-        self.client
-            .log_message(
-                MessageType::ERROR,
-                "closure-lens: ignored a message whose body is not valid JSON",
-            )
-            .await;
-    }
-
-    /// `closureLens/debugPanic` (for tests, only with `CLOSURE_LENS_DEBUG=1`): panics in a handler.
-    async fn debug_panic(&self, _params: Value) -> Result<Value> {
-        if std::env::var_os(DEBUG_ENV).is_none_or(|v| v != "1") {
-            return Err(Error::method_not_found());
+        let late: Vec<RequestId> = self
+            .in_flight
+            .iter()
+            .filter(|(_, f)| f.deadline <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in late {
+            if let Some(entry) = self.in_flight.remove(&id) {
+                entry.ticket.withdraw();
+                let message = format!(
+                    "{} did not finish within {} s",
+                    entry.method,
+                    self.options.request_budget.as_secs_f64()
+                );
+                self.log(MessageType::WARNING, format!("closure-lens: {message}"));
+                self.reply_error(&id, ResponseError::new(code::REQUEST_FAILED, message));
+            }
         }
-        self.guarded("closureLens/debugPanic", || -> Value {
-            panic!("deliberate panic requested by closureLens/debugPanic")
-        })
-        .await
-    }
-}
-
-fn read_settings(settings: &RwLock<Settings>) -> Settings {
-    match settings.read() {
-        Ok(guard) => guard.clone(),
-        Err(poisoned) => poisoned.into_inner().clone(),
-    }
-}
-
-fn negotiate(params: &InitializeParams) -> ClientFlags {
-    let caps = &params.capabilities;
-    let offered = caps
-        .general
-        .as_ref()
-        .and_then(|g| g.position_encodings.as_ref());
-    let encoding = if offered.is_some_and(|list| list.contains(&PositionEncodingKind::UTF8)) {
-        Encoding::Utf8
-    } else {
-        Encoding::Utf16
-    };
-    let workspace = caps.workspace.as_ref();
-    ClientFlags {
-        encoding,
-        pull_diagnostics: caps
-            .text_document
-            .as_ref()
-            .is_some_and(|t| t.diagnostic.is_some()),
-        inlay_hint_refresh: workspace
-            .and_then(|w| w.inlay_hint.as_ref())
-            .and_then(|i| i.refresh_support)
-            .unwrap_or(false),
-        code_lens_refresh: workspace
-            .and_then(|w| w.code_lens.as_ref())
-            .and_then(|c| c.refresh_support)
-            .unwrap_or(false),
-        diagnostic_refresh: workspace
-            .and_then(|w| w.diagnostics.as_ref())
-            .and_then(|d| d.refresh_support)
-            .unwrap_or(false),
-        pull_configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
-    }
-}
-
-impl LanguageServer for ClosureLens {
-    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let flags = negotiate(&params);
-        let _ = self.flags.set(flags);
-        let problems = match &params.initialization_options {
-            Some(options) => match self.settings.write() {
-                Ok(mut settings) => settings.update(options),
-                Err(_) => Vec::new(),
-            },
-            None => Vec::new(),
-        };
-        self.log_problems(problems).await;
-        let diagnostic_provider = flags.pull_diagnostics.then(|| {
-            DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                identifier: Some("closure-lens".into()),
-                inter_file_dependencies: false,
-                workspace_diagnostics: false,
-                work_done_progress_options: WorkDoneProgressOptions::default(),
-            })
-        });
-        Ok(InitializeResult {
-            server_info: Some(ServerInfo {
-                name: "closure-lens".into(),
-                version: Some(env!("CARGO_PKG_VERSION").into()),
-            }),
-            offset_encoding: None,
-            capabilities: ServerCapabilities {
-                position_encoding: Some(encoding_kind(flags.encoding)),
-                text_document_sync: Some(TextDocumentSyncCapability::Options(
-                    TextDocumentSyncOptions {
-                        open_close: Some(true),
-                        change: Some(TextDocumentSyncKind::INCREMENTAL),
-                        ..TextDocumentSyncOptions::default()
-                    },
-                )),
-                hover_provider: Some(HoverProviderCapability::Simple(true)),
-                inlay_hint_provider: Some(OneOf::Left(true)),
-                code_lens_provider: Some(CodeLensOptions {
-                    resolve_provider: Some(false),
-                }),
-                document_highlight_provider: Some(OneOf::Left(true)),
-                definition_provider: Some(OneOf::Left(true)),
-                execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![features::code_lens::SHOW_CAPTURES.into()],
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                }),
-                diagnostic_provider,
-                ..ServerCapabilities::default()
-            },
-        })
+        self.finish_shutdown();
     }
 
-    async fn initialized(&self, _: InitializedParams) {
-        self.client
-            .log_message(
-                MessageType::INFO,
-                format!("closure-lens {} ready", env!("CARGO_PKG_VERSION")),
-            )
-            .await;
+    /// The counters this server's documents update.
+    pub(crate) fn stats(&self) -> Arc<crate::lsp::documents::Stats> {
+        Arc::clone(&self.probe.stats)
     }
 
-    async fn shutdown(&self) -> Result<()> {
-        self.shutdown_requested.store(true, Ordering::SeqCst);
-        Ok(())
-    }
+    // ---- output -----------------------------------------------------------------------------
 
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let item = params.text_document;
-        let settings = self.settings();
-        let uri = item.uri.clone();
-        let version = item.version;
-        let opened = catch_unwind(AssertUnwindSafe(|| {
-            // Only real files have a project around them (not `untitled:` buffers and the like).
-            let is_file = item.uri.scheme().as_str().eq_ignore_ascii_case("file");
-            let project = item
-                .uri
-                .to_file_path()
-                .filter(|p| is_file && p.is_absolute())
-                .and_then(|p| p.parent().and_then(config::pyproject_python_version));
-            let mut doc = Document::new(
-                item.uri.clone(),
-                item.version,
-                item.text,
-                settings.effective_version(project),
-            );
-            doc.project_python_version = project;
-            self.docs.insert(item.uri, Arc::new(doc));
-            self.touch(&uri);
-        }));
-        match opened {
-            Ok(()) => self.schedule_diagnostics(uri, version, Duration::ZERO),
-            Err(p) => {
-                log_internal_error(&self.client, "didOpen", &panic_message(p.as_ref())).await;
+    fn reply<T: Serialize>(&mut self, id: &RequestId, result: &T) {
+        match jsonrpc::success_body(id, result) {
+            Ok(body) => self.writer.send(body),
+            Err(err) => {
+                let error =
+                    ResponseError::new(code::INTERNAL_ERROR, format!("cannot serialise: {err}"));
+                self.reply_error(id, error);
             }
         }
     }
 
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let encoding = self.flags().encoding;
-        // Synchronous until the document is back in the map: edits apply in wire order.
-        let Some((_, doc)) = self.docs.remove(&uri) else {
-            self.client
-                .log_message(
-                    MessageType::WARNING,
-                    format!(
-                        "closure-lens: didChange for a document that is not open: {}",
-                        uri.as_str()
-                    ),
-                )
-                .await;
-            return;
-        };
-        let mut doc = Arc::unwrap_or_clone(doc);
-        let applied = catch_unwind(AssertUnwindSafe(|| {
-            doc.apply_changes(
-                params.text_document.version,
-                &params.content_changes,
-                encoding,
-            )
-        }));
-        if applied.is_err() {
-            doc.reparse_from_scratch();
-        }
-        let version = doc.version;
-        self.docs.insert(uri.clone(), Arc::new(doc));
-        self.touch(&uri);
-        match applied {
-            Ok(()) => self.schedule_diagnostics(uri, version, DIAGNOSTICS_DELAY),
-            Err(p) => {
-                log_internal_error(&self.client, "didChange", &panic_message(p.as_ref())).await;
-            }
+    fn reply_error(&mut self, id: &RequestId, error: ResponseError) {
+        self.writer.send(jsonrpc::error_body(Some(id), &error));
+    }
+
+    fn reply_panic(&mut self, id: &RequestId, what: &str, panic: &str) {
+        let message = internal_error(what, panic);
+        self.log(MessageType::ERROR, message.clone());
+        self.reply_error(id, ResponseError::new(code::INTERNAL_ERROR, message));
+    }
+
+    /// Sends a notification to the client.
+    pub(crate) fn notify<N: LspNotification>(&mut self, params: &N::Params) {
+        if let Ok(body) = jsonrpc::call_body(None, N::METHOD, params) {
+            self.writer.send(body);
         }
     }
 
-    async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        self.forget(&uri);
-        if self.docs.remove(&uri).is_some() && !self.flags().pull_diagnostics {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    /// Sends a request to the client; its response is handled as `pending` says.
+    pub(crate) fn request_client<R: LspRequest>(&mut self, params: &R::Params, pending: Pending) {
+        let id = RequestId::Int(self.next_outgoing);
+        self.next_outgoing += 1;
+        if let Ok(body) = jsonrpc::call_body(Some(&id), R::METHOD, params) {
+            self.outgoing.insert(id, pending);
+            self.writer.send(body);
         }
     }
 
-    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let mut value = params.settings;
-        if !value.is_object() && self.flags().pull_configuration {
-            // The pull model: the notification only says "something changed"; ask for our section.
-            let item = ConfigurationItem {
-                scope_uri: None,
-                section: Some("closureLens".into()),
-            };
-            if let Ok(mut answer) = self.client.configuration(vec![item]).await {
-                if !answer.is_empty() {
-                    value = answer.swap_remove(0);
-                }
-            }
-        }
-        let (problems, settings) = match self.settings.write() {
-            Ok(mut guard) => (guard.update(&value), guard.clone()),
-            Err(_) => (Vec::new(), Settings::default()),
-        };
-        self.reanalyze_all(&settings);
-        let flags = self.flags();
-        let client = self.client.clone();
-        // Refresh requests wait for the client's answer: do not hold up this handler's slot.
-        tokio::spawn(async move {
-            if flags.inlay_hint_refresh {
-                let _ = client.inlay_hint_refresh().await;
-            }
-            if flags.code_lens_refresh {
-                let _ = client.code_lens_refresh().await;
-            }
-            if flags.pull_diagnostics && flags.diagnostic_refresh {
-                let _ = client.workspace_diagnostic_refresh().await;
-            }
-        });
-        self.log_problems(problems).await;
-    }
-
-    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        if !self.settings().inlay_hints {
-            return Ok(Some(Vec::new()));
-        }
-        self.with_doc("inlayHint", &params.text_document.uri, |ctx| {
-            let range = convert::text_range(&ctx.doc.line_index, params.range, ctx.encoding);
-            features::inlay_hints::inlay_hints(ctx, range)
-        })
-        .await
-    }
-
-    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let at = params.text_document_position_params;
-        self.with_doc("hover", &at.text_document.uri, |ctx| {
-            features::hover::hover(ctx, ctx.offset(at.position))
-        })
-        .await
-        .map(Option::flatten)
-    }
-
-    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        if !self.settings().code_lens {
-            return Ok(Some(Vec::new()));
-        }
-        self.with_doc("codeLens", &params.text_document.uri, |ctx| {
-            features::code_lens::code_lenses(ctx)
-        })
-        .await
-    }
-
-    async fn document_highlight(
-        &self,
-        params: DocumentHighlightParams,
-    ) -> Result<Option<Vec<DocumentHighlight>>> {
-        let at = params.text_document_position_params;
-        self.with_doc("documentHighlight", &at.text_document.uri, |ctx| {
-            features::highlight::highlights(ctx, ctx.offset(at.position))
-        })
-        .await
-    }
-
-    async fn goto_definition(
-        &self,
-        params: GotoDefinitionParams,
-    ) -> Result<Option<GotoDefinitionResponse>> {
-        let at = params.text_document_position_params;
-        let found = self
-            .with_doc("definition", &at.text_document.uri, |ctx| {
-                features::definition::definitions(ctx, ctx.offset(at.position))
-            })
-            .await?;
-        Ok(found
-            .filter(|locations| !locations.is_empty())
-            .map(GotoDefinitionResponse::Array))
-    }
-
-    async fn diagnostic(
-        &self,
-        params: DocumentDiagnosticParams,
-    ) -> Result<DocumentDiagnosticReportResult> {
-        let enabled = self.settings().diagnostics;
-        let items = if enabled {
-            self.with_doc("diagnostic", &params.text_document.uri, |ctx| {
-                features::diagnostics::diagnostics(ctx)
-            })
-            .await?
-            .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
-                    items,
-                },
-            }),
-        ))
-    }
-
-    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        if params.command == features::code_lens::SHOW_CAPTURES {
-            // The editor extension shows the locations; the server has nothing to do.
-            Ok(None)
-        } else {
-            Err(Error::invalid_params(format!(
-                "unknown command {:?}",
-                params.command
-            )))
-        }
+    /// `window/logMessage`.
+    pub(crate) fn log(&mut self, kind: MessageType, message: String) {
+        self.notify::<LogMessage>(&LogMessageParams { typ: kind, message });
     }
 }

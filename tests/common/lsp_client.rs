@@ -1,14 +1,17 @@
-//! A minimal LSP client for end-to-end tests and benchmarks: starts the real `closure-lens`
-//! binary and talks to it over stdio with Content-Length framing, as an editor does.
+//! A minimal LSP client for end-to-end tests and benchmarks: talks Content-Length framing to the
+//! real `closure-lens` binary over stdio ([`LspClient::spawn`]), as an editor does, or to the
+//! server core running in this process over in-memory pipes ([`LspClient::in_process`], used by
+//! `TestServer`).
 //!
 //! Server-to-client requests (`workspace/inlayHint/refresh`, …) are answered (with `null` unless
 //! [`LspClient::answers`] says otherwise) and recorded. Timeouts exist only as failure guards.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -16,15 +19,47 @@ use serde_json::{Value, json};
 /// How long any single wait may take before the test fails.
 pub const GUARD: Duration = Duration::from_secs(60);
 
-/// A running server and the client side of its stdio.
+/// Where the server runs.
+enum Backend {
+    /// A child process (the real binary over stdio).
+    Process(Child),
+    /// `closure_lens::lsp::serve` on a thread of this process; it returns whether the session
+    /// ended cleanly.
+    InProcess(Option<JoinHandle<bool>>),
+}
+
+/// How a session ended: the exit status the binary has (or would have).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Exit(Option<i32>);
+
+impl Exit {
+    /// The exit code (`None` if killed by a signal).
+    pub fn code(self) -> Option<i32> {
+        self.0
+    }
+
+    /// Whether the status is 0.
+    pub fn success(self) -> bool {
+        self.0 == Some(0)
+    }
+}
+
+/// A running server and the client side of its input and output.
 pub struct LspClient {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    backend: Backend,
+    stdin: Option<Box<dyn Write + Send>>,
+    /// Bytes written to the server so far.
+    pub written: u64,
     messages: Receiver<Value>,
     next_id: i64,
     responses: HashMap<i64, Value>,
     /// Notifications received and not yet consumed.
     pub notifications: VecDeque<Value>,
+    /// The ids of all responses, in arrival order.
+    pub arrivals: Vec<Value>,
+    /// Responses whose id is not an integer (`null` for errors about unreadable messages, or a
+    /// string), in arrival order.
+    pub other_responses: Vec<Value>,
     /// Requests the server sent us (already answered).
     pub server_requests: Vec<Value>,
     /// Results to answer server requests with, by method (`null` for the others).
@@ -51,6 +86,43 @@ fn pos_in(text: &str, offset: usize, units: impl Fn(&str) -> usize) -> Value {
     let line = before.matches('\n').count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     json!({ "line": line, "character": units(&text[line_start..offset]) })
+}
+
+/// The byte offset of UTF-16 position `position` (`{line, character}`) in `text`.
+pub fn utf16_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with LSP `TextEdit`s (UTF-16 positions, not overlapping) applied.
+pub fn apply_text_edits(text: &str, edits: &Value) -> String {
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .as_array()
+        .expect("an array of edits")
+        .iter()
+        .map(|e| {
+            (
+                utf16_offset(text, &e["range"]["start"]),
+                utf16_offset(text, &e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|&(start, end, _)| std::cmp::Reverse((start, end)));
+    let mut out = text.to_owned();
+    for (start, end, new_text) in edits {
+        out.replace_range(start..end, new_text);
+    }
+    out
 }
 
 /// The UTF-16 position of the `nth` (0-based) occurrence of `needle`, plus `delta` bytes.
@@ -87,6 +159,30 @@ impl LspClient {
             .spawn()
             .expect("start the server");
         let stdout = child.stdout.take().expect("stdout");
+        let stdin = child.stdin.take().expect("stdin");
+        Self::connect(Backend::Process(child), Box::new(stdin), stdout)
+    }
+
+    /// Runs the server core in this process (`serve` on a thread) over in-memory pipes.
+    pub fn in_process(options: closure_lens::lsp::Options) -> Self {
+        let (to_server, server_input) = pipe();
+        let (server_output, from_server) = pipe();
+        let thread = std::thread::Builder::new()
+            .name("in-process-server".into())
+            .spawn(move || closure_lens::lsp::serve(server_input, server_output, options))
+            .expect("start the server thread");
+        Self::connect(
+            Backend::InProcess(Some(thread)),
+            Box::new(to_server),
+            from_server,
+        )
+    }
+
+    fn connect(
+        backend: Backend,
+        stdin: Box<dyn Write + Send>,
+        stdout: impl Read + Send + 'static,
+    ) -> Self {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
@@ -97,20 +193,26 @@ impl LspClient {
             }
         });
         LspClient {
-            stdin: child.stdin.take(),
-            child,
+            stdin: Some(stdin),
+            backend,
+            written: 0,
             messages: rx,
             next_id: 1,
             responses: HashMap::new(),
             notifications: VecDeque::new(),
+            other_responses: Vec::new(),
+            arrivals: Vec::new(),
             server_requests: Vec::new(),
             answers: HashMap::new(),
         }
     }
 
-    /// The server's process id.
+    /// The server's process id (of this process for an in-process server).
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        match &self.backend {
+            Backend::Process(child) => child.id(),
+            Backend::InProcess(_) => std::process::id(),
+        }
     }
 
     /// Writes raw bytes to the server's stdin.
@@ -118,6 +220,7 @@ impl LspClient {
         let stdin = self.stdin.as_mut().expect("stdin open");
         stdin.write_all(bytes).expect("write to server");
         stdin.flush().expect("flush");
+        self.written += bytes.len() as u64;
     }
 
     /// Sends one JSON-RPC message.
@@ -159,11 +262,16 @@ impl LspClient {
 
     /// Waits for the response to request `id`.
     pub fn wait_response(&mut self, id: i64) -> Value {
+        self.wait_response_within(id, GUARD)
+    }
+
+    /// Waits for the response to request `id`, at most `limit` between two messages.
+    pub fn wait_response_within(&mut self, id: i64, limit: Duration) -> Value {
         loop {
             if let Some(r) = self.responses.remove(&id) {
                 return r;
             }
-            self.pump(GUARD)
+            self.pump(limit)
                 .unwrap_or_else(|| panic!("no response to request {id}"));
         }
     }
@@ -201,8 +309,13 @@ impl LspClient {
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
             }
             (Some(id), None) => {
-                let id = id.as_i64().unwrap_or(-1);
-                self.responses.insert(id, message);
+                self.arrivals.push(id.clone());
+                match id.as_i64() {
+                    Some(id) => {
+                        self.responses.insert(id, message);
+                    }
+                    None => self.other_responses.push(message),
+                }
             }
             _ => self.notifications.push_back(message),
         }
@@ -273,52 +386,98 @@ impl LspClient {
         )
     }
 
-    /// The server's view of a document (`closureLens/debugText`): `{version, text}` or `null`.
-    pub fn debug_text(&mut self, uri: &str) -> Value {
-        let mut answer = self.call(
-            "closureLens/debugText",
-            json!({"textDocument": {"uri": uri}}),
-        );
-        if let Some(map) = answer.as_object_mut() {
-            map.remove("analyses");
-        }
-        answer
-    }
-
-    /// How many analyses the server has run so far (needs `uri` open).
-    pub fn analyses(&mut self, uri: &str) -> u64 {
-        let answer = self.call(
-            "closureLens/debugText",
-            json!({"textDocument": {"uri": uri}}),
-        );
-        answer["analyses"].as_u64().expect("analyses count")
-    }
-
     /// `shutdown`, `exit`, then the exit status.
-    pub fn shutdown_and_exit(mut self) -> ExitStatus {
+    pub fn shutdown_and_exit(mut self) -> Exit {
         self.call("shutdown", Value::Null);
         self.notify("exit", Value::Null);
         self.wait_exit()
     }
 
-    /// Closes stdin and waits for the process to end.
-    pub fn wait_exit(mut self) -> ExitStatus {
+    /// Closes the server's input and waits for the session to end.
+    pub fn wait_exit(mut self) -> Exit {
         drop(self.stdin.take());
         let deadline = Instant::now() + GUARD;
         loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
+            match &mut self.backend {
+                Backend::Process(child) => {
+                    if let Some(status) = child.try_wait().expect("wait") {
+                        return Exit(status.code());
+                    }
+                }
+                Backend::InProcess(thread) => {
+                    if thread.as_ref().is_some_and(JoinHandle::is_finished) {
+                        let clean = thread.take().unwrap().join().expect("serve panicked");
+                        return Exit(Some(if clean { 0 } else { 1 }));
+                    }
+                }
             }
             assert!(Instant::now() < deadline, "server did not exit");
-            std::thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 }
 
 impl Drop for LspClient {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        drop(self.stdin.take());
+        if let Backend::Process(child) = &mut self.backend {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// One end of an in-memory byte pipe.
+pub struct PipeWriter(Sender<Vec<u8>>);
+
+/// The other end: reads block until bytes arrive, and end when the writer is dropped.
+pub struct PipeReader {
+    chunks: Receiver<Vec<u8>>,
+    current: Vec<u8>,
+    at: usize,
+}
+
+/// An in-memory pipe.
+pub fn pipe() -> (PipeWriter, PipeReader) {
+    let (tx, rx) = channel();
+    (
+        PipeWriter(tx),
+        PipeReader {
+            chunks: rx,
+            current: Vec::new(),
+            at: 0,
+        },
+    )
+}
+
+impl Write for PipeWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .send(buf.to_vec())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Read for PipeReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.current.len() {
+            match self.chunks.recv() {
+                Ok(chunk) => {
+                    self.current = chunk;
+                    self.at = 0;
+                }
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
     }
 }
 

@@ -5,3 +5,4 @@
 pub mod lsp_client;
 pub mod oracle_compare;
 pub mod oracle_run;
+pub mod test_server;

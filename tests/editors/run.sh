@@ -83,7 +83,10 @@ nvim_test() {
     timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test.lua" || return 1
   CLOSURE_LENS_REPO="$ROOT" XDG_STATE_HOME="$state/state" XDG_CONFIG_HOME="$state/config" \
     XDG_DATA_HOME="$state/data" XDG_CACHE_HOME="$state/cache" \
-    timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test_enable_only.lua"
+    timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test_enable_only.lua" || return 1
+  CLOSURE_LENS_REPO="$ROOT" XDG_STATE_HOME="$state/state" XDG_CONFIG_HOME="$state/config" \
+    XDG_DATA_HOME="$state/data" XDG_CACHE_HOME="$state/cache" \
+    timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test_discovery.lua"
 }
 
 generic_smoke() {

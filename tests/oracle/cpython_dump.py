@@ -8,7 +8,7 @@ Dependency-free; runs on CPython 3.11-3.14, natively or inside pyodide.
     python3 tests/oracle/cpython_dump.py --out-dir DIR PATH...   # DIR/<stem>.json, pretty-printed
     python3 tests/oracle/cpython_dump.py --output F --files-from LIST   # JSON Lines into F
 
-Each object (see `dump_source`) has the shape of `closure-lens check --format json`, computed from
+Each object (see `dump_source`) has the shape of `closure-lens check --output-format json-lines`, computed from
 `symtable.symtable()` (scopes and their names) and from `compile()` (code objects: co_qualname,
 co_firstlineno, co_freevars, co_cellvars), plus:
 

@@ -6,7 +6,8 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
 } from "vscode-languageclient/node";
-import { findServer } from "./serverPath";
+import { describeSource, findServer } from "./serverPath";
+import { PYTHON_EXTENSION_ID, pythonApi, selectedEnvironment } from "./pythonEnvironment";
 import { settingsPayload } from "./settings";
 import { SHOW_CAPTURES, showCaptures } from "./captures";
 
@@ -29,10 +30,17 @@ function log(message: string): void {
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const configuredPath = config().get<string>("server.path");
+  // Only ask the Python extension when its answer can matter.
+  const pythonEnvironment = configuredPath?.trim()
+    ? undefined
+    : await selectedEnvironment(await pythonApi(vscode.extensions.getExtension(PYTHON_EXTENSION_ID)), folder?.uri);
   const found = findServer({
-    configuredPath: config().get<string>("server.path"),
+    configuredPath,
     extensionPath: context.extensionPath,
-    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    workspaceFolder: folder?.uri.fsPath,
+    pythonEnvironment,
   });
   if (found.command === undefined) {
     log(found.message);
@@ -47,7 +55,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     }
     return;
   }
-  log(`starting ${found.command} (found via ${found.source})`);
+  if (pythonEnvironment !== undefined && found.source !== "python-environment" && found.source !== "setting") {
+    log(`no closure-lens in the selected Python environment (${pythonEnvironment.executable})`);
+  }
+  log(`starting ${found.command} (${describeSource(found, pythonEnvironment)})`);
 
   const serverOptions: ServerOptions = {
     run: { command: found.command, args: ["serve", "--stdio"] },
@@ -137,6 +148,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     { dispose: () => void stopClient() },
   );
+  // Selecting another interpreter may select another closure-lens.
+  const python = await pythonApi(vscode.extensions.getExtension(PYTHON_EXTENSION_ID));
+  const subscription = python?.environments.onDidChangeActiveEnvironmentPath?.(() => {
+    if (!config().get<string>("server.path")?.trim()) {
+      void restart(context);
+    }
+  });
+  if (subscription) {
+    context.subscriptions.push({ dispose: () => void subscription.dispose() });
+  }
   await startClient(context);
 }
 

@@ -1,15 +1,54 @@
-// Finding the closure-lens executable: the closureLens.server.path setting, then the binary
-// bundled in the extension's bin/ folder, then `closure-lens` on PATH.
+// Finding the closure-lens executable, in the order ruff's extension uses: the
+// closureLens.server.path setting, then the `closure-lens` installed in the Python environment
+// selected in VS Code (pip / uv install it next to the interpreter), then the binary bundled in
+// the extension's bin/ folder, then `closure-lens` on PATH.
 // Pure (no `vscode` import) so it is unit-tested with a fake file system.
 import * as path from "node:path";
 import * as os from "node:os";
 import * as fs from "node:fs";
 
-export type ServerSource = "setting" | "bundled" | "path";
+export type ServerSource = "setting" | "python-environment" | "bundled" | "path";
 
 export interface FoundServer {
   command: string;
   source: ServerSource;
+}
+
+/** The Python environment selected in VS Code, as the Python extension resolves it. */
+export interface PythonEnvironment {
+  /** The interpreter, e.g. `/proj/.venv/bin/python`. */
+  executable: string;
+  /** `sys.prefix` of the environment, when known. */
+  sysPrefix?: string;
+}
+
+/** What the output channel says about where the server was found. */
+export function describeSource(found: FoundServer, env?: PythonEnvironment): string {
+  switch (found.source) {
+    case "setting":
+      return "found via setting closureLens.server.path";
+    case "python-environment":
+      return `found via python-environment: the selected interpreter ${env?.executable ?? ""}`.trimEnd();
+    case "bundled":
+      return "found via bundled: the binary bundled with the extension";
+    case "path":
+      return "found via PATH";
+  }
+}
+
+/** The folders where installers put an environment's scripts: `bin/` (or `Scripts\`). */
+export function environmentScriptDirs(env: PythonEnvironment, platform: NodeJS.Platform = process.platform): string[] {
+  const p = platform === "win32" ? path.win32 : path.posix;
+  const dirs: string[] = [];
+  if (env.sysPrefix) {
+    dirs.push(p.join(env.sysPrefix, platform === "win32" ? "Scripts" : "bin"));
+  }
+  const interpreterDir = p.dirname(env.executable);
+  dirs.push(interpreterDir);
+  if (platform === "win32" && p.basename(interpreterDir).toLowerCase() !== "scripts") {
+    dirs.push(p.join(interpreterDir, "Scripts")); // a base or conda interpreter: python.exe at the prefix
+  }
+  return [...new Set(dirs)];
 }
 
 export interface NotFound {
@@ -25,6 +64,8 @@ export interface FindServerOptions {
   extensionPath: string;
   /** The first workspace folder, for `${workspaceFolder}` and relative settings. */
   workspaceFolder?: string;
+  /** The Python environment selected in VS Code (undefined without the Python extension). */
+  pythonEnvironment?: PythonEnvironment;
   /** process.env.PATH by default. */
   envPath?: string;
   /** process.platform by default. */
@@ -37,8 +78,8 @@ export interface FindServerOptions {
 
 // Plain text: VS Code notifications do not render code spans.
 export const INSTALL_HINT =
-  "Install it with: cargo install closure-lens (or run cargo build --release in a checkout of the repository " +
-  "and put target/release on PATH), or set closureLens.server.path to the binary.";
+  "Install it into your Python environment with: pip install closure-lens (or uv tool install closure-lens, " +
+  "or cargo install closure-lens), or set closureLens.server.path to the binary.";
 
 export function executableName(platform: NodeJS.Platform = process.platform): string {
   return platform === "win32" ? "closure-lens.exe" : "closure-lens";
@@ -93,6 +134,16 @@ export function findServer(opts: FindServerOptions): FoundServer | NotFound {
       command: undefined,
       message: `Closure Lens: closureLens.server.path is set to "${configured}", but no executable file is there. ${INSTALL_HINT}`,
     };
+  }
+
+  if (opts.pythonEnvironment !== undefined) {
+    const join = platform === "win32" ? path.win32.join : path.posix.join;
+    for (const dir of environmentScriptDirs(opts.pythonEnvironment, platform)) {
+      const candidate = join(dir, exe);
+      if (isExecutable(candidate)) {
+        return { command: candidate, source: "python-environment" };
+      }
+    }
   }
 
   const bundled = path.join(opts.extensionPath, "bin", exe);

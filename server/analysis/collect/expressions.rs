@@ -2,6 +2,7 @@
 
 use super::{Collector, Ctx};
 use crate::analysis::blocks::{Block, BlockType, def};
+use crate::analysis::errors::{ErrorKind, RestrictedScope, WalrusPlace};
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{OccurrenceKind, PythonVersion, ScopeKind};
 
@@ -61,14 +62,11 @@ impl<'a, 't> Collector<'a, 't> {
                 self.visit_children(node, Ctx::Load);
                 let cur = self.cur;
                 self.table.blocks[cur].generator = true;
-                if let Some(kind) = self.block(cur).comprehension {
-                    let what = match kind {
-                        ScopeKind::ListComp => "list comprehension",
-                        ScopeKind::SetComp => "set comprehension",
-                        ScopeKind::DictComp => "dict comprehension",
-                        _ => "generator expression",
-                    };
-                    self.error(format!("'yield' inside {what}"), node.range());
+                if let Some(comprehension) = self.block(cur).comprehension {
+                    self.error(
+                        ErrorKind::YieldInComprehension { comprehension },
+                        node.range(),
+                    );
                 }
             }
             Kind::Await => {
@@ -76,11 +74,11 @@ impl<'a, 't> Collector<'a, 't> {
                 if self.at_least(PythonVersion::Py314) {
                     let block = self.block(self.cur);
                     if !block.is_function_like(true) {
-                        self.error("'await' outside function".into(), node.range());
+                        self.error(ErrorKind::AwaitOutsideFunction, node.range());
                     } else if !(block.ty == BlockType::Function && block.coroutine)
                         && block.comprehension.is_none()
                     {
-                        self.error("'await' outside async function".into(), node.range());
+                        self.error(ErrorKind::AwaitOutsideAsyncFunction, node.range());
                     }
                 }
                 self.visit_children(node, Ctx::Load);
@@ -223,7 +221,7 @@ impl<'a, 't> Collector<'a, 't> {
             if item.kind() == Kind::KeywordArgument {
                 if let Some(name) = item.field(Field::Name) {
                     if self.at_least(PythonVersion::Py314) && self.text_of(name) == "__debug__" {
-                        self.error("cannot assign to __debug__".into(), item.range());
+                        self.error(ErrorKind::DebugAssignment { delete: false }, item.range());
                     }
                 }
             }
@@ -266,10 +264,7 @@ impl<'a, 't> Collector<'a, 't> {
             return;
         };
         if self.version == PythonVersion::Py312 && self.block(self.cur).can_see_class_scope {
-            self.error(
-                "Cannot use comprehension in annotation scope within class scope".into(),
-                node.range(),
-            );
+            self.error(ErrorKind::ComprehensionInClassAnnotationScope, node.range());
         }
         self.cur_block().comp_iter_expr += 1;
         self.visit_for_in_right(outermost);
@@ -330,7 +325,7 @@ impl<'a, 't> Collector<'a, 't> {
             let async_def = parent.ty == BlockType::Function && parent.coroutine;
             if self.at_least(PythonVersion::Py314) && !async_def && parent.comprehension.is_none() {
                 self.error(
-                    "asynchronous comprehension outside of an asynchronous function".into(),
+                    ErrorKind::AsyncComprehensionOutsideAsyncFunction,
                     node.range(),
                 );
             }
@@ -351,11 +346,7 @@ impl<'a, 't> Collector<'a, 't> {
         self.raise_if_annotation_block("named expression", node);
         let target = node.field(Field::Name);
         if self.block(self.cur).comp_iter_expr > 0 {
-            self.error(
-                "assignment expression cannot be used in a comprehension iterable expression"
-                    .into(),
-                node.range(),
-            );
+            self.error(ErrorKind::WalrusInComprehensionIterable, node.range());
         } else if self.block(self.cur).comprehension.is_some() {
             if let Some(target) = target {
                 self.extend_namedexpr_scope(target);
@@ -376,13 +367,8 @@ impl<'a, 't> Collector<'a, 't> {
                 let mangled = self.maybe_mangle(name);
                 let flags = self.block(ste).flags(mangled);
                 if flags & def::COMP_ITER != 0 && flags & def::LOCAL != 0 {
-                    let shown = self.table.names.name(name).to_owned();
-                    self.error(
-                        format!(
-                            "assignment expression cannot rebind comprehension iteration variable '{shown}'"
-                        ),
-                        range,
-                    );
+                    let name = self.table.names.name(name).to_owned();
+                    self.error(ErrorKind::WalrusRebindsIterationVariable { name }, range);
                     return;
                 }
                 continue;
@@ -408,31 +394,23 @@ impl<'a, 't> Collector<'a, 't> {
                     return;
                 }
                 BlockType::Class => {
-                    self.error(
-                        "assignment expression within a comprehension cannot be used in a class body".into(),
-                        range,
-                    );
+                    let place = WalrusPlace::ClassBody;
+                    self.error(ErrorKind::WalrusInComprehension { place }, range);
                     return;
                 }
                 BlockType::TypeParams => {
-                    self.error(
-                        "assignment expression within a comprehension cannot be used within the definition of a generic".into(),
-                        range,
-                    );
+                    let place = WalrusPlace::Generic;
+                    self.error(ErrorKind::WalrusInComprehension { place }, range);
                     return;
                 }
                 BlockType::TypeAlias => {
-                    self.error(
-                        "assignment expression within a comprehension cannot be used in a type alias".into(),
-                        range,
-                    );
+                    let place = WalrusPlace::TypeAlias;
+                    self.error(ErrorKind::WalrusInComprehension { place }, range);
                     return;
                 }
                 BlockType::TypeVariable => {
-                    self.error(
-                        "assignment expression within a comprehension cannot be used in a TypeVar bound".into(),
-                        range,
-                    );
+                    let place = WalrusPlace::TypeVarBound;
+                    self.error(ErrorKind::WalrusInComprehension { place }, range);
                     return;
                 }
                 BlockType::Annotation => continue,
@@ -441,26 +419,22 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     /// `symtable_raise_if_annotation_block`.
-    fn raise_if_annotation_block(&mut self, what: &str, node: SyntaxNode<'t>) {
+    fn raise_if_annotation_block(&mut self, what: &'static str, node: SyntaxNode<'t>) {
         let block = self.block(self.cur);
-        let message = match block.ty {
+        let scope = match block.ty {
             BlockType::Annotation if self.at_least(PythonVersion::Py314) => {
-                format!("{what} cannot be used within an annotation")
+                RestrictedScope::Annotation
             }
-            BlockType::Annotation => format!("'{what}' can not be used within an annotation"),
-            BlockType::TypeVariable => {
-                format!("{what} cannot be used within a TypeVar bound")
-            }
-            BlockType::TypeAlias => format!("{what} cannot be used within a type alias"),
-            BlockType::TypeParams => {
-                format!("{what} cannot be used within the definition of a generic")
-            }
+            BlockType::Annotation => RestrictedScope::AnnotationBefore314,
+            BlockType::TypeVariable => RestrictedScope::TypeVarBound,
+            BlockType::TypeAlias => RestrictedScope::TypeAlias,
+            BlockType::TypeParams => RestrictedScope::Generic,
             _ => return,
         };
         if block.detached {
             return;
         }
-        self.error(message, node.range());
+        self.error(ErrorKind::InRestrictedScope { what, scope }, node.range());
     }
 }
 

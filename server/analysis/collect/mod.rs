@@ -18,6 +18,7 @@ mod type_params;
 use rustc_hash::FxHashSet;
 
 use super::blocks::{Block, BlockId, BlockType, NameId, Sym, SymbolTable, WellKnown, def};
+use super::errors::ErrorKind;
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{ClosureError, OccurrenceKind, PythonVersion, Resolution, TextRange};
 use super::names::{mangle, normalize};
@@ -62,6 +63,8 @@ pub(crate) struct Collector<'a, 't> {
     future_annotations: bool,
     pub errors: Vec<ClosureError>,
     pub occurrences: Vec<RawOccurrence>,
+    /// Whether a `from … import *` was seen (anywhere: nested ones are errors but still run).
+    pub has_star_import: bool,
     depth: u32,
     /// The first subtree deeper than [`MAX_DEPTH`], which was skipped.
     pub too_deep: Option<TextRange>,
@@ -99,6 +102,7 @@ impl<'a, 't> Collector<'a, 't> {
             errors: Vec::new(),
             // Roughly one identifier per eight bytes of Python.
             occurrences: Vec::with_capacity(text.len() / 8),
+            has_star_import: false,
             depth: 0,
             too_deep: None,
             recovered: Vec::new(),
@@ -148,8 +152,8 @@ impl<'a, 't> Collector<'a, 't> {
         &mut self.table.blocks[self.cur]
     }
 
-    fn error(&mut self, message: String, range: TextRange) {
-        self.errors.push(ClosureError { message, range });
+    fn error(&mut self, kind: ErrorKind, range: TextRange) {
+        self.errors.push(ClosureError { kind, range });
     }
 
     /// `_Py_MaybeMangle` with the current block's mangling rules.
@@ -200,12 +204,8 @@ impl<'a, 't> Collector<'a, 't> {
             && name == self.wk.debug
             && self.at_least(PythonVersion::Py314)
         {
-            let message = if ctx == Ctx::Del {
-                "cannot delete __debug__"
-            } else {
-                "cannot assign to __debug__"
-            };
-            self.error(message.into(), range);
+            let delete = ctx == Ctx::Del;
+            self.error(ErrorKind::DebugAssignment { delete }, range);
         }
         if flag & def::TYPE_PARAM != 0 {
             if let Some(set) = self.block(self.cur).mangled_names {
@@ -229,14 +229,11 @@ impl<'a, 't> Collector<'a, 't> {
             Some(val) => {
                 if flag & def::PARAM != 0 && val & def::PARAM != 0 {
                     let shown = self.table.names.name(name).to_owned();
-                    self.error(
-                        format!("duplicate argument '{shown}' in function definition"),
-                        range,
-                    );
+                    self.error(ErrorKind::DuplicateArgument { name: shown }, range);
                 }
                 if flag & def::TYPE_PARAM != 0 && val & def::TYPE_PARAM != 0 {
                     let shown = self.table.names.name(name).to_owned();
-                    self.error(format!("duplicate type parameter '{shown}'"), range);
+                    self.error(ErrorKind::DuplicateTypeParameter { name: shown }, range);
                 }
                 val | flag
             }
@@ -246,9 +243,7 @@ impl<'a, 't> Collector<'a, 't> {
             if val & (def::GLOBAL | def::NONLOCAL) != 0 {
                 let shown = self.table.names.name(name).to_owned();
                 self.error(
-                    format!(
-                        "comprehension inner loop cannot rebind assignment expression target '{shown}'"
-                    ),
+                    ErrorKind::IterationRebindsWalrusTarget { name: shown },
                     range,
                 );
             }

@@ -3,6 +3,7 @@
 
 use super::{Collector, Ctx, expression_line, unparenthesized};
 use crate::analysis::blocks::{Block, BlockType, def};
+use crate::analysis::errors::{Declaration, ErrorKind};
 use crate::analysis::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use crate::analysis::model::{OccurrenceKind, PythonVersion};
 
@@ -150,11 +151,9 @@ impl<'a, 't> Collector<'a, 't> {
             Kind::ImportFromStatement => {
                 for child in node.named_children(&self.cursors) {
                     if child.kind() == Kind::WildcardImport {
+                        self.has_star_import = true;
                         if self.block(self.cur).ty != BlockType::Module {
-                            self.error(
-                                "import * only allowed at module level".into(),
-                                child.range(),
-                            );
+                            self.error(ErrorKind::ImportStarInFunction, child.range());
                         }
                     } else if node.field(Field::ModuleName) != Some(child) {
                         self.visit_alias(child);
@@ -235,14 +234,14 @@ impl<'a, 't> Collector<'a, 't> {
                 let name = self.intern_node(target);
                 let cur = self.lookup(name);
                 if cur & (def::GLOBAL | def::NONLOCAL) != 0 && self.cur != 0 {
-                    let kind = if cur & def::GLOBAL != 0 {
-                        "global"
+                    let declaration = if cur & def::GLOBAL != 0 {
+                        Declaration::Global
                     } else {
-                        "nonlocal"
+                        Declaration::Nonlocal
                     };
-                    let shown = self.table.names.name(name).to_owned();
+                    let name = self.table.names.name(name).to_owned();
                     self.error(
-                        format!("annotated name '{shown}' can't be {kind}"),
+                        ErrorKind::AnnotatedDeclared { name, declaration },
                         node.range(),
                     );
                 }
@@ -398,10 +397,14 @@ impl<'a, 't> Collector<'a, 't> {
     /// `global x, y` / `nonlocal x, y`.
     fn visit_declaration(&mut self, node: SyntaxNode<'t>, global: bool) {
         let range = node.range();
-        let (kind, flag, occurrence) = if global {
-            ("global", def::GLOBAL, OccurrenceKind::GlobalDecl)
+        let (declaration, flag, occurrence) = if global {
+            (Declaration::Global, def::GLOBAL, OccurrenceKind::GlobalDecl)
         } else {
-            ("nonlocal", def::NONLOCAL, OccurrenceKind::NonlocalDecl)
+            (
+                Declaration::Nonlocal,
+                def::NONLOCAL,
+                OccurrenceKind::NonlocalDecl,
+            )
         };
         let idents: Vec<SyntaxNode<'t>> = node
             .named_children(&self.cursors)
@@ -412,16 +415,28 @@ impl<'a, 't> Collector<'a, 't> {
             let cur = self.lookup(name);
             if cur & (def::PARAM | def::LOCAL | def::USE | def::ANNOT) != 0 {
                 let shown = self.table.names.name(name).to_owned();
-                let message = if cur & def::PARAM != 0 {
-                    format!("name '{shown}' is parameter and {kind}")
+                let kind = if cur & def::PARAM != 0 {
+                    ErrorKind::ParameterDeclared {
+                        name: shown,
+                        declaration,
+                    }
                 } else if cur & def::USE != 0 {
-                    format!("name '{shown}' is used prior to {kind} declaration")
+                    ErrorKind::UsedBeforeDeclaration {
+                        name: shown,
+                        declaration,
+                    }
                 } else if cur & def::ANNOT != 0 {
-                    format!("annotated name '{shown}' can't be {kind}")
+                    ErrorKind::AnnotatedDeclared {
+                        name: shown,
+                        declaration,
+                    }
                 } else {
-                    format!("name '{shown}' is assigned to before {kind} declaration")
+                    ErrorKind::AssignedBeforeDeclaration {
+                        name: shown,
+                        declaration,
+                    }
                 };
-                self.error(message, range);
+                self.error(kind, range);
                 let stored = self.maybe_mangle(name);
                 self.record(ident.range(), stored, occurrence);
                 continue;

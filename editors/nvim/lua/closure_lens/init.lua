@@ -8,9 +8,10 @@ M.command_show_captures = "closure-lens.showCaptures"
 
 --- Defaults; `setup(opts)` merges `opts` over these.
 M.defaults = {
-  --- The server command. nil: `server_path` or `closure-lens` on PATH, with `serve --stdio`.
+  --- The server command. nil: the binary find_server() finds, with `serve --stdio`.
   cmd = nil,
-  --- Path to the closure-lens binary (used when `cmd` is nil). nil: $CLOSURE_LENS_BIN, then PATH.
+  --- Path to the closure-lens binary (used when `cmd` is nil). nil: $CLOSURE_LENS_BIN, then the
+  --- Python environment ($VIRTUAL_ENV, then .venv from the current directory up), then PATH.
   server_path = nil,
   filetypes = { "python" },
   root_markers = { "pyproject.toml", ".git" },
@@ -40,10 +41,39 @@ M.defaults = {
 
 M.options = vim.deepcopy(M.defaults)
 
---- The binary: opts.server_path, $CLOSURE_LENS_BIN, then closure-lens on PATH (nil when none).
+local windows = vim.fn.has("win32") == 1
+local exe_name = windows and "closure-lens.exe" or "closure-lens"
+local scripts_dir = windows and "Scripts" or "bin"
+
+--- The `closure-lens` of the Python environment, as ruff's VS Code extension looks in the selected
+--- interpreter's: the activated virtual environment ($VIRTUAL_ENV), then the nearest `.venv`
+--- folder from `dir` upwards (where `uv` and `python -m venv .venv` put a project's environment).
+---@param dir string
+---@return string|nil path, string|nil how
+function M.find_in_python_environment(dir)
+  local envs = {}
+  if vim.env.VIRTUAL_ENV and vim.env.VIRTUAL_ENV ~= "" then
+    table.insert(envs, { vim.env.VIRTUAL_ENV, "$VIRTUAL_ENV" })
+  end
+  local venv = vim.fs.find(".venv", { upward = true, path = dir, type = "directory" })[1]
+  if venv then
+    table.insert(envs, { venv, ".venv" })
+  end
+  for _, env in ipairs(envs) do
+    local candidate = vim.fs.joinpath(env[1], scripts_dir, exe_name)
+    if vim.fn.executable(candidate) == 1 then
+      return vim.fs.normalize(vim.fn.fnamemodify(candidate, ":p")), env[2]
+    end
+  end
+  return nil, nil
+end
+
+--- The binary: opts.server_path, $CLOSURE_LENS_BIN, the Python environment ($VIRTUAL_ENV, then
+--- `.venv` from the current directory upwards), then closure-lens on PATH (nil when none).
 ---@param opts? table
+---@param dir? string where to look for `.venv` (default: the current directory)
 ---@return string|nil path, string how
-function M.find_server(opts)
+function M.find_server(opts, dir)
   opts = opts or M.options
   local candidates = {
     { opts.server_path, "server_path" },
@@ -59,15 +89,19 @@ function M.find_server(opts)
       return nil, string.format("%s = %s is not an executable file", c[2], p)
     end
   end
+  local in_env, how = M.find_in_python_environment(dir or vim.fn.getcwd())
+  if in_env then
+    return in_env, how
+  end
   local exe = vim.fn.exepath("closure-lens")
   if exe ~= "" then
     return exe, "PATH"
   end
-  return nil, "closure-lens was not found on PATH"
+  return nil, "closure-lens was not found in $VIRTUAL_ENV, a .venv or on PATH"
 end
 
-M.install_hint = "Install it with `cargo install closure-lens` (or `cargo build --release` in the repository and "
-  .. "put target/release on PATH), or pass server_path to require('closure_lens').setup()."
+M.install_hint = "Install it into the project's environment with `pip install closure-lens` (or `uv tool install "
+  .. "closure-lens`, or `cargo install closure-lens`), or pass server_path to require('closure_lens').setup()."
 
 --- The command the client starts.
 ---@param opts? table

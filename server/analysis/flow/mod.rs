@@ -1,0 +1,276 @@
+//! How the code runs, as the closure-bug diagnostics need it: read off the syntax tree after
+//! the symbol tables are built, into plain [`Facts`].
+//!
+//! - [`assigned`]: which locals and cells are surely assigned at each point of a frame
+//!   (unassigned reads, cells a closure may find empty);
+//! - [`loops`]: closures made inside loops, and whether they outlive the iteration
+//!   ([`escape`] decides what a use of a closure does with it);
+//! - here: zero-argument `super()` calls, `global`/`nonlocal` statements, body starts.
+//!
+//! Frames with syntax errors are skipped: a guess about broken code helps nobody.
+
+mod assigned;
+mod escape;
+mod loops;
+
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
+use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
+use super::model::{
+    Analysis, BodyStart, Declaration, Facts, OccurrenceKind, Scope, ScopeId, ScopeKind, SuperCall,
+    TextRange,
+};
+
+/// Everything [`Facts`] holds for `analysis` of `text`, whose tree is rooted at `root`.
+pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -> Facts {
+    let tree = Tree {
+        text,
+        root,
+        pool: CursorPool::default(),
+        analysis,
+        callees: RefCell::default(),
+    };
+    let mut facts = Facts::default();
+    for (i, scope) in analysis.scopes.iter().enumerate() {
+        let id = ScopeId(i as u32);
+        let Some(node) = tree.node_of(scope) else {
+            continue;
+        };
+        if scope.has_own_frame() || scope.kind == ScopeKind::Module {
+            assigned::frame(&tree, id, node, &mut facts);
+        }
+        if scope.kind == ScopeKind::Function {
+            facts.body_starts.extend(body_start(&tree, id, node));
+        }
+        if let Some(closure) = loops::loop_closure(&tree, id, node) {
+            facts.loop_closures.push(closure);
+        }
+    }
+    for o in &analysis.occurrences {
+        if &*o.name == "super"
+            && o.kind == OccurrenceKind::Read
+            && is_zero_argument_call(&tree, o.range)
+        {
+            facts
+                .super_calls
+                .push(super_call(&tree, o.range, analysis.frame_of(o.scope)));
+        }
+    }
+    facts.declarations = declarations(&tree);
+    facts
+}
+
+/// The tree, its text and its analysis, for the fact finders.
+pub(super) struct Tree<'a, 't> {
+    text: &'a str,
+    root: SyntaxNode<'t>,
+    pool: CursorPool<'t>,
+    analysis: &'a Analysis,
+    /// What same-file functions do with their parameters, as judged so far.
+    callees: RefCell<FxHashMap<(ScopeId, usize), escape::CalleeUse>>,
+}
+
+impl<'t> Tree<'_, 't> {
+    /// The node a scope was made from (`function_definition`, `lambda`, a comprehension, …).
+    fn node_of(&self, scope: &Scope) -> Option<SyntaxNode<'t>> {
+        if scope.kind == ScopeKind::Module {
+            return Some(self.root);
+        }
+        let mut node = self.root.covering(scope.range)?;
+        // A node spanning exactly the range may sit under a wrapper with the same span.
+        while node.range() != scope.range {
+            node = node.parent()?;
+        }
+        let wanted = match scope.kind {
+            ScopeKind::Function => Kind::FunctionDefinition,
+            ScopeKind::Lambda => Kind::Lambda,
+            ScopeKind::Class => Kind::ClassDefinition,
+            ScopeKind::ListComp => Kind::ListComprehension,
+            ScopeKind::SetComp => Kind::SetComprehension,
+            ScopeKind::DictComp => Kind::DictionaryComprehension,
+            ScopeKind::GenExpr => Kind::GeneratorExpression,
+            _ => return None,
+        };
+        let mut current = Some(node);
+        while let Some(n) = current {
+            if n.kind() == wanted && n.range() == scope.range {
+                return Some(n);
+            }
+            current = n.named_child(0).filter(|c| c.range() == scope.range);
+        }
+        None
+    }
+
+    /// The identifier node at exactly `range`.
+    fn identifier_at(&self, range: TextRange) -> Option<SyntaxNode<'t>> {
+        self.root
+            .covering(range)
+            .filter(|n| n.kind() == Kind::Identifier && n.range() == range)
+    }
+
+    /// The scope whose code `node` (a scope's node) is, found by its range.
+    fn scope_of_node(&self, node: SyntaxNode<'t>) -> Option<ScopeId> {
+        let range = node.range();
+        let analysis = self.analysis;
+        let mut id = ScopeId::MODULE;
+        'descend: loop {
+            for &child in &analysis.scope(id).children {
+                let scope = analysis.scope(child);
+                // 3.14's `__annotate__` of a def spans the def: not what a node is made into.
+                if scope.kind == ScopeKind::Annotation {
+                    continue;
+                }
+                if scope.range == range {
+                    return Some(child);
+                }
+                if scope.range.start <= range.start && range.end <= scope.range.end {
+                    id = child;
+                    continue 'descend;
+                }
+            }
+            return None;
+        }
+    }
+}
+
+/// Whether the identifier at `range` is the callee of a call without arguments.
+fn is_zero_argument_call(tree: &Tree, range: TextRange) -> bool {
+    let Some(call) = tree.identifier_at(range).and_then(SyntaxNode::parent) else {
+        return false;
+    };
+    call.kind() == Kind::Call
+        && call
+            .field(Field::Function)
+            .is_some_and(|f| f.range() == range)
+        && call
+            .field(Field::Arguments)
+            .is_some_and(|args| args.kind() == Kind::ArgumentList && args.named_child(0).is_none())
+}
+
+/// A zero-argument `super()` at `range`, run by `frame`.
+fn super_call(tree: &Tree, range: TextRange, frame: ScopeId) -> SuperCall {
+    let scope = tree.analysis.scope(frame);
+    let node = tree.node_of(scope);
+    let positional = match scope.kind {
+        ScopeKind::Module | ScopeKind::Class => 0,
+        // The hidden `.0`: the iterator.
+        kind if kind.is_comprehension() => 1,
+        _ => node
+            .and_then(|n| n.field(Field::Parameters))
+            .map_or(0, |p| positional_parameters(tree, p)),
+    };
+    SuperCall {
+        range,
+        frame,
+        positional,
+        called_with: called_with(tree, frame),
+    }
+}
+
+/// The first arguments the function `frame` is called with where it is defined, when calls are
+/// all its name is used for there.
+fn called_with(tree: &Tree, frame: ScopeId) -> Option<Vec<String>> {
+    let analysis = tree.analysis;
+    let scope = analysis.scope(frame);
+    if scope.kind != ScopeKind::Function {
+        return None;
+    }
+    let binding = analysis
+        .occurrence_at(scope.focus_range.start)
+        .filter(|o| o.range == scope.focus_range)?;
+    let mut firsts = Vec::new();
+    for o in analysis.occurrences_of(binding.symbol) {
+        if o.kind != OccurrenceKind::Read {
+            continue;
+        }
+        let call = tree
+            .identifier_at(o.range)
+            .and_then(SyntaxNode::parent)
+            .filter(|c| {
+                c.kind() == Kind::Call
+                    && c.field(Field::Function)
+                        .is_some_and(|f| f.range() == o.range)
+            })?;
+        let first = call
+            .field(Field::Arguments)
+            .and_then(|args| args.named_child(0))
+            .filter(|a| a.kind() != Kind::KeywordArgument)?;
+        firsts.push(tree.text[first.byte_range()].to_owned());
+    }
+    Some(firsts)
+}
+
+/// How many parameters of `params` are positional (`co_argcount`): those before a `*`, a
+/// `*args` or a `**kwargs`.
+fn positional_parameters<'t>(tree: &Tree<'_, 't>, params: SyntaxNode<'t>) -> u32 {
+    let mut count = 0;
+    for p in params.named_children(&tree.pool) {
+        let text = &tree.text[p.byte_range()];
+        match p.kind() {
+            Kind::PositionalSeparator => {}
+            Kind::KeywordSeparator => break,
+            _ if text.starts_with('*') => break,
+            _ => count += 1,
+        }
+    }
+    count
+}
+
+/// Every `global` / `nonlocal` statement, with its names.
+fn declarations(tree: &Tree) -> Vec<Declaration> {
+    let mut found: Vec<Declaration> = Vec::new();
+    for o in &tree.analysis.occurrences {
+        if !matches!(
+            o.kind,
+            OccurrenceKind::GlobalDecl | OccurrenceKind::NonlocalDecl
+        ) {
+            continue;
+        }
+        let Some(statement) = tree.identifier_at(o.range).and_then(SyntaxNode::parent) else {
+            continue;
+        };
+        match found.last_mut() {
+            Some(last) if last.statement == statement.range() => last.names.push(o.range),
+            _ => found.push(Declaration {
+                statement: statement.range(),
+                names: vec![o.range],
+            }),
+        }
+    }
+    found
+}
+
+/// Where a new first statement goes in the body of the `def` at `node`: before the first
+/// statement after the docstring (`None` for a body that is only a docstring).
+fn body_start<'t>(tree: &Tree<'_, 't>, scope: ScopeId, node: SyntaxNode<'t>) -> Option<BodyStart> {
+    let body = node
+        .field(Field::Body)
+        .filter(|b| b.kind() == Kind::Block)?;
+    let mut statements = body.named_children(&tree.pool);
+    let first = statements.next()?;
+    let is_docstring = first.kind() == Kind::ExpressionStatement
+        && first
+            .named_child(0)
+            .is_some_and(|s| s.kind() == Kind::String)
+        && first.named_child(1).is_none();
+    let anchor = if is_docstring {
+        statements.next()?
+    } else {
+        first
+    };
+    let line_start = tree.text[..anchor.start_byte()]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let before = &tree.text[line_start..anchor.start_byte()];
+    Some(BodyStart {
+        scope,
+        at: anchor.start_byte(),
+        indent: before
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect(),
+        inline: !before.chars().all(|c| c == ' ' || c == '\t'),
+    })
+}

@@ -1,0 +1,62 @@
+//! `free-unbound`: a closure reads a free variable whose cell can be empty when the closure
+//! runs — its owner deletes it, binds it only as an `except … as` target (deleted when the
+//! handler ends), or has not assigned it yet on some path. CPython raises `NameError`.
+
+use super::{Code, Diagnostic, Related};
+use crate::analysis::{EmptyCell, EmptyCellRead};
+use crate::ide::FileView;
+
+pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
+    file.analysis
+        .facts
+        .empty_cell_reads
+        .iter()
+        .filter_map(|r| diagnostic(file, r))
+        .collect()
+}
+
+fn diagnostic(file: &FileView, read: &EmptyCellRead) -> Option<Diagnostic> {
+    let analysis = file.analysis;
+    // A cell assigned on some paths, read under a condition: the conditions may well agree
+    // (`if timeout: end = …` … `if timeout: … end …`). No static analysis can tell.
+    if read.why == EmptyCell::NotAssigned && !read.certain && read.conditional {
+        return None;
+    }
+    let o = analysis
+        .occurrence_at(read.read.start)
+        .filter(|o| o.range == read.read)?;
+    let shown = file.text(o.range);
+    let closure = file.scope_name(o.scope);
+    let owner = file.scope_name(analysis.frame_of(o.symbol.scope));
+    let why = match &read.why {
+        EmptyCell::Deleted(at) => format!("`{owner}` deletes it (line {})", file.line(at.start)),
+        EmptyCell::ExceptTarget(at) => format!(
+            "it is an `except … as {shown}` target (line {}), which Python deletes when the \
+             handler ends",
+            file.line(at.start)
+        ),
+        EmptyCell::NotAssigned => format!("`{owner}` may not have assigned it yet"),
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::FreeUnbound,
+        o.range,
+        format!(
+            "`{shown}` is a free variable of `{closure}`, and its cell can be empty when \
+             `{closure}` runs: {why}. Running it then raises NameError: cannot access free \
+             variable '{}' where it is not associated with a value in enclosing scope",
+            o.name
+        ),
+    );
+    match &read.why {
+        EmptyCell::Deleted(at) | EmptyCell::ExceptTarget(at) => diagnostic.related.push(Related {
+            range: *at,
+            message: format!("`{shown}` is deleted here"),
+        }),
+        EmptyCell::NotAssigned => {}
+    }
+    diagnostic.related.push(Related {
+        range: read.runs_at,
+        message: format!("`{closure}` can run from here on"),
+    });
+    Some(diagnostic)
+}

@@ -1,0 +1,205 @@
+//! `late-binding`: a closure made in a loop outlives its iteration, and reads a variable the
+//! loop rebinds. Closures read variables when they run, not when they are made, so every closure
+//! of the loop sees the variable's latest value.
+
+use rustc_hash::FxHashSet;
+
+use super::{Code, Diagnostic, Edit, Fix, Related};
+use crate::analysis::{
+    Escape, Kept, Loop, LoopClosure, OccurrenceKind, ScopeId, ScopeKind, SymbolId,
+};
+use crate::ide::FileView;
+
+pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
+    file.analysis
+        .facts
+        .loop_closures
+        .iter()
+        .flat_map(|c| diagnostics(file, c))
+        .collect()
+}
+
+/// A variable the closure reads and a loop rebinds.
+struct Rebound {
+    /// The function reading it: the closure, or for a class the method (or other scope made by
+    /// the class body) that does.
+    reader: ScopeId,
+    /// How the source spells it.
+    name: String,
+    /// A rebinding inside the loop.
+    binding: crate::analysis::TextRange,
+}
+
+/// One diagnostic per function of the closure that reads rebound variables (the closure
+/// itself, or the methods of a class).
+fn diagnostics(file: &FileView, closure: &LoopClosure) -> Vec<Diagnostic> {
+    let Escape::Kept { .. } = &closure.escape else {
+        return Vec::new();
+    };
+    let loops: Vec<&Loop> = closure.loops.iter().filter(|l| !l.ends_after).collect();
+    let rebound = rebound_variables(file, closure.scope, &loops);
+    let mut readers: Vec<ScopeId> = rebound.iter().map(|r| r.reader).collect();
+    readers.dedup();
+    readers
+        .into_iter()
+        .filter_map(|reader| {
+            let read: Vec<&Rebound> = rebound.iter().filter(|r| r.reader == reader).collect();
+            diagnostic(file, closure, reader, &read, &loops)
+        })
+        .collect()
+}
+
+fn diagnostic(
+    file: &FileView,
+    closure: &LoopClosure,
+    reader: ScopeId,
+    rebound: &[&Rebound],
+    loops: &[&Loop],
+) -> Option<Diagnostic> {
+    let Escape::Kept { how, at } = &closure.escape else {
+        return None;
+    };
+    let analysis = file.analysis;
+    let scope = analysis.scope(closure.scope);
+    let what = match scope.kind {
+        ScopeKind::Lambda => "lambda".to_owned(),
+        ScopeKind::GenExpr => "generator expression".to_owned(),
+        ScopeKind::Class => format!("class `{}`", file.scope_name(closure.scope)),
+        _ => format!("function `{}`", file.scope_name(closure.scope)),
+    };
+    let names: Vec<String> = rebound.iter().map(|r| format!("`{}`", r.name)).collect();
+    let variables = match names.as_slice() {
+        [one] => format!("variable {one}"),
+        _ => format!("variables {}", names.join(", ")),
+    };
+    let kept = match how {
+        Kept::Stored => "it is stored".to_owned(),
+        Kept::Passed(callee) => format!("it is passed to `{callee}`, which may keep it"),
+        Kept::Registered(decorator) => format!("it is registered by `{decorator}`"),
+        Kept::Yielded => "it is yielded while the loop goes on".to_owned(),
+        Kept::Collected => "the comprehension collects it".to_owned(),
+        Kept::LazyIterator => "it goes into a lazy iterator that is kept".to_owned(),
+        Kept::Suspended => "calling it makes a coroutine or generator that is kept".to_owned(),
+    };
+    let subject = if reader == closure.scope {
+        format!("this {what}")
+    } else {
+        format!("`{}` of {what}", file.scope_name(reader))
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::LateBinding,
+        analysis.scope(reader).focus_range,
+        format!(
+            "{subject} is made on every iteration and outlives it ({kept}), but it reads the \
+             loop's {variables} when it runs, not when it is made: run after the loop has moved \
+             on, every one of them sees the latest value"
+        ),
+    );
+    if let Some(l) = loops.first() {
+        diagnostic.related.push(Related {
+            range: l.header,
+            message: "the loop".into(),
+        });
+    }
+    for r in rebound {
+        diagnostic.related.push(Related {
+            range: r.binding,
+            message: format!("`{}` is rebound here on every iteration", r.name),
+        });
+    }
+    diagnostic.related.push(Related {
+        range: *at,
+        message: "the closure outlives its iteration here".into(),
+    });
+    if reader == closure.scope {
+        diagnostic.fixes.extend(default_fix(file, closure, rebound));
+    }
+    Some(diagnostic)
+}
+
+/// The variables `scope` (or a scope nested in it) reads from the frame making it, that one of
+/// `loops` rebinds on each iteration — unless closures write them on purpose (`nonlocal`).
+fn rebound_variables(file: &FileView, scope: ScopeId, loops: &[&Loop]) -> Vec<Rebound> {
+    let analysis = file.analysis;
+    let range = analysis.scope(scope).range;
+    let inside = |s: ScopeId| s == scope || analysis.ancestors(s).any(|a| a == scope);
+    let is_class = analysis.scope(scope).kind == ScopeKind::Class;
+    let mut seen = FxHashSet::default();
+    let mut found = Vec::new();
+    for o in analysis.occurrences_in(range) {
+        if o.kind != OccurrenceKind::Read || !inside(o.scope) || inside(o.symbol.scope) {
+            continue;
+        }
+        // A class body runs as the class is made: only what it makes (methods) runs later.
+        let reader = if is_class {
+            let child = std::iter::once(o.scope)
+                .chain(analysis.ancestors(o.scope))
+                .find(|&s| analysis.scope(s).parent == Some(scope));
+            match child {
+                Some(c)
+                    if analysis.scope(c).has_own_frame()
+                        && !analysis.scope(c).kind.is_comprehension() =>
+                {
+                    c
+                }
+                _ => continue,
+            }
+        } else {
+            scope
+        };
+        if !seen.insert((reader, o.symbol)) || is_shared_on_purpose(file, o.symbol) {
+            continue;
+        }
+        let binding = analysis.occurrences_of(o.symbol).find(|b| {
+            b.is_binding()
+                && !inside(b.scope)
+                && loops
+                    .iter()
+                    .any(|l| l.per_iteration.iter().any(|r| r.contains(b.range.start)))
+        });
+        if let Some(binding) = binding {
+            found.push(Rebound {
+                reader,
+                name: file.text(o.range).to_owned(),
+                binding: binding.range,
+            });
+        }
+    }
+    found
+}
+
+/// Whether closures rebind the variable through `nonlocal` or `global` (a counter shared on
+/// purpose).
+fn is_shared_on_purpose(file: &FileView, variable: SymbolId) -> bool {
+    let analysis = file.analysis;
+    analysis.occurrences_of(variable).any(|o| {
+        o.is_binding()
+            && analysis.scope(o.scope).kind.is_user_function()
+            && analysis.frame_of(o.scope) != analysis.frame_of(variable.scope)
+    })
+}
+
+/// Bind each value per iteration as a default argument: `lambda i=i: …`,
+/// `def f(x, *, i=i):`.
+fn default_fix(file: &FileView, closure: &LoopClosure, rebound: &[&Rebound]) -> Option<Fix> {
+    let slot = closure.defaults.as_ref()?;
+    let scope = file.analysis.scope(closure.scope);
+    // A parameter of that name would not be a capture; a mangled name keeps its spelling.
+    if rebound.iter().any(|r| scope.params.contains(&r.name)) {
+        return None;
+    }
+    let defaults: Vec<String> = rebound.iter().map(|r| format!("{0}={0}", r.name)).collect();
+    let names: Vec<String> = rebound.iter().map(|r| format!("`{}`", r.name)).collect();
+    Some(Fix {
+        title: format!(
+            "Bind {} per iteration with a default argument{}",
+            names.join(", "),
+            if slot.is_def { " (keyword-only)" } else { "" }
+        ),
+        safe: true,
+        edits: vec![Edit {
+            range: crate::analysis::TextRange::new(slot.at, slot.at),
+            new_text: format!("{}{}{}", slot.before, defaults.join(", "), slot.after),
+        }],
+    })
+}

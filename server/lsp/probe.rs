@@ -1,0 +1,88 @@
+//! What an in-process test can see and do inside a running server: its statistics, the server's
+//! view of a document, and panics injected at chosen places. A [`Probe`] is handed to
+//! [`serve`](crate::lsp::serve) in [`Options`](crate::lsp::Options); `closure-lens serve` never
+//! creates one, so none of this is reachable over stdio.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ls_types::Uri;
+
+use crate::lsp::documents::Stats;
+use crate::lsp::server::Event;
+
+/// A window into one running server (for tests).
+#[derive(Default)]
+pub struct Probe {
+    pub(crate) stats: Arc<Stats>,
+    /// Input bytes the reader has fully processed (their messages are queued for the main loop).
+    pub(crate) consumed: AtomicU64,
+    panics: Mutex<Vec<String>>,
+    pub(crate) events: Mutex<Option<Sender<Event>>>,
+}
+
+/// A question for the main loop, answered in turn with the messages before it.
+pub(crate) enum Query {
+    /// The version and text of a document (`None` if it is not open).
+    Document {
+        uri: Uri,
+        reply: Sender<Option<(i32, String)>>,
+    },
+}
+
+impl Probe {
+    /// A new probe.
+    pub fn new() -> Arc<Self> {
+        Arc::default()
+    }
+
+    /// How many analyses the server has computed.
+    pub fn analyses(&self) -> u64 {
+        self.stats.analyses.load(Ordering::Relaxed)
+    }
+
+    /// How many input bytes the server has read and queued for its main loop.
+    pub fn consumed(&self) -> u64 {
+        self.consumed.load(Ordering::Acquire)
+    }
+
+    /// The server's version and text of `uri`, once the main loop has handled every message
+    /// queued so far (`None` if the document is not open or the server is gone).
+    pub fn document(&self, uri: &str, timeout: Duration) -> Option<(i32, String)> {
+        let uri: Uri = uri.parse().ok()?;
+        let (reply, answer) = channel();
+        let sender = self.events.lock().ok()?.clone()?;
+        sender
+            .send(Event::Query(Query::Document { uri, reply }))
+            .ok()?;
+        answer.recv_timeout(timeout).ok().flatten()
+    }
+
+    /// Makes the next handling of `site` panic: a method name (`textDocument/hover` panics in the
+    /// worker computing it, a notification in its main-loop handler) or `diagnostics` (the
+    /// background computation of pushed diagnostics).
+    pub fn panic_at(&self, site: &str) {
+        if let Ok(mut sites) = self.panics.lock() {
+            sites.push(site.to_owned());
+        }
+    }
+
+    /// Panics if a panic was injected at `site` (once per injection).
+    pub(crate) fn checkpoint(&self, site: &str) {
+        let hit = match self.panics.lock() {
+            Ok(mut sites) => match sites.iter().position(|s| s == site) {
+                Some(i) => {
+                    sites.remove(i);
+                    true
+                }
+                None => false,
+            },
+            Err(_) => false,
+        };
+        if hit {
+            panic!("panic injected by a test at {site}");
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! `ide` results as LSP types: the only place feature data meets the protocol.
+
+use std::collections::HashMap;
+
+use ls_types::{
+    AnnotatedTextEdit, ChangeAnnotation, CodeAction, CodeActionKind, CodeDescription, CodeLens,
+    Command, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
+    DocumentChanges, DocumentHighlight, DocumentHighlightKind, Hover, HoverContents, InlayHint,
+    InlayHintLabel, InlayHintLabelPart, InlayHintLabelPartTooltip, Location, MarkupContent,
+    MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
+    PrepareRenameResponse, SemanticToken, SemanticTokenModifier, SemanticTokenType,
+    SemanticTokensEdit, SemanticTokensLegend, TextDocumentEdit, TextEdit, WorkspaceEdit,
+};
+use serde_json::json;
+
+use crate::analysis::Occurrence;
+use crate::ide;
+use crate::ide::semantic_tokens::{TokenModifiers, TokenType};
+use crate::line_index::{Encoding, LineIndex};
+use crate::lsp::context::Ctx;
+use crate::lsp::jsonrpc::{ResponseError, code};
+
+/// The command every code lens runs; its arguments are `[uri, position, locations]`, the shape
+/// of VS Code's `editor.action.showReferences`.
+pub const SHOW_CAPTURES: &str = "closure-lens.showCaptures";
+
+/// The `source` of every diagnostic.
+pub const SOURCE: &str = "closure-lens";
+
+fn markdown(value: String) -> MarkupContent {
+    MarkupContent {
+        kind: MarkupKind::Markdown,
+        value,
+    }
+}
+
+pub fn hover(ctx: &Ctx, hover: ide::hover::HoverResult) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(markdown(hover.markdown)),
+        range: Some(ctx.range(hover.range)),
+    }
+}
+
+pub fn inlay_hint(ctx: &Ctx, hint: ide::inlay_hints::InlayHint) -> InlayHint {
+    let parts = hint
+        .label
+        .into_iter()
+        .map(|part| InlayHintLabelPart {
+            value: part.text,
+            tooltip: part
+                .tooltip
+                .map(|t| InlayHintLabelPartTooltip::MarkupContent(markdown(t))),
+            location: part.target.map(|r| ctx.location(r)),
+            command: None,
+        })
+        .collect();
+    InlayHint {
+        position: ctx.position(hint.offset),
+        label: InlayHintLabel::LabelParts(parts),
+        kind: None,
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(true),
+        padding_right: Some(true),
+        data: None,
+    }
+}
+
+pub fn code_lens(ctx: &Ctx, lens: ide::code_lens::CodeLens) -> CodeLens {
+    let range = ctx.range(lens.range);
+    let locations: Vec<Location> = lens.targets.iter().map(|&t| ctx.location(t)).collect();
+    CodeLens {
+        range,
+        command: Some(Command {
+            title: lens.title,
+            command: SHOW_CAPTURES.into(),
+            arguments: Some(vec![
+                json!(ctx.doc.uri),
+                json!(range.start),
+                json!(locations),
+            ]),
+        }),
+        data: None,
+    }
+}
+
+pub fn highlight(ctx: &Ctx, highlight: ide::highlights::Highlight) -> DocumentHighlight {
+    use ide::highlights::HighlightKind;
+    DocumentHighlight {
+        range: ctx.range(highlight.range),
+        kind: Some(match highlight.kind {
+            HighlightKind::Read => DocumentHighlightKind::READ,
+            HighlightKind::Write => DocumentHighlightKind::WRITE,
+            HighlightKind::Declaration => DocumentHighlightKind::TEXT,
+        }),
+    }
+}
+
+/// A diagnostic with its code's documentation, the places it is about and, for code that can go,
+/// the `Unnecessary` tag (shown faded).
+pub fn diagnostic(ctx: &Ctx, diagnostic: &ide::diagnostics::Diagnostic) -> Diagnostic {
+    use ide::diagnostics::Severity;
+    let related: Vec<DiagnosticRelatedInformation> = diagnostic
+        .related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: ctx.location(r.range),
+            message: r.message.clone(),
+        })
+        .collect();
+    Diagnostic {
+        range: ctx.range(diagnostic.range),
+        severity: Some(match diagnostic.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Information => DiagnosticSeverity::INFORMATION,
+            Severity::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(diagnostic.code.as_str().into())),
+        code_description: diagnostic
+            .code
+            .help_uri()
+            .parse()
+            .ok()
+            .map(|href| CodeDescription { href }),
+        source: Some(SOURCE.into()),
+        message: diagnostic.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: diagnostic
+            .unnecessary
+            .then(|| vec![DiagnosticTag::UNNECESSARY]),
+        data: None,
+    }
+}
+
+/// The code-action kind of the action applying every safe fix of a file.
+pub const FIX_ALL_KIND: &str = "source.fixAll.closure-lens";
+
+/// `edits` to the request's document as a workspace edit.
+fn document_edit(ctx: &Ctx, edits: &[ide::diagnostics::Edit]) -> WorkspaceEdit {
+    let edits = edits
+        .iter()
+        .map(|e| TextEdit {
+            range: ctx.range(e.range),
+            new_text: e.new_text.clone(),
+        })
+        .collect();
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(ctx.doc.uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+/// The quick fixes of `diagnostic`, each bound to it; its first safe fix is the preferred one.
+pub fn quick_fixes(ctx: &Ctx, diagnostic: &ide::diagnostics::Diagnostic) -> Vec<CodeAction> {
+    let preferred = diagnostic.fixes.iter().position(|f| f.safe);
+    let lsp_diagnostic = self::diagnostic(ctx, diagnostic);
+    diagnostic
+        .fixes
+        .iter()
+        .enumerate()
+        .map(|(i, fix)| CodeAction {
+            title: fix.title.clone(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![lsp_diagnostic.clone()]),
+            edit: Some(document_edit(ctx, &fix.edits)),
+            is_preferred: Some(preferred == Some(i)),
+            ..CodeAction::default()
+        })
+        .collect()
+}
+
+/// The action applying every safe fix of the file at once (`source.fixAll.closure-lens`).
+pub fn fix_all(ctx: &Ctx, edits: &[ide::diagnostics::Edit]) -> CodeAction {
+    CodeAction {
+        title: "Fix all closure-lens findings with a safe fix".into(),
+        kind: Some(CodeActionKind::new(FIX_ALL_KIND)),
+        edit: Some(document_edit(ctx, edits)),
+        ..CodeAction::default()
+    }
+}
+
+pub fn references(ctx: &Ctx, occurrences: &[&Occurrence]) -> Vec<Location> {
+    occurrences.iter().map(|o| ctx.location(o.range)).collect()
+}
+
+/// The answer to `textDocument/prepareRename`: the name's range and its spelling.
+pub fn prepare_rename(ctx: &Ctx, target: &ide::rename::RenameTarget) -> PrepareRenameResponse {
+    PrepareRenameResponse::RangeWithPlaceholder {
+        range: ctx.range(target.range),
+        placeholder: target.placeholder.clone(),
+    }
+}
+
+/// A refused `prepareRename` / `rename`, as a JSON-RPC error: `RequestFailed` (-32803) with the
+/// reason's message, which clients show to the user.
+pub fn rename_error(error: &ide::rename::RenameError) -> ResponseError {
+    ResponseError::new(
+        code::REQUEST_FAILED,
+        format!("closure-lens: {}", error.message),
+    )
+}
+
+/// The id of the change annotation carrying a rename's warnings.
+pub const RENAME_WARNINGS: &str = "closure-lens.renameWarnings";
+
+/// A rename of one document as a workspace edit. With `annotations` (the client has
+/// `workspace.workspaceEdit.changeAnnotationSupport` and `documentChanges`) and warnings, every
+/// edit carries one change annotation that needs confirmation and describes the warnings; without,
+/// the edits are plain `changes` and the caller shows the warnings itself (`window/showMessage`).
+pub fn rename_edit(ctx: &Ctx, rename: &ide::rename::Rename, annotations: bool) -> WorkspaceEdit {
+    let uri = &ctx.doc.uri;
+    let version = ctx.doc.version;
+    let edits = rename.edits.iter().map(|e| TextEdit {
+        range: ctx.range(e.range),
+        new_text: e.new_text.clone(),
+    });
+    if !annotations || rename.warnings.is_empty() {
+        return WorkspaceEdit {
+            changes: Some(HashMap::from([(uri.clone(), edits.collect())])),
+            ..WorkspaceEdit::default()
+        };
+    }
+    let annotated = edits
+        .map(|text_edit| {
+            OneOf::Right(AnnotatedTextEdit {
+                text_edit,
+                annotation_id: RENAME_WARNINGS.into(),
+            })
+        })
+        .collect();
+    let count = rename.warnings.len();
+    let annotation = ChangeAnnotation {
+        label: format!(
+            "Rename with {count} warning{}",
+            if count == 1 { "" } else { "s" }
+        ),
+        needs_confirmation: Some(true),
+        description: Some(rename_warnings_text(rename)),
+    };
+    WorkspaceEdit {
+        document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: Some(version),
+            },
+            edits: annotated,
+        }])),
+        change_annotations: Some(HashMap::from([(RENAME_WARNINGS.into(), annotation)])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+/// A rename's warnings as one text (a change annotation's description, or a message).
+pub fn rename_warnings_text(rename: &ide::rename::Rename) -> String {
+    rename
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The legend of `semanticTokensProvider`: standard types, closure-lens's own modifiers.
+pub fn semantic_tokens_legend() -> SemanticTokensLegend {
+    SemanticTokensLegend {
+        token_types: TokenType::ALL
+            .iter()
+            .map(|t| SemanticTokenType::new(t.as_str()))
+            .collect(),
+        token_modifiers: TokenModifiers::NAMES
+            .iter()
+            .map(|&m| SemanticTokenModifier::new(m))
+            .collect(),
+    }
+}
+
+/// Tokens in the protocol's relative encoding (each token's line and start relative to the
+/// previous one; lengths in `encoding` units). `tokens` are in source order, one line each.
+pub fn semantic_tokens(
+    ctx: &Ctx,
+    tokens: &[ide::semantic_tokens::SemanticToken],
+) -> Vec<SemanticToken> {
+    encode_tokens(&ctx.doc.line_index, ctx.encoding, tokens)
+}
+
+fn encode_tokens(
+    lines: &LineIndex,
+    encoding: Encoding,
+    tokens: &[ide::semantic_tokens::SemanticToken],
+) -> Vec<SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut line, mut col) = (0, 0);
+    for token in tokens {
+        let start = lines.line_col(token.range.start, encoding);
+        let end = lines.line_col(token.range.end, encoding);
+        let length = if end.line == start.line {
+            end.col - start.col
+        } else {
+            continue;
+        };
+        let delta_line = start.line - line;
+        let delta_start = if delta_line == 0 {
+            start.col - col
+        } else {
+            start.col
+        };
+        out.push(SemanticToken {
+            delta_line,
+            delta_start,
+            length,
+            token_type: token.token_type.index(),
+            token_modifiers_bitset: token.modifiers.bits(),
+        });
+        (line, col) = (start.line, start.col);
+    }
+    out
+}
+
+/// The edits turning `previous` into `current` for `semanticTokens/full/delta`: one edit spanning
+/// from the first token that differs to the last (positions count integers, five per token).
+pub fn semantic_tokens_delta(
+    previous: &[SemanticToken],
+    current: &[SemanticToken],
+) -> Vec<SemanticTokensEdit> {
+    let prefix = previous
+        .iter()
+        .zip(current)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let room = previous.len().min(current.len()) - prefix;
+    let suffix = previous
+        .iter()
+        .rev()
+        .zip(current.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let deleted = previous.len() - prefix - suffix;
+    let inserted = &current[prefix..current.len() - suffix];
+    if deleted == 0 && inserted.is_empty() {
+        return Vec::new();
+    }
+    vec![SemanticTokensEdit {
+        start: (prefix * 5) as u32,
+        delete_count: (deleted * 5) as u32,
+        data: (!inserted.is_empty()).then(|| inserted.to_vec()),
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::TextRange;
+    use crate::config::Settings;
+    use crate::ide::rename::{Rename, RenameWarning, WarningKind};
+    use crate::ide::semantic_tokens::SemanticToken as Token;
+    use crate::lsp::documents::Document;
+
+    fn apply(previous: &[SemanticToken], edits: &[SemanticTokensEdit]) -> Vec<SemanticToken> {
+        let mut tokens = previous.to_vec();
+        for edit in edits.iter().rev() {
+            let start = edit.start as usize / 5;
+            let end = start + edit.delete_count as usize / 5;
+            tokens.splice(start..end, edit.data.clone().unwrap_or_default());
+        }
+        tokens
+    }
+
+    fn tokens_of(text: &str) -> Vec<SemanticToken> {
+        let fixture = crate::ide::fixture::Fixture::new(text);
+        let found = ide::semantic_tokens::semantic_tokens(&fixture.view(), None);
+        encode_tokens(&fixture.lines, Encoding::Utf16, &found)
+    }
+
+    #[test]
+    fn relative_encoding_in_utf16_units() {
+        let text = "s = '😀'\nt = 1\n";
+        let lines = LineIndex::new(text);
+        let token = |start: usize, len: usize, token_type| Token {
+            range: TextRange::new(start, start + len),
+            token_type,
+            modifiers: TokenModifiers::CELL | TokenModifiers::CAPTURED,
+        };
+        // After the emoji (4 bytes, 2 UTF-16 units), then on the next line.
+        let emoji_end = text.find('\'').unwrap() + 1 + 4;
+        let tokens = [
+            token(0, 1, TokenType::Variable),
+            token(emoji_end, 1, TokenType::Function),
+            token(text.find('t').unwrap(), 1, TokenType::Class),
+        ];
+        let encoded = encode_tokens(&lines, Encoding::Utf16, &tokens);
+        let flat: Vec<[u32; 5]> = encoded
+            .iter()
+            .map(|t| {
+                [
+                    t.delta_line,
+                    t.delta_start,
+                    t.length,
+                    t.token_type,
+                    t.token_modifiers_bitset,
+                ]
+            })
+            .collect();
+        assert_eq!(flat, [[0, 0, 1, 0, 3], [0, 7, 1, 2, 3], [1, 0, 1, 3, 3]]);
+    }
+
+    #[test]
+    fn delta_round_trips_edits() {
+        let before = "def f(a):\n    return lambda: a\n\ndef g(b):\n    return lambda: b\n";
+        let variants = [
+            // An edit before every token: shifts the first token's line only.
+            "\ndef f(a):\n    return lambda: a\n\ndef g(b):\n    return lambda: b\n",
+            // A token disappears in the middle.
+            "def f(a):\n    return lambda: 1\n\ndef g(b):\n    return lambda: b\n",
+            // Tokens appear at the end.
+            "def f(a):\n    return lambda: a\n\ndef g(b):\n    return lambda: b\ndef h(c):\n    return lambda: c\n",
+            // Nothing changes.
+            before,
+            // Everything goes.
+            "",
+        ];
+        let previous = tokens_of(before);
+        assert_eq!(previous.len(), 4);
+        for after in variants {
+            let current = tokens_of(after);
+            let edits = semantic_tokens_delta(&previous, &current);
+            assert_eq!(apply(&previous, &edits), current, "{after:?}");
+            assert!(edits.len() <= 1);
+            if after == before {
+                assert!(edits.is_empty());
+            }
+        }
+        // A one-character edit changes one token's position: a one-token edit.
+        let current =
+            tokens_of("def f(a):\n    return lambda:  a\n\ndef g(b):\n    return lambda: b\n");
+        let edits = semantic_tokens_delta(&previous, &current);
+        assert_eq!(edits.len(), 1);
+        assert_eq!((edits[0].start, edits[0].delete_count), (5, 5));
+    }
+
+    #[test]
+    fn legend_names_every_bit() {
+        let legend = semantic_tokens_legend();
+        let types: Vec<&str> = legend.token_types.iter().map(|t| t.as_str()).collect();
+        assert_eq!(types, ["variable", "parameter", "function", "class"]);
+        let modifiers: Vec<&str> = legend.token_modifiers.iter().map(|m| m.as_str()).collect();
+        assert_eq!(
+            modifiers,
+            [
+                "captured",
+                "cell",
+                "nonlocalWrite",
+                "global",
+                "passThrough",
+                "classScope"
+            ]
+        );
+        assert_eq!(TokenModifiers::all().bits(), (1 << modifiers.len()) - 1);
+    }
+
+    #[test]
+    fn rename_edits_with_and_without_annotations() {
+        let uri: ls_types::Uri = "file:///t.py".parse().unwrap();
+        let doc = Document::new(
+            uri.clone(),
+            3,
+            "x = 1\nprint(x)\n".into(),
+            Default::default(),
+        );
+        let settings = Settings::default();
+        let ctx = Ctx::new(&doc, Encoding::Utf16, &settings);
+        let edit = |start, end| ide::rename::TextEdit {
+            range: TextRange::new(start, end),
+            new_text: "y".into(),
+        };
+        let mut rename = Rename {
+            edits: vec![edit(0, 1), edit(12, 13)],
+            warnings: Vec::new(),
+        };
+        let plain = rename_edit(&ctx, &rename, true);
+        assert_eq!(plain.changes.as_ref().map(|c| c[&uri].len()), Some(2));
+        assert!(plain.document_changes.is_none());
+        rename.warnings.push(RenameWarning {
+            kind: WarningKind::Exported,
+            message: "other modules are not updated".into(),
+            ranges: vec![TextRange::new(0, 1)],
+        });
+        let annotated = rename_edit(&ctx, &rename, true);
+        let value = serde_json::to_value(&annotated).unwrap();
+        assert_eq!(value["documentChanges"][0]["textDocument"]["version"], 3);
+        assert_eq!(
+            value["documentChanges"][0]["edits"][1]["annotationId"],
+            RENAME_WARNINGS
+        );
+        assert_eq!(
+            value["changeAnnotations"][RENAME_WARNINGS]["needsConfirmation"],
+            true
+        );
+        let fallback = rename_edit(&ctx, &rename, false);
+        assert!(fallback.change_annotations.is_none());
+        assert_eq!(
+            rename_warnings_text(&rename),
+            "other modules are not updated"
+        );
+    }
+}

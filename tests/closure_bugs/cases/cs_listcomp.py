@@ -1,0 +1,13 @@
+"""A list comprehension in a class body reads a class-level name in its element."""
+# topic: class-scope
+
+
+def build():
+    class Grid:
+        size = 3
+        cells = [(row, size) for row in range(2)]
+    return Grid.cells
+
+
+def scenario_build():
+    return build()

@@ -1,0 +1,18 @@
+"""`global level` that is only read: without it the read would find the enclosing `level`."""
+# topic: unused-declaration
+
+level = "module"
+
+
+def outer():
+    level = "outer"
+
+    def read():
+        global level
+        return level
+
+    return read(), level
+
+
+def scenario_outer():
+    return outer()

@@ -1,0 +1,16 @@
+"""`count += 1` in a nested function without `nonlocal`: UnboundLocalError."""
+# topic: unbound-local
+
+
+def make_counter():
+    count = 0
+
+    def increment():
+        count += 1
+        return count
+
+    return increment
+
+
+def scenario_increment():
+    return make_counter()()

@@ -1,0 +1,13 @@
+"""`total += x` in a module-level function: the module binds `total`, `global` is missing."""
+# topic: unbound-local
+
+total = 0
+
+
+def add(x):
+    total += x
+    return total
+
+
+def scenario_add():
+    return add(5)

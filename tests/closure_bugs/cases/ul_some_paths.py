@@ -1,0 +1,21 @@
+"""The nested function assigns `label` on one branch only and reads it on every path."""
+# topic: unbound-local
+
+
+def make_describe():
+    label = "default"
+
+    def describe(special):
+        if special:
+            label = "special"
+        return label
+
+    return describe
+
+
+def scenario_special():
+    return make_describe()(True)
+
+
+def scenario_plain():
+    return make_describe()(False)

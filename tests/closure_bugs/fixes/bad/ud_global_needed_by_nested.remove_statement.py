@@ -1,0 +1,24 @@
+# fixes: ud_global_needed_by_nested.py
+# code: unused-declaration
+"""`global mode` that `configure` never assigns, yet it matters: it makes the nested `current`
+read the module's `mode` instead of the enclosing function's."""
+# topic: unused-declaration
+
+mode = "module"
+
+
+def outer():
+    mode = "outer"
+
+    def configure():
+
+        def current():
+            return mode
+
+        return current()
+
+    return configure(), mode
+
+
+def scenario_outer():
+    return outer()

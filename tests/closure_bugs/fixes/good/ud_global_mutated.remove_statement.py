@@ -1,0 +1,15 @@
+# fixes: ud_global_mutated.py
+# code: unused-declaration
+"""`global REGISTRY` before `REGISTRY.append(...)`: mutating is not assigning."""
+# topic: unused-declaration
+
+REGISTRY = []
+
+
+def register(name):
+    REGISTRY.append(name)
+    return len(REGISTRY)
+
+
+def scenario_register():
+    return [register("a"), register("b")]

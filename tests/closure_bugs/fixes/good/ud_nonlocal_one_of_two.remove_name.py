@@ -1,0 +1,21 @@
+# fixes: ud_nonlocal_one_of_two.py
+# code: unused-declaration
+"""`nonlocal hits` where only `hits` is assigned: `misses` is unused."""
+# topic: unused-declaration
+
+
+def make_stats():
+    hits = 0
+    misses = 0
+
+    def hit():
+        nonlocal hits
+        hits += 1
+        return hits, misses
+
+    return hit
+
+
+def scenario_hit():
+    hit = make_stats()
+    return [hit(), hit()]

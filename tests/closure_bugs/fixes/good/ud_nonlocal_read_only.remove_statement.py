@@ -1,0 +1,17 @@
+# fixes: ud_nonlocal_read_only.py
+# code: unused-declaration
+"""`nonlocal total` in a function that only reads `total`: the declaration does nothing."""
+# topic: unused-declaration
+
+
+def make():
+    total = 10
+
+    def show():
+        return "total %d" % total
+
+    return show
+
+
+def scenario_show():
+    return make()()
