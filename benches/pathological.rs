@@ -42,7 +42,10 @@ fn time(text: &str) -> (Duration, Duration) {
         parse.push(started.elapsed());
         let analysis = analysis::analyze(text, &tree, PythonVersion::Py314);
         total.push(started.elapsed());
-        assert!(!analysis.has_syntax_errors, "the benchmark text should parse");
+        assert!(
+            !analysis.has_syntax_errors,
+            "the benchmark text should parse"
+        );
         assert!(
             analysis.scopes.iter().any(|s| s.name == "lambda"),
             "the lambda at the top should be analysed"

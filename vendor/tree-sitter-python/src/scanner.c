@@ -88,7 +88,57 @@ typedef struct {
     bool inside_interpolated_string;
 } Scanner;
 
+// closure-lens patch (see PATCHES.md): whether `indent_length` is the indentation of an
+// enclosing block.
+static bool is_enclosing_indent(Scanner *scanner, uint16_t indent_length) {
+    for (uint32_t i = 0; i < scanner->indents.size; i++) {
+        if (*array_get(&scanner->indents, i) == indent_length) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static inline void advance(TSLexer *lexer) { lexer->advance(lexer, false); }
+
+// closure-lens patch (see PATCHES.md): whether a line starting at the lexer's lookahead can only
+// continue an expression inside brackets (where indentation does not count) and never start a
+// statement or a clause: a comment line; a closing bracket or a binary operator; `and`, `or`,
+// `in`, `is`; `else` not followed by `:`. Reads ahead past the token's end (already marked).
+static bool continues_expression(TSLexer *lexer) {
+    int32_t c = lexer->lookahead;
+    if (c == '#' || (c != 0 && strchr(")]}:=,<>!%/|&^", c) != NULL)) {
+        return true;
+    }
+    char word[6];
+    unsigned length = 0;
+    while (length < sizeof word - 1 && ((lexer->lookahead >= 'a' && lexer->lookahead <= 'z') ||
+                                        (lexer->lookahead >= 'A' && lexer->lookahead <= 'Z') ||
+                                        (lexer->lookahead >= '0' && lexer->lookahead <= '9') ||
+                                        lexer->lookahead == '_')) {
+        word[length++] = (char)lexer->lookahead;
+        lexer->advance(lexer, false);
+    }
+    word[length] = 0;
+    bool word_ends = !((lexer->lookahead >= 'a' && lexer->lookahead <= 'z') ||
+                       (lexer->lookahead >= 'A' && lexer->lookahead <= 'Z') ||
+                       (lexer->lookahead >= '0' && lexer->lookahead <= '9') || lexer->lookahead == '_' ||
+                       lexer->lookahead > 127);
+    if (!word_ends) {
+        return false;
+    }
+    if (strcmp(word, "and") == 0 || strcmp(word, "or") == 0 || strcmp(word, "in") == 0 ||
+        strcmp(word, "is") == 0) {
+        return true;
+    }
+    if (strcmp(word, "else") == 0) {
+        while (lexer->lookahead == ' ' || lexer->lookahead == '\t' || lexer->lookahead == '\f') {
+            lexer->advance(lexer, false);
+        }
+        return lexer->lookahead != ':';
+    }
+    return false;
+}
 
 static inline void skip(TSLexer *lexer) { lexer->advance(lexer, true); }
 
@@ -281,18 +331,21 @@ bool tree_sitter_python_external_scanner_scan(void *payload, TSLexer *lexer, con
                 return true;
             }
 
-            bool next_tok_is_string_start =
-                lexer->lookahead == '\"' || lexer->lookahead == '\'' || lexer->lookahead == '`';
+            // closure-lens patch (see PATCHES.md): a DEDENT the parser does not expect helps it
+            // recover from an unfinished statement, but a line inside brackets is no statement:
+            // not where an operand is expected (a string may start there), nor at an
+            // indentation no enclosing block has, nor before a line that only continues an
+            // expression.
+            bool dedent = indent_length < current_indent_length && !scanner->inside_interpolated_string &&
 
-            if ((valid_symbols[DEDENT] ||
-                 (!valid_symbols[NEWLINE] && !(valid_symbols[STRING_START] && next_tok_is_string_start) &&
-                  !within_brackets)) &&
-                indent_length < current_indent_length && !scanner->inside_interpolated_string &&
+                          // Wait to create a dedent token until we've consumed any
+                          // comments
+                          // whose indentation matches the current block.
+                          first_comment_indent_length < (int32_t)current_indent_length;
+            bool recovery_dedent = !valid_symbols[NEWLINE] && !valid_symbols[STRING_START] && !within_brackets &&
+                                   is_enclosing_indent(scanner, indent_length);
 
-                // Wait to create a dedent token until we've consumed any
-                // comments
-                // whose indentation matches the current block.
-                first_comment_indent_length < (int32_t)current_indent_length) {
+            if (dedent && (valid_symbols[DEDENT] || (recovery_dedent && !continues_expression(lexer)))) {
                 array_pop(&scanner->indents);
                 lexer->result_symbol = DEDENT;
                 return true;
