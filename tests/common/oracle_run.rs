@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -147,8 +147,11 @@ pub fn compare_with_cpython(title: &str, files: Files) {
         _ => live_oracle(&files),
     };
 
-    // closure-lens over the same files, in batches.
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_closure-lens"));
+    // closure-lens over the same files, in batches (`CLOSURE_LENS_BIN` names another build, to
+    // measure it).
+    let bin = std::env::var_os("CLOSURE_LENS_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_closure-lens")));
     let mut ours: HashMap<String, Value> = HashMap::new();
     let mut run_problems = Vec::new();
     let mut unreadable = Vec::new();
@@ -162,7 +165,13 @@ pub fn compare_with_cpython(title: &str, files: Files) {
         if !run.bad_lines.is_empty() {
             run_problems.push(format!("non-JSON output lines: {:?}", run.bad_lines));
         }
-        ours.extend(oc::by_path(run.files));
+        // `check` names files inside its working directory (the repository) relatively.
+        ours.extend(oc::by_path(run.files).into_iter().map(|(path, file)| {
+            match Path::new(&path).is_absolute() {
+                true => (path, file),
+                false => (root().join(&path).display().to_string(), file),
+            }
+        }));
     }
     let ours_time = started.elapsed();
 

@@ -18,7 +18,8 @@ only insert or remove layout, so every token keeps its text and its order); unli
 their number.
 
 Rewrites (each deterministic: pseudo-random choices are seeded by the file's path):
-  comments       inside brackets, a comment (and sometimes a whole comment line) between tokens
+  comments       inside brackets, a comment (and sometimes a whole comment line, indented or at
+                 column 0) between tokens
   continuations  a backslash line continuation between tokens, inside and outside brackets
   parens         redundant parentheses around expressions (where the grammar allows them and the
                  meaning cannot change: never an annotated target, a walrus target, a starred
@@ -165,7 +166,10 @@ def rewrite_comments(path, src):
             continue
         at = src.offset(*left.end)
         if rng.random() < 0.3:
-            ins.append((at, 0, "  # closure-lens\n%s# a comment line\n%s" % (indent, indent)))
+            # A whole comment line, at the continuation's indentation or at column 0 (inside
+            # brackets indentation does not count, and a comment line is no statement).
+            line_indent = indent if rng.random() < 0.5 else ""
+            ins.append((at, 0, "  # closure-lens\n%s# a comment line\n%s" % (line_indent, indent)))
         else:
             ins.append((at, 0, "  # closure-lens\n" + indent))
     return insert(src, ins)
