@@ -67,8 +67,8 @@ fn whatever_cpython_parses_is_analysed_in_full() {
         for analysis in analyses(text) {
             assert!(analysis.too_deep.is_none());
             assert!(!analysis.has_syntax_errors);
-            let lambdas = analysis.scopes.iter().filter(|s| s.name == "lambda");
-            let innermost = lambdas.last().expect("a lambda");
+            let mut lambdas = analysis.scopes.iter().filter(|s| s.name == "lambda");
+            let innermost = lambdas.next_back().expect("a lambda");
             let closure = innermost.code.as_ref().expect("a code object");
             assert_eq!(closure.freevars, ["a"]);
         }
