@@ -195,9 +195,9 @@ def rewrite_tabs(path, src):
     """Every logical line indented by one tab per block level; its continuation lines (inside
     brackets or after a backslash) keep their indentation relative to it, as spaces after its tabs.
 
-    (A continuation line indented less than its block, at an enclosing block's indentation, right
-    after a token that no string can follow, is a gap of tree-sitter-python's grammar this
-    rewrite would otherwise create all over: see vendor/tree-sitter-python/PATCHES.md.)"""
+    (Moving continuation lines to the tab-indented block's level would put some at an enclosing
+    block's indentation right after a `.` or a `lambda`: a shape tree-sitter-python still reads
+    as a new statement; see vendor/tree-sitter-python/PATCHES.md.)"""
     level = 0
     new_indent = {}  # row -> new leading whitespace
     start_row, start_width, start_indent = None, 0, ""
