@@ -467,7 +467,7 @@ def encode(text, encoding, had_bom):
 
 def job(args):
     """Rewrites one file every way; returns a list of (rewrite, manifest entry, verify problems)."""
-    index, path, rewrites, out, verify_every, ruff_out = args
+    index, path, rewrites, out, verify_every, ruff_text = args
     with open(path, "rb") as f:
         had_bom = f.read(3) == b"\xef\xbb\xbf"
     text, encoding = cpython_dump.read_source(path)
@@ -493,7 +493,7 @@ def job(args):
     for rewrite in rewrites:
         try:
             if rewrite == "ruff":
-                new_text = ruff_out.get(path)
+                new_text = ruff_text
                 if new_text is None:
                     raise Skip("ruff did not format it")
                 lines = None
@@ -584,7 +584,8 @@ def main(argv):
     counts = {r: {"rewritten": 0, "skipped": 0, "broken": 0, "verified": 0, "changed": 0}
               for r in rewrites}
     failures = []
-    work = [(i, p, rewrites, args.out, verify_every, ruff_out if "ruff" in rewrites else {})
+    # Each job gets its own file's formatted text only (not the whole map: it is pickled per job).
+    work = [(i, p, rewrites, args.out, verify_every, ruff_out.get(p))
             for i, p in enumerate(paths)]
     cpython_dump._offsets_are_bytes()
     if jobs > 1:
