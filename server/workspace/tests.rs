@@ -154,7 +154,8 @@ fn roots_relative_imports_and_packages() {
         ..inner → /ws/pkg/inner.py (pkg.inner)
         .. → /ws/pkg/__init__.py (pkg)
         .....x → not found
-    "#]].assert_eq(&shown);
+    "#]]
+    .assert_eq(&shown);
 }
 
 #[test]

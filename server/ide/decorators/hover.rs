@@ -24,6 +24,15 @@ pub fn hover(
 ) -> Option<HoverResult> {
     let ours = decorated_hover(current, source, offset)
         .or_else(|| returned_hover(current, source, offset));
+    // On a decorator, ours says what applying it does: the file's own hover there would say it
+    // again, less precisely.
+    let on_decorator = current
+        .outline
+        .defs
+        .iter()
+        .flat_map(|d| &d.decorators)
+        .any(|d| d.range.contains(offset));
+    let base = base.filter(|_| !(on_decorator && ours.is_some()));
     match (ours, base) {
         (Some(ours), Some(base)) => Some(HoverResult {
             range: ours.range,
