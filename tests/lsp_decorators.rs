@@ -354,3 +354,68 @@ fn over_stdio_the_hover_follows_the_import() {
     );
     assert!(client.shutdown_and_exit().success());
 }
+
+/// A value of `check`'s `"decorated"` facts as the oracle writes values.
+fn json_value(value: &Value) -> String {
+    let text = value["value"].as_str().unwrap_or("?");
+    match value["kind"].as_str() {
+        Some("function" | "original") => format!("function {text}"),
+        Some("class") => format!("class {text}"),
+        _ => text.to_owned(),
+    }
+}
+
+#[test]
+fn check_json_lists_what_decorated_scopes_become_as_cpython_does() {
+    let folder = fixture();
+    let out = Command::new(env!("CARGO_BIN_EXE_closure-lens"))
+        .args(["check", "--no-cache", "--output-format", "json", "."])
+        .current_dir(&folder)
+        .output()
+        .expect("run check");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut mismatches = Vec::new();
+    for (module, records) in oracle().as_object().unwrap() {
+        let file = report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(module.as_str()))
+            .unwrap_or_else(|| panic!("{module} in {report}"));
+        for record in records.as_array().unwrap() {
+            let scope = file["scopes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["name"] == record["name"] && s["line"] == record["line"])
+                .unwrap_or_else(|| panic!("scope {} in {module}", record["name"]));
+            let last = &scope["decorated"]
+                .as_array()
+                .expect("decorated")
+                .last()
+                .expect("a step")["result"];
+            let cells: Vec<Value> = last["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| json!([c["name"], json_value(c)]))
+                .collect();
+            let ours = json!({
+                "becomes": json_value(last),
+                "cells": cells,
+                "wraps": last["wraps"],
+            });
+            let mut expected = record.clone();
+            let object = expected.as_object_mut().unwrap();
+            object.remove("name");
+            object.remove("line");
+            if ours != expected {
+                mismatches.push(format!(
+                    "{module} {}: CPython {expected}, ours {ours}",
+                    record["name"]
+                ));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}

@@ -275,7 +275,10 @@ fn hover_on_a_decorator_shows_what_the_wrapper_closes_over() {
         text.contains("becomes function `logged.<locals>.wrapper` (line 23)"),
         "{text}"
     );
-    assert!(text.contains("`logged(greet)` binds `func=greet`"), "{text}");
+    assert!(
+        text.contains("`logged(greet)` binds `func=greet`"),
+        "{text}"
+    );
     assert!(
         text.contains("| `[0]` | `func` | `greet` (the original function) | `logged` | read |"),
         "{text}"
