@@ -216,3 +216,44 @@ fn return_of_a_factory_shows_the_chain() {
         "#]],
     );
 }
+
+/// The first line after the code block of the hover at `$0` (what the name becomes).
+fn verdict(text: &str) -> String {
+    let (current, at, source) = fixture(text);
+    let Some(HoverResult { markdown, .. }) = hover::hover(&current, &source, at, None) else {
+        return "(no hover)".into();
+    };
+    markdown
+        .lines()
+        .skip_while(|l| !l.starts_with("```") || l.len() > 3)
+        .nth(1)
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[test]
+fn hostile_workspaces_give_honest_answers() {
+    let cases = [
+        // An import cycle through the decorators.
+        "//- /a.py\nfrom b import deco\ndef other(fn):\n    return deco(fn)\n//- /b.py\nfrom a import other\ndef deco(fn):\n    return other(fn)\n//- /app.py\nfrom a import other\n@other\ndef $0f():\n    pass\n",
+        // A decorator that calls itself forever.
+        "//- /app.py\ndef d(fn):\n    return d(fn)\n@d\ndef $0f():\n    pass\n",
+        // A module that imports itself.
+        "//- /app.py\nfrom app import d\n@d\ndef $0f():\n    pass\n",
+        // A missing module, and a module with a syntax error.
+        "//- /app.py\nfrom nowhere import d\n@d\ndef $0f():\n    pass\n",
+        "//- /broken.py\ndef d(fn:\n    def w(: return fn\n    return w\n//- /app.py\nfrom broken import d\n@d\ndef $0f():\n    pass\n",
+        // A name bound to itself, and a decorator that is not callable.
+        "//- /app.py\nx = x\n@x\ndef $0f():\n    pass\n",
+        "//- /app.py\n@3\ndef $0f():\n    pass\n",
+    ];
+    let shown: Vec<String> = cases.iter().map(|c| verdict(c)).collect();
+    expect![[r#"
+        What **`f`** becomes could not be resolved: calls nested too deep to follow.
+        What **`f`** becomes could not be resolved: calls nested too deep to follow.
+        What **`f`** becomes could not be resolved: `d` refers to itself.
+        What **`f`** becomes could not be resolved: `nowhere.d` is outside the workspace and its virtual environment: not followed.
+        What **`f`** becomes could not be resolved: module `broken` does not bind `d`.
+        What **`f`** becomes could not be resolved: `x` refers to itself.
+        What **`f`** becomes could not be resolved: calls `3`, not followed."#]].assert_eq(&shown.join("\n"));
+}
