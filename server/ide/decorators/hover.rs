@@ -121,7 +121,13 @@ fn decorated_markdown(current: &Arc<ModuleFile>, mut decorated: Decorated) -> St
     }
     for (n, step) in decorated.steps.iter().enumerate() {
         let deco = &d.decorators[step.decorator];
-        let calls: Vec<String> = step.calls.iter().map(|c| words.call(c)).collect();
+        // Once a call fails, what follows would only repeat why.
+        let failed = step
+            .calls
+            .iter()
+            .position(|c| matches!(c.result, Value::Unknown(_)));
+        let shown = failed.map_or(step.calls.len(), |i| i + 1);
+        let calls: Vec<String> = step.calls[..shown].iter().map(|c| words.call(c)).collect();
         let lead = if many {
             format!("{}. ", n + 1)
         } else {

@@ -257,3 +257,22 @@ fn hostile_workspaces_give_honest_answers() {
         What **`f`** becomes could not be resolved: `x` refers to itself.
         What **`f`** becomes could not be resolved: calls `3`, not followed."#]].assert_eq(&shown.join("\n"));
 }
+
+#[test]
+fn a_factory_call_that_raises_is_said_once() {
+    check_hover(
+        &format!(
+            "{DECOS}//- /app.py\nfrom decos import retry\n\n@retry(3, pause=0.5)\ndef $0fetch(url):\n    return url\n"
+        ),
+        expect![[r#"
+            [fetch]
+            ```python
+            @retry(3, pause=0.5)
+            def fetch(url):
+            ```
+            What **`fetch`** becomes could not be resolved: TypeError: retry() got an unexpected keyword argument 'pause'.
+
+            `@retry(3, pause=0.5)`: `retry(3, pause=0.5)` raises TypeError: retry() got an unexpected keyword argument 'pause'.
+        "#]],
+    );
+}
