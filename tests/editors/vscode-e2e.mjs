@@ -4,6 +4,9 @@
 //   CODE_SERVER_APP   npm prefix holding code-server and playwright-core
 //   CLOSURE_LENS_SCREENSHOTS  where the PNGs go
 // Optional: CLOSURE_LENS_TIMEOUT (seconds per wait, default 60), CHROMIUM (default /usr/bin/chromium).
+// CLOSURE_LENS_SCREENSHOT=out.png: instead of the tests, take the README screenshot (hints, lenses,
+// the late-binding diagnostic, semantic colours of captured names) of tests/editors/fixtures/
+// late_binding.py and stop (tests/editors/screenshot.sh).
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -87,6 +90,7 @@ if (existsSync(path.join(repo, "examples"))) {
   cpSync(path.join(repo, "examples"), path.join(workspace, "examples"), { recursive: true });
 }
 const BUNDLED = process.env.CLOSURE_LENS_E2E_BUNDLED === "1";
+const SCREENSHOT = process.env.CLOSURE_LENS_SCREENSHOT;
 const settings = {
   ...(BUNDLED ? {} : { "closureLens.server.path": BIN }),
   "closureLens.trace.server": "messages",
@@ -107,6 +111,22 @@ const settings = {
   "editor.semanticHighlighting.enabled": true,
   // Fix on save, as editors/vscode/README.md documents it.
   "[python]": { "editor.codeActionsOnSave": { "source.fixAll.closure-lens": "explicit" } },
+  ...(SCREENSHOT
+    ? {
+        // The colours editors/vscode/README.md suggests, so captured names, cells and nonlocal
+        // writes stand out in the default theme.
+        "editor.semanticTokenColorCustomizations": {
+          rules: {
+            "*.captured:python": { foreground: "#e5a84b", italic: true },
+            "*.cell:python": { foreground: "#e5a84b", underline: true },
+            "*.nonlocalWrite:python": { foreground: "#e5a84b", bold: true },
+          },
+        },
+        "editor.minimap.enabled": false,
+        "breadcrumbs.enabled": false,
+        "editor.fontSize": 14,
+      }
+    : {}),
 };
 writeFileSync(path.join(userDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
 writeFileSync(path.join(userDir, "Machine", "settings.json"), JSON.stringify(settings, null, 2));
@@ -222,6 +242,11 @@ const main = async () => {
       await page.waitForTimeout(250);
     }
     return { ok: false, text: `timed out after ${TIMEOUT / 1000} s waiting for ${what}; saw: ${oneLine(text, 600) || "(nothing)"}` };
+  }
+
+  if (SCREENSHOT) {
+    await screenshot(page, openFile, waitText);
+    return;
   }
 
   // The counter: the bundled example examples/counter.py when the repo has it, else the fixture.
@@ -351,6 +376,36 @@ const main = async () => {
   toastOk ? ok("a bad closureLens.server.path gives one notification with install instructions", oneLine(toast.text, 200)) : fail("a bad closureLens.server.path gives one notification with install instructions", toast.text);
   await page.screenshot({ path: path.join(SHOTS, "vscode-not-found.png") });
 };
+
+// The README screenshot: late_binding.py with its hints, lenses and semantic colours, the hover of
+// the late-binding diagnostic open on the loop's lambda; the editor area only, sidebar closed.
+async function screenshot(page, openFile, waitText) {
+  const name = "late_binding.py";
+  const text = readFileSync(path.join(workspace, name), "utf8").split("\n");
+  await openFile(name);
+  await page.keyboard.press("Control+B"); // close the sidebar
+  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  const hint = await waitText("the inlay hints", editor.locator(".view-lines"), (t) => t.includes("captures("));
+  const lens = await waitText("the code lenses", editor.locator(".codelens-decoration"), (t) => t.includes("count"));
+  const squiggle = await waitText("the diagnostic", page.locator(".markers-panel, .squiggly-warning").first(), () => true);
+  const line = text.findIndex((l) => l.includes("lambda: i"));
+  await editor.locator(".view-lines").click();
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type(`${line + 1}:${text[line].indexOf("lambda") + 1}`);
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(1500); // semantic tokens arrive after the text is shown
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+I");
+  const hover = await waitText("the diagnostic hover", page.locator(".monaco-hover-content"), (t) => t.includes("iteration"));
+  await page.waitForTimeout(800);
+  [hint, lens, squiggle, hover].every((r) => r.ok)
+    ? ok("screenshot: hints, lenses, the late-binding hover")
+    : fail("screenshot: hints, lenses, the late-binding hover", [hint, lens, squiggle, hover].map((r) => r.text).join(" / "));
+  const box = await page.locator(".editor-group-container.active").first().boundingBox();
+  await page.screenshot({ path: SCREENSHOT, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 560) } });
+  ok("screenshot", SCREENSHOT);
+}
 
 // late_binding.py: the late-binding diagnostics, the preferred quick fix (Auto Fix), fix-all on save,
 // semantic tokens (Developer: Inspect Editor Tokens and Scopes), references and rename (F2), all
