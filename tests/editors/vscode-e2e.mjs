@@ -553,7 +553,8 @@ async function editingFlows(page, openFile, waitText) {
   const proposed = await box.inputValue();
   await box.fill("total");
   await box.press("Enter");
-  await page.waitForTimeout(500);
+  // The edit comes back from the server asynchronously: save once the editor shows it.
+  await waitText("the rename in the editor", editor.locator(".view-lines"), (t) => /\btotal\b/.test(t));
   await page.keyboard.press("Control+S");
   const renamed = await saved("the rename on disk", (t) => !/\bcount\b/.test(t));
   check(
