@@ -245,6 +245,9 @@ local ok_run, err = xpcall(function()
   check("a user's own definition wins (default = true)",
     vim.api.nvim_get_hl(0, { name = "@lsp.mod.cell" }).fg == 0xff0000, nil,
     vim.inspect(vim.api.nvim_get_hl(0, { name = "@lsp.mod.cell" })))
+  vim.cmd.colorscheme("default") -- :hi clear, which keeps default links
+  link = vim.api.nvim_get_hl(0, { name = "@lsp.mod.nonlocalWrite" }).link
+  check("the links stay after :colorscheme", link == "@markup.strong", link, tostring(link))
 
   -- 5. References with grr (vim.lsp.buf.references): the quickfix list holds every count.
   vim.fn.setqflist({}, "r")

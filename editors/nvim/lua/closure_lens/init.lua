@@ -181,19 +181,13 @@ M.highlights = {
   ["@lsp.mod.classScope"] = "@variable.member",
 }
 
---- Links the semantic-token groups of `M.highlights` unless they are already defined; again after
---- every `:colorscheme` (which clears them).
+--- Links the semantic-token groups of `M.highlights` unless they are already defined. Default links
+--- survive `:colorscheme` (`:hi clear` keeps them), so once is enough.
 function M.set_highlights()
   for name, target in pairs(M.highlights) do
     vim.api.nvim_set_hl(0, name, { link = target, default = true })
   end
 end
-
-vim.api.nvim_create_autocmd("ColorScheme", {
-  group = group,
-  desc = "closure_lens: default semantic-token highlights",
-  callback = M.set_highlights,
-})
 
 ---@param client vim.lsp.Client
 ---@param bufnr integer
