@@ -24,8 +24,12 @@ export interface ServerSettings {
   pythonVersion: string | null;
   inlayHints: { enable: boolean; passThrough: boolean };
   codeLens: { enable: boolean };
-  diagnostics: { enable: boolean };
+  diagnostics: { enable: boolean; severity: Record<string, DiagnosticLevel> };
 }
+
+/** What `closureLens.diagnostics.severity` maps a code to. */
+export const DIAGNOSTIC_LEVELS = ["error", "warning", "information", "hint", "off"] as const;
+export type DiagnosticLevel = (typeof DIAGNOSTIC_LEVELS)[number];
 
 export const PYTHON_VERSIONS = ["3.11", "3.12", "3.13", "3.14"] as const;
 export const DEFAULT_PYTHON_VERSION = "3.14";
@@ -37,7 +41,23 @@ export const SERVER_SETTING_KEYS = [
   "inlayHints.passThrough",
   "codeLens.enable",
   "diagnostics.enable",
+  "diagnostics.severity",
 ] as const;
+
+/** The entries of `closureLens.diagnostics.severity` whose value is a level (others are dropped). */
+function levels(config: ConfigReader): Record<string, DiagnosticLevel> {
+  const value = config.get<unknown>("diagnostics.severity");
+  const out: Record<string, DiagnosticLevel> = {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return out;
+  }
+  for (const [code, level] of Object.entries(value)) {
+    if ((DIAGNOSTIC_LEVELS as readonly unknown[]).includes(level)) {
+      out[code] = level as DiagnosticLevel;
+    }
+  }
+  return out;
+}
 
 function bool(config: ConfigReader, key: string, fallback: boolean): boolean {
   const value = config.get<unknown>(key);
@@ -70,11 +90,20 @@ export function readServerSettings(config: ConfigReader): ServerSettings {
       passThrough: bool(config, "inlayHints.passThrough", false),
     },
     codeLens: { enable: bool(config, "codeLens.enable", true) },
-    diagnostics: { enable: bool(config, "diagnostics.enable", true) },
+    diagnostics: { enable: bool(config, "diagnostics.enable", true), severity: levels(config) },
   };
 }
 
 /** The payload of initializationOptions and of didChangeConfiguration's `settings`. */
 export function settingsPayload(config: ConfigReader): { closureLens: ServerSettings } {
   return { closureLens: readServerSettings(config) };
+}
+
+/**
+ * `closureLens.semanticTokens.enable`, read by the extension itself (not sent to the server):
+ * VS Code shows the semantic tokens of one provider per file, so a user who prefers another Python
+ * server's colouring turns ours off.
+ */
+export function semanticTokensEnabled(config: ConfigReader): boolean {
+  return bool(config, "semanticTokens.enable", true);
 }
