@@ -2,7 +2,7 @@
 //!
 //! Search roots, in order, as CPython's `sys.path` would hold them for a project: each workspace
 //! folder, its `src/` directory, the configured extra paths, then the site-packages of the
-//! virtual environment (`VIRTUAL_ENV`, else `.venv`/`venv` in a workspace folder). A relative
+//! virtual environments (`VIRTUAL_ENV`, then `.venv`/`venv` in a workspace folder). A relative
 //! import is looked up from the importing file's package. Nothing is read here but directory
 //! entries and file sizes.
 
@@ -59,13 +59,16 @@ impl Roots {
                 }
             }
         }
-        let venvs: Vec<PathBuf> = match virtual_env {
-            Some(venv) => vec![venv.to_path_buf()],
-            None => folders
-                .iter()
-                .flat_map(|f| [f.join(".venv"), f.join("venv")])
-                .collect(),
-        };
+        // The activated environment first, then the project's own.
+        let venvs: Vec<PathBuf> = virtual_env
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain(
+                folders
+                    .iter()
+                    .flat_map(|f| [f.join(".venv"), f.join("venv")]),
+            )
+            .collect();
         for venv in venvs {
             for site in site_packages(fs, &venv) {
                 add(site);

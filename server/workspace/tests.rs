@@ -211,3 +211,20 @@ fn the_cache_stays_within_its_budget() {
     }
     assert_eq!(ws.cached(), 5);
 }
+
+#[test]
+fn the_activated_environment_comes_before_the_projects_own() {
+    let fs = MemoryFs::with(&[
+        ("/env/lib/python3.12/site-packages/one.py", ""),
+        ("/ws/.venv/lib/python3.11/site-packages/two.py", ""),
+    ]);
+    let roots = Roots::new(&*fs, &[PathBuf::from("/ws")], &[], Some(Path::new("/env")));
+    assert_eq!(
+        roots.paths,
+        [
+            PathBuf::from("/ws"),
+            PathBuf::from("/env/lib/python3.12/site-packages"),
+            PathBuf::from("/ws/.venv/lib/python3.11/site-packages"),
+        ]
+    );
+}
