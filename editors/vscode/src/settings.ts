@@ -23,7 +23,9 @@ export interface ServerSettings {
   /** `null` when the user chose no version: the server then reads `pyproject.toml`, else 3.14. */
   pythonVersion: string | null;
   inlayHints: { enable: boolean; passThrough: boolean };
-  codeLens: { enable: boolean };
+  codeLens: { enable: boolean; decorators: boolean };
+  /** More directories imports are looked up in (relative ones from each workspace folder). */
+  extraPaths: string[];
   diagnostics: { enable: boolean; severity: Record<string, DiagnosticLevel> };
 }
 
@@ -40,6 +42,8 @@ export const SERVER_SETTING_KEYS = [
   "inlayHints.enable",
   "inlayHints.passThrough",
   "codeLens.enable",
+  "codeLens.decorators",
+  "extraPaths",
   "diagnostics.enable",
   "diagnostics.severity",
 ] as const;
@@ -62,6 +66,12 @@ function levels(config: ConfigReader): Record<string, DiagnosticLevel> {
 function bool(config: ConfigReader, key: string, fallback: boolean): boolean {
   const value = config.get<unknown>(key);
   return typeof value === "boolean" ? value : fallback;
+}
+
+/** A list of strings, or `[]` when the value is anything else. */
+function strings(config: ConfigReader, key: string): string[] {
+  const value = config.get<unknown>(key);
+  return Array.isArray(value) && value.every((item) => typeof item === "string") ? value : [];
 }
 
 /** Whether the user set `key` in any settings scope (not merely the contributed default). */
@@ -89,7 +99,11 @@ export function readServerSettings(config: ConfigReader): ServerSettings {
       enable: bool(config, "inlayHints.enable", true),
       passThrough: bool(config, "inlayHints.passThrough", false),
     },
-    codeLens: { enable: bool(config, "codeLens.enable", true) },
+    codeLens: {
+      enable: bool(config, "codeLens.enable", true),
+      decorators: bool(config, "codeLens.decorators", true),
+    },
+    extraPaths: strings(config, "extraPaths"),
     diagnostics: { enable: bool(config, "diagnostics.enable", true), severity: levels(config) },
   };
 }

@@ -21,7 +21,8 @@ test("defaults match the server's defaults", () => {
     closureLens: {
       pythonVersion: null,
       inlayHints: { enable: true, passThrough: false },
-      codeLens: { enable: true },
+      codeLens: { enable: true, decorators: true },
+      extraPaths: [],
       diagnostics: { enable: true, severity: {} },
     },
   });
@@ -34,6 +35,8 @@ test("values from the configuration are passed through, nested as the server exp
       "inlayHints.enable": false,
       "inlayHints.passThrough": true,
       "codeLens.enable": false,
+      "codeLens.decorators": false,
+      extraPaths: ["lib", "/opt/shared"],
       "diagnostics.enable": false,
       "diagnostics.severity": { "late-binding": "error", "unused-declaration": "off" },
     }),
@@ -41,7 +44,8 @@ test("values from the configuration are passed through, nested as the server exp
   assert.deepEqual(payload.closureLens, {
     pythonVersion: "3.11",
     inlayHints: { enable: false, passThrough: true },
-    codeLens: { enable: false },
+    codeLens: { enable: false, decorators: false },
+    extraPaths: ["lib", "/opt/shared"],
     diagnostics: { enable: false, severity: { "late-binding": "error", "unused-declaration": "off" } },
   });
 });
@@ -50,6 +54,9 @@ test("invalid values fall back to the defaults", () => {
   const payload = settingsPayload(reader({ pythonVersion: "2.7", "inlayHints.enable": "yes" }));
   assert.equal(payload.closureLens.pythonVersion, null);
   assert.equal(payload.closureLens.inlayHints.enable, true);
+  const extraPaths = (value: unknown) => settingsPayload(reader({ extraPaths: value })).closureLens.extraPaths;
+  assert.deepEqual(extraPaths("lib"), []);
+  assert.deepEqual(extraPaths(["lib", 3]), []);
   const severity = (value: unknown) => settingsPayload(reader({ "diagnostics.severity": value })).closureLens.diagnostics.severity;
   assert.deepEqual(severity(["late-binding"]), {});
   assert.deepEqual(severity("off"), {});
