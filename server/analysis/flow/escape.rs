@@ -8,7 +8,7 @@
 
 use super::Tree;
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
-use crate::analysis::model::{Kept, OccurrenceKind, Resolution, ScopeKind};
+use crate::analysis::model::{Kept, OccurrenceKind, PassAt, Resolution, ScopeKind, TextRange};
 
 /// What happens to a value where it is produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +132,22 @@ fn passes_to_keeper(tree: &Tree, node: SyntaxNode) -> bool {
     }
     false
 }
+
+/// Callees that store what they get without looking at it (containers, schedulers).
+const STORING: [&str; 12] = [
+    "append",
+    "add",
+    "insert",
+    "appendleft",
+    "put",
+    "put_nowait",
+    "push",
+    "submit",
+    "call_soon",
+    "call_later",
+    "call_soon_threadsafe",
+    "add_done_callback",
+];
 
 /// Lazy wrappers: the callable runs when the result is iterated.
 const LAZY: [&str; 13] = [
@@ -283,6 +299,89 @@ fn passed_to<'t>(
         }
     }
     Use::Kept(KeptHow::Passed)
+}
+
+/// How the function named at `ident` can be given keyword arguments: where it is called (or is
+/// the first argument of a call to a `partial`), or where it is a value that only gets called —
+/// stored in a container or by a scheduler, wrapped by a lazy or eager callee, returned or
+/// yielded — so that wrapping it in a call changes nothing else. Not where it is inspected,
+/// bound to a name or an attribute (where a function, unlike a wrapper, becomes a method), or
+/// passed to a callee nobody knows.
+pub(super) fn pass_at<'t>(tree: &Tree<'_, 't>, ident: SyntaxNode<'t>) -> Option<PassAt> {
+    let node = outermost(ident);
+    let parent = node.parent()?;
+    match parent.kind() {
+        Kind::Call if parent.field(Field::Function) == Some(node) => {
+            keyword_slot(tree, parent, None)
+        }
+        Kind::ArgumentList => {
+            let call = parent.parent().filter(|c| c.kind() == Kind::Call)?;
+            let function = call.field(Field::Function)?;
+            let name = callee_name(tree, function);
+            if name == "partial" && parent.named_child(0) == Some(node) {
+                return keyword_slot(tree, call, Some(function.range()));
+            }
+            let known = STORING.contains(&name)
+                || EAGER.contains(&name)
+                || LAZY.contains(&name)
+                || matches!(name, "Thread" | "Timer");
+            known.then_some(PassAt::Value)
+        }
+        Kind::KeywordArgument => {
+            let keyword = &tree.text[parent.field(Field::Name)?.byte_range()];
+            let call = parent
+                .parent()?
+                .parent()
+                .filter(|c| c.kind() == Kind::Call)?;
+            let name = callee_name(tree, call.field(Field::Function)?);
+            let known = keyword == "target" && matches!(name, "Thread" | "Timer")
+                || keyword == "key" && EAGER.contains(&name);
+            known.then_some(PassAt::Value)
+        }
+        Kind::List | Kind::Tuple | Kind::Set | Kind::ReturnStatement => Some(PassAt::Value),
+        Kind::Pair if parent.field(Field::Value) == Some(node) => Some(PassAt::Value),
+        Kind::Assignment
+            if parent.field(Field::Right) == Some(node)
+                && parent
+                    .field(Field::Left)
+                    .is_some_and(|l| l.kind() == Kind::Subscript) =>
+        {
+            Some(PassAt::Value)
+        }
+        Kind::Yield if !tree.text[parent.byte_range()].starts_with("yield from") => {
+            Some(PassAt::Value)
+        }
+        _ => None,
+    }
+}
+
+/// Where keyword arguments go in `call` (`None` when its argument is a bare generator
+/// expression, which must stay the only argument).
+fn keyword_slot<'t>(
+    tree: &Tree<'_, 't>,
+    call: SyntaxNode<'t>,
+    callee: Option<TextRange>,
+) -> Option<PassAt> {
+    let args = call
+        .field(Field::Arguments)
+        .filter(|a| a.kind() == Kind::ArgumentList)?;
+    let tokens: Vec<SyntaxNode> = args.children(&tree.pool).collect();
+    let [.., before_close, close] = tokens.as_slice() else {
+        return None;
+    };
+    if &tree.text[close.byte_range()] != ")" {
+        return None;
+    }
+    let before = match &tree.text[before_close.byte_range()] {
+        "(" => "",
+        "," => " ",
+        _ => ", ",
+    };
+    Some(PassAt::Call {
+        callee,
+        at: close.start_byte(),
+        before: before.to_owned(),
+    })
 }
 
 /// The last name of a callee: `sorted`, `append` for `xs.append`, `reduce` for

@@ -2,6 +2,8 @@
 //! loop rebinds. Closures read variables when they run, not when they are made, so every closure
 //! of the loop sees the variable's latest value.
 
+mod partial;
+
 use rustc_hash::FxHashSet;
 
 use super::{Code, Diagnostic, Edit, Fix, Related};
@@ -26,6 +28,8 @@ struct Rebound {
     reader: ScopeId,
     /// How the source spells it.
     name: String,
+    /// The variable.
+    variable: SymbolId,
     /// A rebinding inside the loop.
     binding: crate::analysis::TextRange,
 }
@@ -113,6 +117,9 @@ fn diagnostic(
     });
     if reader == closure.scope {
         diagnostic.fixes.extend(default_fix(file, closure, rebound));
+        diagnostic
+            .fixes
+            .extend(partial::fix(file, closure, rebound));
     }
     Some(diagnostic)
 }
@@ -161,6 +168,7 @@ fn rebound_variables(file: &FileView, scope: ScopeId, loops: &[&Loop]) -> Vec<Re
             found.push(Rebound {
                 reader,
                 name: file.text(o.range).to_owned(),
+                variable: o.symbol,
                 binding: binding.range,
             });
         }
