@@ -211,3 +211,77 @@ fn default_fix(file: &FileView, closure: &LoopClosure, rebound: &[&Rebound]) -> 
         }],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::ide::diagnostics::tests::check;
+
+    #[test]
+    fn partial_reuses_an_import_and_passes_at_calls() {
+        check(
+            r#"from functools import partial
+
+def make(limits):
+    out = []
+    for limit in limits:
+        def check(value):
+            return value <= limit
+        out.append(check)
+        out.append(partial(check, 3))
+    return out
+"#,
+            expect![[r#"
+                6:13 late-binding warning: this function `check` is made on every iteration and outlives it (it is passed to `out.append`, which may keep it), but it reads the loop's variable `limit` when it runs, not when it is made: run after the loop has moved on, every one of them sees the latest value [check]
+                  related 5: the loop
+                  related 5: `limit` is rebound here on every iteration
+                  related 8: the closure outlives its iteration here
+                  fix (safe): Bind `limit` per iteration with a default argument (keyword-only)
+                  | from functools import partial
+                  | 
+                  | def make(limits):
+                  |     out = []
+                  |     for limit in limits:
+                  |         def check(value, *, limit=limit):
+                  |             return value <= limit
+                  |         out.append(check)
+                  |         out.append(partial(check, 3))
+                  |     return out
+                  fix: Make `limit` a keyword-only parameter of `check`, bound per iteration with `partial`
+                  | from functools import partial
+                  | 
+                  | def make(limits):
+                  |     out = []
+                  |     for limit in limits:
+                  |         def check(value, *, limit):
+                  |             return value <= limit
+                  |         out.append(partial(check, limit=limit))
+                  |         out.append(partial(check, 3, limit=limit))
+                  |     return out"#]],
+        );
+    }
+
+    #[test]
+    fn no_partial_fix_where_a_use_may_see_other_values() {
+        let quiet = [
+            // Used after the loop: the loop's values there are the last ones.
+            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n    return f\n",
+            // Passed to an unknown callee.
+            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n        register(f)\n",
+            // A local `functools` would shadow the module.
+            "def make(xs, functools):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n",
+            // Rebound between the def and a use.
+            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        x = x + 1\n        keep.append(f)\n",
+        ];
+        for text in quiet {
+            let fixture = crate::ide::fixture::Fixture::new(text);
+            let shown = crate::ide::diagnostics::tests::render(
+                &fixture,
+                &crate::config::Settings::default(),
+            );
+            assert!(shown.contains("late-binding"), "{text}\n{shown}");
+            assert!(!shown.contains("keyword-only parameter"), "{text}\n{shown}");
+        }
+    }
+}
