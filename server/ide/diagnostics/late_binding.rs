@@ -64,40 +64,10 @@ fn diagnostic(
         return None;
     };
     let analysis = file.analysis;
-    let scope = analysis.scope(closure.scope);
-    let what = match scope.kind {
-        ScopeKind::Lambda => "lambda".to_owned(),
-        ScopeKind::GenExpr => "generator expression".to_owned(),
-        ScopeKind::Class => format!("class `{}`", file.scope_name(closure.scope)),
-        _ => format!("function `{}`", file.scope_name(closure.scope)),
-    };
-    let names: Vec<String> = rebound.iter().map(|r| format!("`{}`", r.name)).collect();
-    let variables = match names.as_slice() {
-        [one] => format!("variable {one}"),
-        _ => format!("variables {}", names.join(", ")),
-    };
-    let kept = match how {
-        Kept::Stored => "it is stored".to_owned(),
-        Kept::Passed(callee) => format!("it is passed to `{callee}`, which may keep it"),
-        Kept::Registered(decorator) => format!("it is registered by `{decorator}`"),
-        Kept::Yielded => "it is yielded while the loop goes on".to_owned(),
-        Kept::Collected => "the comprehension collects it".to_owned(),
-        Kept::LazyIterator => "it goes into a lazy iterator that is kept".to_owned(),
-        Kept::Suspended => "calling it makes a coroutine or generator that is kept".to_owned(),
-    };
-    let subject = if reader == closure.scope {
-        format!("this {what}")
-    } else {
-        format!("`{}` of {what}", file.scope_name(reader))
-    };
     let mut diagnostic = Diagnostic::new(
         Code::LateBinding,
         analysis.scope(reader).focus_range,
-        format!(
-            "{subject} is made on every iteration and outlives it ({kept}), but it reads the \
-             loop's {variables} when it runs, not when it is made: run after the loop has moved \
-             on, every one of them sees the latest value"
-        ),
+        message(file, closure.scope, reader, rebound, how),
     );
     if let Some(l) = loops.first() {
         diagnostic.related.push(Related {
@@ -122,6 +92,64 @@ fn diagnostic(
             .extend(partial::fix(file, closure, rebound));
     }
     Some(diagnostic)
+}
+
+/// What happens at run time, in one sentence: the diagnostic's message and the hover's paragraph.
+fn message(
+    file: &FileView,
+    closure: ScopeId,
+    reader: ScopeId,
+    rebound: &[&Rebound],
+    how: &Kept,
+) -> String {
+    let analysis = file.analysis;
+    let scope = analysis.scope(closure);
+    let name = file.scope_name(closure);
+    let things = match scope.kind {
+        ScopeKind::Lambda => "lambdas".to_owned(),
+        ScopeKind::GenExpr => "generator expressions".to_owned(),
+        ScopeKind::Class => format!("`{name}` classes"),
+        _ => format!("`{name}` functions"),
+    };
+    let subject = if reader == closure {
+        format!("the {things}")
+    } else {
+        format!("the `{}` methods of the {things}", file.scope_name(reader))
+    };
+    let (maker, owner) = match scope.parent.map(|p| analysis.scope(p).kind) {
+        Some(kind) if kind.is_comprehension() => ("this comprehension", "comprehension"),
+        _ => ("this loop", "loop"),
+    };
+    let kept = match how {
+        Kept::Stored => "they are stored".to_owned(),
+        Kept::Passed(callee) => format!("they are passed to `{callee}`, which may keep them"),
+        Kept::Registered(decorator) => format!("they are registered by `{decorator}`"),
+        Kept::Yielded => "they are yielded while the loop goes on".to_owned(),
+        Kept::Collected => "the comprehension collects them".to_owned(),
+        Kept::LazyIterator => "they go into a lazy iterator that is kept".to_owned(),
+        Kept::Suspended => "calling them makes coroutines or generators that are kept".to_owned(),
+    };
+    let names: Vec<String> = rebound.iter().map(|r| format!("`{}`", r.name)).collect();
+    let (variables, it, latest) = match names.as_slice() {
+        [one] => (
+            format!("variable {one}"),
+            "it",
+            format!("the latest value of {one}, not the value of its own iteration"),
+        ),
+        _ => (
+            format!("variables {}", names.join(", ")),
+            "them",
+            format!(
+                "the latest values of {}, not those of its own iteration",
+                names.join(", ")
+            ),
+        ),
+    };
+    format!(
+        "{subject} {maker} makes outlive their iteration ({kept}) and share the {owner}'s \
+         {variables}: they read {it} when they run, not when they are made, so run after the \
+         loop has moved on, each one sees {latest}"
+    )
 }
 
 /// The variables `scope` (or a scope nested in it) reads from the frame making it, that one of
@@ -233,7 +261,7 @@ def make(limits):
     return out
 "#,
             expect![[r#"
-                6:13 late-binding warning: this function `check` is made on every iteration and outlives it (it is passed to `out.append`, which may keep it), but it reads the loop's variable `limit` when it runs, not when it is made: run after the loop has moved on, every one of them sees the latest value [check]
+                6:13 late-binding warning: the `check` functions this loop makes outlive their iteration (they are passed to `out.append`, which may keep them) and share the loop's variable `limit`: they read it when they run, not when they are made, so run after the loop has moved on, each one sees the latest value of `limit`, not the value of its own iteration [check]
                   related 5: the loop
                   related 5: `limit` is rebound here on every iteration
                   related 8: the closure outlives its iteration here
