@@ -69,6 +69,15 @@ fn diagnostic(
         analysis.scope(reader).focus_range,
         message(file, closure.scope, reader, rebound, how),
     );
+    let reader_range = analysis.scope(reader).range;
+    diagnostic.about = analysis
+        .occurrences_in(reader_range)
+        .iter()
+        .filter(|o| {
+            o.kind == OccurrenceKind::Read && rebound.iter().any(|r| r.variable == o.symbol)
+        })
+        .map(|o| o.range)
+        .collect();
     if let Some(l) = loops.first() {
         diagnostic.related.push(Related {
             range: l.header,
@@ -147,8 +156,8 @@ fn message(
     };
     format!(
         "{subject} {maker} makes outlive their iteration ({kept}) and share the {owner}'s \
-         {variables}: they read {it} when they run, not when they are made, so run after the \
-         loop has moved on, each one sees {latest}"
+         {variables}: they read {it} when they run, not when they are made, so run after the {owner} \
+         has moved on, each one sees {latest}"
     )
 }
 

@@ -21,6 +21,6 @@ impl DocumentRequestHandler for HoverRequest {
     fn run(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, ResponseError> {
         let ctx = snapshot.ctx();
         let at = ctx.offset(params.text_document_position_params.position);
-        Ok(ide::hover::hover(&ctx.file(), at).map(|h| to_proto::hover(&ctx, h)))
+        Ok(ide::hover::hover(&ctx.file(), at, ctx.settings).map(|h| to_proto::hover(&ctx, h)))
     }
 }
