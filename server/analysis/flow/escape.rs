@@ -99,8 +99,9 @@ const INSPECTING: [&str; 9] = [
     "hash",
 ];
 
-/// Callees that keep what they get (containers, registries, schedulers).
-const KEEPING: [&str; 16] = [
+/// Callees that keep what they get (containers, registries, schedulers, callback APIs,
+/// `functools.partial`).
+const KEEPING: [&str; 25] = [
     "append",
     "add",
     "insert",
@@ -110,13 +111,22 @@ const KEEPING: [&str; 16] = [
     "put_nowait",
     "push",
     "register",
+    "register_error",
     "connect",
+    "bind",
     "subscribe",
+    "callback",
     "submit",
     "call_soon",
+    "call_soon_threadsafe",
     "call_later",
+    "call_at",
     "add_done_callback",
+    "add_reader",
+    "add_writer",
+    "add_signal_handler",
     "create_task",
+    "partial",
 ];
 
 /// Whether the value at `node` is passed to a call of a callee known to keep it.
@@ -132,22 +142,6 @@ fn passes_to_keeper(tree: &Tree, node: SyntaxNode) -> bool {
     }
     false
 }
-
-/// Callees that store what they get without looking at it (containers, schedulers).
-const STORING: [&str; 12] = [
-    "append",
-    "add",
-    "insert",
-    "appendleft",
-    "put",
-    "put_nowait",
-    "push",
-    "submit",
-    "call_soon",
-    "call_later",
-    "call_soon_threadsafe",
-    "add_done_callback",
-];
 
 /// Lazy wrappers: the callable runs when the result is iterated.
 const LAZY: [&str; 13] = [
@@ -298,6 +292,11 @@ fn passed_to<'t>(
             Some(CalleeUse::Keeps) | None => {}
         }
     }
+    // A method of another object or a module's function: what it does with the closure is not
+    // in this file, unless it is a well-known storing API.
+    if function.kind() != Kind::Identifier && !KEEPING.contains(&name) {
+        return Use::Unknown;
+    }
     Use::Kept(KeptHow::Passed)
 }
 
@@ -321,7 +320,7 @@ pub(super) fn pass_at<'t>(tree: &Tree<'_, 't>, ident: SyntaxNode<'t>) -> Option<
             if name == "partial" && parent.named_child(0) == Some(node) {
                 return keyword_slot(tree, call, Some(function.range()));
             }
-            let known = STORING.contains(&name)
+            let known = KEEPING.contains(&name)
                 || EAGER.contains(&name)
                 || LAZY.contains(&name)
                 || matches!(name, "Thread" | "Timer");

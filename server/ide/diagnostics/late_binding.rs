@@ -305,7 +305,7 @@ def make(limits):
             // Used after the loop: the loop's values there are the last ones.
             "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n    return f\n",
             // Passed to an unknown callee.
-            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n        register(f)\n",
+            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n        handle(f)\n",
             // A local `functools` would shadow the module.
             "def make(xs, functools):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n",
             // Rebound between the def and a use.
