@@ -385,7 +385,7 @@ fn keyword_slot<'t>(
 
 /// The last name of a callee: `sorted`, `append` for `xs.append`, `reduce` for
 /// `functools.reduce`.
-fn callee_name<'a>(tree: &Tree<'a, '_>, function: SyntaxNode) -> &'a str {
+pub(super) fn callee_name<'a>(tree: &Tree<'a, '_>, function: SyntaxNode) -> &'a str {
     let named = match function.kind() {
         Kind::Attribute => function.field(Field::Attribute).unwrap_or(function),
         _ => function,
