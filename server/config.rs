@@ -20,6 +20,11 @@ pub struct Settings {
     pub pass_through: bool,
     /// `codeLens.enable`.
     pub code_lens: bool,
+    /// `codeLens.decorators`: the lens above a decorated definition (what its name becomes).
+    pub decorator_lens: bool,
+    /// `extraPaths`: more directories imports are looked up in (relative ones from each
+    /// workspace folder).
+    pub extra_paths: Vec<String>,
     /// `diagnostics.enable`: all diagnostics on or off.
     pub diagnostics: bool,
     /// `diagnostics.severity`: per-code overrides of the default severity; `None` turns a code off.
@@ -33,6 +38,8 @@ impl Default for Settings {
             inlay_hints: true,
             pass_through: false,
             code_lens: true,
+            decorator_lens: true,
+            extra_paths: Vec::new(),
             diagnostics: true,
             levels: BTreeMap::new(),
         }
@@ -74,7 +81,21 @@ impl Settings {
         flag(&["inlayHints", "enable"], &mut self.inlay_hints);
         flag(&["inlayHints", "passThrough"], &mut self.pass_through);
         flag(&["codeLens", "enable"], &mut self.code_lens);
+        flag(&["codeLens", "decorators"], &mut self.decorator_lens);
         flag(&["diagnostics", "enable"], &mut self.diagnostics);
+        match lookup(root, &["extraPaths"]) {
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                self.extra_paths = items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect();
+            }
+            Some(Value::Null) => self.extra_paths.clear(),
+            Some(other) => {
+                problems.push(format!("extraPaths must be a list of strings, got {other}"))
+            }
+            None => {}
+        }
         match lookup(root, &["diagnostics", "severity"]) {
             Some(Value::Object(map)) => {
                 for (code, level) in map {

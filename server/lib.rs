@@ -6,6 +6,7 @@
 //! - [`config`]: settings, from the editor or `pyproject.toml`.
 //! - [`line_index`]: the one place byte offsets become line/column positions and back.
 //! - [`cli`]: the `check` command.
+//! - [`workspace`]: import resolution and the cache of other modules (no LSP types).
 //! - [`lsp`]: the language server (the only module that knows LSP).
 
 pub mod analysis;
@@ -15,3 +16,4 @@ pub mod ide;
 pub mod line_index;
 pub mod lsp;
 pub mod syntax;
+pub mod workspace;

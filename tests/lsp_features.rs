@@ -270,9 +270,19 @@ fn hover_on_free_variable_cell_and_declarations() {
 fn hover_on_a_decorator_shows_what_the_wrapper_closes_over() {
     let mut client = started();
     let text = hover_text(&mut client, "@logged", 0, 2);
-    assert!(text.contains("`wrapper`"), "{text}");
-    assert!(text.contains("`func`"), "{text}");
-    assert!(text.contains("line 22"), "{text}");
+    // What applying it does (the decorator chain), and the cell the wrapper closes over.
+    assert!(
+        text.contains("becomes function `logged.<locals>.wrapper` (line 23)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`logged(greet)` binds `func=greet`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("| `[0]` | `func` | `greet` (the original function) | `logged` | read |"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Incremental == fresh, always: after any sequence of incremental edits, every feature of the
-//! edited document (hints, lenses, diagnostics, and hover, highlights and definitions at every
-//! name and at random offsets) equals that of a fresh open of the same text, in UTF-8 and UTF-16
+//! edited document (hints, lenses, semantic tokens, diagnostics with their fixes and fix-all, and
+//! hover, highlights, definitions and references at every name and at random offsets, rename at
+//! some) equals that of a fresh open of the same text, in UTF-8 and UTF-16
 //! sessions.
 //!
 //! The edits are hostile on purpose: they break indentation, land on chunk (top-level statement)
@@ -62,9 +63,31 @@ fn all_features(doc: &Document, encoding: Encoding) -> Value {
                 .into_iter()
                 .map(|r| ctx.location(r))
                 .collect();
-            json!([hover, highlights, definitions])
+            let references =
+                to_proto::references(&ctx, &ide::references::references(&file, offset, true));
+            json!([hover, highlights, definitions, references])
         })
         .collect();
+    // Rename needs the tree: at every 7th place only, to a fresh name.
+    let tree = doc.tree();
+    let renames: Vec<Value> = at
+        .iter()
+        .step_by(7)
+        .map(
+            |&offset| match ide::rename::rename(&file, &tree, offset, "renamed_") {
+                // Without annotations: the edit does not name the document version.
+                Ok(rename) => json!([
+                    to_proto::rename_edit(&ctx, &rename, false),
+                    to_proto::rename_warnings_text(&rename)
+                ]),
+                Err(refused) => json!(refused.message),
+            },
+        )
+        .collect();
+    let tokens = json!(ls_types::SemanticTokens {
+        result_id: None,
+        data: to_proto::semantic_tokens(&ctx, &ide::semantic_tokens::semantic_tokens(&file, None)),
+    });
     let hints: Vec<_> = ide::inlay_hints::inlay_hints(&file, whole, &settings)
         .into_iter()
         .map(|h| to_proto::inlay_hint(&ctx, h))
@@ -73,15 +96,25 @@ fn all_features(doc: &Document, encoding: Encoding) -> Value {
         .into_iter()
         .map(|l| to_proto::code_lens(&ctx, l))
         .collect();
-    let diagnostics: Vec<_> = ide::diagnostics::diagnostics(&file, &settings)
-        .into_iter()
-        .map(|d| to_proto::diagnostic(&ctx, &d))
+    let found = ide::diagnostics::diagnostics(&file, &settings);
+    let diagnostics: Vec<_> = found
+        .iter()
+        .map(|d| {
+            json!([
+                to_proto::diagnostic(&ctx, d),
+                to_proto::quick_fixes(&ctx, d)
+            ])
+        })
         .collect();
+    let fix_all = to_proto::fix_all(&ctx, &ide::diagnostics::fix_all::fix_all(&found));
     json!({
         "hints": hints,
         "lenses": lenses,
+        "tokens": tokens,
         "diagnostics": diagnostics,
+        "fix_all": fix_all,
         "at": per_offset,
+        "renames": renames,
     })
 }
 
@@ -273,9 +306,11 @@ fn session(base: &str, encoding: Encoding, seed: u64, edits: usize, compare_ever
             let got = all_features(&doc, encoding);
             let expected = all_features(&fresh, encoding);
             if got != expected {
-                let differ: Vec<&str> = ["hints", "lenses", "diagnostics", "at"]
-                    .into_iter()
-                    .filter(|k| got[k] != expected[k])
+                let differ: Vec<&String> = got
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .filter(|k| got[k.as_str()] != expected[k.as_str()])
                     .collect();
                 let same_tree = doc.tree().root_node().to_sexp()
                     == closure_lens::syntax::parse(&model).root_node().to_sexp();

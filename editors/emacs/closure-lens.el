@@ -30,6 +30,9 @@
 (when (fboundp 'python-ts-mode)
   (add-hook 'python-ts-mode-hook #'eglot-ensure))
 
+;; Quick fixes and fix-all: M-x eglot-code-actions (the `source.fixAll.closure-lens' action fixes
+;; every safe finding); rename: M-x eglot-rename; references: M-? (xref-find-references).
+
 ;; Inlay hints (`captures(nonlocal count)'): Eglot 1.10+ / Emacs 29+ only.
 (when (fboundp 'eglot-inlay-hints-mode)
   (add-hook 'eglot-managed-mode-hook #'eglot-inlay-hints-mode))

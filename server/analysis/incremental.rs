@@ -708,6 +708,8 @@ fn patch(
         .iter()
         .any(|p| p.chunk.analysis.has_syntax_errors);
     analysis.has_star_import = new_layout.iter().any(|p| p.chunk.analysis.has_star_import);
+    // The occurrences moved: the per-variable index built for the previous text is stale.
+    analysis.by_variable = Default::default();
     #[cfg(test)]
     tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Some((analysis, new_layout))
@@ -959,6 +961,30 @@ mod tests {
                 text = text.replacen(from, to, 1);
                 check(&text, version, &mut cache);
             }
+        }
+        assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
+    }
+
+    /// A stitched analysis patched in place after its per-variable index was built (the
+    /// features ask `occurrences_of` between edits) answers for the new occurrences.
+    #[test]
+    fn patching_rebuilds_the_variable_index() {
+        let mut cache = ChunkCache::default();
+        let version = PythonVersion::Py314;
+        let mut text = SAMPLE.to_owned();
+        // Each edit adds occurrences in one statement, so those of the statements after it move.
+        for (from, to) in [
+            ("", ""),
+            ("lambda: i", "lambda i=i: i"),
+            ("count += 1", "count += i"),
+        ] {
+            text = text.replacen(from, to, 1);
+            let stitched = analyze(&text, &syntax::parse(&text), version, &mut cache).unwrap();
+            for o in &stitched.occurrences {
+                let of: Vec<_> = stitched.occurrences_of(o.symbol).collect();
+                assert!(of.contains(&o), "{from:?}: {o:?} not in {of:?}");
+            }
+            // Only the cache holds it now: the next edit patches it in place.
         }
         assert!(PATCHES.load(std::sync::atomic::Ordering::Relaxed) > 0);
     }

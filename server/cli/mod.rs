@@ -10,6 +10,7 @@
 //! - [`output`]: one module per output format.
 
 pub mod cache;
+mod decorated;
 mod files;
 mod fixes;
 pub mod output;
@@ -30,6 +31,7 @@ use crate::ide::FileView;
 use crate::ide::diagnostics::{Code, Severity};
 use crate::line_index::LineIndex;
 use crate::syntax;
+use crate::workspace::Workspace;
 
 pub use files::{SourceError, collect_python_files, display_path, read_source};
 use output::{CheckedFile, OutputFormat, Summary};
@@ -111,6 +113,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> ExitCode {
         None
     };
     let with_scopes = options.output_format.needs_scopes();
+    let workspace = with_scopes.then(|| decorated::workspace(cwd.as_deref()));
     let mut printer = output::printer(
         options.output_format,
         cwd.as_deref().unwrap_or(Path::new("")),
@@ -125,7 +128,7 @@ pub fn check(paths: &[PathBuf], options: &CheckOptions) -> ExitCode {
         let results: Vec<Result<Checked, SourceError>> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|path| check_file(path, options, cache.as_ref(), with_scopes))
+                .map(|path| check_file(path, options, cache.as_ref(), workspace.as_ref()))
                 .collect()
         });
         for (path, result) in chunk.iter().zip(results) {
@@ -183,6 +186,22 @@ fn open_cache(cwd: Option<&Path>) -> Option<cache::Cache> {
 /// Reads one file and returns its cached result, or analyses it (and caches the result); with
 /// `--fix` or `--diff`, applies or shows its safe fixes first.
 fn check_file(
+    path: &Path,
+    options: &CheckOptions,
+    cache: Option<&cache::Cache>,
+    workspace: Option<&Workspace>,
+) -> Result<Checked, SourceError> {
+    let mut checked = check_text(path, options, cache, workspace.is_some())?;
+    if let (Some(workspace), Some(scopes)) = (workspace, checked.scopes.take()) {
+        let text = read_source(path)?;
+        let python = options.settings.python_version;
+        checked.scopes = Some(decorated::add(workspace, path, &text, python, scopes));
+    }
+    Ok(checked)
+}
+
+/// [`check_file`] without the facts that depend on other files.
+fn check_text(
     path: &Path,
     options: &CheckOptions,
     cache: Option<&cache::Cache>,

@@ -39,6 +39,17 @@ pub struct Capture<'a> {
     pub mode: CaptureMode,
 }
 
+impl CaptureMode {
+    /// How the closure uses the cell, as the hover tables word it.
+    pub fn usage(self) -> &'static str {
+        match self {
+            CaptureMode::PassThrough => "pass-through (only for a nested scope)",
+            CaptureMode::NonlocalWrite => "written (`nonlocal`)",
+            CaptureMode::Read => "read",
+        }
+    }
+}
+
 impl Capture<'_> {
     /// The capture as every surface writes it: `nonlocal count`, `step`, `fn (pass-through)`.
     pub fn label(&self) -> String {

@@ -93,11 +93,7 @@ fn header_hover(file: &FileView, offset: usize) -> Option<(TextRange, String)> {
                 };
                 format!("line {}{param}", file.line(b.range.start))
             });
-            let usage = match c.mode {
-                CaptureMode::PassThrough => "pass-through (only for a nested scope)",
-                CaptureMode::NonlocalWrite => "written (`nonlocal`)",
-                CaptureMode::Read => "read",
-            };
+            let usage = c.mode.usage();
             let _ = writeln!(
                 md,
                 "| `[{}]` | `{}` | {owner} | {bound} | {usage} |",

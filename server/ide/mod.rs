@@ -5,6 +5,7 @@
 
 pub mod captures;
 pub mod code_lens;
+pub mod decorators;
 pub mod definition;
 pub mod diagnostics;
 pub mod highlights;

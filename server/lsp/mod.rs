@@ -7,6 +7,7 @@
 //! - [`handlers`]: one handler per LSP method.
 //! - [`documents`]: open documents as versioned snapshots.
 //! - [`context`]: what one request works on.
+//! - [`modules`]: open documents as modules of the workspace (buffers win over the disk).
 //! - [`to_proto`]: `ide` results as LSP types.
 //! - [`token_cache`]: the semantic tokens last sent per document (for deltas).
 //! - [`convert`]: LSP positions <-> byte offsets.
@@ -17,6 +18,7 @@ pub mod convert;
 pub mod documents;
 pub mod handlers;
 pub mod jsonrpc;
+pub mod modules;
 pub mod probe;
 pub mod scheduler;
 pub mod server;

@@ -28,9 +28,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use ls_types::notification::{
-    Cancel, DidChangeConfiguration, DidChangeTextDocument, DidCloseTextDocument,
-    DidOpenTextDocument, Exit, Initialized, LogMessage, Notification as LspNotification,
-    PublishDiagnostics, ShowMessage,
+    Cancel, DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
+    DidCloseTextDocument, DidOpenTextDocument, Exit, Initialized, LogMessage,
+    Notification as LspNotification, PublishDiagnostics, ShowMessage,
 };
 use ls_types::request::{
     CodeActionRequest, CodeLensRequest, DocumentDiagnosticRequest, DocumentHighlightRequest,
@@ -47,6 +47,7 @@ use serde_json::Value;
 
 use crate::config::Settings;
 use crate::ide;
+use crate::ide::decorators::ModuleFile;
 use crate::line_index::Encoding;
 use crate::lsp::context::Ctx;
 use crate::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document};
@@ -54,11 +55,13 @@ use crate::lsp::handlers::{self, DocumentRequestHandler, NotificationHandler, Sy
 use crate::lsp::jsonrpc::{
     self, Message, Notification, Rejection, Request, RequestId, Response, ResponseError, code,
 };
+use crate::lsp::modules::{self, OpenFiles};
 use crate::lsp::probe::{Probe, Query};
 use crate::lsp::scheduler::{Lane, Priority, Scheduler, Ticket, Withdrawn};
 use crate::lsp::to_proto;
 use crate::lsp::token_cache::TokenCache;
 use crate::lsp::transport::{DEFAULT_MAX_MESSAGE_SIZE, Frame, FrameReader, Writer};
+use crate::workspace::{RealFs, Roots, Workspace};
 
 /// How many recently opened or edited documents keep their syntax tree (the rest drop it).
 const HOT_DOCUMENTS: usize = 3;
@@ -169,6 +172,8 @@ pub struct ClientFlags {
     pub prepare_rename: bool,
     /// `workspace/configuration` supported.
     pub pull_configuration: bool,
+    /// `workspace/didChangeWatchedFiles` may be registered dynamically.
+    pub watched_files_registration: bool,
 }
 
 /// One request a worker has or will compute.
@@ -203,6 +208,10 @@ pub struct Snapshot {
     pub tokens: Arc<TokenCache>,
     /// Where to send what the user must be told.
     pub(crate) events: Sender<Event>,
+    /// The other modules of the workspace.
+    pub workspace: Arc<Workspace>,
+    /// The open documents that are files (they win over the disk).
+    pub open_files: Arc<OpenFiles>,
 }
 
 impl Snapshot {
@@ -216,6 +225,8 @@ impl Snapshot {
             flags: server.flags,
             tokens: Arc::clone(&server.tokens),
             events: server.events.clone(),
+            workspace: Arc::clone(&server.workspace),
+            open_files: Arc::clone(&server.open_files),
         }
     }
 
@@ -227,6 +238,19 @@ impl Snapshot {
     /// The features' context (computes the analysis if needed).
     pub fn ctx(&self) -> Ctx<'_> {
         Ctx::new(&self.doc, self.encoding, &self.settings)
+    }
+
+    /// The document as a module of the workspace, for the features that follow imports
+    /// (`None` for a document too large for them).
+    pub fn module(&self) -> Option<Arc<ModuleFile>> {
+        let small = self.doc.text.len() as u64 <= crate::workspace::MAX_MODULE_SIZE;
+        small.then(|| modules::document_module(&self.workspace, &self.doc))
+    }
+
+    /// The other modules, as this request sees them.
+    pub fn modules(&self) -> crate::workspace::Modules<'_> {
+        self.workspace
+            .modules(&*self.open_files, self.doc.python_version)
     }
 }
 
@@ -256,6 +280,12 @@ pub struct Server {
     exit: Option<bool>,
     /// The semantic tokens last sent per document.
     pub(crate) tokens: Arc<TokenCache>,
+    /// The workspace folders (from `initialize`).
+    pub(crate) folders: Vec<std::path::PathBuf>,
+    /// Other modules, read on demand.
+    pub(crate) workspace: Arc<Workspace>,
+    /// The open documents that are files.
+    pub(crate) open_files: Arc<OpenFiles>,
 }
 
 /// Serves LSP on `input`/`output` until `exit` or the end of the input. Returns whether the
@@ -291,6 +321,9 @@ where
         probe: Arc::clone(&probe),
         shutdown: None,
         exit: None,
+        folders: Vec::new(),
+        workspace: Arc::new(Workspace::new(Arc::new(RealFs))),
+        open_files: Arc::default(),
     };
     let clean = server.run(&receiver);
     if let Ok(mut slot) = probe.events.lock() {
@@ -724,6 +757,9 @@ impl Server {
             DidChangeConfiguration::METHOD => {
                 self.sync_notification::<DidChangeConfiguration>(notification)
             }
+            DidChangeWatchedFiles::METHOD => {
+                self.sync_notification::<DidChangeWatchedFiles>(notification)
+            }
             Cancel::METHOD => self.sync_notification::<Cancel>(notification),
             // Unknown notifications (`$/` ones included) are ignored, as the specification allows.
             _ => {}
@@ -785,7 +821,9 @@ impl Server {
             .docs
             .get(&uri)
             .is_some_and(|d| d.text.len() > self.options.max_document_size);
-        if let Some(old) = self.docs.insert(uri.clone(), Arc::new(doc)) {
+        let doc = Arc::new(doc);
+        Arc::make_mut(&mut self.open_files).store(&doc);
+        if let Some(old) = self.docs.insert(uri.clone(), doc) {
             self.scheduler.dispose(old);
         }
         self.supersede(&uri);
@@ -812,6 +850,7 @@ impl Server {
         if let Some(ticket) = self.diagnostics_jobs.remove(uri) {
             ticket.withdraw();
         }
+        Arc::make_mut(&mut self.open_files).close(uri);
         if let Some(old) = self.docs.remove(uri) {
             self.scheduler.dispose(old);
             self.supersede(uri);
@@ -931,6 +970,47 @@ impl Server {
                 let _ = events.send(Event::Log {
                     kind: MessageType::ERROR,
                     message: internal_error("warm-up", &panic),
+                });
+            }
+        });
+    }
+
+    /// Recomputes where imports are looked for (after `initialize` or a settings change).
+    pub(crate) fn update_roots(&mut self) {
+        let venv = std::env::var_os("VIRTUAL_ENV").map(std::path::PathBuf::from);
+        let roots = Roots::new(
+            self.workspace.fs(),
+            &self.folders,
+            &self.settings.extra_paths,
+            venv.as_deref(),
+        );
+        self.workspace.set_roots(roots);
+    }
+
+    /// Reads the modules the document at `uri` imports, in the background: the first hover on
+    /// an imported decorator then finds them analysed.
+    pub(crate) fn prefetch_imports(&mut self, uri: &Uri) {
+        let Some(doc) = self.docs.get(uri).cloned() else {
+            return;
+        };
+        if modules::file_path(uri).is_none() || doc.text.len() > self.options.max_document_size {
+            return;
+        }
+        let lane = self.lane(&doc);
+        let events = self.events.clone();
+        let workspace = Arc::clone(&self.workspace);
+        let open_files = Arc::clone(&self.open_files);
+        self.scheduler.spawn(lane, Priority::Background, move || {
+            let warmed = guarded(|| {
+                if doc.text.len() as u64 <= crate::workspace::MAX_MODULE_SIZE {
+                    let module = modules::document_module(&workspace, &doc);
+                    workspace.prefetch(&module, &*open_files, doc.python_version);
+                }
+            });
+            if let Err(panic) = warmed {
+                let _ = events.send(Event::Log {
+                    kind: MessageType::ERROR,
+                    message: internal_error("reading imported modules", &panic),
                 });
             }
         });

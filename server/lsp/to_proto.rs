@@ -9,7 +9,7 @@ use ls_types::{
     InlayHintLabel, InlayHintLabelPart, InlayHintLabelPartTooltip, Location, MarkupContent,
     MarkupKind, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier,
     PrepareRenameResponse, SemanticToken, SemanticTokenModifier, SemanticTokenType,
-    SemanticTokensEdit, SemanticTokensLegend, TextDocumentEdit, TextEdit, WorkspaceEdit,
+    SemanticTokensEdit, SemanticTokensLegend, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
 use serde_json::json;
 
@@ -18,6 +18,7 @@ use crate::ide;
 use crate::ide::semantic_tokens::{TokenModifiers, TokenType};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::context::Ctx;
+use crate::lsp::convert;
 use crate::lsp::jsonrpc::{ResponseError, code};
 
 /// The command every code lens runs; its arguments are `[uri, position, locations]`, the shape
@@ -69,6 +70,39 @@ pub fn inlay_hint(ctx: &Ctx, hint: ide::inlay_hints::InlayHint) -> InlayHint {
 pub fn code_lens(ctx: &Ctx, lens: ide::code_lens::CodeLens) -> CodeLens {
     let range = ctx.range(lens.range);
     let locations: Vec<Location> = lens.targets.iter().map(|&t| ctx.location(t)).collect();
+    CodeLens {
+        range,
+        command: Some(Command {
+            title: lens.title,
+            command: SHOW_CAPTURES.into(),
+            arguments: Some(vec![
+                json!(ctx.doc.uri),
+                json!(range.start),
+                json!(locations),
+            ]),
+        }),
+        data: None,
+    }
+}
+
+/// A place in some module of the workspace (`None` for a buffer that is not a file).
+pub fn module_location(ctx: &Ctx, target: &ide::decorators::Target) -> Option<Location> {
+    let uri = match &target.module.path {
+        Some(path) => Uri::from_file_path(path)?,
+        None => ctx.doc.uri.clone(),
+    };
+    let range = convert::range(&target.module.lines, target.range, ctx.encoding);
+    Some(Location::new(uri, range))
+}
+
+/// The lens above a decorated definition; it opens the functions its decorators ran.
+pub fn decorated_lens(ctx: &Ctx, lens: ide::decorators::lens::DecoratedLens) -> CodeLens {
+    let range = ctx.range(lens.range);
+    let locations: Vec<Location> = lens
+        .targets
+        .iter()
+        .filter_map(|t| module_location(ctx, t))
+        .collect();
     CodeLens {
         range,
         command: Some(Command {

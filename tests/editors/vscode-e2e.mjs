@@ -4,6 +4,9 @@
 //   CODE_SERVER_APP   npm prefix holding code-server and playwright-core
 //   CLOSURE_LENS_SCREENSHOTS  where the PNGs go
 // Optional: CLOSURE_LENS_TIMEOUT (seconds per wait, default 60), CHROMIUM (default /usr/bin/chromium).
+// CLOSURE_LENS_SCREENSHOT=out.png: instead of the tests, take the README screenshot (hints, lenses,
+// the late-binding diagnostic, semantic colours of captured names) of tests/editors/fixtures/
+// late_binding.py and stop (tests/editors/screenshot.sh).
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -87,6 +90,7 @@ if (existsSync(path.join(repo, "examples"))) {
   cpSync(path.join(repo, "examples"), path.join(workspace, "examples"), { recursive: true });
 }
 const BUNDLED = process.env.CLOSURE_LENS_E2E_BUNDLED === "1";
+const SCREENSHOT = process.env.CLOSURE_LENS_SCREENSHOT;
 const settings = {
   ...(BUNDLED ? {} : { "closureLens.server.path": BIN }),
   "closureLens.trace.server": "messages",
@@ -104,6 +108,25 @@ const settings = {
   "chat.disableAIFeatures": true,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "window.zoomLevel": 0,
+  "editor.semanticHighlighting.enabled": true,
+  // Fix on save, as editors/vscode/README.md documents it.
+  "[python]": { "editor.codeActionsOnSave": { "source.fixAll.closure-lens": "explicit" } },
+  ...(SCREENSHOT
+    ? {
+        // The colours editors/vscode/README.md suggests, so captured names, cells and nonlocal
+        // writes stand out in the default theme.
+        "editor.semanticTokenColorCustomizations": {
+          rules: {
+            "*.captured:python": { foreground: "#e5a84b", italic: true },
+            "*.cell:python": { foreground: "#e5a84b", underline: true },
+            "*.nonlocalWrite:python": { foreground: "#e5a84b", bold: true },
+          },
+        },
+        "editor.minimap.enabled": false,
+        "breadcrumbs.enabled": false,
+        "editor.fontSize": 14,
+      }
+    : {}),
 };
 writeFileSync(path.join(userDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
 writeFileSync(path.join(userDir, "Machine", "settings.json"), JSON.stringify(settings, null, 2));
@@ -221,6 +244,11 @@ const main = async () => {
     return { ok: false, text: `timed out after ${TIMEOUT / 1000} s waiting for ${what}; saw: ${oneLine(text, 600) || "(nothing)"}` };
   }
 
+  if (SCREENSHOT) {
+    await screenshot(page, openFile, waitText);
+    return;
+  }
+
   // The counter: the bundled example examples/counter.py when the repo has it, else the fixture.
   await openFile(counterName);
   const editor = page.locator(".editor-group-container.active .monaco-editor").first();
@@ -266,6 +294,8 @@ const main = async () => {
   const diag = await waitText("the diagnostic", page.locator(".markers-panel"), (t) => t.includes(want) && t.includes("closure-lens"));
   diag.ok ? ok(`diagnostic: ${want}`, oneLine(diag.text, 160)) : fail(`diagnostic: ${want}`, diag.text);
   await page.screenshot({ path: path.join(SHOTS, "vscode-diagnostic.png") });
+
+  await editingFlows(page, openFile, waitText);
 
   // The Output channel exists (Closure Lens: Show Output).
   await page.keyboard.press("F1");
@@ -346,6 +376,196 @@ const main = async () => {
   toastOk ? ok("a bad closureLens.server.path gives one notification with install instructions", oneLine(toast.text, 200)) : fail("a bad closureLens.server.path gives one notification with install instructions", toast.text);
   await page.screenshot({ path: path.join(SHOTS, "vscode-not-found.png") });
 };
+
+// The README screenshot: late_binding.py with its hints, lenses and semantic colours, the hover of
+// the late-binding diagnostic open on the loop's lambda; the editor area only, sidebar closed.
+async function screenshot(page, openFile, waitText) {
+  const name = "late_binding.py";
+  const text = readFileSync(path.join(workspace, name), "utf8").split("\n");
+  await openFile(name);
+  await page.keyboard.press("Control+B"); // close the sidebar
+  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  const hint = await waitText("the inlay hints", editor.locator(".view-lines"), (t) => t.includes("captures("));
+  const lens = await waitText("the code lenses", editor.locator(".codelens-decoration"), (t) => t.includes("count"));
+  const squiggle = await waitText("the diagnostic", page.locator(".markers-panel, .squiggly-warning").first(), () => true);
+  const line = text.findIndex((l) => l.includes("lambda: i"));
+  await editor.locator(".view-lines").click();
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type(`${line + 1}:${text[line].indexOf("lambda") + 1}`);
+  await page.keyboard.press("Enter");
+  await page.waitForTimeout(1500); // semantic tokens arrive after the text is shown
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+I");
+  const hover = await waitText("the diagnostic hover", page.locator(".monaco-hover-content"), (t) => t.includes("iteration"));
+  await page.waitForTimeout(800);
+  [hint, lens, squiggle, hover].every((r) => r.ok)
+    ? ok("screenshot: hints, lenses, the late-binding hover")
+    : fail("screenshot: hints, lenses, the late-binding hover", [hint, lens, squiggle, hover].map((r) => r.text).join(" / "));
+  const box = await page.locator(".editor-group-container.active").first().boundingBox();
+  await page.screenshot({ path: SCREENSHOT, clip: { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 560) } });
+  ok("screenshot", SCREENSHOT);
+}
+
+// late_binding.py: the late-binding diagnostics, the preferred quick fix (Auto Fix), fix-all on save,
+// semantic tokens (Developer: Inspect Editor Tokens and Scopes), references and rename (F2), all
+// through VS Code's own machinery. The fixes' expected text is the server's behaviour judged by
+// CPython in tests/closure_bugs/; here they are checked by structure, and the saved file is run.
+async function editingFlows(page, openFile, waitText) {
+  const name = "late_binding.py";
+  const file = path.join(workspace, name);
+  const original = readFileSync(file, "utf8");
+  const run = () => {
+    const out = spawnSync("python3", [file], { encoding: "utf8" });
+    try {
+      return JSON.parse(out.stdout);
+    } catch {
+      return { error: out.stdout + out.stderr };
+    }
+  };
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const words = (text, word) => (text.match(new RegExp(`\\b${word}\\b`, "g")) || []).length;
+  const at = (text, needle, nth = 0) => { // 1-based line and column of the nth needle
+    const lines = text.split("\n");
+    let seen = 0;
+    for (let i = 0; i < lines.length; i++) {
+      let from = 0;
+      for (let c; (c = lines[i].indexOf(needle, from)) >= 0; from = c + 1) {
+        if (seen++ === nth) {
+          return { line: i + 1, column: c + 1 };
+        }
+      }
+    }
+    throw new Error(`${needle} not in ${name}`);
+  };
+  async function goTo(pos) {
+    await page.keyboard.press("Control+G");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type(`${pos.line}:${pos.column}`);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+  }
+  async function command(label) {
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type(label);
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: label }).first().waitFor();
+    await page.keyboard.press("Enter");
+  }
+  async function saved(what, pred) {
+    const deadline = Date.now() + TIMEOUT;
+    let text = "";
+    while (Date.now() < deadline) {
+      text = readFileSync(file, "utf8");
+      if (pred(text)) {
+        return { ok: true, text };
+      }
+      await page.waitForTimeout(250);
+    }
+    return { ok: false, text: `timed out waiting for ${what}; on disk:\n${text}` };
+  }
+  const check = (name, cond, good, bad) => (cond ? ok(name, good) : fail(name, bad));
+
+  const before = run();
+  check("python3: the fixture has the bug (every handler sees the last i)", same(before.handlers, [2, 2, 2]), "", JSON.stringify(before));
+
+  // 1. The diagnostics in the Problems panel: code and position.
+  await openFile(name);
+  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  await editor.locator(".view-lines").waitFor();
+  await page.keyboard.press("Control+Shift+M");
+  const markers = page.locator(".markers-panel");
+  const lambda = at(original, "lambda: i");
+  const two = await waitText("two late-binding diagnostics", markers, (t) => words(t, "late-binding") === 2);
+  check("two late-binding diagnostics in the Problems panel", two.ok, oneLine(two.text, 160), two.text);
+  check(
+    "the first is on the lambda in the loop",
+    two.text.includes(`[Ln ${lambda.line}, Col ${lambda.column}]`),
+    `Ln ${lambda.line}, Col ${lambda.column}`,
+    `no [Ln ${lambda.line}, Col ${lambda.column}] in ${oneLine(two.text, 400)}`,
+  );
+
+  // 2. The quick fixes (Ctrl+.), then Auto Fix, which applies the one fix marked preferred.
+  await editor.locator(".view-lines").click();
+  await goTo(lambda);
+  await page.keyboard.press("Control+.");
+  const menu = await waitText("the quick fix menu", page.locator(".action-widget"), (t) => t.includes("Bind"));
+  check("Ctrl+. offers the quick fixes", menu.ok, oneLine(menu.text, 200), menu.text);
+  await page.keyboard.press("Escape");
+  await command("Auto Fix");
+  const lines = editor.locator(".view-lines");
+  const fixed = await waitText("the preferred fix in the editor", lines, (t) => t.includes("lambda i=i: i"));
+  check("Auto Fix applies the preferred fix: lambda: i becomes lambda i=i: i", fixed.ok && !fixed.text.includes("lambda n=n"), "", fixed.text);
+  const one = await waitText("one late-binding diagnostic left", markers, (t) => words(t, "late-binding") === 1);
+  check("its diagnostic is gone, the other stays", one.ok, "", one.text);
+
+  // 3. Fix all on save (editor.codeActionsOnSave: source.fixAll.closure-lens).
+  await editor.locator(".view-lines").click();
+  await page.keyboard.press("Control+S");
+  const all = await saved("fix-all on save", (t) => t.includes("lambda i=i: i") && t.includes("lambda n=n: n * n"));
+  const expected = original.replace("lambda: i", "lambda i=i: i").replace("lambda: n * n", "lambda n=n: n * n");
+  check("saving runs source.fixAll.closure-lens: the comprehension's lambda is fixed, nothing else changes", all.ok && all.text === expected, "", all.text);
+  const after = run();
+  check(
+    "python3 on the saved file: each closure sees its own value",
+    same(after.handlers, [0, 1, 2]) && same(after.squares, [0, 1, 4]),
+    JSON.stringify(after),
+    JSON.stringify(after),
+  );
+  const none = await waitText("no late-binding diagnostic", markers, (t) => words(t, "late-binding") === 0);
+  check("no late-binding diagnostic after fix-all", none.ok, "", none.text);
+  await page.screenshot({ path: path.join(SHOTS, "vscode-fixed.png") });
+
+  // 4. Semantic tokens: the last `count` (in `return count` of increment) is variable.captured.
+  const text = readFileSync(file, "utf8");
+  const uses = words(text, "count");
+  const read = at(text, "return count");
+  read.column += "return ".length;
+  await editor.locator(".view-lines").click();
+  await goTo(read);
+  await command("Developer: Inspect Editor Tokens and Scopes");
+  const inspect = await waitText("the token inspector", page.locator(".token-inspect-widget"), (t) => t.includes("semantic token type"));
+  check(
+    "semantic token on a captured count: type variable, modifier captured",
+    inspect.ok && /semantic token type\s*variable/.test(inspect.text) && /modifiers\s*[^|]*captured/.test(inspect.text),
+    oneLine(inspect.text.match(/semantic token type[\s\S]*?modifiers[^\n]*/)?.[0] ?? "", 120),
+    oneLine(inspect.text, 600),
+  );
+  await page.screenshot({ path: path.join(SHOTS, "vscode-tokens.png") });
+  await page.keyboard.press("Escape");
+
+  // 5. References (Shift+F12): every count, declaration included.
+  await editor.locator(".view-lines").click();
+  await goTo(read);
+  await page.keyboard.press("Shift+F12");
+  const count = /References \((\d+)\)/; // the peek's title: "References (4)"
+  const refs = await waitText("the references peek", page.locator(".peekview-widget .peekview-title"), (t) => count.test(t));
+  const n = Number(refs.text.match(count)?.[1]);
+  check(`Shift+F12 finds every count (${uses} in the file)`, refs.ok && n === uses, oneLine(refs.text, 120), refs.text);
+  await page.keyboard.press("Escape");
+
+  // 6. Rename (F2) count to total, save, run.
+  await editor.locator(".view-lines").click();
+  await goTo(read);
+  await page.keyboard.press("F2");
+  const box = page.locator(".rename-box input, .rename-box textarea").first();
+  await box.waitFor();
+  const proposed = await box.inputValue();
+  await box.fill("total");
+  await box.press("Enter");
+  // The edit comes back from the server asynchronously: save once the editor shows it.
+  await waitText("the rename in the editor", editor.locator(".view-lines"), (t) => /\btotal\b/.test(t));
+  await page.keyboard.press("Control+S");
+  const renamed = await saved("the rename on disk", (t) => !/\bcount\b/.test(t));
+  check(
+    "F2 renames every count (and nothing else) to total",
+    proposed === "count" && renamed.ok && renamed.text === text.replace(/\bcount\b/g, "total"),
+    `${uses} occurrences`,
+    `proposed ${proposed}; ${renamed.text}`,
+  );
+  const final = run();
+  check("python3 on the renamed file: the counter still counts", same(final.counter, [1, 2]), JSON.stringify(final), JSON.stringify(final));
+}
 
 try {
   await main();

@@ -8,7 +8,7 @@ import {
 } from "vscode-languageclient/node";
 import { describeSource, findServer } from "./serverPath";
 import { PYTHON_EXTENSION_ID, pythonApi, selectedEnvironment } from "./pythonEnvironment";
-import { settingsPayload } from "./settings";
+import { semanticTokensEnabled, settingsPayload } from "./settings";
 import { SHOW_CAPTURES, showCaptures } from "./captures";
 
 const SECTION = "closureLens";
@@ -81,6 +81,13 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
         }
         return next(command, args);
       },
+      // Without tokens from us, VS Code shows another provider's (it uses one per file).
+      provideDocumentSemanticTokens: (document, token, next) =>
+        semanticTokensEnabled(config()) ? next(document, token) : null,
+      provideDocumentSemanticTokensEdits: (document, previousResultId, token, next) =>
+        semanticTokensEnabled(config()) ? next(document, previousResultId, token) : null,
+      provideDocumentRangeSemanticTokens: (document, range, token, next) =>
+        semanticTokensEnabled(config()) ? next(document, range, token) : null,
     },
   };
 

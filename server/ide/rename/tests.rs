@@ -472,7 +472,7 @@ def f(n$0):
 "#,
         "i",
         expect![[r#"
-            refused (conflict): cannot rename `n` to `i`: `i` is already assigned in `listcomp` (line 2), which also uses `n`
+            refused (conflict): cannot rename `n` to `i`: `i` is already assigned in `<listcomp>` (line 2), which also uses `n`
         "#]],
     );
     // A class body in between is invisible to the method: no conflict.

@@ -1,4 +1,5 @@
-//! `textDocument/codeLens`: the document's lenses, at most the response budget.
+//! `textDocument/codeLens`: the document's lenses (captures, and what each decorated definition
+//! becomes), at most the response budget.
 
 use ls_types::request::CodeLensRequest;
 use ls_types::{CodeLens, CodeLensParams, Uri};
@@ -27,12 +28,21 @@ impl DocumentRequestHandler for CodeLensRequest {
         }
         let ctx = snapshot.ctx();
         let lenses = ide::code_lens::code_lenses(&ctx.file(), ctx.settings);
-        let lenses = budget(lenses, snapshot.response_items);
-        Ok(Some(
-            lenses
-                .into_iter()
-                .map(|l| to_proto::code_lens(&ctx, l))
-                .collect(),
-        ))
+        let mut lenses: Vec<CodeLens> = lenses
+            .into_iter()
+            .map(|l| to_proto::code_lens(&ctx, l))
+            .collect();
+        if snapshot.settings.decorator_lens {
+            if let Some(module) = snapshot.module() {
+                let decorated = ide::decorators::lens::lenses(&module, &snapshot.modules());
+                lenses.extend(
+                    decorated
+                        .into_iter()
+                        .map(|l| to_proto::decorated_lens(&ctx, l)),
+                );
+                lenses.sort_by_key(|l| (l.range.start.line, l.range.start.character));
+            }
+        }
+        Ok(Some(budget(lenses, snapshot.response_items)))
     }
 }

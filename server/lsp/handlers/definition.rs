@@ -1,4 +1,5 @@
-//! `textDocument/definition`: the bindings of the variable under the cursor (`null` if none).
+//! `textDocument/definition`: the bindings of the variable under the cursor, or, for a name
+//! bound by an import, the `def`/`class`/module it names in another file (`null` if none).
 
 use ls_types::request::GotoDefinition;
 use ls_types::{GotoDefinitionParams, GotoDefinitionResponse, Uri};
@@ -7,6 +8,7 @@ use super::{DocumentRequestHandler, budget};
 use crate::ide;
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
+use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for GotoDefinition {
     fn document(params: &GotoDefinitionParams) -> &Uri {
@@ -23,11 +25,21 @@ impl DocumentRequestHandler for GotoDefinition {
     ) -> Result<Option<GotoDefinitionResponse>, ResponseError> {
         let ctx = snapshot.ctx();
         let at = ctx.offset(params.text_document_position_params.position);
-        let found = ide::definition::definitions(&ctx.file(), at);
-        let locations: Vec<_> = budget(found, snapshot.response_items)
-            .into_iter()
-            .map(|r| ctx.location(r))
-            .collect();
+        let elsewhere = snapshot.module().map_or_else(Vec::new, |module| {
+            ide::decorators::definition::definition(&module, &snapshot.modules(), at)
+        });
+        let locations: Vec<_> = if elsewhere.is_empty() {
+            let found = ide::definition::definitions(&ctx.file(), at);
+            budget(found, snapshot.response_items)
+                .into_iter()
+                .map(|r| ctx.location(r))
+                .collect()
+        } else {
+            elsewhere
+                .iter()
+                .filter_map(|t| to_proto::module_location(&ctx, t))
+                .collect()
+        };
         Ok((!locations.is_empty()).then_some(GotoDefinitionResponse::Array(locations)))
     }
 }

@@ -38,6 +38,7 @@ pub fn apply(server: &mut Server, value: &Value) {
         server.log(MessageType::WARNING, format!("closure-lens: {problem}"));
     }
     server.reanalyze_all();
+    server.update_roots();
     let flags = server.flags;
     if flags.inlay_hint_refresh {
         server.request_client::<InlayHintRefreshRequest>(&(), Pending::Ignore);

@@ -36,6 +36,8 @@ impl NotificationHandler for DidOpenTextDocument {
         let mut doc = Document::new(item.uri, item.version, item.text, version)
             .with_stats(server.stats(), server.options.keep_tree_limit);
         doc.project = Arc::new(project);
+        let uri = doc.uri.clone();
         server.store(doc, Duration::ZERO);
+        server.prefetch_imports(&uri);
     }
 }

@@ -1,4 +1,5 @@
-//! `textDocument/hover`.
+//! `textDocument/hover`: the file's own hover, after what a decorated definition becomes (which
+//! follows imports into other modules).
 
 use ls_types::request::HoverRequest;
 use ls_types::{Hover, HoverParams, Uri};
@@ -21,6 +22,11 @@ impl DocumentRequestHandler for HoverRequest {
     fn run(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, ResponseError> {
         let ctx = snapshot.ctx();
         let at = ctx.offset(params.text_document_position_params.position);
-        Ok(ide::hover::hover(&ctx.file(), at, ctx.settings).map(|h| to_proto::hover(&ctx, h)))
+        let own = ide::hover::hover(&ctx.file(), at, ctx.settings);
+        let hover = match snapshot.module() {
+            Some(module) => ide::decorators::hover::hover(&module, &snapshot.modules(), at, own),
+            None => own,
+        };
+        Ok(hover.map(|h| to_proto::hover(&ctx, h)))
     }
 }

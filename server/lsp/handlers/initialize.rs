@@ -11,9 +11,14 @@ use ls_types::{
     TextDocumentSyncKind, TextDocumentSyncOptions, WorkDoneProgressOptions,
 };
 
+use std::path::PathBuf;
+
+use ls_types::Uri;
+
 use super::SyncRequestHandler;
 use crate::line_index::Encoding;
 use crate::lsp::jsonrpc::{ResponseError, code};
+use crate::lsp::modules::file_path;
 use crate::lsp::server::{ClientFlags, Phase, Server};
 use crate::lsp::to_proto;
 
@@ -36,6 +41,8 @@ impl SyncRequestHandler for Initialize {
                 server.log(MessageType::WARNING, format!("closure-lens: {problem}"));
             }
         }
+        server.folders = folders(&params);
+        server.update_roots();
         Ok(result(flags))
     }
 }
@@ -94,7 +101,21 @@ fn negotiate(params: &InitializeParams) -> ClientFlags {
             .and_then(|r| r.prepare_support)
             .unwrap_or(false),
         pull_configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+        watched_files_registration: workspace
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
     }
+}
+
+/// The workspace folders' paths (else the deprecated `rootUri`'s).
+#[allow(deprecated)]
+fn folders(params: &InitializeParams) -> Vec<PathBuf> {
+    let uris: Vec<&Uri> = match &params.workspace_folders {
+        Some(folders) if !folders.is_empty() => folders.iter().map(|f| &f.uri).collect(),
+        _ => params.root_uri.iter().collect(),
+    };
+    uris.into_iter().filter_map(file_path).collect()
 }
 
 fn result(flags: ClientFlags) -> InitializeResult {

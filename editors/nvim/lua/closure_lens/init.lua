@@ -166,11 +166,35 @@ end
 
 local group = vim.api.nvim_create_augroup("closure_lens", { clear = true })
 
+--- Default looks of the semantic-token modifiers. Linked with `default = true`, so a colorscheme's
+--- or the user's own definition of the group wins. The groups are the language-independent ones
+--- (Neovim looks up `@lsp.mod.captured.python`, then falls back to `@lsp.mod.captured`); only this
+--- server sends these modifiers. `cell`, `nonlocalWrite`, `global` and `passThrough` link to
+--- attribute-only groups (underline, bold, italic), which combine with the colour of the token's
+--- type or of `captured`.
+M.highlights = {
+  ["@lsp.mod.captured"] = "Special",
+  ["@lsp.mod.cell"] = "@markup.underline",
+  ["@lsp.mod.nonlocalWrite"] = "@markup.strong",
+  ["@lsp.mod.global"] = "@markup.italic",
+  ["@lsp.mod.passThrough"] = "@markup.italic",
+  ["@lsp.mod.classScope"] = "@variable.member",
+}
+
+--- Links the semantic-token groups of `M.highlights` unless they are already defined. Default links
+--- survive `:colorscheme` (`:hi clear` keeps them), so once is enough.
+function M.set_highlights()
+  for name, target in pairs(M.highlights) do
+    vim.api.nvim_set_hl(0, name, { link = target, default = true })
+  end
+end
+
 ---@param client vim.lsp.Client
 ---@param bufnr integer
 ---@param opts table
 function M.on_attach(client, bufnr, opts)
   opts = opts or M.options
+  M.set_highlights()
   if opts.inlay_hints and client:supports_method("textDocument/inlayHint", bufnr) then
     vim.lsp.inlay_hint.enable(true, { bufnr = bufnr })
   end

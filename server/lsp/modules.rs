@@ -1,0 +1,61 @@
+//! The glue between open documents and the [workspace](crate::workspace): open buffers by path
+//! (they win over the disk), and a request's document as a module of the workspace.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ls_types::Uri;
+
+use crate::ide::decorators::ModuleFile;
+use crate::lsp::documents::Document;
+use crate::workspace::{OpenBuffer, OpenBuffers, Workspace};
+
+/// The open documents that are files, by path (shared with requests as one `Arc`).
+#[derive(Clone, Default)]
+pub struct OpenFiles(HashMap<PathBuf, Arc<Document>>);
+
+impl OpenFiles {
+    /// Records `doc` as the open version of its file.
+    pub fn store(&mut self, doc: &Arc<Document>) {
+        if let Some(path) = file_path(&doc.uri) {
+            self.0.insert(path, Arc::clone(doc));
+        }
+    }
+
+    /// Forgets the document at `uri`.
+    pub fn close(&mut self, uri: &Uri) {
+        if let Some(path) = file_path(uri) {
+            self.0.remove(&path);
+        }
+    }
+}
+
+impl OpenBuffers for OpenFiles {
+    fn open(&self, path: &Path) -> Option<OpenBuffer<'_>> {
+        self.0.get(path).map(|doc| OpenBuffer {
+            version: doc.version,
+            text: &doc.text,
+        })
+    }
+}
+
+/// The path of a `file:` URI.
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+    uri.to_file_path()
+        .filter(|p| is_file && p.is_absolute())
+        .map(|p| p.into_owned())
+}
+
+/// `doc` as a module of `workspace` (cached per version).
+pub fn document_module(workspace: &Workspace, doc: &Document) -> Arc<ModuleFile> {
+    workspace.document(
+        file_path(&doc.uri).as_deref(),
+        doc.version,
+        &doc.text,
+        doc.analysis(),
+        || doc.tree(),
+        doc.python_version,
+    )
+}

@@ -1,0 +1,1 @@
+from .deco_impl import timed as timed

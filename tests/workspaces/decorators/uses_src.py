@@ -1,0 +1,6 @@
+from srclib import prefixed
+
+
+@prefixed('>> ')
+def greet(name):
+    return name

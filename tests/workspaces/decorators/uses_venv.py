@@ -1,0 +1,6 @@
+import fancy
+
+
+@fancy.traced
+def handler(event):
+    return event
