@@ -13,7 +13,7 @@ use ls_types::{
 };
 use serde_json::json;
 
-use crate::analysis::Occurrence;
+use crate::analysis::{Occurrence, TextRange};
 use crate::ide;
 use crate::ide::semantic_tokens::{TokenModifiers, TokenType};
 use crate::line_index::{Encoding, LineIndex};
@@ -68,12 +68,17 @@ pub fn inlay_hint(ctx: &Ctx, hint: ide::inlay_hints::InlayHint) -> InlayHint {
 }
 
 pub fn code_lens(ctx: &Ctx, lens: ide::code_lens::CodeLens) -> CodeLens {
-    let range = ctx.range(lens.range);
-    let locations: Vec<Location> = lens.targets.iter().map(|&t| ctx.location(t)).collect();
+    let locations = lens.targets.iter().map(|&t| ctx.location(t)).collect();
+    peek_lens(ctx, lens.range, lens.title, locations)
+}
+
+/// A lens titled `title` whose command peeks `locations`.
+fn peek_lens(ctx: &Ctx, range: TextRange, title: String, locations: Vec<Location>) -> CodeLens {
+    let range = ctx.range(range);
     CodeLens {
         range,
         command: Some(Command {
-            title: lens.title,
+            title,
             command: SHOW_CAPTURES.into(),
             arguments: Some(vec![
                 json!(ctx.doc.uri),
@@ -97,25 +102,12 @@ pub fn module_location(ctx: &Ctx, target: &ide::decorators::Target) -> Option<Lo
 
 /// The lens above a decorated definition; it opens the functions its decorators ran.
 pub fn decorated_lens(ctx: &Ctx, lens: ide::decorators::lens::DecoratedLens) -> CodeLens {
-    let range = ctx.range(lens.range);
-    let locations: Vec<Location> = lens
+    let locations = lens
         .targets
         .iter()
         .filter_map(|t| module_location(ctx, t))
         .collect();
-    CodeLens {
-        range,
-        command: Some(Command {
-            title: lens.title,
-            command: SHOW_CAPTURES.into(),
-            arguments: Some(vec![
-                json!(ctx.doc.uri),
-                json!(range.start),
-                json!(locations),
-            ]),
-        }),
-        data: None,
-    }
+    peek_lens(ctx, lens.range, lens.title, locations)
 }
 
 pub fn highlight(ctx: &Ctx, highlight: ide::highlights::Highlight) -> DocumentHighlight {

@@ -4,60 +4,17 @@
 --      CLOSURE_LENS_TIMEOUT (seconds per wait, default 20).
 -- Prints one line per check and a closing "N passed, N failed"; exits 1 on any failure.
 
-local repo = assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO")
-local bin = assert(vim.env.CLOSURE_LENS_BIN, "set CLOSURE_LENS_BIN")
-local timeout_ms = tonumber(vim.env.CLOSURE_LENS_TIMEOUT or "20") * 1000
-local fixtures = repo .. "/tests/editors/fixtures"
-
-vim.opt.rtp:prepend(repo .. "/editors/nvim")
-vim.cmd("filetype on")
-vim.opt.swapfile = false
-vim.opt.shortmess:append("A")
-
-local passed, failed = 0, 0
+local t = dofile(assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO") .. "/tests/editors/nvim/harness.lua")
+local repo, bin, timeout_ms, fixtures = t.repo, t.bin, t.timeout_ms, t.fixtures
+local check, wait_for = t.check, t.wait_for
 local function ok(name, detail)
-  passed = passed + 1
-  io.stdout:write(string.format("ok     %s%s\n", name, detail and (": " .. detail) or ""))
+  check(name, true, detail)
 end
 local function fail(name, detail)
-  failed = failed + 1
-  io.stdout:write(string.format("FAIL   %s: %s\n", name, detail))
-end
-local function check(name, cond, detail_ok, detail_fail)
-  if cond then ok(name, detail_ok) else fail(name, detail_fail) end
-  return cond
+  check(name, false, nil, detail)
 end
 
---- Polls `get` (cheap, no synchronous requests) until `pred(value)` or the deadline.
-local function wait_for(what, get, pred)
-  local value
-  local done = vim.wait(timeout_ms, function()
-    value = get()
-    return pred(value)
-  end, 50)
-  if not done then
-    return false, value, string.format("timed out after %d s waiting for %s", timeout_ms / 1000, what)
-  end
-  return true, value
-end
-
-local function finish()
-  -- Tell where the server log is, for failures.
-  if failed > 0 then
-    io.stdout:write("LSP log: " .. vim.lsp.log.get_filename() .. "\n")
-    local lines = vim.fn.filereadable(vim.lsp.log.get_filename()) == 1 and vim.fn.readfile(vim.lsp.log.get_filename()) or {}
-    for i = math.max(1, #lines - 15), #lines do
-      io.stdout:write("  | " .. lines[i] .. "\n")
-    end
-  end
-  io.stdout:write(string.format("nvim: %d passed, %d failed\n", passed, failed))
-  for _, c in ipairs(vim.lsp.get_clients()) do
-    c:stop(true)
-  end
-  os.exit(failed == 0 and 0 or 1)
-end
-
-local ok_run, err = xpcall(function()
+t.run("nvim", function()
   vim.lsp.log.set_level(vim.log.levels.WARN)
   check("Neovim is 0.11+", vim.fn.has("nvim-0.11") == 1, tostring(vim.version()), "this is " .. tostring(vim.version()))
 
@@ -263,9 +220,4 @@ local ok_run, err = xpcall(function()
   check("checkhealth: binary", health:find("binary: " .. bin, 1, true) ~= nil, nil, health)
   local version = vim.trim(vim.system({ bin, "--version" }, { text = true }):wait().stdout or "")
   check("checkhealth: version", version ~= "" and health:find("version: " .. version, 1, true) ~= nil, version, health)
-end, debug.traceback)
-
-if not ok_run then
-  fail("test script", err)
-end
-finish()
+end)

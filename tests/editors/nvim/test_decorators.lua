@@ -7,27 +7,10 @@
 -- the hover says about the bound cells is checked against CPython by tests/lsp_decorators.rs;
 -- here, that an editor shows it.
 
-local repo = assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO")
-local bin = assert(vim.env.CLOSURE_LENS_BIN, "set CLOSURE_LENS_BIN")
-local timeout_ms = tonumber(vim.env.CLOSURE_LENS_TIMEOUT or "20") * 1000
+local t = dofile(assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO") .. "/tests/editors/nvim/harness.lua")
+local repo, bin, timeout_ms = t.repo, t.bin, t.timeout_ms
+local check = t.check
 local workspace = repo .. "/tests/workspaces/decorators"
-
-vim.opt.rtp:prepend(repo .. "/editors/nvim")
-vim.cmd("filetype on")
-vim.opt.swapfile = false
-vim.opt.shortmess:append("A")
-
-local passed, failed = 0, 0
-local function check(name, cond, detail_ok, detail_fail)
-  if cond then
-    passed = passed + 1
-    io.stdout:write(string.format("ok     %s%s\n", name, detail_ok and (": " .. detail_ok) or ""))
-  else
-    failed = failed + 1
-    io.stdout:write(string.format("FAIL   %s: %s\n", name, tostring(detail_fail)))
-  end
-  return cond
-end
 
 local function hover_text(client, buf, line, character)
   local res = client:request_sync("textDocument/hover", {
@@ -41,7 +24,7 @@ local function hover_text(client, buf, line, character)
   return type(c) == "string" and c or c.value or vim.inspect(c)
 end
 
-local ok_run, err = xpcall(function()
+t.run("nvim decorators", function()
   vim.lsp.log.set_level(vim.log.levels.WARN)
   require("closure_lens").setup({ server_path = bin, open_quickfix = false })
 
@@ -90,13 +73,4 @@ local ok_run, err = xpcall(function()
   check("definition of the imported decorator is in decos.py",
     uri == vim.uri_from_fname(workspace .. "/decos.py") and start.line == def_line,
     uri .. ":" .. tostring(start.line), vim.inspect(res))
-end, debug.traceback)
-
-if not ok_run then
-  check("test script", false, nil, err)
-end
-io.stdout:write(string.format("nvim decorators: %d passed, %d failed\n", passed, failed))
-for _, c in ipairs(vim.lsp.get_clients()) do
-  c:stop(true)
-end
-os.exit(failed == 0 and 0 or 1)
+end)

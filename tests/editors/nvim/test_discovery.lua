@@ -2,17 +2,11 @@
 -- environment ($VIRTUAL_ENV, then .venv from the current directory up), then PATH; and setup()
 -- starts the one it found. Env: CLOSURE_LENS_REPO, CLOSURE_LENS_BIN (the real server, which the
 -- fake installs below run). Prints "nvim (discovery): N passed, N failed".
-local repo = assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO")
-local real = vim.fn.fnamemodify(assert(vim.env.CLOSURE_LENS_BIN, "set CLOSURE_LENS_BIN"), ":p")
-local timeout_ms = tonumber(vim.env.CLOSURE_LENS_TIMEOUT or "20") * 1000
-vim.opt.rtp:prepend(repo .. "/editors/nvim")
-vim.cmd("filetype on")
-vim.opt.swapfile = false
-
-local passed, failed = 0, 0
+local t = dofile(assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO") .. "/tests/editors/nvim/harness.lua")
+local repo, timeout_ms = t.repo, t.timeout_ms
+local real = vim.fn.fnamemodify(t.bin, ":p")
 local function check(name, cond, detail)
-  if cond then passed = passed + 1 else failed = failed + 1 end
-  io.stdout:write(string.format("%s %s%s\n", cond and "ok    " or "FAIL  ", name, detail and (": " .. detail) or ""))
+  return t.check(name, cond, detail, detail)
 end
 
 --- An executable `closure-lens` in `dir` that runs the real server.
@@ -24,7 +18,7 @@ local function install(dir)
   return path
 end
 
-local ok_run, err = xpcall(function()
+t.run("nvim (discovery)", function()
   local cl = require("closure_lens")
   local tmp = vim.fn.tempname()
   local project = tmp .. "/project"
@@ -75,12 +69,4 @@ local ok_run, err = xpcall(function()
     end, 50)
     check("which answers with inlay hints", hints, not hints and "timed out" or nil)
   end
-end, debug.traceback)
-if not ok_run then
-  check("test script", false, err)
-end
-io.stdout:write(string.format("nvim (discovery): %d passed, %d failed\n", passed, failed))
-for _, c in ipairs(vim.lsp.get_clients()) do
-  c:stop(true)
-end
-os.exit(failed == 0 and 0 or 1)
+end)

@@ -7,39 +7,9 @@
 -- server's behaviour, judged against CPython by the closure-bug corpus (tests/closure_bugs/); here
 -- the edits are checked by their structure, and the saved file is run with python3.
 
-local repo = assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO")
-local bin = assert(vim.env.CLOSURE_LENS_BIN, "set CLOSURE_LENS_BIN")
-local timeout_ms = tonumber(vim.env.CLOSURE_LENS_TIMEOUT or "20") * 1000
-
-vim.opt.rtp:prepend(repo .. "/editors/nvim")
-vim.cmd("filetype on")
-vim.opt.swapfile = false
-vim.opt.shortmess:append("A")
-
-local passed, failed = 0, 0
-local function check(name, cond, detail_ok, detail_fail)
-  if cond then
-    passed = passed + 1
-    io.stdout:write(string.format("ok     %s%s\n", name, detail_ok and (": " .. detail_ok) or ""))
-  else
-    failed = failed + 1
-    io.stdout:write(string.format("FAIL   %s: %s\n", name, tostring(detail_fail)))
-  end
-  return cond
-end
-
---- Polls `get` until `pred(value)` or the deadline; returns ok, value, why.
-local function wait_for(what, get, pred)
-  local value
-  local done = vim.wait(timeout_ms, function()
-    value = get()
-    return pred(value)
-  end, 50)
-  if not done then
-    return false, value, string.format("timed out after %d s waiting for %s", timeout_ms / 1000, what)
-  end
-  return true, value
-end
+local t = dofile(assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO") .. "/tests/editors/nvim/harness.lua")
+local repo, bin, timeout_ms = t.repo, t.bin, t.timeout_ms
+local check, wait_for = t.check, t.wait_for
 
 --- Every whole-word occurrence of `word` in `lines`, as { lnum (0-based), col (0-based) }.
 local function occurrences(lines, word)
@@ -79,18 +49,7 @@ local function run_python(path)
   return okj and value or nil, (out.stdout or "") .. (out.stderr or "")
 end
 
-local function finish()
-  if failed > 0 then
-    io.stdout:write("LSP log: " .. vim.lsp.log.get_filename() .. "\n")
-  end
-  io.stdout:write(string.format("nvim editing: %d passed, %d failed\n", passed, failed))
-  for _, c in ipairs(vim.lsp.get_clients()) do
-    c:stop(true)
-  end
-  os.exit(failed == 0 and 0 or 1)
-end
-
-local ok_run, err = xpcall(function()
+t.run("nvim editing", function()
   vim.lsp.log.set_level(vim.env.CLOSURE_LENS_LSP_LOG or vim.log.levels.WARN)
   -- A project of its own: the fixes edit and save the file.
   local project = vim.fn.tempname()
@@ -303,9 +262,4 @@ local ok_run, err = xpcall(function()
     return #d == 0
   end)
   check("no closure-lens diagnostics left", #vim.diagnostic.get(buf) == 0, nil, vim.inspect(vim.diagnostic.get(buf)))
-end, debug.traceback)
-
-if not ok_run then
-  check("test script", false, nil, err)
-end
-finish()
+end)

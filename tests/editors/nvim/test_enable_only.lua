@@ -1,19 +1,13 @@
 -- The plugin without setup(): `vim.lsp.enable("closure_lens")` picks up lsp/closure_lens.lua from
 -- 'runtimepath' (the way nvim-lspconfig 2.x users and plain vim.lsp.config users work).
 -- The binary comes from $CLOSURE_LENS_BIN. Prints "nvim (enable only): N passed, N failed".
-local repo = assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO")
-local timeout_ms = tonumber(vim.env.CLOSURE_LENS_TIMEOUT or "20") * 1000
-vim.opt.rtp:prepend(repo .. "/editors/nvim")
-vim.cmd("filetype on")
-vim.opt.swapfile = false
-
-local passed, failed = 0, 0
+local t = dofile(assert(vim.env.CLOSURE_LENS_REPO, "set CLOSURE_LENS_REPO") .. "/tests/editors/nvim/harness.lua")
+local repo, timeout_ms = t.repo, t.timeout_ms
 local function check(name, cond, detail)
-  if cond then passed = passed + 1 else failed = failed + 1 end
-  io.stdout:write(string.format("%s %s%s\n", cond and "ok    " or "FAIL  ", name, detail and (": " .. detail) or ""))
+  return t.check(name, cond, detail, detail)
 end
 
-local ok_run, err = xpcall(function()
+t.run("nvim (enable only)", function()
   vim.lsp.config("closure_lens", { settings = { closureLens = { pythonVersion = "3.12" } } })
   vim.lsp.enable("closure_lens")
   vim.cmd("edit " .. vim.fn.fnameescape(repo .. "/tests/editors/fixtures/counter.py"))
@@ -53,12 +47,4 @@ local ok_run, err = xpcall(function()
     end, 50)
     check("lens command fills the quickfix list", filled, filled and (#vim.fn.getqflist() .. " item(s)") or "timed out")
   end
-end, debug.traceback)
-if not ok_run then
-  check("test script", false, err)
-end
-io.stdout:write(string.format("nvim (enable only): %d passed, %d failed\n", passed, failed))
-for _, c in ipairs(vim.lsp.get_clients()) do
-  c:stop(true)
-end
-os.exit(failed == 0 and 0 or 1)
+end)
