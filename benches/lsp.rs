@@ -3,40 +3,20 @@
 //!
 //! Run with `cargo bench --bench lsp`.
 
+mod common;
 #[path = "../tests/common/lsp_client.rs"]
 #[allow(dead_code)]
 mod lsp_client;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{ms, percentile, stdlib};
 use lsp_client::{LspClient, file_uri, utf16_pos};
 use serde_json::{Value, json};
 
 const CYCLES: usize = 200;
 const VISIBLE_LINES: u64 = 60;
-
-fn stdlib() -> PathBuf {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .expect("python3 is needed to find the stdlib");
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    ms(samples[i])
-}
 
 /// Identifiers assigned at the start of an indented line (inside a function body): (byte offset of
 /// the identifier's second character, line number).
