@@ -397,6 +397,7 @@ fn placed_facts(layout: &[Placed]) -> Facts {
             .extend(chunk.declarations.iter().map(|d| Declaration {
                 statement: shift(d.statement),
                 names: d.names.iter().map(|&r| shift(r)).collect(),
+                alone: d.alone,
             }));
         facts
             .body_starts

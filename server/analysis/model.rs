@@ -702,6 +702,8 @@ pub struct Declaration {
     pub statement: TextRange,
     /// Each declared name.
     pub names: Vec<TextRange>,
+    /// Whether it is the only statement of its block (without it the block would be empty).
+    pub alone: bool,
 }
 
 /// Where a new first statement of a function body goes.

@@ -293,6 +293,10 @@ fn declarations(tree: &Tree) -> Vec<Declaration> {
             _ => found.push(Declaration {
                 statement: statement.range(),
                 names: vec![o.range],
+                alone: statement.parent().is_some_and(|block| {
+                    block.kind() == Kind::Block
+                        && block.named_children(&tree.pool).all(|s| s == statement)
+                }),
             }),
         }
     }
