@@ -9,6 +9,8 @@
 //!
 //! Run with `cargo bench --bench decorators`.
 
+#[allow(dead_code)]
+mod common;
 #[path = "../tests/common/lsp_client.rs"]
 #[allow(dead_code)]
 mod lsp_client;
@@ -16,25 +18,17 @@ mod lsp_client;
 use std::fs;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use closure_lens::analysis::PythonVersion;
 use closure_lens::ide::decorators::{ModuleFile, hover};
 use closure_lens::workspace::{NoBuffers, RealFs, Roots, Workspace};
+use common::{ms, percentile};
 use lsp_client::{LspClient, file_uri};
 use serde_json::json;
 
 const MODULES: usize = 5_000;
 const SAMPLES: usize = 200;
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn median(samples: &mut [Duration]) -> f64 {
-    samples.sort();
-    ms(samples[samples.len() / 2])
-}
 
 /// 50 packages of 100 modules, each with a decorator factory and a few functions.
 fn generate(root: &Path) -> String {
@@ -87,8 +81,8 @@ fn in_process(root: &Path, app: &str) {
     }
     println!(
         "in process: hover on an imported decorator, first time {:.2} ms, afterwards {:.3} ms (medians of {} / {}); files read: {reads} of {}",
-        median(&mut cold),
-        median(&mut warm),
+        percentile(&mut cold, 0.5),
+        percentile(&mut warm, 0.5),
         cold.len(),
         warm.len(),
         MODULES + 1
@@ -140,9 +134,9 @@ fn over_stdio(root: &Path, app: &str) {
     println!(
         "stdio: open app.py in a {}-module workspace {:.2} ms; first hover on its imported decorator {:.2} ms; afterwards {:.2} ms (medians of {} / {} / {})",
         MODULES + 1,
-        median(&mut open),
-        median(&mut first),
-        median(&mut later),
+        percentile(&mut open, 0.5),
+        percentile(&mut first, 0.5),
+        percentile(&mut later, 0.5),
         open.len(),
         first.len(),
         later.len()

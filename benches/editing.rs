@@ -3,8 +3,8 @@
 //! Figures, not assertions; the targets are full tokens ≤ 10 ms and the delta after a
 //! one-character edit ≤ 3 ms.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use closure_lens::analysis::{OccurrenceKind, ScopeId, SymbolId};
@@ -14,31 +14,11 @@ use closure_lens::line_index::Encoding;
 use closure_lens::lsp::context::Ctx;
 use closure_lens::lsp::documents::Document;
 use closure_lens::lsp::to_proto;
+use common::{ms, percentile, stdlib};
 use ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
 const RUNS: usize = 50;
 const CYCLES: usize = 200;
-
-fn stdlib() -> PathBuf {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .expect("python3 is needed to find the stdlib");
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    ms(samples[i])
-}
 
 /// Median and p95 of `runs` timings of `f`.
 fn time(runs: usize, mut f: impl FnMut()) -> (f64, f64) {

@@ -3,40 +3,20 @@
 //!
 //! Run with `cargo bench --bench lsp`.
 
+mod common;
 #[path = "../tests/common/lsp_client.rs"]
 #[allow(dead_code)]
 mod lsp_client;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{ms, percentile, stdlib};
 use lsp_client::{LspClient, file_uri, utf16_pos};
 use serde_json::{Value, json};
 
 const CYCLES: usize = 200;
 const VISIBLE_LINES: u64 = 60;
-
-fn stdlib() -> PathBuf {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .expect("python3 is needed to find the stdlib");
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    ms(samples[i])
-}
 
 /// Identifiers assigned at the start of an indented line (inside a function body): (byte offset of
 /// the identifier's second character, line number).
@@ -71,13 +51,24 @@ fn hints(client: &mut LspClient, uri: &str, first: u64, last: u64) -> Value {
     )
 }
 
-/// (edit → visible hints) or (edit → whole-file hints) cycles; returns the latencies.
+/// What an edit cycle asks for after the edit.
+#[derive(Clone, Copy, PartialEq)]
+enum Ask {
+    /// Inlay hints of the lines around the edit.
+    VisibleHints,
+    /// Inlay hints of the whole file.
+    WholeHints,
+    /// The file's diagnostics (`textDocument/diagnostic`).
+    Diagnostics,
+}
+
+/// (edit → `ask`) cycles; returns the latencies.
 fn edit_cycles(
     client: &mut LspClient,
     uri: &str,
     text: &mut String,
     version: &mut i32,
-    whole: bool,
+    ask: Ask,
     mut cached: Option<&mut Vec<Duration>>,
 ) -> Vec<Duration> {
     let sites = body_edit_sites(text);
@@ -97,14 +88,20 @@ fn edit_cycles(
             client.change(uri, *version, start.clone(), utf16_pos(text, site + 1), "");
             text.remove(site);
         }
-        let result = if whole {
-            hints(client, uri, 0, 1_000_000)
-        } else {
-            let first = line.saturating_sub(VISIBLE_LINES / 2);
-            hints(client, uri, first, first + VISIBLE_LINES)
+        let first = line.saturating_sub(VISIBLE_LINES / 2);
+        let result = match ask {
+            Ask::VisibleHints => hints(client, uri, first, first + VISIBLE_LINES),
+            Ask::WholeHints => hints(client, uri, 0, 1_000_000),
+            Ask::Diagnostics => client.call(
+                "textDocument/diagnostic",
+                json!({"textDocument": {"uri": uri}}),
+            ),
         };
         samples.push(began.elapsed());
-        assert!(result.is_array(), "hints failed: {result}");
+        match ask {
+            Ask::Diagnostics => assert_eq!(result["kind"], "full", "diagnostics failed: {result}"),
+            _ => assert!(result.is_array(), "hints failed: {result}"),
+        }
         if let Some(cached) = cached.as_mut() {
             let began = Instant::now();
             let first = line.saturating_sub(VISIBLE_LINES / 2);
@@ -322,7 +319,7 @@ fn main() {
         &uri,
         &mut text,
         &mut version,
-        false,
+        Ask::VisibleHints,
         Some(&mut cached),
     );
     println!(
@@ -335,11 +332,34 @@ fn main() {
         percentile(&mut cached, 0.5),
         percentile(&mut cached, 0.95)
     );
-    let mut whole = edit_cycles(&mut client, &uri, &mut text, &mut version, true, None);
+    let mut whole = edit_cycles(
+        &mut client,
+        &uri,
+        &mut text,
+        &mut version,
+        Ask::WholeHints,
+        None,
+    );
     println!(
         "edit -> hints, whole file ({CYCLES}x):    median {:7.2} ms, p95 {:7.2} ms",
         percentile(&mut whole, 0.5),
         percentile(&mut whole, 0.95)
+    );
+    // The same edits again, each followed by the file's diagnostics (pull).
+    let mut diagnostics = edit_cycles(
+        &mut client,
+        &uri,
+        &mut text,
+        &mut version,
+        Ask::Diagnostics,
+        None,
+    );
+    let diagnostics_median = percentile(&mut diagnostics, 0.5);
+    println!(
+        "edit -> diagnostics ({CYCLES}x):         median {:7.2} ms, p95 {:7.2} ms ({:+.2} ms vs edit -> hints, {VISIBLE_LINES}-line range)",
+        diagnostics_median,
+        percentile(&mut diagnostics, 0.95),
+        diagnostics_median - percentile(&mut visible, 0.5)
     );
     // The edited document answers as a fresh open of the same text does.
     let fresh = format!("{uri}.fresh.py");

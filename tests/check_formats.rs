@@ -314,3 +314,71 @@ fn the_documented_examples_raise_their_rule() {
     }
     assert!(checked >= 18, "{checked} examples");
 }
+
+/// The `closure-lens check` output shown under each example of docs/diagnostics.md is what it
+/// prints for that example, and the last line of the CPython output shown is what `python3`
+/// (3.11) prints last when running it: the page cannot drift from the code.
+#[test]
+fn the_documented_diagnostics_are_what_check_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = fs::read_to_string(root.join("docs/diagnostics.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = Vec::new();
+    let mut interpreted = 0;
+    for section in docs.split("\n## ").skip(1) {
+        let code = section.lines().next().unwrap().trim();
+        let Some((example, after)) = section
+            .split_once("```python\n")
+            .and_then(|(_, s)| s.split_once("```"))
+        else {
+            continue;
+        };
+        let shown = after
+            .split_once("```console\n$ closure-lens ")
+            .and_then(|(_, s)| s.split_once("```"))
+            .map(|(block, _)| block)
+            .unwrap_or_else(|| panic!("{code}: no `closure-lens check` output under the example"));
+        let (command, expected) = shown.split_once('\n').unwrap();
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let file = args.last().unwrap();
+        write(dir.path(), file, example);
+        let out = Command::new(env!("CARGO_BIN_EXE_closure-lens"))
+            .args(&args)
+            .arg("--no-cache")
+            .current_dir(dir.path())
+            .output()
+            .expect("run closure-lens");
+        assert_eq!(stdout(&out), expected, "{code}: docs/diagnostics.md");
+        assert!(
+            expected.contains(&format!(": {code} ")),
+            "{code}: {expected}"
+        );
+        // The interpreter output shown between the example and closure-lens's, if any.
+        let between = after.split("closure-lens says").next().unwrap();
+        if let Some(cpython) = between
+            .split_once("```\n")
+            .and_then(|(_, s)| s.split_once("```"))
+            .map(|(block, _)| block)
+        {
+            let run = Command::new("python3")
+                .arg(file)
+                .current_dir(dir.path())
+                .output()
+                .expect("python3 runs");
+            let printed = format!("{}{}", stdout(&run), String::from_utf8_lossy(&run.stderr));
+            assert_eq!(
+                printed.trim_end().lines().last(),
+                cpython.trim_end().lines().last(),
+                "{code}: CPython's output in docs/diagnostics.md"
+            );
+            interpreted += 1;
+        }
+        checked.push(code.to_owned());
+    }
+    assert_eq!(interpreted, 5, "the CPython outputs shown");
+    assert_eq!(
+        checked.len(),
+        Code::all().filter(|c| !c.is_syntax_error()).count(),
+        "{checked:?}"
+    );
+}

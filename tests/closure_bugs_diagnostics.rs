@@ -160,6 +160,7 @@ fn every_fix_keeps_its_promise() {
     let mut cases: Vec<PathBuf> = fs::read_dir(PathBuf::from(ROOT).join("cases"))
         .unwrap()
         .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
         .collect();
     cases.sort();
     for case in cases {

@@ -140,3 +140,25 @@ fn fix_all_applies_every_safe_fix_when_asked_for_it() {
     let only_quick = actions(&mut client, whole, Some("quickfix"));
     assert!(only_quick.iter().all(|a| a["kind"] == "quickfix"));
 }
+
+#[test]
+fn the_hover_on_a_flagged_closure_explains_it_in_the_diagnostic_s_words() {
+    let mut client = TestServer::start();
+    client.initialize_default();
+    client.open(URI, TEXT);
+    let diagnostics = published(&mut client, URI, 1);
+    let late = by_code(&diagnostics, "late-binding");
+    let message = late["message"].as_str().unwrap();
+    // On the lambda, and on the `i` it shares.
+    for at in [pos_of(TEXT, "lambda: i", 0, 0), pos_of(TEXT, "i)", 0, 0)] {
+        let hover = client.call(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": at}),
+        );
+        let markdown = hover["contents"]["value"].as_str().unwrap();
+        assert!(
+            markdown.contains(&format!("**late-binding** (warning): {message}.")),
+            "{markdown}"
+        );
+    }
+}

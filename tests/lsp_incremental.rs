@@ -53,7 +53,8 @@ fn all_features(doc: &Document, encoding: Encoding) -> Value {
     let per_offset: Vec<Value> = at
         .iter()
         .map(|&offset| {
-            let hover = ide::hover::hover(&file, offset).map(|h| to_proto::hover(&ctx, h));
+            let hover =
+                ide::hover::hover(&file, offset, &settings).map(|h| to_proto::hover(&ctx, h));
             let highlights: Vec<_> = ide::highlights::highlights(&file, offset)
                 .into_iter()
                 .map(|h| to_proto::highlight(&ctx, h))

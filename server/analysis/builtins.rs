@@ -4,6 +4,8 @@
 //! (3.11 natively, 3.12–3.14 through pyodide); `tests/builtins_oracle.rs` checks the 3.11 list
 //! against the machine's interpreter.
 
+use std::sync::OnceLock;
+
 use super::model::PythonVersion;
 
 /// The builtin names of `version`, sorted.
@@ -17,9 +19,18 @@ pub fn names(version: PythonVersion) -> impl Iterator<Item = &'static str> {
     list.lines()
 }
 
-/// Whether `name` is a builtin in `version`.
+/// Whether `name` is a builtin in `version` (a binary search: diagnostics ask for every global
+/// read).
 pub fn is_builtin(version: PythonVersion, name: &str) -> bool {
-    names(version).any(|n| n == name)
+    static SORTED: [OnceLock<Vec<&str>>; 4] = [const { OnceLock::new() }; 4];
+    let index = PythonVersion::ALL
+        .iter()
+        .position(|&v| v == version)
+        .unwrap_or(0);
+    SORTED[index]
+        .get_or_init(|| names(version).collect())
+        .binary_search(&name)
+        .is_ok()
 }
 
 #[cfg(test)]

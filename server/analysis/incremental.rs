@@ -19,8 +19,9 @@ use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{
     Analysis, BodyStart, ClosureError, Declaration, DefaultSlot, EmptyCell, EmptyCellRead, Escape,
-    Facts, Loop, LoopClosure, Occurrence, PythonVersion, Resolution, Scope, ScopeId, SuperCall,
-    Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep, UnassignedRead,
+    Facts, Loop, LoopClosure, ModuleImport, NameUse, Occurrence, PassAt, PythonVersion, Resolution,
+    Scope, ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    UnassignedRead,
 };
 use crate::syntax;
 
@@ -349,6 +350,21 @@ fn placed_facts(layout: &[Placed]) -> Facts {
                         at: d.at + start,
                         ..d.clone()
                     }),
+                    name_uses: c.name_uses.as_ref().map(|uses| {
+                        uses.iter()
+                            .map(|u| NameUse {
+                                range: shift(u.range),
+                                how: match &u.how {
+                                    PassAt::Call { callee, at, before } => PassAt::Call {
+                                        callee: callee.map(shift),
+                                        at: at + start,
+                                        before: before.clone(),
+                                    },
+                                    PassAt::Value => PassAt::Value,
+                                },
+                            })
+                            .collect()
+                    }),
                 }
             }));
         facts
@@ -381,6 +397,7 @@ fn placed_facts(layout: &[Placed]) -> Facts {
             .extend(chunk.declarations.iter().map(|d| Declaration {
                 statement: shift(d.statement),
                 names: d.names.iter().map(|&r| shift(r)).collect(),
+                alone: d.alone,
             }));
         facts
             .body_starts
@@ -389,6 +406,15 @@ fn placed_facts(layout: &[Placed]) -> Facts {
                 at: b.at + start,
                 ..b.clone()
             }));
+        facts
+            .module_imports
+            .extend(chunk.module_imports.iter().map(|i| ModuleImport {
+                name: shift(i.name),
+                path: i.path.clone(),
+            }));
+        facts.module_start = facts
+            .module_start
+            .or(chunk.module_start.map(|at| at + start));
     }
     facts
 }

@@ -544,6 +544,22 @@ pub struct Facts {
     pub declarations: Vec<Declaration>,
     /// Where a statement can go first in each function body (after its docstring).
     pub body_starts: Vec<BodyStart>,
+    /// What the module's top-level `import` statements bind.
+    pub module_imports: Vec<ModuleImport>,
+    /// Where a new top-level `import` can go: the start of the module's first statement that is
+    /// neither a string (the docstring) nor a `from __future__` import.
+    pub module_start: Option<usize>,
+}
+
+/// A name bound by a top-level `import` statement: `functools` by `import functools`,
+/// `partial` by `from functools import partial`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleImport {
+    /// The identifier bound.
+    pub name: TextRange,
+    /// What it is bound to, dotted: `functools`, `functools.partial` (`.mod.x` for relative
+    /// imports).
+    pub path: String,
 }
 
 /// A closure (lambda, def, class, generator expression) created inside loops.
@@ -556,6 +572,33 @@ pub struct LoopClosure {
     pub escape: Escape,
     /// Where a per-iteration default (`name=name`) can be added to its parameters.
     pub defaults: Option<DefaultSlot>,
+    /// For a `def` whose name is only used in the iteration that made it, after the `def` in
+    /// its block (so the loop's values there are those the function was made with): every use,
+    /// and how each can pass those values as arguments. `None` when some use cannot.
+    pub name_uses: Option<Vec<NameUse>>,
+}
+
+/// A use of a nested `def`'s name where the loop's values can be passed to the function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameUse {
+    /// The name.
+    pub range: TextRange,
+    pub how: PassAt,
+}
+
+/// How a use of a function's name can pass it keyword arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PassAt {
+    /// Called, `f(…)`, or the first argument of a call to `callee` (which may be
+    /// `functools.partial`): keyword arguments go at `at`, after `before` (`, `, ` ` or nothing).
+    Call {
+        callee: Option<TextRange>,
+        at: usize,
+        before: String,
+    },
+    /// Stored as a value to be called later (in a container, a lazy iterator, a callback API),
+    /// consumed by an eager callee or returned: the name can be wrapped in a call.
+    Value,
 }
 
 /// A `for`/`while` loop or a comprehension's `for` clause.
@@ -671,6 +714,8 @@ pub struct Declaration {
     pub statement: TextRange,
     /// Each declared name.
     pub names: Vec<TextRange>,
+    /// Whether it is the only statement of its block (without it the block would be empty).
+    pub alone: bool,
 }
 
 /// Where a new first statement of a function body goes.

@@ -1,11 +1,15 @@
 //! Hover: closures as the interpreter builds them, free variables, cells, `nonlocal`/`global`
-//! declarations and decorators defined in the same file. Markdown text with the range it covers.
+//! declarations and decorators defined in the same file, and the closure bugs found there
+//! ([`bug`]). Markdown text with the range it covers.
+
+mod bug;
 
 use std::fmt::Write as _;
 
 use super::FileView;
 use super::captures::{self, CaptureMode};
 use crate::analysis::{Occurrence, OccurrenceKind, ScopeId, ScopeKind, SymbolId, TextRange};
+use crate::config::Settings;
 
 /// A hover: Markdown, and the range of source it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,13 +18,15 @@ pub struct HoverResult {
     pub markdown: String,
 }
 
-/// The hover at `offset`, if there is anything closure-related to say.
-pub fn hover(file: &FileView, offset: usize) -> Option<HoverResult> {
-    let (range, markdown) = decorator_hover(file, offset)
+/// The hover at `offset`, if there is anything closure-related to say (closure bugs as
+/// `settings` report them).
+pub fn hover(file: &FileView, offset: usize, settings: &Settings) -> Option<HoverResult> {
+    let found = decorator_hover(file, offset)
         .or_else(|| header_hover(file, offset))
         .or_else(|| occurrence_hover(file, offset))
         .or_else(|| class_scope_hover(file, offset))
-        .or_else(|| comprehension_hover(file, offset))?;
+        .or_else(|| comprehension_hover(file, offset));
+    let (range, markdown) = bug::with_bugs(found, bug::bugs_at(file, settings, offset))?;
     Some(HoverResult { range, markdown })
 }
 
@@ -610,7 +616,7 @@ mod tests {
     fn check(text: &str, expected: Expect) {
         let fixture = Fixture::new(text);
         let file = fixture.view();
-        let shown = match hover(&file, fixture.cursor()) {
+        let shown = match hover(&file, fixture.cursor(), &Settings::default()) {
             Some(h) => format!("[{}]\n{}", file.text(h.range), h.markdown),
             None => "(no hover)".into(),
         };
@@ -749,7 +755,7 @@ def greet(name):
     fn check_version(text: &str, version: crate::analysis::PythonVersion, expected: Expect) {
         let fixture = Fixture::with_version(text, version);
         let file = fixture.view();
-        let shown = match hover(&file, fixture.cursor()) {
+        let shown = match hover(&file, fixture.cursor(), &Settings::default()) {
             Some(h) => format!("[{}]\n{}", file.text(h.range), h.markdown),
             None => "(no hover)".into(),
         };
@@ -883,7 +889,115 @@ def make_handlers(big):
                 ```
 
                 No other nested scope shares this cell.
+
+                ---
+
+                **late-binding** (warning): the lambdas this comprehension makes outlive their iteration (the comprehension collects them) and share the comprehension's variable `i`: they read it when they run, not when they are made, so run after the comprehension has moved on, each one sees the latest value of `i`, not the value of its own iteration.
             "#]],
+        );
+    }
+
+    const LATE: &str = r#"
+def make(limits):
+    checks = []
+    for limit in limits:
+        checks.append(lambda value: value <= limit)
+        def check(value):
+            return value <= limit
+        checks.append(check)
+    return checks
+"#;
+
+    #[test]
+    fn a_flagged_lambda_explains_its_bug() {
+        check(
+            &at(LATE, "lambda value"),
+            expect![[r#"
+            [lambda]
+            ```python
+            checks.append(lambda value: value <= limit)
+            ```
+            `<lambda>.__closure__` holds 1 cell:
+
+            | `__closure__` | name | cell of | bound | use |
+            |---|---|---|---|---|
+            | `[0]` | `limit` | `make` | line 3 | read |
+
+            Each call of `make` runs this `lambda` again and creates a new function object with fresh cells: closures from different calls never share them, while closures made in the same call (say, in a loop) share them and see the latest value.
+
+            ---
+
+            **late-binding** (warning): the lambdas this loop makes outlive their iteration (they are passed to `checks.append`, which may keep them) and share the loop's variable `limit`: they read it when they run, not when they are made, so run after the loop has moved on, each one sees the latest value of `limit`, not the value of its own iteration.
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_flagged_def_adds_its_bug_to_its_closure_table() {
+        check(
+            &at(LATE, "check(value)"),
+            expect![[r#"
+            [check]
+            ```python
+            def check(value):
+            ```
+            `check.__closure__` holds 1 cell:
+
+            | `__closure__` | name | cell of | bound | use |
+            |---|---|---|---|---|
+            | `[0]` | `limit` | `make` | line 3 | read |
+
+            Each call of `make` runs this `def` again and creates a new function object with fresh cells: closures from different calls never share them, while closures made in the same call (say, in a loop) share them and see the latest value.
+
+            ---
+
+            **late-binding** (warning): the `check` functions this loop makes outlive their iteration (they are passed to `checks.append`, which may keep them) and share the loop's variable `limit`: they read it when they run, not when they are made, so run after the loop has moved on, each one sees the latest value of `limit`, not the value of its own iteration.
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_name_the_closure_shares_explains_the_bug() {
+        check(
+            &at(LATE, "limit)\n        def"),
+            expect![[r#"
+            [limit]
+            **`limit`** is a free variable of `<lambda>`: it lives in a cell owned by `make`, created when `make` runs.
+
+            ```python
+            for limit in limits:  # line 3
+            ```
+
+            Shared with `check` and `make` itself.
+
+            ---
+
+            **late-binding** (warning): the lambdas this loop makes outlive their iteration (they are passed to `checks.append`, which may keep them) and share the loop's variable `limit`: they read it when they run, not when they are made, so run after the loop has moved on, each one sees the latest value of `limit`, not the value of its own iteration.
+        "#]],
+        );
+    }
+
+    #[test]
+    fn a_flagged_name_explains_its_bug() {
+        check(
+            "def make_counter():\n    count = 0\n    def increment():\n        $0count += 1\n        return count\n    return increment\n",
+            expect![[r#"
+                [count]
+                **unbound-local** (error): `increment` assigns `count`, so `count` is local to `increment` everywhere in it, and this reads it before any assignment: calling `increment` raises UnboundLocalError: cannot access local variable 'count' where it is not associated with a value. `make_counter` also binds `count`; to use that one, declare `nonlocal count`.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn a_disabled_code_is_not_explained() {
+        let fixture = Fixture::new(&at(LATE, "lambda value"));
+        let file = fixture.view();
+        let mut settings = Settings::default();
+        settings.set_diagnostic_level(crate::ide::diagnostics::Code::LateBinding, None);
+        let shown = hover(&file, fixture.cursor(), &settings).map(|h| h.markdown);
+        assert!(
+            shown.as_deref().is_none_or(|m| !m.contains("late-binding")),
+            "{shown:?}"
         );
     }
 }

@@ -61,6 +61,16 @@ struct Known {
     risk: Bits,
 }
 
+/// Context managers that may swallow an exception raised in their body.
+const SWALLOWING: [&str; 6] = [
+    "suppress",
+    "assertRaises",
+    "assertRaisesRegex",
+    "raises",
+    "ExitStack",
+    "AsyncExitStack",
+];
+
 /// Unassigns `var` in `state`: closures made with a cell of it may now find it empty.
 fn unassign(state: &mut Known, var: usize, pairs_of: &[Vec<(usize, usize)>]) {
     state.surely.clear(var);
@@ -1020,11 +1030,17 @@ impl<'t> Walker<'_, '_, 't> {
 
     fn with_statement(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
         let children: Vec<SyntaxNode<'t>> = node.named_children(&self.tree.pool).collect();
+        let mut may_swallow = false;
         for child in children {
             if child.kind() == Kind::WithClause {
                 let items: Vec<SyntaxNode<'t>> = child.named_children(&self.tree.pool).collect();
                 for item in items {
                     let value = item.field(Field::Value);
+                    let manager = match value.filter(|v| v.kind() == Kind::AsPattern) {
+                        Some(pattern) => pattern.named_child(0),
+                        None => value,
+                    };
+                    may_swallow |= manager.is_some_and(|m| self.swallows(m));
                     match value.filter(|v| v.kind() == Kind::AsPattern) {
                         Some(pattern) => {
                             state = self.expr(pattern.named_child(0), state);
@@ -1035,18 +1051,28 @@ impl<'t> Walker<'_, '_, 't> {
                 }
             }
         }
-        // A context manager may swallow an exception from anywhere in the body.
         let entry = state.clone();
         let after = self.block(node.field(Field::Body), state);
         match after {
-            Some(mut a) => {
+            Some(mut a) if may_swallow => {
+                // The manager may swallow an exception from anywhere in the body.
                 if let Some(e) = &entry {
                     a.surely.and(&e.surely);
                 }
                 Some(a)
             }
-            None => None,
+            after => after,
         }
+    }
+
+    /// Whether the context manager `manager` is one known to swallow exceptions
+    /// (`contextlib.suppress`, `assertRaises`, `pytest.raises`, an exit stack): the rest of the
+    /// body may then be skipped. Others are taken to let exceptions through, as nearly all do.
+    fn swallows(&self, manager: SyntaxNode<'t>) -> bool {
+        manager.kind() == Kind::Call
+            && manager
+                .field(Field::Function)
+                .is_some_and(|f| SWALLOWING.contains(&escape::callee_name(self.tree, f)))
     }
 
     fn match_statement(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {

@@ -8,7 +8,7 @@
 
 use super::Tree;
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
-use crate::analysis::model::{Kept, OccurrenceKind, Resolution, ScopeKind};
+use crate::analysis::model::{Kept, OccurrenceKind, PassAt, Resolution, ScopeKind, TextRange};
 
 /// What happens to a value where it is produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,8 +99,9 @@ const INSPECTING: [&str; 9] = [
     "hash",
 ];
 
-/// Callees that keep what they get (containers, registries, schedulers).
-const KEEPING: [&str; 16] = [
+/// Callees that keep what they get (containers, registries, schedulers, callback APIs,
+/// `functools.partial`).
+const KEEPING: [&str; 25] = [
     "append",
     "add",
     "insert",
@@ -110,13 +111,22 @@ const KEEPING: [&str; 16] = [
     "put_nowait",
     "push",
     "register",
+    "register_error",
     "connect",
+    "bind",
     "subscribe",
+    "callback",
     "submit",
     "call_soon",
+    "call_soon_threadsafe",
     "call_later",
+    "call_at",
     "add_done_callback",
+    "add_reader",
+    "add_writer",
+    "add_signal_handler",
     "create_task",
+    "partial",
 ];
 
 /// Whether the value at `node` is passed to a call of a callee known to keep it.
@@ -282,12 +292,100 @@ fn passed_to<'t>(
             Some(CalleeUse::Keeps) | None => {}
         }
     }
+    // A method of another object or a module's function: what it does with the closure is not
+    // in this file, unless it is a well-known storing API.
+    if function.kind() != Kind::Identifier && !KEEPING.contains(&name) {
+        return Use::Unknown;
+    }
     Use::Kept(KeptHow::Passed)
+}
+
+/// How the function named at `ident` can be given keyword arguments: where it is called (or is
+/// the first argument of a call to a `partial`), or where it is a value that only gets called —
+/// stored in a container or by a scheduler, wrapped by a lazy or eager callee, returned or
+/// yielded — so that wrapping it in a call changes nothing else. Not where it is inspected,
+/// bound to a name or an attribute (where a function, unlike a wrapper, becomes a method), or
+/// passed to a callee nobody knows.
+pub(super) fn pass_at<'t>(tree: &Tree<'_, 't>, ident: SyntaxNode<'t>) -> Option<PassAt> {
+    let node = outermost(ident);
+    let parent = node.parent()?;
+    match parent.kind() {
+        Kind::Call if parent.field(Field::Function) == Some(node) => {
+            keyword_slot(tree, parent, None)
+        }
+        Kind::ArgumentList => {
+            let call = parent.parent().filter(|c| c.kind() == Kind::Call)?;
+            let function = call.field(Field::Function)?;
+            let name = callee_name(tree, function);
+            if name == "partial" && parent.named_child(0) == Some(node) {
+                return keyword_slot(tree, call, Some(function.range()));
+            }
+            let known = KEEPING.contains(&name)
+                || EAGER.contains(&name)
+                || LAZY.contains(&name)
+                || matches!(name, "Thread" | "Timer");
+            known.then_some(PassAt::Value)
+        }
+        Kind::KeywordArgument => {
+            let keyword = &tree.text[parent.field(Field::Name)?.byte_range()];
+            let call = parent
+                .parent()?
+                .parent()
+                .filter(|c| c.kind() == Kind::Call)?;
+            let name = callee_name(tree, call.field(Field::Function)?);
+            let known = keyword == "target" && matches!(name, "Thread" | "Timer")
+                || keyword == "key" && EAGER.contains(&name);
+            known.then_some(PassAt::Value)
+        }
+        Kind::List | Kind::Tuple | Kind::Set | Kind::ReturnStatement => Some(PassAt::Value),
+        Kind::Pair if parent.field(Field::Value) == Some(node) => Some(PassAt::Value),
+        Kind::Assignment
+            if parent.field(Field::Right) == Some(node)
+                && parent
+                    .field(Field::Left)
+                    .is_some_and(|l| l.kind() == Kind::Subscript) =>
+        {
+            Some(PassAt::Value)
+        }
+        Kind::Yield if !tree.text[parent.byte_range()].starts_with("yield from") => {
+            Some(PassAt::Value)
+        }
+        _ => None,
+    }
+}
+
+/// Where keyword arguments go in `call` (`None` when its argument is a bare generator
+/// expression, which must stay the only argument).
+fn keyword_slot<'t>(
+    tree: &Tree<'_, 't>,
+    call: SyntaxNode<'t>,
+    callee: Option<TextRange>,
+) -> Option<PassAt> {
+    let args = call
+        .field(Field::Arguments)
+        .filter(|a| a.kind() == Kind::ArgumentList)?;
+    let tokens: Vec<SyntaxNode> = args.children(&tree.pool).collect();
+    let [.., before_close, close] = tokens.as_slice() else {
+        return None;
+    };
+    if &tree.text[close.byte_range()] != ")" {
+        return None;
+    }
+    let before = match &tree.text[before_close.byte_range()] {
+        "(" => "",
+        "," => " ",
+        _ => ", ",
+    };
+    Some(PassAt::Call {
+        callee,
+        at: close.start_byte(),
+        before: before.to_owned(),
+    })
 }
 
 /// The last name of a callee: `sorted`, `append` for `xs.append`, `reduce` for
 /// `functools.reduce`.
-fn callee_name<'a>(tree: &Tree<'a, '_>, function: SyntaxNode) -> &'a str {
+pub(super) fn callee_name<'a>(tree: &Tree<'a, '_>, function: SyntaxNode) -> &'a str {
     let named = match function.kind() {
         Kind::Attribute => function.field(Field::Attribute).unwrap_or(function),
         _ => function,

@@ -10,8 +10,8 @@ use super::Tree;
 use super::escape::{self, KeptHow, Use};
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{
-    DefaultSlot, Escape, Kept, Loop, LoopClosure, OccurrenceKind, ScopeId, ScopeKind, SymbolId,
-    TextRange,
+    DefaultSlot, Escape, Kept, Loop, LoopClosure, NameUse, OccurrenceKind, ScopeId, ScopeKind,
+    SymbolId, TextRange,
 };
 
 /// Decorators that hand back the function itself or a thin wrapper bound to the same name.
@@ -59,6 +59,7 @@ pub(super) fn loop_closure<'t>(
         loops,
         escape,
         defaults: default_slot(tree, node),
+        name_uses: name_uses(tree, scope, node, made),
     })
 }
 
@@ -377,6 +378,47 @@ fn uses_of_name<'t>(
     } else {
         Escape::Contained
     }
+}
+
+/// Every use of the name of the `def` at `node` (made at `made`), when each runs in the iteration
+/// that made the function it names and can pass it arguments: the `def` (undecorated) is the
+/// name's only binding, and every use is a read in the frame making it, after it, inside the
+/// block holding it (so the `def` ran first in the same iteration).
+fn name_uses<'t>(
+    tree: &Tree<'_, 't>,
+    scope: ScopeId,
+    node: SyntaxNode<'t>,
+    made: SyntaxNode<'t>,
+) -> Option<Vec<NameUse>> {
+    if node.kind() != Kind::FunctionDefinition || made != node {
+        return None;
+    }
+    let analysis = tree.analysis;
+    let name = node.field(Field::Name)?;
+    let binding = analysis
+        .occurrence_at(name.start_byte())
+        .filter(|o| o.range == name.range())?;
+    let frame = analysis.scope(scope).parent?;
+    let block = made.parent().filter(|b| b.kind() == Kind::Block)?;
+    let mut uses = Vec::new();
+    for o in analysis.occurrences_of(binding.symbol) {
+        if o.range == binding.range {
+            continue;
+        }
+        if o.kind != OccurrenceKind::Read || o.scope != frame || o.range.start < made.end_byte() {
+            return None;
+        }
+        let ident = tree.identifier_at(o.range)?;
+        let mut statement = ident;
+        while statement.parent()? != block {
+            statement = statement.parent()?;
+        }
+        uses.push(NameUse {
+            range: o.range,
+            how: escape::pass_at(tree, ident)?,
+        });
+    }
+    (!uses.is_empty()).then_some(uses)
 }
 
 /// Where `name=name` defaults can be added to the closure's parameters (lambdas and defs).

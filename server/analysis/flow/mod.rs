@@ -5,7 +5,8 @@
 //!   (unassigned reads, cells a closure may find empty);
 //! - [`loops`]: closures made inside loops, and whether they outlive the iteration
 //!   ([`escape`] decides what a use of a closure does with it);
-//! - here: zero-argument `super()` calls, `global`/`nonlocal` statements, body starts.
+//! - here: zero-argument `super()` calls, `global`/`nonlocal` statements, body starts, what
+//!   top-level imports bind and where a new one goes.
 //!
 //! Frames with syntax errors are skipped: a guess about broken code helps nobody.
 
@@ -19,8 +20,8 @@ use rustc_hash::FxHashMap;
 
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{
-    Analysis, BodyStart, Declaration, Facts, OccurrenceKind, Scope, ScopeId, ScopeKind, SuperCall,
-    TextRange,
+    Analysis, BodyStart, Declaration, Facts, ModuleImport, OccurrenceKind, Scope, ScopeId,
+    ScopeKind, SuperCall, TextRange,
 };
 
 /// Scopes nested deeper than this get no facts. Only a chain of lambdas (`lambda: lambda: …`) can
@@ -71,6 +72,7 @@ pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -
         }
     }
     facts.declarations = declarations(&tree);
+    module_statements(&tree, &mut facts);
     facts
 }
 
@@ -230,6 +232,61 @@ fn positional_parameters<'t>(tree: &Tree<'_, 't>, params: SyntaxNode<'t>) -> u32
     count
 }
 
+/// What the top-level imports bind ([`Facts::module_imports`]), and where a new import goes
+/// ([`Facts::module_start`]).
+fn module_statements(tree: &Tree, facts: &mut Facts) {
+    let text = |n: SyntaxNode| -> String {
+        tree.text[n.byte_range()]
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '\\')
+            .collect()
+    };
+    for statement in tree.root.named_children(&tree.pool) {
+        let is_string = statement.kind() == Kind::ExpressionStatement
+            && statement
+                .named_child(0)
+                .is_some_and(|s| s.kind() == Kind::String)
+            && statement.named_child(1).is_none();
+        if facts.module_start.is_none()
+            && !is_string
+            && statement.kind() != Kind::FutureImportStatement
+        {
+            facts.module_start = Some(statement.start_byte());
+        }
+        let module = match statement.kind() {
+            Kind::ImportStatement => None,
+            Kind::ImportFromStatement => match statement.field(Field::ModuleName) {
+                Some(m) => Some(text(m)),
+                None => continue,
+            },
+            _ => continue,
+        };
+        for name in statement.fields(Field::Name, &tree.pool) {
+            let (bound, path) = match name.kind() {
+                Kind::AliasedImport => match (name.field(Field::Alias), name.field(Field::Name)) {
+                    (Some(alias), Some(dotted)) => (alias, text(dotted)),
+                    _ => continue,
+                },
+                // `import a.b` binds `a`, to the module `a`.
+                _ => match name.named_child(0) {
+                    Some(first) if module.is_none() => (first, text(first)),
+                    Some(_) => (name, text(name)),
+                    None => continue,
+                },
+            };
+            let path = match &module {
+                Some(m) if m.ends_with('.') => format!("{m}{path}"),
+                Some(m) => format!("{m}.{path}"),
+                None => path,
+            };
+            facts.module_imports.push(ModuleImport {
+                name: bound.range(),
+                path,
+            });
+        }
+    }
+}
+
 /// Every `global` / `nonlocal` statement, with its names.
 fn declarations(tree: &Tree) -> Vec<Declaration> {
     let mut found: Vec<Declaration> = Vec::new();
@@ -248,6 +305,10 @@ fn declarations(tree: &Tree) -> Vec<Declaration> {
             _ => found.push(Declaration {
                 statement: statement.range(),
                 names: vec![o.range],
+                alone: statement.parent().is_some_and(|block| {
+                    block.kind() == Kind::Block
+                        && block.named_children(&tree.pool).all(|s| s == statement)
+                }),
             }),
         }
     }

@@ -2,6 +2,8 @@
 //! loop rebinds. Closures read variables when they run, not when they are made, so every closure
 //! of the loop sees the variable's latest value.
 
+mod partial;
+
 use rustc_hash::FxHashSet;
 
 use super::{Code, Diagnostic, Edit, Fix, Related};
@@ -26,6 +28,8 @@ struct Rebound {
     reader: ScopeId,
     /// How the source spells it.
     name: String,
+    /// The variable.
+    variable: SymbolId,
     /// A rebinding inside the loop.
     binding: crate::analysis::TextRange,
 }
@@ -60,41 +64,20 @@ fn diagnostic(
         return None;
     };
     let analysis = file.analysis;
-    let scope = analysis.scope(closure.scope);
-    let what = match scope.kind {
-        ScopeKind::Lambda => "lambda".to_owned(),
-        ScopeKind::GenExpr => "generator expression".to_owned(),
-        ScopeKind::Class => format!("class `{}`", file.scope_name(closure.scope)),
-        _ => format!("function `{}`", file.scope_name(closure.scope)),
-    };
-    let names: Vec<String> = rebound.iter().map(|r| format!("`{}`", r.name)).collect();
-    let variables = match names.as_slice() {
-        [one] => format!("variable {one}"),
-        _ => format!("variables {}", names.join(", ")),
-    };
-    let kept = match how {
-        Kept::Stored => "it is stored".to_owned(),
-        Kept::Passed(callee) => format!("it is passed to `{callee}`, which may keep it"),
-        Kept::Registered(decorator) => format!("it is registered by `{decorator}`"),
-        Kept::Yielded => "it is yielded while the loop goes on".to_owned(),
-        Kept::Collected => "the comprehension collects it".to_owned(),
-        Kept::LazyIterator => "it goes into a lazy iterator that is kept".to_owned(),
-        Kept::Suspended => "calling it makes a coroutine or generator that is kept".to_owned(),
-    };
-    let subject = if reader == closure.scope {
-        format!("this {what}")
-    } else {
-        format!("`{}` of {what}", file.scope_name(reader))
-    };
     let mut diagnostic = Diagnostic::new(
         Code::LateBinding,
         analysis.scope(reader).focus_range,
-        format!(
-            "{subject} is made on every iteration and outlives it ({kept}), but it reads the \
-             loop's {variables} when it runs, not when it is made: run after the loop has moved \
-             on, every one of them sees the latest value"
-        ),
+        message(file, closure.scope, reader, rebound, how),
     );
+    let reader_range = analysis.scope(reader).range;
+    diagnostic.about = analysis
+        .occurrences_in(reader_range)
+        .iter()
+        .filter(|o| {
+            o.kind == OccurrenceKind::Read && rebound.iter().any(|r| r.variable == o.symbol)
+        })
+        .map(|o| o.range)
+        .collect();
     if let Some(l) = loops.first() {
         diagnostic.related.push(Related {
             range: l.header,
@@ -113,8 +96,69 @@ fn diagnostic(
     });
     if reader == closure.scope {
         diagnostic.fixes.extend(default_fix(file, closure, rebound));
+        diagnostic
+            .fixes
+            .extend(partial::fix(file, closure, rebound));
     }
     Some(diagnostic)
+}
+
+/// What happens at run time, in one sentence: the diagnostic's message and the hover's paragraph.
+fn message(
+    file: &FileView,
+    closure: ScopeId,
+    reader: ScopeId,
+    rebound: &[&Rebound],
+    how: &Kept,
+) -> String {
+    let analysis = file.analysis;
+    let scope = analysis.scope(closure);
+    let name = file.scope_name(closure);
+    let things = match scope.kind {
+        ScopeKind::Lambda => "lambdas".to_owned(),
+        ScopeKind::GenExpr => "generator expressions".to_owned(),
+        ScopeKind::Class => format!("`{name}` classes"),
+        _ => format!("`{name}` functions"),
+    };
+    let subject = if reader == closure {
+        format!("the {things}")
+    } else {
+        format!("the `{}` methods of the {things}", file.scope_name(reader))
+    };
+    let (maker, owner) = match scope.parent.map(|p| analysis.scope(p).kind) {
+        Some(kind) if kind.is_comprehension() => ("this comprehension", "comprehension"),
+        _ => ("this loop", "loop"),
+    };
+    let kept = match how {
+        Kept::Stored => "they are stored".to_owned(),
+        Kept::Passed(callee) => format!("they are passed to `{callee}`, which may keep them"),
+        Kept::Registered(decorator) => format!("they are registered by `{decorator}`"),
+        Kept::Yielded => "they are yielded while the loop goes on".to_owned(),
+        Kept::Collected => "the comprehension collects them".to_owned(),
+        Kept::LazyIterator => "they go into a lazy iterator that is kept".to_owned(),
+        Kept::Suspended => "calling them makes coroutines or generators that are kept".to_owned(),
+    };
+    let names: Vec<String> = rebound.iter().map(|r| format!("`{}`", r.name)).collect();
+    let (variables, it, latest) = match names.as_slice() {
+        [one] => (
+            format!("variable {one}"),
+            "it",
+            format!("the latest value of {one}, not the value of its own iteration"),
+        ),
+        _ => (
+            format!("variables {}", names.join(", ")),
+            "them",
+            format!(
+                "the latest values of {}, not those of its own iteration",
+                names.join(", ")
+            ),
+        ),
+    };
+    format!(
+        "{subject} {maker} makes outlive their iteration ({kept}) and share the {owner}'s \
+         {variables}: they read {it} when they run, not when they are made, so run after the {owner} \
+         has moved on, each one sees {latest}"
+    )
 }
 
 /// The variables `scope` (or a scope nested in it) reads from the frame making it, that one of
@@ -161,6 +205,7 @@ fn rebound_variables(file: &FileView, scope: ScopeId, loops: &[&Loop]) -> Vec<Re
             found.push(Rebound {
                 reader,
                 name: file.text(o.range).to_owned(),
+                variable: o.symbol,
                 binding: binding.range,
             });
         }
@@ -202,4 +247,78 @@ fn default_fix(file: &FileView, closure: &LoopClosure, rebound: &[&Rebound]) -> 
             new_text: format!("{}{}{}", slot.before, defaults.join(", "), slot.after),
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use crate::ide::diagnostics::tests::check;
+
+    #[test]
+    fn partial_reuses_an_import_and_passes_at_calls() {
+        check(
+            r#"from functools import partial
+
+def make(limits):
+    out = []
+    for limit in limits:
+        def check(value):
+            return value <= limit
+        out.append(check)
+        out.append(partial(check, 3))
+    return out
+"#,
+            expect![[r#"
+                6:13 late-binding warning: the `check` functions this loop makes outlive their iteration (they are passed to `out.append`, which may keep them) and share the loop's variable `limit`: they read it when they run, not when they are made, so run after the loop has moved on, each one sees the latest value of `limit`, not the value of its own iteration [check]
+                  related 5: the loop
+                  related 5: `limit` is rebound here on every iteration
+                  related 8: the closure outlives its iteration here
+                  fix (safe): Bind `limit` per iteration with a default argument (keyword-only)
+                  | from functools import partial
+                  | 
+                  | def make(limits):
+                  |     out = []
+                  |     for limit in limits:
+                  |         def check(value, *, limit=limit):
+                  |             return value <= limit
+                  |         out.append(check)
+                  |         out.append(partial(check, 3))
+                  |     return out
+                  fix: Make `limit` a keyword-only parameter of `check`, bound per iteration with `partial`
+                  | from functools import partial
+                  | 
+                  | def make(limits):
+                  |     out = []
+                  |     for limit in limits:
+                  |         def check(value, *, limit):
+                  |             return value <= limit
+                  |         out.append(partial(check, limit=limit))
+                  |         out.append(partial(check, 3, limit=limit))
+                  |     return out"#]],
+        );
+    }
+
+    #[test]
+    fn no_partial_fix_where_a_use_may_see_other_values() {
+        let quiet = [
+            // Used after the loop: the loop's values there are the last ones.
+            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n    return f\n",
+            // Passed to an unknown callee.
+            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n        handle(f)\n",
+            // A local `functools` would shadow the module.
+            "def make(xs, functools):\n    for x in xs:\n        def f():\n            return x\n        keep.append(f)\n",
+            // Rebound between the def and a use.
+            "def make(xs):\n    for x in xs:\n        def f():\n            return x\n        x = x + 1\n        keep.append(f)\n",
+        ];
+        for text in quiet {
+            let fixture = crate::ide::fixture::Fixture::new(text);
+            let shown = crate::ide::diagnostics::tests::render(
+                &fixture,
+                &crate::config::Settings::default(),
+            );
+            assert!(shown.contains("late-binding"), "{text}\n{shown}");
+            assert!(!shown.contains("keyword-only parameter"), "{text}\n{shown}");
+        }
+    }
 }

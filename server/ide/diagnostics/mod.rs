@@ -201,6 +201,9 @@ pub struct Diagnostic {
     /// What happens at run time, in CPython's words where CPython has them.
     pub message: String,
     pub related: Vec<Related>,
+    /// Other ranges the finding is about, where a hover explains it too (the reads of the
+    /// variables a late-binding closure shares).
+    pub about: Vec<TextRange>,
     /// Code that can go (shown faded).
     pub unnecessary: bool,
     pub fixes: Vec<Fix>,
@@ -215,6 +218,7 @@ impl Diagnostic {
             code,
             message,
             related: Vec::new(),
+            about: Vec::new(),
             unnecessary: false,
             fixes: Vec::new(),
         }

@@ -1,11 +1,25 @@
 //! `unused-declaration`: a `nonlocal` or `global` name the scope never assigns, so the
-//! declaration changes nothing (reads find the same variable without it).
+//! declaration changes nothing (reads find the same variable without it). The fix removes the
+//! name, or the whole statement when none of its names is needed.
 
-use super::{Code, Diagnostic};
-use crate::analysis::{OccurrenceKind, Resolution, ScopeId, ScopeKind, Symbol, SymbolFlags};
+use super::{Code, Diagnostic, Edit, Fix};
+use crate::analysis::{
+    Declaration, OccurrenceKind, Resolution, ScopeId, ScopeKind, Symbol, SymbolFlags, TextRange,
+};
 use crate::ide::FileView;
 
 pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
+    let mut found = unused(file);
+    let unused: Vec<TextRange> = found.iter().map(|d| d.range).collect();
+    for diagnostic in &mut found {
+        diagnostic
+            .fixes
+            .extend(removal(file, diagnostic.range, &unused));
+    }
+    found
+}
+
+fn unused(file: &FileView) -> Vec<Diagnostic> {
     let analysis = file.analysis;
     // A scope with a SyntaxError does not compile: its declarations are the error's business.
     let has_error = |scope: ScopeId| {
@@ -45,6 +59,74 @@ pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
             Some(diagnostic)
         })
         .collect()
+}
+
+/// The fix for the unneeded name at `name`: the name and its comma go; when every name of the
+/// statement is `unused`, the statement goes (its line, if it has one of its own; `pass` if it is
+/// the only statement of its block). `None` for a layout it does not handle (`;` on the line).
+fn removal(file: &FileView, name: TextRange, unused: &[TextRange]) -> Option<Fix> {
+    let declaration = file
+        .analysis
+        .facts
+        .declarations
+        .iter()
+        .find(|d| d.names.contains(&name))?;
+    let keyword = if file.text(declaration.statement).starts_with("global") {
+        "global"
+    } else {
+        "nonlocal"
+    };
+    let shown = file.text(name);
+    if declaration.names.iter().all(|n| unused.contains(n)) {
+        return Some(Fix {
+            title: format!("Remove `{}`", file.text(declaration.statement)),
+            safe: true,
+            edits: vec![statement_removal(file, declaration)?],
+        });
+    }
+    let i = declaration.names.iter().position(|&n| n == name)?;
+    let range = match declaration.names.get(i + 1) {
+        Some(next) => TextRange::new(name.start, next.start),
+        None => TextRange::new(declaration.names[i - 1].end, name.end),
+    };
+    Some(Fix {
+        title: format!("Remove `{shown}` from `{keyword}`"),
+        safe: true,
+        edits: vec![Edit {
+            range,
+            new_text: String::new(),
+        }],
+    })
+}
+
+/// Removes a whole declaration statement.
+fn statement_removal(file: &FileView, declaration: &Declaration) -> Option<Edit> {
+    let statement = declaration.statement;
+    let line = file.line(statement.start) - 1;
+    let (start, end) = (file.lines.line_start(line), file.lines.line_end(line));
+    let before = &file.text[start..statement.start];
+    let after = file.text.get(statement.end..end)?.trim_start();
+    if !before.trim().is_empty() || !(after.is_empty() || after.starts_with('#')) {
+        return None;
+    }
+    if declaration.alone {
+        return Some(Edit {
+            range: statement,
+            new_text: "pass".into(),
+        });
+    }
+    if !after.is_empty() {
+        // The comment stays on its line.
+        return Some(Edit {
+            range: TextRange::new(statement.start, end - after.len()),
+            new_text: String::new(),
+        });
+    }
+    // The line and its line break (the text's end for its last line).
+    Some(Edit {
+        range: TextRange::new(start, file.lines.line_start(line + 1)),
+        new_text: String::new(),
+    })
 }
 
 /// Whether `global name` in `scope` matters although the scope never assigns the name: without
@@ -103,7 +185,33 @@ def f():
 "#,
             expect![[r#"
                 5:18 unused-declaration hint unnecessary: `nonlocal count` is not needed: `g` never assigns `count`, and reading it finds the same variable without the declaration [count]
-                6:16 unused-declaration hint unnecessary: `global total` is not needed: `g` never assigns `total`, and reading it finds the same variable without the declaration [total]"#]],
+                  fix (safe): Remove `nonlocal count`
+                  | total = 0
+                  | def f():
+                  |     count = 0
+                  |     def g():
+                  |         global total
+                  |         return count + total
+                  |     def h():
+                  |         nonlocal count
+                  |         global total
+                  |         count += 1
+                  |         total += 1
+                  |     return g, h
+                6:16 unused-declaration hint unnecessary: `global total` is not needed: `g` never assigns `total`, and reading it finds the same variable without the declaration [total]
+                  fix (safe): Remove `global total`
+                  | total = 0
+                  | def f():
+                  |     count = 0
+                  |     def g():
+                  |         nonlocal count
+                  |         return count + total
+                  |     def h():
+                  |         nonlocal count
+                  |         global total
+                  |         count += 1
+                  |         total += 1
+                  |     return g, h"#]],
         );
     }
 
@@ -112,6 +220,78 @@ def f():
         check(
             "x = 0\ndef f():\n    x = 1\n    def g():\n        global x\n        return x\n    return g\n",
             expect![""],
+        );
+    }
+
+    #[test]
+    fn removals_keep_the_needed_names_the_comments_and_the_blocks() {
+        check(
+            r#"
+total = 0
+def f():
+    a = b = 0
+    def g():
+        nonlocal a, b  # b is written
+        b = a
+    return g
+def only():
+    global total
+def commented():
+    global total  # read below
+    return total
+def same_line():
+    global total; return total
+"#,
+            expect![[r#"
+                5:18 unused-declaration hint unnecessary: `nonlocal a` is not needed: `g` never assigns `a`, and reading it finds the same variable without the declaration [a]
+                  fix (safe): Remove `a` from `nonlocal`
+                  | total = 0
+                  | def f():
+                  |     a = b = 0
+                  |     def g():
+                  |         nonlocal b  # b is written
+                  |         b = a
+                  |     return g
+                  | def only():
+                  |     global total
+                  | def commented():
+                  |     global total  # read below
+                  |     return total
+                  | def same_line():
+                  |     global total; return total
+                9:12 unused-declaration hint unnecessary: `global total` is not needed: `only` never assigns `total`, and reading it finds the same variable without the declaration [total]
+                  fix (safe): Remove `global total`
+                  | total = 0
+                  | def f():
+                  |     a = b = 0
+                  |     def g():
+                  |         nonlocal a, b  # b is written
+                  |         b = a
+                  |     return g
+                  | def only():
+                  |     pass
+                  | def commented():
+                  |     global total  # read below
+                  |     return total
+                  | def same_line():
+                  |     global total; return total
+                11:12 unused-declaration hint unnecessary: `global total` is not needed: `commented` never assigns `total`, and reading it finds the same variable without the declaration [total]
+                  fix (safe): Remove `global total`
+                  | total = 0
+                  | def f():
+                  |     a = b = 0
+                  |     def g():
+                  |         nonlocal a, b  # b is written
+                  |         b = a
+                  |     return g
+                  | def only():
+                  |     global total
+                  | def commented():
+                  |     # read below
+                  |     return total
+                  | def same_line():
+                  |     global total; return total
+                14:12 unused-declaration hint unnecessary: `global total` is not needed: `same_line` never assigns `total`, and reading it finds the same variable without the declaration [total]"#]],
         );
     }
 }
