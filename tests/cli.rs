@@ -91,6 +91,7 @@ fn json_lines_have_the_documented_shape() {
     let file: Value = serde_json::from_str(text.trim()).unwrap();
     assert_eq!(file["path"], "counter.py");
     assert_eq!(file["python_version"], "3.12");
+    assert_eq!(file["too_deep"], Value::Null);
     let scopes = file["scopes"].as_array().unwrap();
     assert_eq!(scopes[0]["kind"], "module");
     assert_eq!(scopes[0]["parent"], Value::Null);
@@ -215,4 +216,31 @@ fn version_changes_the_closure_layout() {
     assert!(stdout(&out).contains("late.<locals>.<listcomp>.<lambda> closes over i"));
     let out = check(dir.path(), &["--python-version", "3.12", "late.py"]);
     assert!(stdout(&out).contains("late.<locals>.<lambda> closes over i"));
+}
+
+#[test]
+fn code_nested_deeper_than_cpython_parses_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("def f(a):\n    return lambda: a + {}a\n", "-".repeat(7_000));
+    write(dir.path(), "deep.py", &deep);
+    let out = check(dir.path(), &["deep.py"]);
+    assert_eq!(out.status.code(), Some(0), "a warning, not an error");
+    let text = stdout(&out);
+    assert!(
+        text.contains("deep.py:2:12: f.<locals>.<lambda> closes over a"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "deep.py:2:6020: warning: not analysed from here: nested more than 6000 levels deep"
+        ),
+        "{text}"
+    );
+    let out = check(dir.path(), &["--output-format", "json-lines", "deep.py"]);
+    let file: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(file["has_syntax_errors"], false);
+    assert_eq!(
+        file["too_deep"],
+        serde_json::json!({"line": 2, "column": 6020, "end_line": 2, "end_column": 7025, "limit": 6000})
+    );
 }

@@ -1,19 +1,23 @@
 //! The engine never panics and never overflows its stack: malformed, truncated, huge or deeply
 //! nested input gets an analysis (marked incomplete where it had to be), never a crash.
 
-use closure_lens::analysis::{PythonVersion, analyze};
+use closure_lens::analysis::{Analysis, PythonVersion, analyze};
 use closure_lens::syntax::parse;
 
-/// Runs the analysis for every version on a thread with the default 2 MiB stack, as a
-/// language-server worker or a test thread has.
+/// Runs the analysis for every version on a thread with the default 2 MiB stack, as a test
+/// thread has (the analysis grows its stack itself when it recurses deep).
 fn analyse_everywhere(text: String) -> Vec<bool> {
+    analyses(text).iter().map(|a| a.has_syntax_errors).collect()
+}
+
+fn analyses(text: String) -> Vec<Analysis> {
     std::thread::Builder::new()
         .stack_size(2 * 1024 * 1024)
         .spawn(move || {
             let tree = parse(&text);
             PythonVersion::ALL
                 .iter()
-                .map(|&v| analyze(&text, &tree, v).has_syntax_errors)
+                .map(|&v| analyze(&text, &tree, v))
                 .collect()
         })
         .unwrap()
@@ -25,14 +29,16 @@ fn analyse_everywhere(text: String) -> Vec<bool> {
 fn deeply_nested_brackets_lambdas_and_blocks() {
     let depth = 50_000;
     let brackets = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
-    assert!(
-        analyse_everywhere(brackets)
-            .iter()
-            .all(|&incomplete| incomplete)
-    );
+    for analysis in analyses(brackets) {
+        let deep = analysis.too_deep.expect("too deep to analyse");
+        // The statement takes one level: the 6000th parenthesis is the first left out.
+        assert_eq!(deep.limit, 6000);
+        assert_eq!(deep.range.start, "x = ".len() + 5999);
+        assert!(!analysis.has_syntax_errors);
+    }
 
-    let lambdas = format!("f = {}0\n", "lambda: ".repeat(5_000));
-    analyse_everywhere(lambdas);
+    let lambdas = format!("f = {}0\n", "lambda: ".repeat(10_000));
+    assert!(analyses(lambdas).iter().all(|a| a.too_deep.is_some()));
 
     let mut defs = String::new();
     for level in 0..1_000 {
@@ -42,6 +48,46 @@ fn deeply_nested_brackets_lambdas_and_blocks() {
     defs.push_str(&" ".repeat(1_000));
     defs.push_str("return 1\n");
     analyse_everywhere(defs);
+}
+
+#[test]
+fn whatever_cpython_parses_is_analysed_in_full() {
+    // The deepest nesting CPython 3.11-3.14 parses (its parser's MAXSTACK): 5,966 `-` or `not`
+    // or conditional expressions, 2,983 lambdas (tests/oracle/nesting_limits.py).
+    let shapes = [
+        format!("def f(a):\n    return lambda: {}a\n", "-".repeat(5_966)),
+        format!("def f(a):\n    return lambda: {}a\n", "not ".repeat(5_966)),
+        format!(
+            "def f(a):\n    return lambda: {}a\n",
+            "a if a else ".repeat(5_966)
+        ),
+        format!("def f(a):\n    return {}a\n", "lambda: ".repeat(2_983)),
+    ];
+    for text in shapes {
+        for analysis in analyses(text) {
+            assert!(analysis.too_deep.is_none());
+            assert!(!analysis.has_syntax_errors);
+            let mut lambdas = analysis.scopes.iter().filter(|s| s.name == "lambda");
+            let innermost = lambdas.next_back().expect("a lambda");
+            let closure = innermost.code.as_ref().expect("a code object");
+            assert_eq!(closure.freevars, ["a"]);
+        }
+    }
+}
+
+#[test]
+fn postfix_chains_are_complete() {
+    // `a.b.b…`, `f()()…` and `a[0][0]…` nest to the left; CPython's parser reads them in a loop,
+    // and so does the collector, however long they are.
+    for link in [".b", "()", "[0]"] {
+        let chain = format!("def f(a):\n    return lambda: a{}\n", link.repeat(100_000));
+        for analysis in analyses(chain) {
+            assert!(analysis.too_deep.is_none());
+            assert!(analysis.scopes.iter().any(
+                |s| s.name == "lambda" && s.code.as_ref().is_some_and(|c| c.freevars == ["a"])
+            ));
+        }
+    }
 }
 
 #[test]

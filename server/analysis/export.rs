@@ -11,7 +11,7 @@ use super::code::{self, CodeFacts};
 use super::collect::RawOccurrence;
 use super::model::{
     Analysis, ClosureError, CodeCells, Facts, Occurrence, PythonVersion, Resolution, Scope,
-    ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin,
+    ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TooDeep,
 };
 
 pub(crate) struct Inputs<'a> {
@@ -21,6 +21,7 @@ pub(crate) struct Inputs<'a> {
     pub occurrences: &'a [RawOccurrence],
     pub errors: Vec<ClosureError>,
     pub has_syntax_errors: bool,
+    pub too_deep: Option<TooDeep>,
     pub has_star_import: bool,
 }
 
@@ -32,6 +33,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         occurrences,
         errors,
         has_syntax_errors,
+        too_deep,
         has_star_import,
     } = inputs;
     let preorder = preorder(table);
@@ -172,6 +174,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         occurrences,
         errors,
         has_syntax_errors,
+        too_deep,
         has_star_import,
         facts: Facts::default(),
         by_variable: Default::default(),

@@ -20,7 +20,7 @@ use tree_sitter::{InputEdit, Point, Tree};
 use crate::analysis::{
     Analysis, BodyStart, ClosureError, Declaration, DefaultSlot, EmptyCell, EmptyCellRead, Escape,
     Facts, Loop, LoopClosure, ModuleImport, NameUse, Occurrence, PassAt, PythonVersion, Resolution,
-    Scope, ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange,
+    Scope, ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
     UnassignedRead,
 };
 use crate::syntax;
@@ -568,11 +568,22 @@ fn stitch_fresh(
         out.occurrences.extend(occurrences);
         out.errors.extend(errors);
         out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
+        out.too_deep = out.too_deep.or_else(|| too_deep(&placed));
         out.has_star_import |= chunk.analysis.has_star_import;
         layout.push(placed);
     }
     out.facts = placed_facts(&layout);
     (out, layout)
+}
+
+/// The chunk's first code too deep to analyse, in document coordinates.
+fn too_deep(placed: &Placed) -> Option<TooDeep> {
+    let deep = placed.chunk.analysis.too_deep.as_ref()?;
+    let range = TextRange::new(
+        deep.range.start + placed.start,
+        deep.range.end + placed.start,
+    );
+    Some(TooDeep { range, ..*deep })
 }
 
 /// Patches the previous stitched analysis for `chunks`; `None` when it is still shared.
@@ -708,6 +719,7 @@ fn patch(
     analysis.has_syntax_errors = new_layout
         .iter()
         .any(|p| p.chunk.analysis.has_syntax_errors);
+    analysis.too_deep = new_layout.iter().find_map(too_deep);
     analysis.has_star_import = new_layout.iter().any(|p| p.chunk.analysis.has_star_import);
     // The occurrences moved: the per-variable index built for the previous text is stale.
     analysis.by_variable = Default::default();

@@ -20,6 +20,7 @@ pub mod incremental;
 mod model;
 pub mod names;
 mod resolve;
+mod stack;
 
 pub use model::*;
 
@@ -34,8 +35,11 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
     let mut resolver = resolve::Resolver::new(&mut collector.table, &collector.wk, version);
     resolver.run();
     errors.append(&mut resolver.errors);
-    let has_syntax_errors =
-        collector.too_deep || has_unrecovered_errors(root, &collector.recovered);
+    let has_syntax_errors = has_unrecovered_errors(root, &collector.recovered);
+    let too_deep = collector.too_deep.map(|range| TooDeep {
+        range,
+        limit: collect::MAX_DEPTH,
+    });
     let mut analysis = export::build(export::Inputs {
         version,
         table: &collector.table,
@@ -43,6 +47,7 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         occurrences: &collector.occurrences,
         errors,
         has_syntax_errors,
+        too_deep,
         has_star_import: collector.has_star_import,
     });
     analysis.facts = flow::facts(text, grammar::SyntaxNode::new(root), &analysis);

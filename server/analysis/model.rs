@@ -449,6 +449,16 @@ pub struct ClosureError {
     pub range: TextRange,
 }
 
+/// Code left out of the analysis because it nests deeper than CPython's parser accepts (CPython
+/// refuses such a file: "too complex to parse").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooDeep {
+    /// The first construct left out: it starts deeper than `limit` levels.
+    pub range: TextRange,
+    /// The deepest syntax nesting analysed.
+    pub limit: u32,
+}
+
 impl ClosureError {
     /// CPython's exact message.
     pub fn message(&self) -> String {
@@ -469,6 +479,8 @@ pub struct Analysis {
     pub errors: Vec<ClosureError>,
     /// Whether the tree had syntax errors (the analysis then covers the parts that parsed intact).
     pub has_syntax_errors: bool,
+    /// Set when some code nests too deep to be analysed; that code is left out.
+    pub too_deep: Option<TooDeep>,
     /// Whether the module runs a `from … import *`, binding globals no statement names.
     pub has_star_import: bool,
     /// How the code runs, as far as the closure-bug diagnostics need it.

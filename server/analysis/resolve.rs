@@ -217,14 +217,16 @@ impl<'a> Resolver<'a> {
             let mut child_free = NameSet::default();
             let mut child_global = newglobal.clone();
             let mut child_type_params = type_params.clone();
-            self.analyze_block(
-                child,
-                Some(&mut child_bound),
-                &mut child_free,
-                &mut child_global,
-                &mut child_type_params,
-                new_class_entry,
-            );
+            super::stack::grow(|| {
+                self.analyze_block(
+                    child,
+                    Some(&mut child_bound),
+                    &mut child_free,
+                    &mut child_global,
+                    &mut child_type_params,
+                    new_class_entry,
+                )
+            });
             if inline_comp {
                 self.inline_comprehension(block, child, &mut child_free, &mut inlined_cells);
                 self.table.blocks[child].comp_inlined = true;

@@ -36,6 +36,7 @@ use crate::workspace::Workspace;
 pub use files::{SourceError, collect_python_files, display_path, read_source};
 use output::{CheckedFile, OutputFormat, Summary};
 use result::FileResult;
+pub use scopes::scopes_json;
 
 /// Files analysed in parallel before their output is written, in path order.
 const CHUNK: usize = 64;

@@ -136,6 +136,15 @@ impl Finding {
     }
 }
 
+/// Where the analysis stopped descending: code nested deeper than `limit` levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TooDeep {
+    /// The first construct left out.
+    pub range: Range,
+    /// The deepest nesting analysed.
+    pub limit: u32,
+}
+
 /// Everything `check` reports about one file, independent of its path and the output format.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileResult {
@@ -143,6 +152,8 @@ pub struct FileResult {
     pub python_version: String,
     /// Whether the parser found syntax errors (the analysis covers the parts that parsed).
     pub has_syntax_errors: bool,
+    /// Code nested too deep to analyse (CPython refuses it too), left out of the analysis.
+    pub too_deep: Option<TooDeep>,
     /// Closures over user-visible names, in source order.
     pub closures: Vec<Closure>,
     /// Findings: the SyntaxErrors in the order CPython checks them, then the closure bugs in
@@ -212,6 +223,10 @@ impl FileResult {
         FileResult {
             python_version: file.analysis.version.as_str().to_owned(),
             has_syntax_errors: file.analysis.has_syntax_errors,
+            too_deep: file.analysis.too_deep.as_ref().map(|deep| TooDeep {
+                range: range(lines, deep.range),
+                limit: deep.limit,
+            }),
             closures,
             findings,
         }

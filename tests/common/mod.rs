@@ -4,4 +4,5 @@
 
 pub mod lsp_client;
 pub mod oracle_compare;
+pub mod oracle_run;
 pub mod test_server;

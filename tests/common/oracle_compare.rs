@@ -1,22 +1,30 @@
 //! Compares `closure-lens check --output-format json-lines` output with what CPython itself
 //! computed (`tests/oracle/cpython_dump.py`: `symtable.symtable()` plus the code objects of `compile()`).
 //!
-//! Rules (see the dumper's docstring for the expected side):
-//! * A file CPython rejected (parse error for that version) is skipped.
-//! * If CPython's symtable raised, our `errors[0]` must equal it (message, line, column, end line,
-//!   end column, 1-based character columns; fields CPython leaves null are not compared) and the
-//!   scopes are not compared. Otherwise we must report no error.
-//! * Scopes: ours with `"inlined": true` are dropped (CPython splices them away); the rest are
-//!   paired with CPython's by (name, line, n-th occurrence) and compared field by field. Scope ids
-//!   (parent, captured_by, captures_from) are compared as scope labels, so one missing scope
-//!   gives one mismatch rather than a cascade; a difference in pre-order is reported once.
-//! * Names starting with "." (CPython's invented `.0`, `.type_params`, `.format`, …) are ignored
-//!   everywhere, also in co_freevars / co_cellvars.
-//! * Code objects: every CPython code object must be one of ours (a scope whose `closure` is not
-//!   null), keyed by (qualname, first line), with equal co_freevars and co_cellvars (in order).
-//!   Our extra code objects are counted as "not compiled by CPython" (dead code), not failures.
-//!   3.14 `from __future__ import annotations` emits `__annotate__` code objects that have no
-//!   symtable scope: when they have no cells or free variables they are counted, not required.
+//! Every field of the schema is compared exactly where CPython can tell its value, field by field
+//! (see the dumper's docstring for the expected side):
+//!
+//! | field | compared with |
+//! |---|---|
+//! | `path`, `python_version` | the dump's, equal |
+//! | `has_syntax_errors` | must be `false` when CPython parses the file (the callers decide what a `true` costs) |
+//! | `too_deep` | must be `null` when CPython parses the file: the engine analyses everything CPython's parser accepts |
+//! | `errors` | CPython stops at the first SyntaxError: our `errors[0]` must equal it in every field (message, line, column, end line, end column; 1-based character columns); an end position CPython leaves null (`__future__` errors) cannot be compared. No error from CPython: we must report none |
+//! | `scopes` | only when CPython's symtable did not raise (it builds no table then). Ours with `inlined: true` are dropped (CPython splices them away, so a wrong `inlined` shows as a missing or extra scope); the rest are paired with CPython's by (name, line, n-th occurrence), which compares `name` and `line` exactly: an unpaired scope on either side is a mismatch |
+//! | `id` | pre-order position, equal (the first difference is reported once) |
+//! | `parent` | equal, as scope labels (so one missing scope gives one mismatch, not a cascade) |
+//! | `kind` | equal |
+//! | `params` | equal, in order; by the schema's definition CPython's invented parameters (`.0`, `.defaults`, `.kwdefaults`, `.format`) are not listed |
+//! | `locals`, `cells`, `free`, `globals_explicit`, `globals_implicit`, `nonlocals`, `pass_through` | equal as printed (sorted), invented names (`.0`, `.type_params`, …) included |
+//! | `captured_by`, `captures_from` | equal maps (scope ids as labels), invented names included |
+//! | `closure`, `cellvars`, `qualname`, `code_line` | every CPython code object must be exactly one of our scopes with a non-null `closure`, keyed by (`qualname`, `code_line` = `co_firstlineno`), with `closure` = `co_freevars` and `cellvars` = `co_cellvars` in order. Our code objects CPython's compiler eliminated as dead code (counted as "not compiled by CPython") must belong to a scope of CPython's symbol table, and their `closure` must hold the names that table puts in `co_freevars` (scope FREE or flag DEF_FREE_CLASS); no code object shows their order, `cellvars`, `qualname` or `code_line` |
+//! | `inlined` | through the pairing above (3.12+: an inlined comprehension has no symtable scope and no code object) |
+//! | `range` | not compared: CPython's symbol table and code objects carry no source ranges |
+//!
+//! A file CPython rejects (a parse error for that version) is counted and skipped: CPython says
+//! nothing about it. 3.14 `from __future__ import annotations` emits `__annotate__` code objects
+//! that have no symtable scope (so no scope of ours): when they have no cells or free variables
+//! they are counted, not required.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -197,7 +205,8 @@ pub fn report(text: &str) {
 // ------------------------------------------------------------------------------------------
 // Comparing one file
 
-fn is_hidden(name: &str) -> bool {
+/// CPython's invented names: `.0`, `.type_params`, `.defaults`, `.format`, …
+fn is_invented(name: &str) -> bool {
     name.starts_with('.')
 }
 
@@ -212,7 +221,6 @@ fn str_list(v: Option<&Value>) -> Option<Vec<String>> {
     v?.as_array().map(|a| {
         a.iter()
             .filter_map(|x| x.as_str())
-            .filter(|s| !is_hidden(s))
             .map(str::to_string)
             .collect()
     })
@@ -229,13 +237,6 @@ fn fmt_list(v: &Option<Vec<String>>) -> String {
                 .join(", ")
         ),
     }
-}
-
-fn sorted(v: Option<Vec<String>>) -> Option<Vec<String>> {
-    v.map(|mut v| {
-        v.sort();
-        v
-    })
 }
 
 /// A scope flattened for comparison; ids are replaced by labels.
@@ -330,6 +331,14 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
         if v != version {
             push("file", "python_version", version.clone(), v.to_string());
         }
+    }
+    if let Some(deep) = actual.get("too_deep").filter(|d| !d.is_null()) {
+        push(
+            "file",
+            "too_deep",
+            "null (CPython parses the file)".into(),
+            deep.to_string(),
+        );
     }
 
     // ---- errors
@@ -470,6 +479,8 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
         .collect();
     let mut order_reported = false;
     let mut matched = BTreeSet::new();
+    // Our scope id -> CPython's scope and where to report.
+    let mut paired: HashMap<i64, (&Value, String)> = HashMap::new();
     for (ei, e) in exp.iter().enumerate() {
         let label = &exp_order[ei];
         let Some(&ai) = act_index.get(label.as_str()) else {
@@ -516,8 +527,12 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
         if ep != ap {
             push(&loc, "parent", format!("{ep:?}"), format!("{ap:?}"));
         }
-        // params: in order
-        let ev = str_list(e.raw.get("params"));
+        // params: in order, without CPython's invented parameters (the schema does not list them)
+        let ev = str_list(e.raw.get("params")).map(|p| {
+            p.into_iter()
+                .filter(|n| !is_invented(n))
+                .collect::<Vec<_>>()
+        });
         let av = str_list(a.raw.get("params"));
         if ev != av {
             push(&loc, "params", fmt_list(&ev), fmt_list(&av));
@@ -531,8 +546,8 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
             "nonlocals",
             "pass_through",
         ] {
-            let ev = sorted(str_list(e.raw.get(field)));
-            let av = sorted(str_list(a.raw.get(field)));
+            let ev = str_list(e.raw.get(field));
+            let av = str_list(a.raw.get(field));
             if ev != av {
                 let (ee, aa) = (
                     ev.clone().unwrap_or_default(),
@@ -558,9 +573,6 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
             let mut m = BTreeMap::new();
             if let Some(obj) = raw.get("captured_by").and_then(Value::as_object) {
                 for (k, v) in obj {
-                    if is_hidden(k) {
-                        continue;
-                    }
                     let mut ids: Vec<String> = v
                         .as_array()
                         .map(|a| {
@@ -585,9 +597,6 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
             let mut m = BTreeMap::new();
             if let Some(obj) = raw.get("captures_from").and_then(Value::as_object) {
                 for (k, v) in obj {
-                    if is_hidden(k) {
-                        continue;
-                    }
                     let l = match v.as_i64() {
                         Some(i) => lab.get(&i).cloned().unwrap_or(format!("#{i}")),
                         None => "null".into(),
@@ -607,6 +616,7 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
                 format!("{acf:?}"),
             );
         }
+        paired.insert(a.id, (e.raw, loc));
     }
     for (ai, a) in act.iter().enumerate() {
         if !matched.contains(&ai) {
@@ -623,8 +633,9 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
     match expected.get("code").and_then(Value::as_array) {
         None => summary.code_not_compared.push(path.clone()),
         Some(exp_code) => {
-            type Cells = (Vec<String>, Vec<String>);
-            let mut ours: BTreeMap<(String, i64), Vec<Cells>> = BTreeMap::new();
+            // Our code objects: scope id, co_freevars, co_cellvars.
+            type Code = (i64, Vec<String>, Vec<String>);
+            let mut ours: BTreeMap<(String, i64), Vec<Code>> = BTreeMap::new();
             for s in &act_all {
                 let (Some(closure), Some(cellvars)) = (s.get("closure"), s.get("cellvars")) else {
                     continue;
@@ -638,7 +649,9 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
                     .unwrap_or("?")
                     .to_string();
                 let line = s.get("code_line").and_then(Value::as_i64).unwrap_or(-1);
+                let id = s.get("id").and_then(Value::as_i64).unwrap_or(-1);
                 ours.entry((q, line)).or_default().push((
+                    id,
                     str_list(Some(closure)).unwrap_or_default(),
                     str_list(Some(cellvars)).unwrap_or_default(),
                 ));
@@ -690,9 +703,9 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
                 summary.code_objects_compared += 1;
                 let idx = cands
                     .iter()
-                    .position(|(f, c)| *f == fv && *c == cv)
+                    .position(|(_, f, c)| *f == fv && *c == cv)
                     .unwrap_or(0);
-                let (afv, acv) = cands.remove(idx);
+                let (_, afv, acv) = cands.remove(idx);
                 if afv != fv {
                     push(
                         &loc,
@@ -710,11 +723,28 @@ pub fn compare_file(expected: &Value, actual: Option<&Value>, summary: &mut Summ
                     );
                 }
             }
+            // Code objects CPython's compiler eliminated (dead code): no code object shows their
+            // co_freevars, but the symbol table still names them.
             for ((q, line), rest) in ours {
-                for _ in rest {
+                for (id, closure, _) in rest {
                     summary
                         .not_compiled_by_cpython
                         .push(format!("{path}: {q}@{line}"));
+                    let Some((scope, loc)) = paired.get(&id) else {
+                        continue; // an extra scope: reported above
+                    };
+                    let mut names = closure;
+                    names.sort();
+                    let expected = str_list(scope.get("closure_names"));
+                    if expected.as_ref() != Some(&names) {
+                        push(
+                            loc,
+                            "closure, as a set (no code object: CPython eliminated it as dead \
+                             code; the symbol table's co_freevars names)",
+                            fmt_list(&expected),
+                            fmt_list(&Some(names)),
+                        );
+                    }
                 }
             }
         }

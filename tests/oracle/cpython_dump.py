@@ -20,6 +20,9 @@ co_firstlineno, co_freevars, co_cellvars), plus:
   "encoding": the source encoding CPython used (tokenize.detect_encoding), e.g. "utf-8", "koi8-r"
   "future_annotations": whether the module says `from __future__ import annotations` (3.14 then
               emits `__annotate__` code objects that have no symtable scope)
+  "closure_names": per scope, the names CPython's compiler puts in the code object's co_freevars
+              (symtable scope FREE or flag DEF_FREE_CLASS), sorted; known also for scopes whose
+              code object the compiler eliminated as dead code
   "flags":    per scope, the raw symtable flags of every name (for debugging; not compared)
 """
 
@@ -205,6 +208,7 @@ def _scopes(top):
             for n, f in s["flags"].items()
             if ((f >> SCOPE_OFF) & SCOPE_MASK) == FREE or f & FLAG_MASK & DEF_FREE_CLASS
         )
+        s["closure_names"] = in_closure
         for name in in_closure:
             owner = None
             p = s["parent"]

@@ -200,9 +200,9 @@ impl<'a, 't> Collector<'a, 't> {
         }
         let generic = !type_params.is_empty() && self.at_least(PythonVersion::Py312);
         if generic {
-            let has_defaults = params
-                .iter()
-                .any(|p| p.kind == ParamKind::Positional && p.default.is_some());
+            // CPython tests the defaults sequence against NULL, and the parser always makes one
+            // (empty without defaults): every generic function gets `.defaults`.
+            let has_defaults = true;
             let has_kwdefaults = params
                 .iter()
                 .any(|p| p.kind == ParamKind::KeywordOnly && p.default.is_some());

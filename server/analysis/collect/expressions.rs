@@ -20,29 +20,13 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     pub(super) fn visit_expr(&mut self, node: SyntaxNode<'t>, ctx: Ctx) {
-        self.nested(|this| this.visit_expr_inner(node, ctx));
+        self.nested(node, |this| this.visit_expr_inner(node, ctx));
     }
 
     pub(super) fn visit_expr_inner(&mut self, node: SyntaxNode<'t>, ctx: Ctx) {
         match node.kind() {
             Kind::Identifier => self.visit_name(node, ctx),
-            Kind::Attribute => self.visit_opt(node.field(Field::Object), Ctx::Load),
-            Kind::Subscript => {
-                self.visit_opt(node.field(Field::Value), Ctx::Load);
-                for index in node.fields(Field::Subscript, &self.cursors) {
-                    self.visit_expr(index, Ctx::Load);
-                }
-            }
-            Kind::Call => {
-                self.visit_opt(node.field(Field::Function), Ctx::Load);
-                match node.field(Field::Arguments) {
-                    Some(args) if args.kind() == Kind::ArgumentList => {
-                        self.visit_call_arguments(Some(args))
-                    }
-                    Some(genexp) => self.visit_expr(genexp, Ctx::Load),
-                    None => {}
-                }
-            }
+            Kind::Attribute | Kind::Subscript | Kind::Call => self.visit_postfix_chain(node),
             Kind::BinaryOperator | Kind::BooleanOperator => self.visit_operator_chain(node),
             Kind::ConditionalExpression => {
                 // `body if test else orelse`: CPython visits test, body, orelse.
@@ -175,6 +159,42 @@ impl<'a, 't> Collector<'a, 't> {
         }
         for op in spine.into_iter().rev() {
             self.visit_opt(op.field(Field::Right), Ctx::Load);
+        }
+    }
+
+    /// `a.b(c)[d]…` nests to the left: walk the spine without recursing on it. CPython's parser
+    /// reads such chains in a loop, so they may nest far deeper than what it parses recursively
+    /// (and than [`super::MAX_DEPTH`]).
+    fn visit_postfix_chain(&mut self, node: SyntaxNode<'t>) {
+        let mut spine = Vec::new();
+        let mut inner = Some(node);
+        while let Some(link) = inner {
+            let next = match link.kind() {
+                Kind::Attribute => link.field(Field::Object),
+                Kind::Subscript => link.field(Field::Value),
+                Kind::Call => link.field(Field::Function),
+                _ => break,
+            };
+            spine.push(link);
+            inner = next;
+        }
+        self.visit_opt(inner, Ctx::Load);
+        for link in spine.into_iter().rev() {
+            match link.kind() {
+                Kind::Subscript => {
+                    for index in link.fields(Field::Subscript, &self.cursors) {
+                        self.visit_expr(index, Ctx::Load);
+                    }
+                }
+                Kind::Call => match link.field(Field::Arguments) {
+                    Some(args) if args.kind() == Kind::ArgumentList => {
+                        self.visit_call_arguments(Some(args))
+                    }
+                    Some(genexp) => self.visit_expr(genexp, Ctx::Load),
+                    None => {}
+                },
+                _ => {}
+            }
         }
     }
 

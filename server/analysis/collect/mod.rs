@@ -5,9 +5,9 @@
 //! visitors are split by syntax family: [`statements`], [`expressions`], [`patterns`],
 //! [`definitions`] (def, class, lambda, parameters) and [`type_params`] (PEP 695 scopes).
 //!
-//! Recursion follows the syntax tree, so it is capped at [`MAX_DEPTH`] levels (CPython refuses much
-//! shallower code: 200 nested brackets, 100 indentation levels). Deeper subtrees are skipped and the
-//! analysis is marked incomplete instead of overflowing the stack.
+//! Recursion follows the syntax tree, so it is capped at [`MAX_DEPTH`] levels; deeper subtrees are
+//! skipped (and reported: `Analysis::too_deep`) instead of overflowing the stack. Chains that nest
+//! to the left (`a.b.c`, `f()()`, `a + b + c`) are walked in a loop and cost no depth.
 
 mod definitions;
 mod expressions;
@@ -23,8 +23,16 @@ use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{ClosureError, OccurrenceKind, PythonVersion, Resolution, TextRange};
 use super::names::{mangle, normalize};
 
-/// The deepest syntax nesting analysed.
-pub(crate) const MAX_DEPTH: u32 = 400;
+/// The deepest syntax nesting analysed: CPython's parser refuses anything deeper.
+///
+/// Its recursion is capped by `MAXSTACK` = 6000 in `Parser/parser.c` (3.11 to 3.14: "too complex
+/// to parse"), and every level the collector recurses on costs that parser at least one level
+/// (measured: 5,966 nested `-`, `not` or `x if c else`, 2,983 nested lambdas; 200 brackets and
+/// 99 indentation levels are the tokenizer's own limits). The compiler then refuses less in some
+/// versions (3.11: 2,986 levels; 3.14: what its C stack allows), never more, so whatever CPython
+/// compiles is analysed in full. Depth 6000 needs about 32 MiB of stack in a debug build: every
+/// level runs through [`super::stack::grow`], so any thread's stack will do.
+pub(crate) const MAX_DEPTH: u32 = 6000;
 
 /// An identifier seen in pass 1, resolved after pass 2.
 pub(crate) struct RawOccurrence {
@@ -58,8 +66,8 @@ pub(crate) struct Collector<'a, 't> {
     /// Whether a `from … import *` was seen (anywhere: nested ones are errors but still run).
     pub has_star_import: bool,
     depth: u32,
-    /// Some subtree was deeper than [`MAX_DEPTH`] and was skipped.
-    pub too_deep: bool,
+    /// The first subtree deeper than [`MAX_DEPTH`], which was skipped.
+    pub too_deep: Option<TextRange>,
     /// Ranges of tree-sitter ERROR nodes this pass understood (PEP 696 defaults).
     pub recovered: Vec<TextRange>,
     /// Line of the module's first statement (where a 3.14 module `__annotate__` starts).
@@ -96,7 +104,7 @@ impl<'a, 't> Collector<'a, 't> {
             occurrences: Vec::with_capacity(text.len() / 8),
             has_star_import: false,
             depth: 0,
-            too_deep: false,
+            too_deep: None,
             recovered: Vec::new(),
             first_statement_line: 1,
             cursors: CursorPool::default(),
@@ -319,14 +327,15 @@ impl<'a, 't> Collector<'a, 't> {
         self.cur = *self.stack.last().unwrap_or(&0);
     }
 
-    /// Runs `visit` one level deeper in the tree, unless that is deeper than [`MAX_DEPTH`].
-    fn nested(&mut self, visit: impl FnOnce(&mut Self)) {
+    /// Runs `visit` on `node`, one level deeper in the tree, unless that is deeper than
+    /// [`MAX_DEPTH`] (then `node` is skipped and remembered, if it is the first).
+    fn nested(&mut self, node: SyntaxNode<'t>, visit: impl FnOnce(&mut Self)) {
         if self.depth >= MAX_DEPTH {
-            self.too_deep = true;
+            self.too_deep.get_or_insert(node.range());
             return;
         }
         self.depth += 1;
-        visit(self);
+        super::stack::grow(|| visit(self));
         self.depth -= 1;
     }
 
@@ -343,13 +352,24 @@ impl<'a, 't> Collector<'a, 't> {
 /// The line CPython's AST gives an expression (or an annotation): parentheses around it do not
 /// count.
 fn expression_line(mut node: SyntaxNode<'_>) -> u32 {
-    while matches!(node.kind(), Kind::ParenthesizedExpression | Kind::Type) {
+    while node.kind() == Kind::Type {
         match node.named_child(0) {
             Some(inner) => node = inner,
             None => break,
         }
     }
-    node.line()
+    unparenthesized(node).line()
+}
+
+/// The expression inside any parentheses around it (CPython's AST has no node for them).
+fn unparenthesized(mut node: SyntaxNode<'_>) -> SyntaxNode<'_> {
+    while node.kind() == Kind::ParenthesizedExpression {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
 }
 
 fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 {
@@ -361,8 +381,9 @@ fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 
 fn has_future_annotations<'t>(root: SyntaxNode<'t>, text: &str, pool: &CursorPool<'t>) -> bool {
     for stmt in root.named_children(pool) {
         match stmt.kind() {
+            // Strings (docstrings), parenthesized or not, may come first.
             Kind::ExpressionStatement
-                if stmt.named_child(0).is_some_and(|s| {
+                if stmt.named_child(0).map(unparenthesized).is_some_and(|s| {
                     s.kind() == Kind::String || s.kind() == Kind::ConcatenatedString
                 }) =>
             {

@@ -19,7 +19,7 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     fn visit_pattern(&mut self, node: SyntaxNode<'t>) {
-        self.nested(|this| this.visit_pattern_inner(node));
+        self.nested(node, |this| this.visit_pattern_inner(node));
     }
 
     fn visit_pattern_inner(&mut self, node: SyntaxNode<'t>) {

@@ -1,7 +1,7 @@
 //! Statements: CPython's `symtable_visit_stmt`, with assignments, annotations, `except`,
 //! `with`, imports and `global` / `nonlocal`.
 
-use super::{Collector, Ctx, expression_line};
+use super::{Collector, Ctx, expression_line, unparenthesized};
 use crate::analysis::blocks::{Block, BlockType, def};
 use crate::analysis::errors::{Declaration, ErrorKind};
 use crate::analysis::grammar::{CursorPool, Field, Kind, SyntaxNode};
@@ -16,7 +16,7 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     pub(super) fn visit_stmt(&mut self, node: SyntaxNode<'t>) {
-        self.nested(|this| this.visit_stmt_inner(node));
+        self.nested(node, |this| this.visit_stmt_inner(node));
     }
 
     pub(super) fn visit_stmt_inner(&mut self, node: SyntaxNode<'t>) {
@@ -129,7 +129,10 @@ impl<'a, 't> Collector<'a, 't> {
                 this.visit_body(node.field(Field::Body));
             }),
             Kind::MatchStatement => {
-                self.visit_opt(node.field(Field::Subject), Ctx::Load);
+                // `match a, b:` has one subject field per item.
+                for subject in node.fields(Field::Subject, &self.cursors) {
+                    self.visit_expr(subject, Ctx::Load);
+                }
                 self.conditional(|this| {
                     for body in node.fields(Field::Body, &this.cursors) {
                         for case in body.named_children(&this.cursors) {
@@ -159,7 +162,15 @@ impl<'a, 't> Collector<'a, 't> {
             }
             Kind::GlobalStatement => self.visit_declaration(node, true),
             Kind::NonlocalStatement => self.visit_declaration(node, false),
-            Kind::PrintStatement | Kind::ExecStatement => self.visit_children(node, Ctx::Load),
+            // tree-sitter reads `print >> f, x` (a tuple in Python 3, whose first item shifts the
+            // name `print`) as a Python 2 print statement: the name is still read.
+            Kind::PrintStatement => {
+                if let Some(keyword) = node.first_child() {
+                    self.visit_name(keyword, Ctx::Load);
+                }
+                self.visit_children(node, Ctx::Load);
+            }
+            Kind::ExecStatement => self.visit_children(node, Ctx::Load),
             Kind::Error => self.visit_error(node),
             _ => self.visit_expr_inner(node, Ctx::Load),
         }
@@ -350,6 +361,11 @@ impl<'a, 't> Collector<'a, 't> {
     fn visit_with_item(&mut self, item: SyntaxNode<'t>) {
         let Some(value) = item.field(Field::Value) else {
             return;
+        };
+        // `with (cm() as x):` (3.9+) reads as a parenthesized `as` pattern: still a binding.
+        let value = match unparenthesized(value) {
+            inner if inner.kind() == Kind::AsPattern => inner,
+            _ => value,
         };
         if value.kind() == Kind::AsPattern {
             if let Some(context) = value.named_child(0) {

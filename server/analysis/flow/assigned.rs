@@ -19,6 +19,7 @@ use crate::analysis::model::{
     EmptyCell, EmptyCellRead, Facts, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind,
     SymbolFlags, SymbolId, SymbolOrigin, TextRange, UnassignedRead,
 };
+use crate::analysis::stack;
 
 /// A set of the frame's variables (by index).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,9 +147,9 @@ struct Walker<'w, 'a, 't> {
 }
 
 /// How deep a frame's statements, expressions and targets may nest before the walk gives up on
-/// the frame (a quarter of the symbol table pass's cap: each level here takes a few stack frames,
-/// and the analysis must fit a 2 MiB stack even unoptimised).
-const MAX_DEPTH: u32 = crate::analysis::collect::MAX_DEPTH / 4;
+/// the frame: the symbol table pass's cap (every level runs through [`stack::grow`], so any
+/// thread's stack will do).
+const MAX_DEPTH: u32 = crate::analysis::collect::MAX_DEPTH;
 
 /// Walks the frame of scope `frame` (a `def` or `lambda` at `node`) into `facts`.
 pub(super) fn frame<'t>(
@@ -679,7 +680,7 @@ impl<'t> Walker<'_, '_, 't> {
             return state;
         }
         self.depth += 1;
-        let state = self.statement_inner(node, state);
+        let state = stack::grow(|| self.statement_inner(node, state));
         self.depth -= 1;
         state
     }
@@ -775,7 +776,7 @@ impl<'t> Walker<'_, '_, 't> {
             return state;
         }
         self.depth += 1;
-        let state = self.targets_inner(node, state);
+        let state = stack::grow(|| self.targets_inner(node, state));
         self.depth -= 1;
         state
     }
@@ -1126,7 +1127,7 @@ impl<'t> Walker<'_, '_, 't> {
             return state;
         }
         self.depth += 1;
-        let state = self.pattern_inner(node, state);
+        let state = stack::grow(|| self.pattern_inner(node, state));
         self.depth -= 1;
         state
     }
@@ -1230,7 +1231,7 @@ impl<'t> Walker<'_, '_, 't> {
             return state;
         }
         self.depth += 1;
-        let state = self.expr_inner(node, state);
+        let state = stack::grow(|| self.expr_inner(node, state));
         self.depth -= 1;
         state
     }

@@ -24,6 +24,12 @@ use super::model::{
     ScopeKind, SuperCall, TextRange,
 };
 
+/// Scopes nested deeper than this get no facts. Only a chain of lambdas (`lambda: lambda: …`) can
+/// nest so deep (CPython allows 99 indentation levels and 200 brackets), and finding a scope's
+/// node and its enclosing loops costs tree-sitter time in proportion to the depth: thousands of
+/// nested lambdas would make the facts quadratic.
+const MAX_SCOPE_DEPTH: u32 = 400;
+
 /// Everything [`Facts`] holds for `analysis` of `text`, whose tree is rooted at `root`.
 pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -> Facts {
     let tree = Tree {
@@ -34,8 +40,14 @@ pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -
         callees: RefCell::default(),
     };
     let mut facts = Facts::default();
+    // Scopes come in pre-order: a parent's depth is known before its children's.
+    let mut depth = vec![0u32; analysis.scopes.len()];
     for (i, scope) in analysis.scopes.iter().enumerate() {
         let id = ScopeId(i as u32);
+        depth[i] = scope.parent.map_or(0, |p| depth[p.index()] + 1);
+        if depth[i] > MAX_SCOPE_DEPTH {
+            continue;
+        }
         let Some(node) = tree.node_of(scope) else {
             continue;
         };

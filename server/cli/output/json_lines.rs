@@ -1,5 +1,6 @@
 //! `json-lines`: one JSON object per file per line,
-//! `{"path", "python_version", "has_syntax_errors", "scopes", "errors", "diagnostics"}`; the
+//! `{"path", "python_version", "has_syntax_errors", "too_deep", "scopes", "errors",
+//! "diagnostics"}`; the
 //! CPython oracle tests read this format, so the fields before `diagnostics` do not change.
 
 use std::io::{self, Write};
@@ -32,6 +33,14 @@ struct JsonError<'a> {
     end_column: u32,
 }
 
+/// Where the analysis stopped: code nested more than `limit` levels deep.
+#[derive(Serialize)]
+struct JsonTooDeep {
+    #[serde(flatten)]
+    span: JsonSpan,
+    limit: u32,
+}
+
 /// Writes the object for one file (no newline); `json` embeds the same objects.
 pub fn write_file_object(out: &mut dyn Write, file: &CheckedFile<'_>) -> io::Result<()> {
     let errors: Vec<JsonError<'_>> = file
@@ -51,8 +60,17 @@ pub fn write_file_object(out: &mut dyn Write, file: &CheckedFile<'_>) -> io::Res
     serde_json::to_writer(&mut *out, &file.result.python_version)?;
     write!(
         out,
-        ",\"has_syntax_errors\":{},\"scopes\":{},\"errors\":",
-        file.result.has_syntax_errors,
+        ",\"has_syntax_errors\":{},\"too_deep\":",
+        file.result.has_syntax_errors
+    )?;
+    let too_deep = file.result.too_deep.map(|deep| JsonTooDeep {
+        span: deep.range.into(),
+        limit: deep.limit,
+    });
+    serde_json::to_writer(&mut *out, &too_deep)?;
+    write!(
+        out,
+        ",\"scopes\":{},\"errors\":",
         file.scopes.unwrap_or("[]")
     )?;
     serde_json::to_writer(&mut *out, &errors)?;

@@ -1,4 +1,5 @@
-//! `text`: compiler-style lines, one per closure and one per finding, then the summary.
+//! `text`: compiler-style lines, one per closure and one per finding (and where code nested too
+//! deep was left out), then the summary.
 
 use std::io::{self, Write};
 
@@ -27,6 +28,15 @@ impl Printer for Text {
                 finding.severity.as_str(),
                 finding.code,
                 finding.message
+            )?;
+        }
+        if let Some(deep) = &file.result.too_deep {
+            let at = deep.range.start;
+            writeln!(
+                out,
+                "{}:{}:{}: warning: not analysed from here: nested more than {} levels deep \
+                 (CPython's parser refuses such code as too complex)",
+                file.path, at.line, at.column, deep.limit
             )?;
         }
         Ok(())

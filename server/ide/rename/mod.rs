@@ -319,6 +319,13 @@ impl<'a, 't> Target<'a, 't> {
                 here,
             ));
         }
+        if analysis.too_deep.is_some() {
+            return Err(RenameError::new(
+                Refusal::SyntaxErrors,
+                "part of the file nests too deep to analyse (CPython refuses it too): rename could miss uses",
+                here,
+            ));
+        }
         if !is_user_visible(&symbol.name) {
             return Err(RenameError::new(
                 Refusal::NoVariable,
