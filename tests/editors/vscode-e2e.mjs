@@ -86,6 +86,8 @@ mkdirSync(SHOTS, { recursive: true });
 mkdirSync(path.join(userDir, "User"), { recursive: true });
 mkdirSync(path.join(userDir, "Machine"), { recursive: true });
 cpSync(path.join(repo, "tests", "editors", "fixtures"), workspace, { recursive: true });
+// The decorators fixture workspace (issue 9's hover across modules), as a folder of the workspace.
+cpSync(path.join(repo, "tests", "workspaces", "decorators"), path.join(workspace, "decorators"), { recursive: true });
 if (existsSync(path.join(repo, "examples"))) {
   cpSync(path.join(repo, "examples"), path.join(workspace, "examples"), { recursive: true });
 }
@@ -294,6 +296,32 @@ const main = async () => {
   const diag = await waitText("the diagnostic", page.locator(".markers-panel"), (t) => t.includes(want) && t.includes("closure-lens"));
   diag.ok ? ok(`diagnostic: ${want}`, oneLine(diag.text, 160)) : fail(`diagnostic: ${want}`, diag.text);
   await page.screenshot({ path: path.join(SHOTS, "vscode-diagnostic.png") });
+
+  // An imported decorator: the hover on `@retry(3, delay=0.5)` in decorators/app.py follows
+  // `from decos import retry` into decos.py (what it binds is checked against CPython by
+  // tests/lsp_decorators.rs; here, that VS Code shows it), and F12 on `retry` opens decos.py.
+  await openFile("decorators/app.py");
+  const app = page.locator(".editor-group-container.active .monaco-editor").first();
+  await app.locator(".view-lines").waitFor();
+  async function goToPos(line, column) {
+    await app.locator(".view-lines").click();
+    await page.keyboard.press("Control+G");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type(`${line}:${column}`);
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+  }
+  await goToPos(5, 11); // on "delay"
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+I");
+  const deco = await waitText("the hover on the imported decorator", page.locator(".monaco-hover-content"),
+    (t) => t.includes("retry.<locals>.decorator.<locals>.wrapper") && t.includes("delay=0.5") && t.includes("functools.wraps"));
+  deco.ok ? ok("hover on an imported decorator names what fetch becomes and the bound cells", oneLine(deco.text, 200)) : fail("hover on an imported decorator names what fetch becomes and the bound cells", deco.text);
+  await page.keyboard.press("Escape");
+  await goToPos(5, 3); // on "retry"
+  await page.keyboard.press("F12");
+  const jumped = await page.locator('.tab.active[data-resource-name="decos.py"]').first().waitFor({ timeout: TIMEOUT }).then(() => true, () => false);
+  jumped ? ok("F12 on the imported decorator opens decos.py") : fail("F12 on the imported decorator opens decos.py", "decos.py did not become the active tab");
 
   await editingFlows(page, openFile, waitText);
 
