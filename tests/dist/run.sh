@@ -123,19 +123,20 @@ run_hooks() {
   (cd "$user_repo" && PRE_COMMIT_HOME="$ROOT/.cache/pre-commit" CARGO_TARGET_DIR="$ROOT/target" \
     "$DIST_TOOLS/pre-commit" run --all-files --color never)
 }
-status=0
-output=$(run_hooks 2>&1) || status=$?
-echo "$output" | sed 's/^/   | /'
-expect_status 1 "$status" "pre-commit with a closure error"
+# Runs the hooks, shows their output and checks their exit status; leaves the output in $output.
+hooks_expect() {
+  local status=0
+  output=$(run_hooks 2>&1) || status=$?
+  echo "$output" | sed 's/^/   | /'
+  expect_status "$1" "$status" "$2"
+}
+hooks_expect 1 "pre-commit with a closure error"
 grep -q "^bad.py:3:9: nonlocal-without-binding no binding for nonlocal 'missing' found$" <<< "$output" ||
   fail "pre-commit did not show the finding"
 ok "pre-commit runs closure-lens-check and fails on bad.py"
 cp examples/adder.py "$user_repo/bad.py"
 (cd "$user_repo" && git add -A)
-status=0
-output=$(run_hooks 2>&1) || status=$?
-echo "$output" | sed 's/^/   | /'
-expect_status 0 "$status" "pre-commit without closure errors"
+hooks_expect 0 "pre-commit without closure errors"
 grep -q "^closure-lens check.*Passed$" <<< "$output" || fail "the hook did not pass"
 ok "pre-commit passes once bad.py is fixed"
 took $t
@@ -153,20 +154,14 @@ cp examples/late_binding.py "$user_repo/late.py"
 (cd "$user_repo" && git add -A)
 handlers() { (cd "$user_repo" && python3 -c 'import json, late; print(json.dumps([f() for f in late.late_loop()] + [f() for f in late.late_lambdas()]))'); }
 [ "$(handlers)" = "[2, 2, 2, 2, 2, 2]" ] || fail "examples/late_binding.py no longer has the late-binding bug: $(handlers)"
-status=0
-output=$(run_hooks 2>&1) || status=$?
-echo "$output" | sed 's/^/   | /'
-expect_status 1 "$status" "pre-commit with a late-binding bug"
+hooks_expect 1 "pre-commit with a late-binding bug"
 grep -q "files were modified by this hook" <<< "$output" || fail "pre-commit did not say the hook modified files"
 (cd "$user_repo" && git diff --stat) | sed 's/^/   | /'
 [ "$(cd "$user_repo" && git diff --name-only)" = "late.py" ] || fail "the hook changed other files than late.py"
 [ "$(handlers)" = "[0, 1, 2, 0, 1, 2]" ] || fail "after the fix, python3 says $(handlers)"
 ok "pre-commit runs closure-lens-fix: late.py is fixed (python3: each lambda sees its own i), the hook fails as fixers do"
 (cd "$user_repo" && git add -A)
-status=0
-output=$(run_hooks 2>&1) || status=$?
-echo "$output" | sed 's/^/   | /'
-expect_status 0 "$status" "pre-commit once fixed"
+hooks_expect 0 "pre-commit once fixed"
 grep -q "^closure-lens fix.*Passed$" <<< "$output" || fail "the fix hook did not pass"
 ok "closure-lens-fix passes once the fixes are committed"
 took $t
