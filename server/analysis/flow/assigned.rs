@@ -674,15 +674,21 @@ impl<'t> Walker<'_, '_, 't> {
         state
     }
 
-    fn statement(&mut self, node: SyntaxNode<'t>, state: State) -> State {
+    /// Runs `step` one level deeper in the walk (on a fresh stack segment when this one runs
+    /// low), or notes that the code is too deep and leaves `state` as it is.
+    fn deeper(&mut self, state: State, step: impl FnOnce(&mut Self, State) -> State) -> State {
         if self.depth >= MAX_DEPTH {
             self.too_deep = true;
             return state;
         }
         self.depth += 1;
-        let state = stack::grow(|| self.statement_inner(node, state));
+        let state = stack::grow(|| step(self, state));
         self.depth -= 1;
         state
+    }
+
+    fn statement(&mut self, node: SyntaxNode<'t>, state: State) -> State {
+        self.deeper(state, |walker, state| walker.statement_inner(node, state))
     }
 
     fn statement_inner(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
@@ -771,14 +777,7 @@ impl<'t> Walker<'_, '_, 't> {
 
     /// Binds the identifiers of a target (reading what a subscript or attribute target reads).
     fn targets(&mut self, node: Option<SyntaxNode<'t>>, state: State) -> State {
-        if self.depth >= MAX_DEPTH {
-            self.too_deep = true;
-            return state;
-        }
-        self.depth += 1;
-        let state = stack::grow(|| self.targets_inner(node, state));
-        self.depth -= 1;
-        state
+        self.deeper(state, |walker, state| walker.targets_inner(node, state))
     }
 
     fn targets_inner(&mut self, node: Option<SyntaxNode<'t>>, mut state: State) -> State {
@@ -1122,14 +1121,7 @@ impl<'t> Walker<'_, '_, 't> {
 
     /// Binds a pattern's captures (reading its value patterns).
     fn pattern(&mut self, node: SyntaxNode<'t>, state: State) -> State {
-        if self.depth >= MAX_DEPTH {
-            self.too_deep = true;
-            return state;
-        }
-        self.depth += 1;
-        let state = stack::grow(|| self.pattern_inner(node, state));
-        self.depth -= 1;
-        state
+        self.deeper(state, |walker, state| walker.pattern_inner(node, state))
     }
 
     fn pattern_inner(&mut self, node: SyntaxNode<'t>, mut state: State) -> State {
@@ -1226,14 +1218,7 @@ impl<'t> Walker<'_, '_, 't> {
     }
 
     fn expr(&mut self, node: Option<SyntaxNode<'t>>, state: State) -> State {
-        if self.depth >= MAX_DEPTH {
-            self.too_deep = true;
-            return state;
-        }
-        self.depth += 1;
-        let state = stack::grow(|| self.expr_inner(node, state));
-        self.depth -= 1;
-        state
+        self.deeper(state, |walker, state| walker.expr_inner(node, state))
     }
 
     fn expr_inner(&mut self, node: Option<SyntaxNode<'t>>, mut state: State) -> State {
