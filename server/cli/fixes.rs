@@ -4,26 +4,16 @@ use std::path::Path;
 
 use similar::TextDiff;
 
-use super::Settings;
-use crate::ide::FileView;
+use super::{Settings, with_view};
 use crate::ide::diagnostics::diagnostics;
 use crate::ide::diagnostics::fix_all::{apply, fix_all};
-use crate::line_index::LineIndex;
-use crate::{analysis, syntax};
 
 /// `text` with the safe fixes of its findings applied (see [`fix_all`]), or `None` when there
 /// is nothing to fix.
 pub fn fixed_text(text: &str, settings: &Settings) -> Option<String> {
-    let tree = syntax::parse(text);
-    let analysis = analysis::analyze(text, &tree, settings.python_version);
-    drop(tree);
-    let lines = LineIndex::new(text);
-    let file = FileView {
-        text,
-        lines: &lines,
-        analysis: &analysis,
-    };
-    let edits = fix_all(&diagnostics(&file, &settings.diagnostics()));
+    let edits = with_view(text, settings, |file| {
+        fix_all(&diagnostics(file, &settings.diagnostics()))
+    });
     (!edits.is_empty()).then(|| apply(text, &edits))
 }
 

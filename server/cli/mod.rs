@@ -247,18 +247,24 @@ fn check_text(
 
 /// Parses and analyses one source text.
 fn analyse(text: &str, settings: &Settings, with_scopes: bool) -> Checked {
-    let tree = syntax::parse(text);
-    let analysis = analysis::analyze(text, &tree, settings.python_version);
-    drop(tree);
+    with_view(text, settings, |file| Checked {
+        result: FileResult::new(file, &settings.diagnostics()),
+        scopes: with_scopes.then(|| scopes::scopes_json(file.analysis, file.lines)),
+        diff: None,
+    })
+}
+
+/// Parses and analyses `text` (the tree is dropped at once: `check` keeps no trees) and hands
+/// `f` the file's view.
+fn with_view<R>(text: &str, settings: &Settings, f: impl FnOnce(&FileView) -> R) -> R {
+    let analysis = {
+        let tree = syntax::parse(text);
+        analysis::analyze(text, &tree, settings.python_version)
+    };
     let lines = LineIndex::new(text);
-    let file = FileView {
+    f(&FileView {
         text,
         lines: &lines,
         analysis: &analysis,
-    };
-    Checked {
-        result: FileResult::new(&file, &settings.diagnostics()),
-        scopes: with_scopes.then(|| scopes::scopes_json(&analysis, &lines)),
-        diff: None,
-    }
+    })
 }
