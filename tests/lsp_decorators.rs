@@ -280,7 +280,10 @@ fn editing_the_decorator_module_on_disk_or_in_a_buffer_changes_the_hover() {
     initialize(
         &mut server,
         &folder,
-        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+        json!({"workspace": {
+            "didChangeWatchedFiles": {"dynamicRegistration": true},
+            "codeLens": {"refreshSupport": true},
+        }}),
     );
     let app = folder.join("app.py");
     let decos = folder.join("decos.py");
@@ -316,7 +319,17 @@ fn editing_the_decorator_module_on_disk_or_in_a_buffer_changes_the_hover() {
         "{after_disk}"
     );
 
-    // In an open buffer (not saved): the wrapper no longer sleeps, so it captures no `delay`.
+    // In an open buffer (not saved): the wrapper no longer sleeps, so it captures no `delay`;
+    // the client is asked to refresh the lenses (of app.py), as after the change on disk.
+    let refreshes = |server: &TestServer| {
+        server
+            .server_requests
+            .iter()
+            .filter(|r| r["method"] == "workspace/codeLens/refresh")
+            .count()
+    };
+    let before_edit = refreshes(&server);
+    assert!(before_edit >= 1, "a change on disk refreshes the lenses");
     server.open(&file_uri(&decos), &renamed);
     server.notify(
         "textDocument/didChange",
@@ -329,6 +342,25 @@ fn editing_the_decorator_module_on_disk_or_in_a_buffer_changes_the_hover() {
     assert!(
         after_buffer.contains("holds 2 cells") && !after_buffer.contains("| `delay` |"),
         "{after_buffer}"
+    );
+    assert_eq!(
+        refreshes(&server),
+        before_edit + 1,
+        "an edit to an imported module"
+    );
+    // An edit to app.py, which nothing imports, refreshes nothing.
+    server.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": file_uri(&app), "version": 2},
+            "contentChanges": [{"text": text.clone()}],
+        }),
+    );
+    hover(&mut server, &app, at.clone());
+    assert_eq!(
+        refreshes(&server),
+        before_edit + 1,
+        "an edit to a module nothing imports"
     );
 
     // Closed without saving: the disk again.

@@ -13,7 +13,7 @@ pub mod roots;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -68,6 +68,9 @@ struct Cache {
     entries: HashMap<PathBuf, Entry>,
     bytes: usize,
     clock: u64,
+    /// How many times a file was invalidated: a module read from disk before an invalidation
+    /// may hold the old text, so it is not cached (the next request reads the file again).
+    invalidations: u64,
 }
 
 /// The modules of one workspace.
@@ -78,6 +81,8 @@ pub struct Workspace {
     budget: usize,
     /// How many files were read from disk (tests and benchmarks check laziness with it).
     reads: AtomicU64,
+    /// The modules some file imported (their buffers' edits change what other files show).
+    imported: Mutex<HashSet<PathBuf>>,
 }
 
 impl Workspace {
@@ -89,6 +94,7 @@ impl Workspace {
             cache: Mutex::default(),
             budget: CACHE_BUDGET,
             reads: AtomicU64::new(0),
+            imported: Mutex::default(),
         }
     }
 
@@ -117,9 +123,19 @@ impl Workspace {
     /// Forgets what was read from `path` (it changed on disk, or was deleted).
     pub fn invalidate(&self, path: &Path) {
         let mut cache = self.lock();
+        cache.invalidations += 1;
         if let Some(old) = cache.entries.remove(path) {
             cache.bytes = cache.bytes.saturating_sub(old.module.footprint());
         }
+    }
+
+    /// Whether a file's import was resolved to `path`: then edits to it change what the
+    /// importing files show.
+    pub fn is_imported(&self, path: &Path) -> bool {
+        self.imported
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(path)
     }
 
     /// How many files were read from disk so far.
@@ -176,7 +192,7 @@ impl Workspace {
             &tree(),
         ));
         if let Some(path) = path {
-            self.insert(path, stamp, python, &module);
+            self.insert(path, stamp, python, &module, None);
         }
         module
     }
@@ -205,8 +221,20 @@ impl Workspace {
         Some(Arc::clone(&entry.module))
     }
 
-    fn insert(&self, path: &Path, stamp: Stamp, python: PythonVersion, module: &Arc<ModuleFile>) {
+    /// Caches `module`, unless it was read from disk before an invalidation (`read_at`: the
+    /// count of invalidations when its reading began).
+    fn insert(
+        &self,
+        path: &Path,
+        stamp: Stamp,
+        python: PythonVersion,
+        module: &Arc<ModuleFile>,
+        read_at: Option<u64>,
+    ) {
         let mut cache = self.lock();
+        if read_at.is_some_and(|seen| seen != cache.invalidations) {
+            return;
+        }
         cache.clock += 1;
         let used = cache.clock;
         let entry = Entry {
@@ -248,6 +276,7 @@ impl Workspace {
         if let Some(hit) = self.hit(path, stamp, python) {
             return Lookup::Found(hit);
         }
+        let read_at = (stamp == Stamp::Disk).then(|| self.lock().invalidations);
         let text = match buffer {
             Some(buffer) => buffer.text.to_owned(),
             None => match self.read(path) {
@@ -263,7 +292,7 @@ impl Workspace {
         let Some(module) = parsed.map(Arc::new) else {
             return Lookup::Failed("it could not be analysed".into());
         };
-        self.insert(path, stamp, python, &module);
+        self.insert(path, stamp, python, &module, read_at);
         Lookup::Found(module)
     }
 
@@ -321,7 +350,13 @@ impl ModuleSource for Modules<'_> {
             .map(|roots| roots.resolve(ws.fs(), importer, module))
             .unwrap_or(Resolved::NotFound);
         match resolved {
-            Resolved::File { path, name } => ws.load(self.buffers, self.python, &path, name),
+            Resolved::File { path, name } => {
+                ws.imported
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(path.clone());
+                ws.load(self.buffers, self.python, &path, name)
+            }
             Resolved::Namespace => Lookup::Namespace,
             Resolved::NotFound => Lookup::NotFound,
         }

@@ -1,11 +1,13 @@
 //! `textDocument/didChange`: applies the edits to the text, in wire order (cheap: no parsing).
 
 use ls_types::notification::DidChangeTextDocument;
+use ls_types::request::CodeLensRefresh;
 use ls_types::{DidChangeTextDocumentParams, MessageType};
 
 use super::NotificationHandler;
 use crate::lsp::documents::Document;
-use crate::lsp::server::Server;
+use crate::lsp::modules::file_path;
+use crate::lsp::server::{Pending, Server};
 
 impl NotificationHandler for DidChangeTextDocument {
     fn run(server: &mut Server, params: DidChangeTextDocumentParams) {
@@ -27,5 +29,11 @@ impl NotificationHandler for DidChangeTextDocument {
         );
         let delay = server.options.diagnostics_delay;
         server.store(doc, delay);
+        // Another file imports this module: its lenses (what its decorated names become) may
+        // have changed too.
+        let imported = file_path(&uri).is_some_and(|path| server.workspace.is_imported(&path));
+        if imported && server.flags.code_lens_refresh {
+            server.request_client::<CodeLensRefresh>(&(), Pending::Ignore);
+        }
     }
 }
