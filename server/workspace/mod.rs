@@ -197,10 +197,10 @@ impl Workspace {
         module
     }
 
-    /// Reads the modules that `module` imports into the cache (background warm-up).
+    /// Reads the modules `module`'s decorators come from into the cache (background warm-up).
     pub fn prefetch(&self, module: &ModuleFile, buffers: &dyn OpenBuffers, python: PythonVersion) {
         let modules = self.modules(buffers, python);
-        for import in &module.outline.imports {
+        for import in module.decorator_imports() {
             let _ = modules.module(module.path.as_deref(), import);
         }
     }

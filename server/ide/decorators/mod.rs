@@ -62,6 +62,39 @@ pub struct ModuleFile {
 }
 
 impl ModuleFile {
+    /// The modules this file's decorators come from: those binding the first name of a
+    /// decorator expression (`retry` in `@retry(3)`, `decos` in `@decos.retry`), in source
+    /// order, each once. What is worth reading ahead of a hover.
+    pub fn decorator_imports(&self) -> Vec<&ImportedModule> {
+        let mut roots: Vec<&str> = Vec::new();
+        for decorator in self.outline.defs.iter().flat_map(|d| &d.decorators) {
+            let mut expr = &decorator.expr;
+            loop {
+                match &expr.kind {
+                    outline::ExprKind::Call { function, .. } => expr = function,
+                    outline::ExprKind::Attribute { object, .. } => expr = object,
+                    _ => break,
+                }
+            }
+            if expr.kind == outline::ExprKind::Name {
+                roots.push(&self.text[expr.range.start..expr.range.end]);
+            }
+        }
+        let mut found: Vec<&ImportedModule> = Vec::new();
+        let mut bindings: Vec<(&usize, &outline::Binding)> = self.outline.bindings.iter().collect();
+        bindings.sort_by_key(|(at, _)| **at);
+        for (&at, binding) in bindings {
+            let outline::Binding::Import(import) = binding else {
+                continue;
+            };
+            let name = identifier_at(&self.text, at);
+            if roots.contains(&name) && !found.contains(&&import.module) {
+                found.push(&import.module);
+            }
+        }
+        found
+    }
+
     /// A module from its text, its analysis and its syntax tree (read for the outline only).
     pub fn new(
         path: Option<PathBuf>,
@@ -183,4 +216,13 @@ impl ModuleSource for NoModules {
 pub struct Target {
     pub module: Arc<ModuleFile>,
     pub range: TextRange,
+}
+
+/// The identifier starting at byte `at` of `text`.
+fn identifier_at(text: &str, at: usize) -> &str {
+    let rest = text.get(at..).unwrap_or("");
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }

@@ -276,3 +276,20 @@ fn a_factory_call_that_raises_is_said_once() {
         "#]],
     );
 }
+
+#[test]
+fn only_the_modules_decorators_come_from_are_read_ahead() {
+    let text = "import os\nimport decos\nimport pkg.sub as alias\nfrom tools import retry, unused\nfrom other import helper\n\n@retry(3)\n@decos.memoize\ndef f():\n    return os.getcwd()\n\n@alias.register\nclass C:\n    pass\n";
+    let module = ModuleFile::parse(
+        Some(PathBuf::from("/ws/app.py")),
+        "app".into(),
+        text.into(),
+        PythonVersion::Py311,
+    );
+    let names: Vec<String> = module
+        .decorator_imports()
+        .iter()
+        .map(|m| m.display())
+        .collect();
+    assert_eq!(names, ["decos", "pkg.sub", "tools"]);
+}
