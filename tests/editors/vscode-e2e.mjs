@@ -219,11 +219,22 @@ const main = async () => {
   async function openFile(rel) {
     const base = path.basename(rel);
     const dir = path.dirname(rel);
-    await page.locator(".monaco-workbench").click({ position: { x: 600, y: 300 } }).catch(() => {});
-    await page.keyboard.press("Control+P");
     const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible" });
-    await input.fill(rel);
+    // Quick Open, retried: right after a navigation the widget can show before it takes input.
+    for (let attempt = 1; ; attempt++) {
+      await page.locator(".monaco-workbench").click({ position: { x: 600, y: 300 } }).catch(() => {});
+      await page.keyboard.press("Control+P");
+      await input.waitFor({ state: "visible" });
+      if (attempt === 3) {
+        await input.fill(rel); // the last try waits as long as any step (and fails the run)
+        break;
+      }
+      if (await input.fill(rel, { timeout: 5000 }).then(() => true, () => false)) {
+        break;
+      }
+      await page.keyboard.press("Escape");
+      await page.waitForTimeout(500);
+    }
     let rows = page.locator(".quick-input-list .monaco-list-row", { hasText: base });
     if (dir !== ".") {
       rows = rows.filter({ hasText: dir });
@@ -322,6 +333,8 @@ const main = async () => {
   await page.keyboard.press("F12");
   const jumped = await page.locator('.tab.active[data-resource-name="decos.py"]').first().waitFor({ timeout: TIMEOUT }).then(() => true, () => false);
   jumped ? ok("F12 on the imported decorator opens decos.py") : fail("F12 on the imported decorator opens decos.py", "decos.py did not become the active tab");
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(500);
 
   await editingFlows(page, openFile, waitText);
 
