@@ -99,22 +99,15 @@ fn loops_around<'t>(
     while let Some(n) = current {
         let in_frame = n == frame_node;
         match n.kind() {
-            Kind::ForStatement if n.field(Field::Body) == Some(child) => {
+            Kind::ForStatement | Kind::WhileStatement if n.field(Field::Body) == Some(child) => {
+                // What runs again on each iteration: the target (or the condition), and the body.
+                let header_part = if n.kind() == Kind::ForStatement {
+                    Field::Left
+                } else {
+                    Field::Condition
+                };
                 let mut per_iteration = Vec::new();
-                per_iteration.extend(n.field(Field::Left).map(SyntaxNode::range));
-                per_iteration.push(child.range());
-                found.push((
-                    n,
-                    Loop {
-                        header: TextRange::new(n.start_byte(), child.start_byte()),
-                        per_iteration,
-                        ends_after: false,
-                    },
-                ));
-            }
-            Kind::WhileStatement if n.field(Field::Body) == Some(child) => {
-                let mut per_iteration = Vec::new();
-                per_iteration.extend(n.field(Field::Condition).map(SyntaxNode::range));
+                per_iteration.extend(n.field(header_part).map(SyntaxNode::range));
                 per_iteration.push(child.range());
                 found.push((
                     n,
