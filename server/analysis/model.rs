@@ -69,6 +69,11 @@ impl TextRange {
         self.start <= offset && offset <= self.end
     }
 
+    /// Whether `other` lies within this range.
+    pub fn contains_range(self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
     /// Whether the two ranges share at least one position.
     pub fn intersects(self, other: TextRange) -> bool {
         self.start <= other.end && other.start <= self.end
@@ -489,10 +494,11 @@ pub struct Analysis {
     pub by_variable: VariableIndex,
 }
 
-/// The positions in [`Analysis::occurrences`] of each variable's occurrences, in source order:
-/// a cache derived from the occurrences, built on first use, so asking for one variable's
-/// occurrences costs their number and not the file's. It never compares unequal, prints
-/// nothing, and a clone starts empty (the clone may be edited).
+/// The positions in [`Analysis::occurrences`] of each module variable's occurrences, in source
+/// order: a cache derived from the occurrences, built on first use, so asking for a global's
+/// occurrences costs their number and not the file's (a function's or class's variables are
+/// found in its own range instead, so re-analysing one function never rebuilds it). It never
+/// compares unequal, prints nothing, and a clone starts empty (the clone may be edited).
 #[derive(Default)]
 pub struct VariableIndex(OnceLock<FxHashMap<SymbolId, Vec<u32>>>);
 
@@ -501,7 +507,9 @@ impl VariableIndex {
         self.0.get_or_init(|| {
             let mut map: FxHashMap<SymbolId, Vec<u32>> = FxHashMap::default();
             for (i, o) in occurrences.iter().enumerate() {
-                map.entry(o.symbol).or_default().push(i as u32);
+                if o.symbol.scope == ScopeId::MODULE {
+                    map.entry(o.symbol).or_default().push(i as u32);
+                }
             }
             map
         })
@@ -549,6 +557,159 @@ pub struct Facts {
     /// Where a new top-level `import` can go: the start of the module's first statement that is
     /// neither a string (the docstring) nor a `from __future__` import.
     pub module_start: Option<usize>,
+    /// Which same-file functions' bodies the facts of which scope were judged by (what a callee
+    /// does with a closure it is given), sorted: an edit to a callee's body changes them.
+    pub callee_reads: Vec<CalleeRead>,
+}
+
+/// The facts of `reader` (its frame's reads, the loop closure it is) depend on the body of the
+/// same-file function `callee`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CalleeRead {
+    pub reader: ScopeId,
+    pub callee: ScopeId,
+}
+
+impl Facts {
+    /// The same facts with every scope id mapped by `scope` (a fact about a scope mapped to
+    /// `None` is dropped) and every byte offset by `offset`.
+    pub fn map(
+        &self,
+        scope: impl Fn(ScopeId) -> Option<ScopeId>,
+        offset: impl Fn(usize) -> usize,
+    ) -> Facts {
+        let range = |r: TextRange| TextRange::new(offset(r.start), offset(r.end));
+        Facts {
+            loop_closures: self
+                .loop_closures
+                .iter()
+                .filter_map(|c| {
+                    Some(LoopClosure {
+                        scope: scope(c.scope)?,
+                        loops: c
+                            .loops
+                            .iter()
+                            .map(|l| Loop {
+                                header: range(l.header),
+                                per_iteration: l.per_iteration.iter().map(|&r| range(r)).collect(),
+                                ends_after: l.ends_after,
+                            })
+                            .collect(),
+                        escape: match &c.escape {
+                            Escape::Kept { how, at } => Escape::Kept {
+                                how: how.clone(),
+                                at: range(*at),
+                            },
+                            other => other.clone(),
+                        },
+                        defaults: c.defaults.as_ref().map(|d| DefaultSlot {
+                            at: offset(d.at),
+                            ..d.clone()
+                        }),
+                        name_uses: c.name_uses.as_ref().map(|uses| {
+                            uses.iter()
+                                .map(|u| NameUse {
+                                    range: range(u.range),
+                                    how: match &u.how {
+                                        PassAt::Call { callee, at, before } => PassAt::Call {
+                                            callee: callee.map(range),
+                                            at: offset(*at),
+                                            before: before.clone(),
+                                        },
+                                        PassAt::Value => PassAt::Value,
+                                    },
+                                })
+                                .collect()
+                        }),
+                    })
+                })
+                .collect(),
+            unassigned_reads: self
+                .unassigned_reads
+                .iter()
+                .map(|r| UnassignedRead {
+                    read: range(r.read),
+                    ..r.clone()
+                })
+                .collect(),
+            empty_cell_reads: self
+                .empty_cell_reads
+                .iter()
+                .map(|r| EmptyCellRead {
+                    read: range(r.read),
+                    runs_at: range(r.runs_at),
+                    why: match r.why {
+                        EmptyCell::Deleted(at) => EmptyCell::Deleted(range(at)),
+                        EmptyCell::ExceptTarget(at) => EmptyCell::ExceptTarget(range(at)),
+                        EmptyCell::NotAssigned => EmptyCell::NotAssigned,
+                    },
+                    ..r.clone()
+                })
+                .collect(),
+            super_calls: self
+                .super_calls
+                .iter()
+                .filter_map(|c| {
+                    Some(SuperCall {
+                        range: range(c.range),
+                        frame: scope(c.frame)?,
+                        ..c.clone()
+                    })
+                })
+                .collect(),
+            declarations: self
+                .declarations
+                .iter()
+                .map(|d| Declaration {
+                    statement: range(d.statement),
+                    names: d.names.iter().map(|&r| range(r)).collect(),
+                    alone: d.alone,
+                })
+                .collect(),
+            body_starts: self
+                .body_starts
+                .iter()
+                .filter_map(|b| {
+                    Some(BodyStart {
+                        scope: scope(b.scope)?,
+                        at: offset(b.at),
+                        ..b.clone()
+                    })
+                })
+                .collect(),
+            module_imports: self
+                .module_imports
+                .iter()
+                .map(|i| ModuleImport {
+                    name: range(i.name),
+                    path: i.path.clone(),
+                })
+                .collect(),
+            module_start: self.module_start.map(&offset),
+            callee_reads: self
+                .callee_reads
+                .iter()
+                .filter_map(|c| {
+                    Some(CalleeRead {
+                        reader: scope(c.reader)?,
+                        callee: scope(c.callee)?,
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Puts every list in the order a whole-file analysis gives it (by position or by scope).
+    pub(crate) fn sort(&mut self) {
+        self.loop_closures.sort_by_key(|c| c.scope);
+        self.unassigned_reads.sort_by_key(|r| r.read.start);
+        self.empty_cell_reads.sort_by_key(|r| r.read.start);
+        self.super_calls.sort_by_key(|c| c.range.start);
+        self.declarations.sort_by_key(|d| d.statement.start);
+        self.body_starts.sort_by_key(|b| b.scope);
+        self.callee_reads.sort_unstable();
+        self.callee_reads.dedup();
+    }
 }
 
 /// A name bound by a top-level `import` statement: `functools` by `import functools`,
@@ -797,11 +958,19 @@ impl Analysis {
 
     /// Every occurrence of the variable `variable`, in source order.
     pub fn occurrences_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
-        let positions = self.by_variable.get(&self.occurrences).get(&variable);
-        positions
+        // A variable of a function or class occurs only inside it.
+        let (positions, owner) = if variable.scope == ScopeId::MODULE {
+            let index = self.by_variable.get(&self.occurrences);
+            (index.get(&variable), &[][..])
+        } else {
+            let range = self.scope(variable.scope).range;
+            (None, self.occurrences_in(range))
+        };
+        let indexed = positions
             .into_iter()
             .flatten()
-            .map(|&i| &self.occurrences[i as usize])
+            .map(|&i| &self.occurrences[i as usize]);
+        indexed.chain(owner.iter().filter(move |o| o.symbol == variable))
     }
 
     /// The bindings (writes and parameters) of the variable `variable`, in source order.

@@ -363,8 +363,10 @@ impl<'a> Resolver<'a> {
                 sym.flags |= def::COMP_CELL;
             }
         }
+        // CPython walks a set here (hash order); sorting by name gives an order that does not
+        // depend on which other code was analysed with this block (interning order would).
         let mut pending: Vec<NameId> = free.iter().copied().collect();
-        pending.sort_unstable();
+        pending.sort_unstable_by(|&a, &b| self.table.names.name(a).cmp(self.table.names.name(b)));
         for name in pending {
             if let Some(sym) = b.symbols.get_mut(&name) {
                 if classflag {

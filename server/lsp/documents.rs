@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Tree};
 
-use crate::analysis::incremental::{self, ChunkCache};
+use crate::analysis::incremental::{self, ChunkCache, Edit};
 use crate::analysis::{self, Analysis, PythonVersion};
 use crate::config::ProjectConfig;
 use crate::line_index::{Encoding, LineIndex};
@@ -48,8 +48,13 @@ pub struct Document {
     syntax: Arc<Syntax>,
     /// The analysis of this exact text, computed on first use.
     analyzed: Arc<OnceLock<Arc<Analysis>>>,
-    /// Analyses of top-level statements, reused across versions of this document.
+    /// Analyses of top-level statements and of the version analysed last, reused across
+    /// versions of this document.
     chunks: Arc<Mutex<ChunkCache>>,
+    /// How many edits made this version (shared with the analysis cache, which knows which
+    /// version it holds), and the edits between versions.
+    generation: u64,
+    edits: Arc<Mutex<EditLog>>,
     /// Whether the document was opened or edited lately (shared by its versions); only such
     /// documents keep their tree and warm their chunk cache.
     hot: Arc<AtomicBool>,
@@ -76,6 +81,8 @@ impl Document {
             project: Arc::default(),
             analyzed: Arc::default(),
             chunks: Arc::default(),
+            generation: 0,
+            edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
             keep_tree_limit: DEFAULT_KEEP_TREE_LIMIT,
             stats: Arc::default(),
@@ -106,7 +113,14 @@ impl Document {
                     }));
                 }
                 let tree = self.syntax.tree(&self.text);
-                let analysis = analyze(&self.text, &tree, self.python_version, &self.chunks);
+                let analysis = incremental::analyze_version(
+                    &self.text,
+                    &tree,
+                    self.python_version,
+                    self.generation,
+                    &mut lock(&self.chunks),
+                    |since| lock(&self.edits).between(since, self.generation),
+                );
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
@@ -186,12 +200,15 @@ impl Document {
         encoding: Encoding,
     ) {
         let mut edits = Some(Vec::new());
+        let generation = self.generation + 1;
+        let mut log = lock(&self.edits);
         for change in changes {
             match change.range {
                 None => {
                     self.text.clone_from(&change.text);
                     self.line_index = LineIndex::new(&self.text);
                     edits = None;
+                    log.push(generation, None);
                 }
                 Some(range) => {
                     let mut start = convert::offset(&self.line_index, range.start, encoding);
@@ -204,6 +221,14 @@ impl Document {
                     self.text.replace_range(start..end, &change.text);
                     let new_end = start + change.text.len();
                     self.line_index.edit(&self.text, start, end, new_end);
+                    log.push(
+                        generation,
+                        Some(Edit {
+                            start,
+                            old_end: end,
+                            new_end,
+                        }),
+                    );
                     if let Some(edits) = edits.as_mut() {
                         edits.push(InputEdit {
                             start_byte: start,
@@ -221,6 +246,8 @@ impl Document {
             Some(edits) => Syntax::successor(&self.syntax, edits),
             None => Arc::default(),
         };
+        drop(log);
+        self.generation = generation;
         self.version = self.version.max(version);
         self.analyzed = Arc::default();
     }
@@ -332,21 +359,51 @@ pub fn mark_big_stack() {
     BIG_STACK.with(|b| b.set(true));
 }
 
-/// The analysis of `text`: stitched from the document's cached top-level statements when it has
-/// them, else one whole-file pass (the cache is then filled by [`Document::warm`]).
-fn analyze(
-    text: &str,
-    tree: &Tree,
-    version: PythonVersion,
-    chunks: &Mutex<ChunkCache>,
-) -> Arc<Analysis> {
-    let mut cache = lock(chunks);
-    let stitched = if cache.is_empty() {
-        None
-    } else {
-        incremental::analyze(text, tree, version, &mut cache)
-    };
-    stitched.unwrap_or_else(|| Arc::new(analysis::analyze(text, tree, version)))
+/// The edits that made each version of a document from the one before, for the versions the
+/// analysis cache may still start from.
+#[derive(Default)]
+struct EditLog {
+    /// (the version an edit made, the edit; `None` for a whole new text), in order.
+    entries: Vec<(u64, Option<Edit>)>,
+    /// Edits that made versions up to this one are forgotten.
+    forgotten: u64,
+}
+
+impl EditLog {
+    /// Past this many edits without an analysis, the log is dropped (the next analysis then
+    /// starts afresh).
+    const LIMIT: usize = 4096;
+
+    fn push(&mut self, generation: u64, edit: Option<Edit>) {
+        if self.entries.len() >= Self::LIMIT {
+            self.entries.clear();
+            self.forgotten = generation;
+        }
+        if generation > self.forgotten {
+            self.entries.push((generation, edit));
+        }
+    }
+
+    /// The one change covering every edit from version `from` to version `to`, and forgets the
+    /// edits up to `from` (the cache never goes back to an older version).
+    fn between(&mut self, from: u64, to: u64) -> Option<Edit> {
+        if from < self.forgotten {
+            return None;
+        }
+        let mut covering: Option<Edit> = None;
+        let mut seen = from;
+        for &(generation, edit) in &self.entries {
+            if generation <= from || generation > to {
+                continue;
+            }
+            seen = generation;
+            let edit = edit?;
+            covering = Some(covering.map_or(edit, |c| c.then(edit)));
+        }
+        self.entries.retain(|e| e.0 > from);
+        self.forgotten = from;
+        covering.filter(|_| seen == to)
+    }
 }
 
 /// Runs `f` on a thread with a large stack unless this thread has one; a panic there is re-raised

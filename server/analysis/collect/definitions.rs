@@ -232,7 +232,7 @@ impl<'a, 't> Collector<'a, 't> {
         block.coroutine = is_async;
         self.enter_block(block);
         self.visit_arguments(&params);
-        self.visit_body(node.field(Field::Body));
+        self.visit_scope_body(node, |this| this.visit_body(node.field(Field::Body)));
         self.exit_block();
         if generic {
             self.exit_block();
@@ -289,7 +289,7 @@ impl<'a, 't> Collector<'a, 't> {
             self.add_def(dunder, def::LOCAL, range);
             self.add_def(dot, def::USE, range);
         }
-        self.visit_body(node.field(Field::Body));
+        self.visit_scope_body(node, |this| this.visit_body(node.field(Field::Body)));
         self.exit_block();
         if generic {
             self.exit_block();
@@ -311,7 +311,9 @@ impl<'a, 't> Collector<'a, 't> {
         block.header_end = self.header_colon_end(node);
         self.enter_block(block);
         self.visit_arguments(&params);
-        self.visit_opt(node.field(Field::Body), Ctx::Load);
+        self.visit_scope_body(node, |this| {
+            this.visit_opt(node.field(Field::Body), Ctx::Load)
+        });
         self.exit_block();
     }
 }

@@ -74,6 +74,9 @@ pub(crate) struct Collector<'a, 't> {
     first_statement_line: u32,
     /// Tree cursors for walking children, reused instead of allocated per node.
     cursors: CursorPool<'t>,
+    /// The `def` whose body alone is re-analysed ([`Self::run_focused`]): outside it, only what
+    /// decides how its names resolve is visited.
+    focus: Option<TextRange>,
 }
 
 impl<'a, 't> Collector<'a, 't> {
@@ -108,6 +111,7 @@ impl<'a, 't> Collector<'a, 't> {
             recovered: Vec::new(),
             first_statement_line: 1,
             cursors: CursorPool::default(),
+            focus: None,
         };
         collector.table.blocks[0].code_line = 1;
         collector.first_statement_line = first_statement_line(root, &collector.cursors);
@@ -119,6 +123,42 @@ impl<'a, 't> Collector<'a, 't> {
     pub fn run(&mut self, root: SyntaxNode<'t>) {
         for child in root.named_children(&self.cursors) {
             self.visit_stmt(child);
+        }
+    }
+
+    /// Visits the `def` at `focus` in full and, around it, only what its names' resolution
+    /// depends on: the blocks enclosing it (entered as a whole run enters them, at the same
+    /// depth), the statements of the functions among them (their locals are what the `def` can
+    /// capture), but no other function's, lambda's or class's body, and no statement of a class
+    /// or the module that does not contain the `def` (their names are invisible inside it).
+    pub fn run_focused(&mut self, root: SyntaxNode<'t>, focus: TextRange) {
+        self.focus = Some(focus);
+        self.run(root);
+        self.focus = None;
+    }
+
+    /// Whether a statement is skipped by a focused run: it is outside the focus, in a class or
+    /// the module.
+    fn skips_statement(&self, node: SyntaxNode<'t>) -> bool {
+        self.focus.is_some_and(|focus| {
+            !node.range().contains_range(focus)
+                && !self
+                    .block(self.cur)
+                    .is_function_like(self.at_least(PythonVersion::Py314))
+        })
+    }
+
+    /// Visits the body of the `def`, `lambda` or class at `node` with `visit`, unless a focused
+    /// run skips it (it does not contain the focus); inside the focus, everything is visited.
+    fn visit_scope_body(&mut self, node: SyntaxNode<'t>, visit: impl FnOnce(&mut Self)) {
+        match self.focus {
+            Some(focus) if node.range() == focus => {
+                self.focus = None;
+                visit(self);
+                self.focus = Some(focus);
+            }
+            Some(focus) if !node.range().contains_range(focus) => {}
+            _ => visit(self),
         }
     }
 

@@ -16,6 +16,9 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     pub(super) fn visit_stmt(&mut self, node: SyntaxNode<'t>) {
+        if self.skips_statement(node) {
+            return;
+        }
         self.nested(node, |this| this.visit_stmt_inner(node));
     }
 

@@ -465,6 +465,7 @@ fn same_file_callee<'t>(
     };
     let name = scope.params.get(param)?;
     let symbol = analysis.symbol_id(definition, name)?;
+    tree.reads_callee(definition);
     // Each parameter is judged once (and a recursive function, as it is being judged, is
     // unknowable to itself).
     let key = (definition, param);

@@ -14,14 +14,14 @@ mod assigned;
 mod escape;
 mod loops;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use rustc_hash::FxHashMap;
 
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{
-    Analysis, BodyStart, Declaration, Facts, ModuleImport, OccurrenceKind, Scope, ScopeId,
-    ScopeKind, SuperCall, TextRange,
+    Analysis, BodyStart, CalleeRead, Declaration, Facts, ModuleImport, Occurrence, OccurrenceKind,
+    Scope, ScopeId, ScopeKind, SuperCall, TextRange,
 };
 
 /// Scopes nested deeper than this get no facts. Only a chain of lambdas (`lambda: lambda: …`) can
@@ -32,48 +32,129 @@ const MAX_SCOPE_DEPTH: u32 = 400;
 
 /// Everything [`Facts`] holds for `analysis` of `text`, whose tree is rooted at `root`.
 pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -> Facts {
-    let tree = Tree {
-        text,
-        root,
-        pool: CursorPool::default(),
-        analysis,
-        callees: RefCell::default(),
-    };
+    let tree = Tree::new(text, root, analysis);
     let mut facts = Facts::default();
     // Scopes come in pre-order: a parent's depth is known before its children's.
     let mut depth = vec![0u32; analysis.scopes.len()];
     for (i, scope) in analysis.scopes.iter().enumerate() {
-        let id = ScopeId(i as u32);
         depth[i] = scope.parent.map_or(0, |p| depth[p.index()] + 1);
-        if depth[i] > MAX_SCOPE_DEPTH {
-            continue;
-        }
-        let Some(node) = tree.node_of(scope) else {
-            continue;
-        };
-        if scope.has_own_frame() || scope.kind == ScopeKind::Module {
-            assigned::frame(&tree, id, node, &mut facts);
-        }
-        if scope.kind == ScopeKind::Function {
-            facts.body_starts.extend(body_start(&tree, id, node));
-        }
-        if let Some(closure) = loops::loop_closure(&tree, id, node) {
-            facts.loop_closures.push(closure);
+        if depth[i] <= MAX_SCOPE_DEPTH {
+            scope_facts(&tree, ScopeId(i as u32), &mut facts);
         }
     }
     for o in &analysis.occurrences {
-        if &*o.name == "super"
-            && o.kind == OccurrenceKind::Read
-            && is_zero_argument_call(&tree, o.range)
-        {
-            facts
-                .super_calls
-                .push(super_call(&tree, o.range, analysis.frame_of(o.scope)));
+        facts.super_calls.extend(super_call_at(&tree, o));
+    }
+    facts.declarations = declarations(&tree, &analysis.occurrences);
+    module_statements(&tree, &mut facts);
+    facts.callee_reads = tree.callee_reads.take();
+    facts.sort();
+    facts
+}
+
+/// Brings `analysis.facts` up to date after the body `body` of one function was analysed again
+/// and spliced in as the scopes `subtree` (the facts of the rest already mapped to the new
+/// text). Recomputed: everything inside the body; the frames of `frames` (the function's
+/// enclosing frames, whose closures it is among, and the readers of its old body as a callee);
+/// every loop closure (what one does with a closure may be decided by a call into the body);
+/// every `super()` call (its function's calls may be in the body).
+pub(crate) fn refresh<'t>(
+    text: &str,
+    root: SyntaxNode<'t>,
+    analysis: &mut Analysis,
+    body: TextRange,
+    subtree: std::ops::Range<u32>,
+    frames: &[ScopeId],
+) {
+    let facts = std::mem::take(&mut analysis.facts);
+    analysis.facts = refreshed(text, root, analysis, facts, body, subtree, frames);
+}
+
+fn refreshed<'t>(
+    text: &str,
+    root: SyntaxNode<'t>,
+    analysis: &Analysis,
+    mut facts: Facts,
+    body: TextRange,
+    subtree: std::ops::Range<u32>,
+    frames: &[ScopeId],
+) -> Facts {
+    let mut redo: Vec<ScopeId> = frames.to_vec();
+    redo.extend(subtree.clone().map(ScopeId));
+    redo.extend(facts.loop_closures.iter().map(|c| c.scope));
+    redo.sort_unstable();
+    redo.dedup();
+    let redone = |s: ScopeId| redo.binary_search(&s).is_ok();
+    let reader_of = |read: TextRange, owner: bool| {
+        let o = analysis
+            .occurrence_at(read.start)
+            .filter(|o| o.range == read)?;
+        Some(if owner {
+            o.symbol.scope
+        } else {
+            analysis.frame_of(o.scope)
+        })
+    };
+    facts.loop_closures.clear();
+    facts.callee_reads.retain(|c| !redone(c.reader));
+    facts
+        .unassigned_reads
+        .retain(|r| reader_of(r.read, false).is_some_and(|f| !redone(f)));
+    facts
+        .empty_cell_reads
+        .retain(|r| reader_of(r.read, true).is_some_and(|f| !redone(f)));
+    facts
+        .declarations
+        .retain(|d| !body.contains_range(d.statement));
+    facts.body_starts.retain(|b| !redone(b.scope));
+
+    let tree = Tree::new(text, root, analysis);
+    for &scope in &redo {
+        if analysis.ancestors(scope).count() as u32 <= MAX_SCOPE_DEPTH {
+            scope_facts(&tree, scope, &mut facts);
         }
     }
-    facts.declarations = declarations(&tree);
-    module_statements(&tree, &mut facts);
+    let old_calls = std::mem::take(&mut facts.super_calls);
+    for call in old_calls.iter().filter(|c| !body.contains_range(c.range)) {
+        if let Some(o) = analysis.occurrence_at(call.range.start) {
+            facts.super_calls.extend(super_call_at(&tree, o));
+        }
+    }
+    let inside = analysis.occurrences_in(body);
+    for o in inside {
+        facts.super_calls.extend(super_call_at(&tree, o));
+    }
+    facts.declarations.extend(declarations(&tree, inside));
+    facts.callee_reads.extend(tree.callee_reads.take());
+    facts.sort();
     facts
+}
+
+/// The facts of one scope: its frame's reads (a function or lambda), its body start (a `def`),
+/// the loop closure it is (if it is one), with the callee bodies they were judged by.
+fn scope_facts(tree: &Tree, id: ScopeId, facts: &mut Facts) {
+    let scope = tree.analysis.scope(id);
+    let Some(node) = tree.node_of(scope) else {
+        return;
+    };
+    tree.reader.set(id);
+    if scope.has_own_frame() || scope.kind == ScopeKind::Module {
+        assigned::frame(tree, id, node, facts);
+    }
+    if scope.kind == ScopeKind::Function {
+        facts.body_starts.extend(body_start(tree, id, node));
+    }
+    if let Some(closure) = loops::loop_closure(tree, id, node) {
+        facts.loop_closures.push(closure);
+    }
+}
+
+/// The zero-argument `super()` call whose `super` is `o`, if it is one.
+fn super_call_at(tree: &Tree, o: &Occurrence) -> Option<SuperCall> {
+    let call = &*o.name == "super"
+        && o.kind == OccurrenceKind::Read
+        && is_zero_argument_call(tree, o.range);
+    call.then(|| super_call(tree, o.range, tree.analysis.frame_of(o.scope)))
 }
 
 /// The tree, its text and its analysis, for the fact finders.
@@ -84,6 +165,31 @@ pub(super) struct Tree<'a, 't> {
     analysis: &'a Analysis,
     /// What same-file functions do with their parameters, as judged so far.
     callees: RefCell<FxHashMap<(ScopeId, usize), escape::CalleeUse>>,
+    /// The scope whose facts are being found, and the callee bodies they were judged by.
+    reader: Cell<ScopeId>,
+    callee_reads: RefCell<Vec<CalleeRead>>,
+}
+
+impl<'a, 't> Tree<'a, 't> {
+    fn new(text: &'a str, root: SyntaxNode<'t>, analysis: &'a Analysis) -> Self {
+        Tree {
+            text,
+            root,
+            pool: CursorPool::default(),
+            analysis,
+            callees: RefCell::default(),
+            reader: Cell::new(ScopeId::MODULE),
+            callee_reads: RefCell::default(),
+        }
+    }
+
+    /// Notes that the facts being found depend on the body of `callee`.
+    fn reads_callee(&self, callee: ScopeId) {
+        let reader = self.reader.get();
+        self.callee_reads
+            .borrow_mut()
+            .push(CalleeRead { reader, callee });
+    }
 }
 
 impl<'t> Tree<'_, 't> {
@@ -287,10 +393,10 @@ fn module_statements(tree: &Tree, facts: &mut Facts) {
     }
 }
 
-/// Every `global` / `nonlocal` statement, with its names.
-fn declarations(tree: &Tree) -> Vec<Declaration> {
+/// The `global` / `nonlocal` statements among `occurrences` (sorted), with their names.
+fn declarations(tree: &Tree, occurrences: &[Occurrence]) -> Vec<Declaration> {
     let mut found: Vec<Declaration> = Vec::new();
-    for o in &tree.analysis.occurrences {
+    for o in occurrences {
         if !matches!(
             o.kind,
             OccurrenceKind::GlobalDecl | OccurrenceKind::NonlocalDecl

@@ -18,12 +18,14 @@ use std::sync::Arc;
 use tree_sitter::{InputEdit, Point, Tree};
 
 use crate::analysis::{
-    Analysis, BodyStart, ClosureError, Declaration, DefaultSlot, EmptyCell, EmptyCellRead, Escape,
-    Facts, Loop, LoopClosure, ModuleImport, NameUse, Occurrence, PassAt, PythonVersion, Resolution,
-    Scope, ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
-    UnassignedRead,
+    Analysis, ClosureError, Facts, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
+    SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
 };
 use crate::syntax;
+
+mod body;
+
+pub use body::Edit;
 
 /// One chunk's analysis, in the chunk's own coordinates.
 pub struct ChunkAnalysis {
@@ -38,8 +40,8 @@ pub struct ChunkCache {
     /// The chunk parsed last and its tree: the next edit usually lands in the same statement,
     /// whose new text is then parsed incrementally from this tree.
     last_parse: Option<(String, Tree)>,
-    /// The last stitched result, patched for the next version.
-    last_stitch: Option<LastStitch>,
+    /// The analysis computed last, which the next version's starts from.
+    last: Option<Last>,
 }
 
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
@@ -67,6 +69,66 @@ fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
     Some(starts)
 }
 
+/// The analysis of `text`, version `generation` of a document (versions count up), parsed into
+/// `tree`, from the analysis of an earlier version kept in `cache`: when `edit_since` tells what
+/// changed since that version (given its generation) and the change lies in one function's
+/// body, only that body is analysed again; else the changed top-level statements (once the
+/// cache holds them, see [`warm`]); else the whole text. The result is kept for the next version.
+pub fn analyze_version(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    generation: u64,
+    cache: &mut ChunkCache,
+    edit_since: impl FnOnce(u64) -> Option<Edit>,
+) -> Arc<Analysis> {
+    let rows = tree.root_node().end_position().row;
+    let remember = |cache: &mut ChunkCache, analysis: Arc<Analysis>, layout| {
+        cache.last = Some(Last {
+            analysis: Arc::clone(&analysis),
+            layout,
+            generation,
+            len: text.len(),
+            rows,
+        });
+        analysis
+    };
+    if let Some(last) = cache.last.take() {
+        let edit = (last.analysis.version == version && last.generation < generation)
+            .then(|| edit_since(last.generation))
+            .flatten()
+            .filter(|e| e.new_end - e.start + last.len == text.len() + e.old_end - e.start);
+        match edit {
+            Some(edit) => {
+                let Last {
+                    analysis, layout, ..
+                } = last;
+                let prev = Arc::try_unwrap(analysis).unwrap_or_else(|shared| (*shared).clone());
+                let added = rows as i64 - last.rows as i64;
+                match body::reanalyze(prev, text, tree, edit, added) {
+                    Ok(analysis) => return remember(cache, Arc::new(analysis), None),
+                    Err(prev) => {
+                        cache.last = Some(Last {
+                            analysis: Arc::new(*prev),
+                            layout,
+                            ..last
+                        });
+                    }
+                }
+            }
+            None => cache.last = Some(last),
+        }
+    }
+    if !cache.is_empty() {
+        if let Some(chunks) = fill(text, tree, version, cache) {
+            let (analysis, layout) = stitch(text, version, &chunks, cache.last.take());
+            return remember(cache, analysis, Some(layout));
+        }
+    }
+    let analysis = Arc::new(super::analyze(text, tree, version));
+    remember(cache, analysis, None)
+}
+
 /// Analyses `text` chunk by chunk, reusing `cache`; `None` when the module must be analysed whole
 /// (with [`analyze`](crate::analysis::analyze)).
 pub fn analyze(
@@ -76,7 +138,15 @@ pub fn analyze(
     cache: &mut ChunkCache,
 ) -> Option<Arc<Analysis>> {
     let chunks = fill(text, tree, version, cache)?;
-    Some(stitch(text, version, &chunks, &mut cache.last_stitch))
+    let (analysis, layout) = stitch(text, version, &chunks, cache.last.take());
+    cache.last = Some(Last {
+        analysis: Arc::clone(&analysis),
+        layout: Some(layout),
+        generation: 0,
+        len: text.len(),
+        rows: tree.root_node().end_position().row,
+    });
+    Some(analysis)
 }
 
 /// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it first).
@@ -107,7 +177,7 @@ fn fill(
     }
     if cache.version != Some(version) {
         cache.entries.clear();
-        cache.last_stitch = None;
+        cache.last = None;
         cache.version = Some(version);
     }
     let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::with_capacity(starts.len());
@@ -225,11 +295,17 @@ struct Placed {
     module_map: Arc<[u32]>,
 }
 
-/// The previous version's stitched analysis and layout, patched in place for the next version
-/// when nothing else still holds it.
-pub struct LastStitch {
-    stitched: Arc<Analysis>,
-    layout: Vec<Placed>,
+/// The analysis of the version analysed last, patched in place for the next version when
+/// nothing else still holds it.
+pub struct Last {
+    analysis: Arc<Analysis>,
+    /// Where each chunk sits in it, when it was stitched from chunks (and not patched since).
+    layout: Option<Vec<Placed>>,
+    /// Which version of the document it is (see [`analyze_version`]), and its text's length and
+    /// rows.
+    generation: u64,
+    len: usize,
+    rows: usize,
 }
 
 /// Maps a chunk's ids into the stitched analysis: its scope `i` (i ≥ 1) becomes
@@ -323,98 +399,20 @@ fn placed_facts(layout: &[Placed]) -> Facts {
             module_map: &placed.module_map,
         };
         let start = placed.start;
-        let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
-        let chunk = &placed.chunk.analysis.facts;
-        facts
-            .loop_closures
-            .extend(chunk.loop_closures.iter().map(|c| {
-                LoopClosure {
-                    scope: ids.scope(c.scope),
-                    loops: c
-                        .loops
-                        .iter()
-                        .map(|l| Loop {
-                            header: shift(l.header),
-                            per_iteration: l.per_iteration.iter().map(|&r| shift(r)).collect(),
-                            ends_after: l.ends_after,
-                        })
-                        .collect(),
-                    escape: match &c.escape {
-                        Escape::Kept { how, at } => Escape::Kept {
-                            how: how.clone(),
-                            at: shift(*at),
-                        },
-                        other => other.clone(),
-                    },
-                    defaults: c.defaults.as_ref().map(|d| DefaultSlot {
-                        at: d.at + start,
-                        ..d.clone()
-                    }),
-                    name_uses: c.name_uses.as_ref().map(|uses| {
-                        uses.iter()
-                            .map(|u| NameUse {
-                                range: shift(u.range),
-                                how: match &u.how {
-                                    PassAt::Call { callee, at, before } => PassAt::Call {
-                                        callee: callee.map(shift),
-                                        at: at + start,
-                                        before: before.clone(),
-                                    },
-                                    PassAt::Value => PassAt::Value,
-                                },
-                            })
-                            .collect()
-                    }),
-                }
-            }));
-        facts
-            .unassigned_reads
-            .extend(chunk.unassigned_reads.iter().map(|r| UnassignedRead {
-                read: shift(r.read),
-                ..r.clone()
-            }));
-        facts
-            .empty_cell_reads
-            .extend(chunk.empty_cell_reads.iter().map(|r| EmptyCellRead {
-                read: shift(r.read),
-                runs_at: shift(r.runs_at),
-                why: match r.why {
-                    EmptyCell::Deleted(at) => EmptyCell::Deleted(shift(at)),
-                    EmptyCell::ExceptTarget(at) => EmptyCell::ExceptTarget(shift(at)),
-                    EmptyCell::NotAssigned => EmptyCell::NotAssigned,
-                },
-                ..r.clone()
-            }));
-        facts
-            .super_calls
-            .extend(chunk.super_calls.iter().map(|c| SuperCall {
-                range: shift(c.range),
-                frame: ids.scope(c.frame),
-                ..c.clone()
-            }));
-        facts
-            .declarations
-            .extend(chunk.declarations.iter().map(|d| Declaration {
-                statement: shift(d.statement),
-                names: d.names.iter().map(|&r| shift(r)).collect(),
-                alone: d.alone,
-            }));
-        facts
-            .body_starts
-            .extend(chunk.body_starts.iter().map(|b| BodyStart {
-                scope: ids.scope(b.scope),
-                at: b.at + start,
-                ..b.clone()
-            }));
-        facts
-            .module_imports
-            .extend(chunk.module_imports.iter().map(|i| ModuleImport {
-                name: shift(i.name),
-                path: i.path.clone(),
-            }));
-        facts.module_start = facts
-            .module_start
-            .or(chunk.module_start.map(|at| at + start));
+        let chunk = placed
+            .chunk
+            .analysis
+            .facts
+            .map(|s| Some(ids.scope(s)), |at| at + start);
+        facts.loop_closures.extend(chunk.loop_closures);
+        facts.unassigned_reads.extend(chunk.unassigned_reads);
+        facts.empty_cell_reads.extend(chunk.empty_cell_reads);
+        facts.super_calls.extend(chunk.super_calls);
+        facts.declarations.extend(chunk.declarations);
+        facts.body_starts.extend(chunk.body_starts);
+        facts.module_imports.extend(chunk.module_imports);
+        facts.callee_reads.extend(chunk.callee_reads);
+        facts.module_start = facts.module_start.or(chunk.module_start);
     }
     facts
 }
@@ -524,16 +522,11 @@ fn stitch(
     text: &str,
     version: PythonVersion,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
-    last: &mut Option<LastStitch>,
-) -> Arc<Analysis> {
-    let patched = last.take().and_then(|prev| patch(text, chunks, prev));
+    last: Option<Last>,
+) -> (Arc<Analysis>, Vec<Placed>) {
+    let patched = last.and_then(|prev| patch(text, chunks, prev));
     let (stitched, layout) = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
-    let stitched = Arc::new(stitched);
-    *last = Some(LastStitch {
-        stitched: Arc::clone(&stitched),
-        layout,
-    });
-    stitched
+    (Arc::new(stitched), layout)
 }
 
 fn stitch_fresh(
@@ -590,10 +583,10 @@ fn too_deep(placed: &Placed) -> Option<TooDeep> {
 fn patch(
     text: &str,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
-    prev: LastStitch,
+    prev: Last,
 ) -> Option<(Analysis, Vec<Placed>)> {
-    let LastStitch { stitched, layout } = prev;
-    let mut analysis = Arc::try_unwrap(stitched).ok()?;
+    let layout = prev.layout?;
+    let mut analysis = Arc::try_unwrap(prev.analysis).ok()?;
     let (n_old, n_new) = (layout.len(), chunks.len());
     let same = |p: &Placed, c: &(Arc<ChunkAnalysis>, usize, u32)| Arc::ptr_eq(&p.chunk, &c.0);
     let prefix = layout
