@@ -152,6 +152,12 @@ impl Document {
         });
     }
 
+    /// How many of this document's analyses re-analysed one function body (for tests and
+    /// benchmarks).
+    pub fn body_splices(&self) -> u64 {
+        lock(&self.chunks).body_splices()
+    }
+
     /// The syntax tree (parsed now if needed).
     pub fn tree(&self) -> Tree {
         self.syntax.tree(&self.text)

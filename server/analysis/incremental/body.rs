@@ -650,6 +650,7 @@ fn focused(
 
 #[cfg(test)]
 mod tests {
+    use super::super::random_edits::BodyEdits;
     use super::*;
     use crate::analysis;
     use crate::syntax;
@@ -691,107 +692,28 @@ mod tests {
         }
     }
 
-    /// Statements typed at the start of a body line (after its indentation).
-    const STATEMENTS: [&str; 14] = [
-        "y = 1",
-        "nonlocal count",
-        "global g",
-        "z = lambda: q + y",
-        "print(a, count)",
-        "def h():\n{i}    return w + y",
-        "r = [i for i in a if i]",
-        "super().m()",
-        "del y",
-        "for k in a:\n{i}    fs.append(lambda: k)",
-        "class K:\n{i}    def m(self):\n{i}        return __x",
-        "try:\n{i}    pass\n{i}except E as e:\n{i}    pass",
-        "step = (yield)",
-        "if a:\n{i}    w = 2",
-    ];
-
-    /// A pseudo-random edit inside some function's body of `text` (analysed as `a`): typing or
-    /// deleting a character of a name, a statement typed or a line deleted, or a character
-    /// typed anywhere in the body (which may break the syntax; the next edit then takes it back).
-    fn body_edit(
-        text: &str,
-        a: &Analysis,
-        seed: u64,
-        undo: &mut Option<(usize, usize, String)>,
-    ) -> Option<(usize, usize, String)> {
-        if let Some(undo) = undo.take() {
-            return Some(undo);
-        }
-        let bodies: Vec<TextRange> = a
-            .scopes
-            .iter()
-            .filter(|s| s.kind == ScopeKind::Function)
-            .map(|s| TextRange::new(s.header_end, s.range.end))
-            .collect();
-        let body = *bodies.get((seed >> 33) as usize % bodies.len().max(1))?;
-        let pick = (seed >> 13) as usize;
-        let names: Vec<TextRange> = a.occurrences_in(body).iter().map(|o| o.range).collect();
-        let line_starts: Vec<usize> = (body.start..body.end)
-            .filter(|&i| text.as_bytes()[i - 1] == b'\n')
-            .collect();
-        match (seed >> 50) % 6 {
-            0 | 1 if !names.is_empty() => {
-                let name = names[pick % names.len()];
-                if seed % 2 == 0 || name.end - name.start < 2 {
-                    Some((name.end, name.end, "_".into()))
-                } else {
-                    Some((name.end - 1, name.end, String::new()))
-                }
-            }
-            2 | 3 if !line_starts.is_empty() => {
-                let at = line_starts[pick % line_starts.len()];
-                let indent: String = text[at..].chars().take_while(|c| *c == ' ').collect();
-                let statement =
-                    STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", &indent);
-                Some((at, at, format!("{indent}{statement}\n")))
-            }
-            4 if line_starts.len() > 1 => {
-                let at = line_starts[pick % line_starts.len()];
-                let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
-                Some((at, end.min(body.end), String::new()))
-            }
-            _ => {
-                let mut at = body.start + pick % (body.end - body.start + 1);
-                while !text.is_char_boundary(at) {
-                    at -= 1;
-                }
-                let typed = ["(", ")", ":", "x", " ", "\n", "é"][(seed >> 5) as usize % 7];
-                *undo = Some((at, at + typed.len(), String::new()));
-                Some((at, at, typed.into()))
-            }
-        }
-    }
-
     /// Random edits inside function bodies: each spliced analysis equals the whole one.
     /// Returns (spliced, edits).
     fn random_body_edits(
         mut text: String,
         version: PythonVersion,
         steps: usize,
-        mut seed: u64,
+        seed: u64,
     ) -> (usize, usize) {
         let mut tree = syntax::parse(&text);
         let mut prev = analysis::analyze(&text, &tree, version);
         let mut spliced = 0;
-        let mut undo = None;
+        let mut edits = BodyEdits::new(seed);
         for step in 0..steps {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let Some((at, old_end, insert)) = body_edit(&text, &prev, seed, &mut undo) else {
+            let Some((at, old_end, insert)) = edits.next(&text, &prev) else {
                 break;
             };
             let rows_before = tree.root_node().end_position().row as i64;
             let removed = text[at..old_end].to_owned();
             let edit = apply(&mut text, &mut tree, at, old_end, &insert);
             let rows = tree.root_node().end_position().row as i64 - rows_before;
-            // A broken text is taken back by the next edit (or it would stay broken).
-            if tree.root_node().has_error() && undo.is_none() {
-                undo = Some((at, at + insert.len(), removed));
+            if tree.root_node().has_error() {
+                edits.take_back(at, insert.len(), removed);
             }
             let whole = analysis::analyze(&text, &tree, version);
             prev = match reanalyze(prev, &text, &tree, edit, rows) {
@@ -884,22 +806,10 @@ mod tests {
             }
         }
         format!(
-            "other: {:?}",
-            (
-                a.has_syntax_errors,
-                b.has_syntax_errors,
-                a.module_start_differs(b)
-            )
+            "other: {:?} {:?}",
+            (a.has_syntax_errors, a.facts.module_start),
+            (b.has_syntax_errors, b.facts.module_start)
         )
-    }
-
-    trait ModuleStart {
-        fn module_start_differs(&self, other: &Analysis) -> bool;
-    }
-    impl ModuleStart for Analysis {
-        fn module_start_differs(&self, other: &Analysis) -> bool {
-            self.facts.module_start != other.facts.module_start
-        }
     }
 
     const SAMPLE: &str = "import os\n\ndef make_counter(step):\n    count = 0\n    def inc():\n        nonlocal count\n        count += step\n        return count\n    return inc\n\nclass C:\n    def m(self, a):\n        __x = 1\n        fs = [lambda: (__x, super()) for _ in a]\n        return fs\n\n    def n(self):\n        for i in range(3):\n            def g():\n                return i\n            yield g\n\ndef f(a):\n    def g():\n        return a\n    return [g() for _ in a]\n";

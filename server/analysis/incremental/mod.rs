@@ -24,6 +24,8 @@ use crate::analysis::{
 use crate::syntax;
 
 mod body;
+#[doc(hidden)]
+pub mod random_edits;
 
 pub use body::Edit;
 
@@ -42,6 +44,8 @@ pub struct ChunkCache {
     last_parse: Option<(String, Tree)>,
     /// The analysis computed last, which the next version's starts from.
     last: Option<Last>,
+    /// How many analyses were made by re-analysing one function body.
+    body_splices: u64,
 }
 
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
@@ -106,7 +110,10 @@ pub fn analyze_version(
                 let prev = Arc::try_unwrap(analysis).unwrap_or_else(|shared| (*shared).clone());
                 let added = rows as i64 - last.rows as i64;
                 match body::reanalyze(prev, text, tree, edit, added) {
-                    Ok(analysis) => return remember(cache, Arc::new(analysis), None),
+                    Ok(analysis) => {
+                        cache.body_splices += 1;
+                        return remember(cache, Arc::new(analysis), None);
+                    }
                     Err(prev) => {
                         cache.last = Some(Last {
                             analysis: Arc::new(*prev),
@@ -160,6 +167,12 @@ impl ChunkCache {
     /// Whether no chunk analysis is cached.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// How many analyses were made by re-analysing one function body (for tests and
+    /// benchmarks).
+    pub fn body_splices(&self) -> u64 {
+        self.body_splices
     }
 }
 

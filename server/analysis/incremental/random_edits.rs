@@ -1,0 +1,110 @@
+//! Pseudo-random edits inside function bodies, as someone typing makes them: for the tests that
+//! check that re-analysing one body gives what a whole analysis gives (public for the
+//! integration tests; nothing else uses it).
+
+use crate::analysis::{Analysis, ScopeKind, TextRange};
+
+/// Statements typed at the start of a body line (after its indentation; `{i}` is that
+/// indentation, for the lines after the first).
+const STATEMENTS: [&str; 16] = [
+    "y = 1",
+    "nonlocal count",
+    "global g",
+    "z = lambda: q + y",
+    "print(a, count)",
+    "def h():\n{i}    return w + y",
+    "r = [i for i in a if i]",
+    "super().m()",
+    "del y",
+    "for k in a:\n{i}    fs.append(lambda: k)",
+    "class K:\n{i}    def m(self):\n{i}        return __x",
+    "try:\n{i}    pass\n{i}except E as e:\n{i}    pass",
+    "step = (yield)",
+    "if a:\n{i}    w = 2",
+    "return count",
+    "count = [c for c in a]",
+];
+
+/// A source of edits; each is (start byte, end byte, inserted text) of the text it was made for.
+pub struct BodyEdits {
+    state: u64,
+    /// The edit that takes back one that broke the syntax.
+    undo: Option<(usize, usize, String)>,
+}
+
+impl BodyEdits {
+    /// A sequence determined by `seed`.
+    pub fn new(seed: u64) -> Self {
+        BodyEdits {
+            state: seed,
+            undo: None,
+        }
+    }
+
+    /// Asks the next edit to take back the one just made (at `start`, `inserted` bytes long,
+    /// replacing `removed`): call it when that edit broke the syntax.
+    pub fn take_back(&mut self, start: usize, inserted: usize, removed: String) {
+        self.undo = Some((start, start + inserted, removed));
+    }
+
+    /// The next edit inside some function's body of `text` (analysed as `analysis`): typing or
+    /// deleting a character of a name, typing a statement, deleting a line, or typing a
+    /// character anywhere in the body. `None` when the text has no function.
+    pub fn next(&mut self, text: &str, analysis: &Analysis) -> Option<(usize, usize, String)> {
+        if let Some(undo) = self.undo.take() {
+            return Some(undo);
+        }
+        self.state = self
+            .state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let seed = self.state;
+        let bodies: Vec<TextRange> = analysis
+            .scopes
+            .iter()
+            .filter(|s| s.kind == ScopeKind::Function)
+            .map(|s| TextRange::new(s.header_end, s.range.end))
+            .collect();
+        let body = *bodies.get((seed >> 33) as usize % bodies.len().max(1))?;
+        let pick = (seed >> 13) as usize;
+        let names: Vec<TextRange> = analysis
+            .occurrences_in(body)
+            .iter()
+            .map(|o| o.range)
+            .collect();
+        let line_starts: Vec<usize> = (body.start.max(1)..body.end)
+            .filter(|&i| text.as_bytes()[i - 1] == b'\n')
+            .collect();
+        match (seed >> 50) % 6 {
+            0 | 1 if !names.is_empty() => {
+                let name = names[pick % names.len()];
+                if seed % 2 == 0 || name.end - name.start < 2 {
+                    Some((name.end, name.end, "_".into()))
+                } else {
+                    let last = text[..name.end].chars().next_back().map_or(1, char::len_utf8);
+                    Some((name.end - last, name.end, String::new()))
+                }
+            }
+            2 | 3 if !line_starts.is_empty() => {
+                let at = line_starts[pick % line_starts.len()];
+                let indent: String = text[at..].chars().take_while(|c| *c == ' ').collect();
+                let statement =
+                    STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", &indent);
+                Some((at, at, format!("{indent}{statement}\n")))
+            }
+            4 if line_starts.len() > 1 => {
+                let at = line_starts[pick % line_starts.len()];
+                let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+                Some((at, end.min(body.end), String::new()))
+            }
+            _ => {
+                let mut at = body.start + pick % (body.end - body.start + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let typed = ["(", ")", ":", "x", " ", "\n", "é"][(seed >> 5) as usize % 7];
+                Some((at, at, typed.into()))
+            }
+        }
+    }
+}
