@@ -3,8 +3,9 @@
 //! server core running in this process over in-memory pipes ([`LspClient::in_process`], used by
 //! `TestServer`).
 //!
-//! Server-to-client requests (`workspace/inlayHint/refresh`, …) are answered (with `null` unless
-//! [`LspClient::answers`] says otherwise) and recorded. Timeouts exist only as failure guards.
+//! Server-to-client requests (`workspace/inlayHint/refresh`, …) are answered (with `null`, or one
+//! `null` per item for `workspace/configuration`, unless [`LspClient::answers`] says otherwise)
+//! and recorded. Timeouts exist only as failure guards.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -150,12 +151,20 @@ impl LspClient {
 
     /// Starts `binary` with `args` and extra environment variables.
     pub fn spawn_with(binary: &str, args: &[&str], envs: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(args)
             .envs(envs.iter().copied())
+            .stderr(Stdio::inherit());
+        Self::spawn_command(command)
+    }
+
+    /// Starts `command` (any language server speaking LSP on stdio; its stdin and stdout are
+    /// piped here, the rest of its set-up is kept).
+    pub fn spawn_command(mut command: Command) -> Self {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
             .spawn()
             .expect("start the server");
         let stdout = child.stdout.take().expect("stdout");
@@ -304,7 +313,15 @@ impl LspClient {
             (Some(id), Some(_)) => {
                 let id = id.clone();
                 let method = message["method"].as_str().unwrap_or_default();
-                let result = self.answers.get(method).cloned().unwrap_or(Value::Null);
+                let result = match self.answers.get(method) {
+                    Some(answer) => answer.clone(),
+                    // One (default) setting per item asked for, as the protocol wants.
+                    None if method == "workspace/configuration" => {
+                        let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                        Value::Array(vec![Value::Null; items])
+                    }
+                    None => Value::Null,
+                };
                 self.server_requests.push(message);
                 self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
             }
