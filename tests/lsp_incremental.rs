@@ -11,6 +11,7 @@
 //! the same rule, and the server's text must equal it after every edit.
 
 use closure_lens::analysis::PythonVersion;
+use closure_lens::analysis::incremental::random_edits::BodyEdits;
 use closure_lens::config::Settings;
 use closure_lens::ide;
 use closure_lens::line_index::Encoding;
@@ -274,6 +275,25 @@ fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
     (start, end, insert)
 }
 
+/// Every feature of `doc` equals that of a fresh open of its text.
+fn assert_as_fresh(doc: &Document, encoding: Encoding, what: &str) {
+    let fresh = Document::new(doc.uri.clone(), 0, doc.text.clone(), doc.python_version);
+    let got = all_features(doc, encoding);
+    let expected = all_features(&fresh, encoding);
+    if got != expected {
+        let differ: Vec<&String> = got
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| got[k.as_str()] != expected[k.as_str()])
+            .collect();
+        panic!(
+            "{what}: incremental != fresh in {differ:?}\ntext: {:?}\ngot: {}\nexpected: {}",
+            doc.text, got["hints"], expected["hints"]
+        );
+    }
+}
+
 fn session(base: &str, encoding: Encoding, seed: u64, edits: usize, compare_every: usize) {
     let uri: Uri = "file:///incremental.py".parse().unwrap();
     let version = PythonVersion::Py314;
@@ -302,23 +322,12 @@ fn session(base: &str, encoding: Encoding, seed: u64, edits: usize, compare_ever
         doc.apply_changes(step as i32 + 2, &[change], encoding);
         assert_eq!(doc.text, model, "step {step}: the server's text diverged");
         if step % compare_every == compare_every - 1 || step == edits - 1 {
-            let fresh = Document::new(uri.clone(), 0, model.clone(), version);
-            let got = all_features(&doc, encoding);
-            let expected = all_features(&fresh, encoding);
-            if got != expected {
-                let differ: Vec<&String> = got
-                    .as_object()
-                    .unwrap()
-                    .keys()
-                    .filter(|k| got[k.as_str()] != expected[k.as_str()])
-                    .collect();
-                let same_tree = doc.tree().root_node().to_sexp()
-                    == closure_lens::syntax::parse(&model).root_node().to_sexp();
-                panic!(
-                    "step {step} ({encoding:?}, seed {seed}): incremental != fresh in {differ:?} (tree equal to a fresh parse: {same_tree})\ntext: {model:?}\ngot: {}\nexpected: {}",
-                    got["hints"], expected["hints"]
-                );
-            }
+            let same_tree = doc.tree().root_node().to_sexp()
+                == closure_lens::syntax::parse(&model).root_node().to_sexp();
+            let what = format!(
+                "step {step} ({encoding:?}, seed {seed}; tree equal to a fresh parse: {same_tree})"
+            );
+            assert_as_fresh(&doc, encoding, &what);
         }
     }
 }
@@ -339,8 +348,56 @@ fn random_edits_keep_every_feature_equal_to_a_fresh_open() {
     }
 }
 
+/// Typing inside function bodies (names, statements, deleted lines; a stray character that
+/// breaks the syntax is taken back by the next edit), each edit analysed at once, as an editor
+/// asking for hints after every keystroke makes the server do: most edits re-analyse only the
+/// edited body, and every feature equals that of a fresh open after each one.
 #[test]
-fn random_edits_of_a_real_module() {
+fn body_edits_keep_every_feature_equal_to_a_fresh_open() {
+    let functools = std::fs::read_to_string(stdlib().join("functools.py")).expect("functools.py");
+    for (seed, (base, steps)) in [(SAMPLE, 150), (functools.as_str(), 25)]
+        .into_iter()
+        .enumerate()
+    {
+        let uri: Uri = "file:///bodies.py".parse().unwrap();
+        let mut doc = Document::new(uri, 1, base.to_owned(), PythonVersion::Py314);
+        doc.analysis();
+        let mut edits = BodyEdits::new(seed as u64 + 5);
+        for step in 0..steps {
+            let analysis = doc.analysis().clone();
+            let Some((start, end, insert)) = edits.next(&doc.text, &analysis) else {
+                break;
+            };
+            drop(analysis);
+            let removed = doc.text[start..end].to_owned();
+            let encoding = Encoding::Utf16;
+            let change = TextDocumentContentChangeEvent {
+                range: Some(Range::new(
+                    position_of(&doc.text, start, encoding, false),
+                    position_of(&doc.text, end, encoding, false),
+                )),
+                range_length: None,
+                text: insert.clone(),
+            };
+            doc.apply_changes(step as i32 + 2, &[change], encoding);
+            if doc.tree().root_node().has_error() {
+                edits.take_back(start, insert.len(), removed);
+            }
+            assert_as_fresh(
+                &doc,
+                encoding,
+                &format!("step {step}, {insert:?} at {start}"),
+            );
+        }
+        let spliced = doc.body_splices() as usize;
+        assert!(
+            spliced * 3 > steps,
+            "only {spliced} of {steps} edits spliced"
+        );
+    }
+}
+
+fn stdlib() -> std::path::PathBuf {
     let out = std::process::Command::new("python3")
         .args([
             "-c",
@@ -348,8 +405,12 @@ fn random_edits_of_a_real_module() {
         ])
         .output()
         .expect("python3");
-    let stdlib = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    let text = std::fs::read_to_string(stdlib.join("functools.py")).expect("functools.py");
+    std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+#[test]
+fn random_edits_of_a_real_module() {
+    let text = std::fs::read_to_string(stdlib().join("functools.py")).expect("functools.py");
     for encoding in [Encoding::Utf16, Encoding::Utf8] {
         session(&text, encoding, 99, 200, 50);
     }

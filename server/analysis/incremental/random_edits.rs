@@ -81,7 +81,10 @@ impl BodyEdits {
                 if seed % 2 == 0 || name.end - name.start < 2 {
                     Some((name.end, name.end, "_".into()))
                 } else {
-                    let last = text[..name.end].chars().next_back().map_or(1, char::len_utf8);
+                    let last = text[..name.end]
+                        .chars()
+                        .next_back()
+                        .map_or(1, char::len_utf8);
                     Some((name.end - last, name.end, String::new()))
                 }
             }
