@@ -444,6 +444,24 @@ impl<'t> SyntaxNode<'t> {
         self.0.has_error()
     }
 
+    /// The named child spanning `range`, found without walking the children before it.
+    pub fn child_containing(self, range: TextRange) -> Option<Self> {
+        let mut cursor = self.0.walk();
+        cursor.goto_first_child_for_byte(range.start)?;
+        loop {
+            let node = cursor.node();
+            if node.start_byte() > range.start {
+                return None;
+            }
+            if node.is_named() && !is_trivia(node) && range.end <= node.end_byte() {
+                return Some(SyntaxNode(node));
+            }
+            if !cursor.goto_next_sibling() {
+                return None;
+            }
+        }
+    }
+
     /// The smallest node of this node's subtree spanning `range`.
     pub fn covering(self, range: TextRange) -> Option<Self> {
         self.0

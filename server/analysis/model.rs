@@ -571,132 +571,72 @@ pub struct CalleeRead {
 }
 
 impl Facts {
-    /// The same facts with every scope id mapped by `scope` (a fact about a scope mapped to
-    /// `None` is dropped) and every byte offset by `offset`.
-    pub fn map(
-        &self,
+    /// Maps every scope id by `scope` (a fact about a scope mapped to `None` is dropped) and
+    /// every byte offset by `offset`, in place.
+    pub fn remap(
+        &mut self,
         scope: impl Fn(ScopeId) -> Option<ScopeId>,
         offset: impl Fn(usize) -> usize,
-    ) -> Facts {
-        let range = |r: TextRange| TextRange::new(offset(r.start), offset(r.end));
-        Facts {
-            loop_closures: self
-                .loop_closures
-                .iter()
-                .filter_map(|c| {
-                    Some(LoopClosure {
-                        scope: scope(c.scope)?,
-                        loops: c
-                            .loops
-                            .iter()
-                            .map(|l| Loop {
-                                header: range(l.header),
-                                per_iteration: l.per_iteration.iter().map(|&r| range(r)).collect(),
-                                ends_after: l.ends_after,
-                            })
-                            .collect(),
-                        escape: match &c.escape {
-                            Escape::Kept { how, at } => Escape::Kept {
-                                how: how.clone(),
-                                at: range(*at),
-                            },
-                            other => other.clone(),
-                        },
-                        defaults: c.defaults.as_ref().map(|d| DefaultSlot {
-                            at: offset(d.at),
-                            ..d.clone()
-                        }),
-                        name_uses: c.name_uses.as_ref().map(|uses| {
-                            uses.iter()
-                                .map(|u| NameUse {
-                                    range: range(u.range),
-                                    how: match &u.how {
-                                        PassAt::Call { callee, at, before } => PassAt::Call {
-                                            callee: callee.map(range),
-                                            at: offset(*at),
-                                            before: before.clone(),
-                                        },
-                                        PassAt::Value => PassAt::Value,
-                                    },
-                                })
-                                .collect()
-                        }),
-                    })
-                })
-                .collect(),
-            unassigned_reads: self
-                .unassigned_reads
-                .iter()
-                .map(|r| UnassignedRead {
-                    read: range(r.read),
-                    ..r.clone()
-                })
-                .collect(),
-            empty_cell_reads: self
-                .empty_cell_reads
-                .iter()
-                .map(|r| EmptyCellRead {
-                    read: range(r.read),
-                    runs_at: range(r.runs_at),
-                    why: match r.why {
-                        EmptyCell::Deleted(at) => EmptyCell::Deleted(range(at)),
-                        EmptyCell::ExceptTarget(at) => EmptyCell::ExceptTarget(range(at)),
-                        EmptyCell::NotAssigned => EmptyCell::NotAssigned,
-                    },
-                    ..r.clone()
-                })
-                .collect(),
-            super_calls: self
-                .super_calls
-                .iter()
-                .filter_map(|c| {
-                    Some(SuperCall {
-                        range: range(c.range),
-                        frame: scope(c.frame)?,
-                        ..c.clone()
-                    })
-                })
-                .collect(),
-            declarations: self
-                .declarations
-                .iter()
-                .map(|d| Declaration {
-                    statement: range(d.statement),
-                    names: d.names.iter().map(|&r| range(r)).collect(),
-                    alone: d.alone,
-                })
-                .collect(),
-            body_starts: self
-                .body_starts
-                .iter()
-                .filter_map(|b| {
-                    Some(BodyStart {
-                        scope: scope(b.scope)?,
-                        at: offset(b.at),
-                        ..b.clone()
-                    })
-                })
-                .collect(),
-            module_imports: self
-                .module_imports
-                .iter()
-                .map(|i| ModuleImport {
-                    name: range(i.name),
-                    path: i.path.clone(),
-                })
-                .collect(),
-            module_start: self.module_start.map(&offset),
-            callee_reads: self
-                .callee_reads
-                .iter()
-                .filter_map(|c| {
-                    Some(CalleeRead {
-                        reader: scope(c.reader)?,
-                        callee: scope(c.callee)?,
-                    })
-                })
-                .collect(),
+    ) {
+        let range = |r: &mut TextRange| *r = TextRange::new(offset(r.start), offset(r.end));
+        self.loop_closures.retain_mut(|c| {
+            let Some(id) = scope(c.scope) else {
+                return false;
+            };
+            c.scope = id;
+            for l in &mut c.loops {
+                range(&mut l.header);
+                l.per_iteration.iter_mut().for_each(range);
+            }
+            if let Escape::Kept { at, .. } = &mut c.escape {
+                range(at);
+            }
+            if let Some(d) = &mut c.defaults {
+                d.at = offset(d.at);
+            }
+            for u in c.name_uses.iter_mut().flatten() {
+                range(&mut u.range);
+                if let PassAt::Call { callee, at, .. } = &mut u.how {
+                    callee.iter_mut().for_each(range);
+                    *at = offset(*at);
+                }
+            }
+            true
+        });
+        for r in &mut self.unassigned_reads {
+            range(&mut r.read);
         }
+        for r in &mut self.empty_cell_reads {
+            range(&mut r.read);
+            range(&mut r.runs_at);
+            if let EmptyCell::Deleted(at) | EmptyCell::ExceptTarget(at) = &mut r.why {
+                range(at);
+            }
+        }
+        self.super_calls.retain_mut(|c| {
+            range(&mut c.range);
+            scope(c.frame).map(|id| c.frame = id).is_some()
+        });
+        for d in &mut self.declarations {
+            range(&mut d.statement);
+            d.names.iter_mut().for_each(range);
+        }
+        self.body_starts.retain_mut(|b| {
+            b.at = offset(b.at);
+            scope(b.scope).map(|id| b.scope = id).is_some()
+        });
+        for i in &mut self.module_imports {
+            range(&mut i.name);
+        }
+        self.module_start = self.module_start.map(&offset);
+        self.callee_reads
+            .retain_mut(|c| match (scope(c.reader), scope(c.callee)) {
+                (Some(reader), Some(callee)) => {
+                    *c = CalleeRead { reader, callee };
+                    true
+                }
+                _ => false,
+            });
     }
 
     /// Puts every list in the order a whole-file analysis gives it (by position or by scope).

@@ -103,8 +103,7 @@ impl<'a, 't> Collector<'a, 't> {
             mangled_sets: Vec::new(),
             future_annotations: false,
             errors: Vec::new(),
-            // Roughly one identifier per eight bytes of Python.
-            occurrences: Vec::with_capacity(text.len() / 8),
+            occurrences: Vec::new(),
             has_star_import: false,
             depth: 0,
             too_deep: None,
@@ -121,9 +120,10 @@ impl<'a, 't> Collector<'a, 't> {
 
     /// Visits the module body.
     pub fn run(&mut self, root: SyntaxNode<'t>) {
-        for child in root.named_children(&self.cursors) {
-            self.visit_stmt(child);
-        }
+        // Roughly one identifier per eight bytes of Python.
+        let visited = self.focus.map_or(self.text.len(), |f| f.end - f.start);
+        self.occurrences.reserve(visited / 8);
+        self.visit_body(Some(root));
     }
 
     /// Visits the `def` at `focus` in full and, around it, only what its names' resolution
@@ -137,15 +137,19 @@ impl<'a, 't> Collector<'a, 't> {
         self.focus = None;
     }
 
-    /// Whether a statement is skipped by a focused run: it is outside the focus, in a class or
-    /// the module.
+    /// Whether a focused run skips the statements of the current block that do not hold the
+    /// focus: those of a class or the module (their names are invisible inside a function).
+    fn skips_others(&self) -> bool {
+        self.focus.is_some()
+            && !self
+                .block(self.cur)
+                .is_function_like(self.at_least(PythonVersion::Py314))
+    }
+
+    /// Whether a focused run skips this statement (see [`Self::skips_others`]).
     fn skips_statement(&self, node: SyntaxNode<'t>) -> bool {
-        self.focus.is_some_and(|focus| {
-            !node.range().contains_range(focus)
-                && !self
-                    .block(self.cur)
-                    .is_function_like(self.at_least(PythonVersion::Py314))
-        })
+        self.focus
+            .is_some_and(|focus| !node.range().contains_range(focus) && self.skips_others())
     }
 
     /// Visits the body of the `def`, `lambda` or class at `node` with `visit`, unless a focused

@@ -10,6 +10,13 @@ use crate::analysis::model::{OccurrenceKind, PythonVersion};
 impl<'a, 't> Collector<'a, 't> {
     pub(super) fn visit_body(&mut self, block: Option<SyntaxNode<'t>>) {
         let Some(block) = block else { return };
+        if let Some(focus) = self.focus.filter(|_| self.skips_others()) {
+            // A focused run: in a class or the module, only the statement holding the focus.
+            if let Some(child) = block.child_containing(focus) {
+                self.visit_stmt(child);
+            }
+            return;
+        }
         for child in block.named_children(&self.cursors) {
             self.visit_stmt(child);
         }

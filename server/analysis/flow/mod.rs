@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{
     Analysis, BodyStart, CalleeRead, Declaration, Facts, ModuleImport, Occurrence, OccurrenceKind,
-    Scope, ScopeId, ScopeKind, SuperCall, TextRange,
+    Resolution, Scope, ScopeId, ScopeKind, SuperCall, TextRange,
 };
 
 /// Scopes nested deeper than this get no facts. Only a chain of lambdas (`lambda: lambda: …`) can
@@ -54,80 +54,142 @@ pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -
 
 /// Brings `analysis.facts` up to date after the body `body` of one function was analysed again
 /// and spliced in as the scopes `subtree` (the facts of the rest already mapped to the new
-/// text). Recomputed: everything inside the body; the frames of `frames` (the function's
-/// enclosing frames, whose closures it is among, and the readers of its old body as a callee);
-/// every loop closure (what one does with a closure may be decided by a call into the body);
-/// every `super()` call (its function's calls may be in the body).
+/// text). What the body can change is recomputed: the facts of every scope in it; of the
+/// enclosing frames (`enclosing`: the function is among their closures); of the scopes whose
+/// facts were judged by a call into the old body (`readers`); of the loop closures made by an
+/// enclosing scope, or bound to a global, whose uses may be in the body; and the `super()`
+/// calls in the body or in a function defined by an enclosing scope (its calls may be in the
+/// body).
 pub(crate) fn refresh<'t>(
     text: &str,
     root: SyntaxNode<'t>,
     analysis: &mut Analysis,
     body: TextRange,
     subtree: std::ops::Range<u32>,
-    frames: &[ScopeId],
+    enclosing: &[ScopeId],
+    readers: &[ScopeId],
 ) {
     let facts = std::mem::take(&mut analysis.facts);
-    analysis.facts = refreshed(text, root, analysis, facts, body, subtree, frames);
+    let redo = Redo {
+        body,
+        subtree,
+        enclosing,
+        readers,
+    };
+    analysis.facts = redo.facts(text, root, analysis, facts);
 }
 
-fn refreshed<'t>(
-    text: &str,
-    root: SyntaxNode<'t>,
-    analysis: &Analysis,
-    mut facts: Facts,
+/// What [`refresh`] recomputes.
+struct Redo<'a> {
     body: TextRange,
     subtree: std::ops::Range<u32>,
-    frames: &[ScopeId],
-) -> Facts {
-    let mut redo: Vec<ScopeId> = frames.to_vec();
-    redo.extend(subtree.clone().map(ScopeId));
-    redo.extend(facts.loop_closures.iter().map(|c| c.scope));
-    redo.sort_unstable();
-    redo.dedup();
-    let redone = |s: ScopeId| redo.binary_search(&s).is_ok();
-    let reader_of = |read: TextRange, owner: bool| {
-        let o = analysis
-            .occurrence_at(read.start)
-            .filter(|o| o.range == read)?;
-        Some(if owner {
-            o.symbol.scope
-        } else {
-            analysis.frame_of(o.scope)
-        })
-    };
-    facts.loop_closures.clear();
-    facts.callee_reads.retain(|c| !redone(c.reader));
-    facts
-        .unassigned_reads
-        .retain(|r| reader_of(r.read, false).is_some_and(|f| !redone(f)));
-    facts
-        .empty_cell_reads
-        .retain(|r| reader_of(r.read, true).is_some_and(|f| !redone(f)));
-    facts
-        .declarations
-        .retain(|d| !body.contains_range(d.statement));
-    facts.body_starts.retain(|b| !redone(b.scope));
+    enclosing: &'a [ScopeId],
+    readers: &'a [ScopeId],
+}
 
-    let tree = Tree::new(text, root, analysis);
-    for &scope in &redo {
-        if analysis.ancestors(scope).count() as u32 <= MAX_SCOPE_DEPTH {
-            scope_facts(&tree, scope, &mut facts);
+impl Redo<'_> {
+    /// Whether the loop closure `scope` may be judged differently after the body changed.
+    fn loop_closure_may_change(&self, analysis: &Analysis, scope: ScopeId) -> bool {
+        let s = analysis.scope(scope);
+        let maker = s.parent.map_or(ScopeId::MODULE, |p| analysis.frame_of(p));
+        if self.enclosing.contains(&maker) {
+            return true;
         }
+        // Bound to a global (`global f` before `def f` in a loop): its uses may be anywhere.
+        let declares_globals = analysis
+            .scope(maker)
+            .symbols
+            .iter()
+            .any(|y| y.resolution == Resolution::GlobalExplicit);
+        declares_globals
+            && analysis
+                .occurrence_at(s.focus_range.start)
+                .is_some_and(|o| o.range == s.focus_range && o.symbol.scope == ScopeId::MODULE)
     }
-    let old_calls = std::mem::take(&mut facts.super_calls);
-    for call in old_calls.iter().filter(|c| !body.contains_range(c.range)) {
-        if let Some(o) = analysis.occurrence_at(call.range.start) {
+
+    fn facts<'t>(
+        &self,
+        text: &str,
+        root: SyntaxNode<'t>,
+        analysis: &Analysis,
+        mut facts: Facts,
+    ) -> Facts {
+        let mut redo: Vec<ScopeId> = self.subtree.clone().map(ScopeId).collect();
+        redo.extend(
+            self.enclosing
+                .iter()
+                .copied()
+                .filter(|&s| analysis.scope(s).has_own_frame()),
+        );
+        redo.extend(self.readers);
+        redo.extend(
+            facts
+                .loop_closures
+                .iter()
+                .map(|c| c.scope)
+                .filter(|&s| self.loop_closure_may_change(analysis, s)),
+        );
+        redo.sort_unstable();
+        redo.dedup();
+        let redone = |s: ScopeId| redo.binary_search(&s).is_ok();
+        let body = self.body;
+        // A frame's reads lie inside it: only reads inside a redone frame are looked up.
+        let spans: Vec<TextRange> = redo.iter().map(|&s| analysis.scope(s).range).collect();
+        let in_redone_frame = |read: TextRange| spans.iter().any(|r| r.contains_range(read));
+        let reader_of = |read: TextRange, owner: bool| {
+            if !in_redone_frame(read) {
+                return Some(ScopeId::MODULE);
+            }
+            let o = analysis
+                .occurrence_at(read.start)
+                .filter(|o| o.range == read)?;
+            Some(if owner {
+                o.symbol.scope
+            } else {
+                analysis.frame_of(o.scope)
+            })
+        };
+        facts.loop_closures.retain(|c| !redone(c.scope));
+        facts.callee_reads.retain(|c| !redone(c.reader));
+        facts
+            .unassigned_reads
+            .retain(|r| reader_of(r.read, false).is_some_and(|f| !redone(f)));
+        facts
+            .empty_cell_reads
+            .retain(|r| reader_of(r.read, true).is_some_and(|f| !redone(f)));
+        facts
+            .declarations
+            .retain(|d| !body.contains_range(d.statement));
+        facts.body_starts.retain(|b| !redone(b.scope));
+
+        let tree = Tree::new(text, root, analysis);
+        for &scope in &redo {
+            if analysis.ancestors(scope).count() as u32 <= MAX_SCOPE_DEPTH {
+                scope_facts(&tree, scope, &mut facts);
+            }
+        }
+        // A `super()` call's facts include the calls of its function in the enclosing scope.
+        let old_calls = std::mem::take(&mut facts.super_calls);
+        for call in old_calls {
+            let parent = analysis.scope(call.frame).parent;
+            if body.contains_range(call.range) {
+                continue;
+            }
+            if !parent.is_some_and(|p| self.enclosing.contains(&p)) {
+                facts.super_calls.push(call);
+            } else if let Some(o) = analysis.occurrence_at(call.range.start) {
+                facts.super_calls.extend(super_call_at(&tree, o));
+            }
+        }
+        let inside = analysis.occurrences_in(body);
+        for o in inside {
             facts.super_calls.extend(super_call_at(&tree, o));
         }
+        facts.declarations.extend(declarations(&tree, inside));
+        facts.callee_reads.extend(tree.callee_reads.take());
+        facts.sort();
+        facts
     }
-    let inside = analysis.occurrences_in(body);
-    for o in inside {
-        facts.super_calls.extend(super_call_at(&tree, o));
-    }
-    facts.declarations.extend(declarations(&tree, inside));
-    facts.callee_reads.extend(tree.callee_reads.take());
-    facts.sort();
-    facts
 }
 
 /// The facts of one scope: its frame's reads (a function or lambda), its body start (a `def`),

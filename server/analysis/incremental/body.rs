@@ -302,21 +302,12 @@ impl Splice {
         wanted.retain(|v| !self.new.contains(&v.scope.0));
         wanted.sort_unstable();
         wanted.dedup();
-        let module: FxHashMap<&str, usize> = if wanted.iter().any(|v| v.scope == ScopeId::MODULE) {
-            prev.scopes[0]
-                .symbols
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (&*s.name, i))
-                .collect()
-        } else {
-            FxHashMap::default()
-        };
+        let module = &prev.scopes[0].symbols;
         for v in wanted {
             let symbol = fresh.symbol(v);
             let mapped = if v.scope == ScopeId::MODULE {
-                let index = match module.get(&*symbol.name) {
-                    Some(&i) => i,
+                let index = match module.iter().position(|s| s.name == symbol.name) {
+                    Some(i) => i,
                     None => {
                         self.implied.push(symbol.name.clone());
                         prev.scopes[0].symbols.len() + self.implied.len() - 1
@@ -418,7 +409,7 @@ impl Splice {
         facts
             .declarations
             .retain(|d| !old_body.contains_range(d.statement));
-        let facts = facts.map(
+        facts.remap(
             |s| (!old_ids.contains(&s.0)).then(|| id(s)),
             |at| edit.shift(at),
         );
@@ -448,32 +439,40 @@ impl Splice {
             .count();
         debug_assert_eq!(tail, self.old.len());
         let after = old_start as usize + self.new.len();
-        for (i, scope) in prev.scopes.iter_mut().enumerate() {
-            if (old_start as usize..after).contains(&i) {
+        // Before the function, only the scopes enclosing the edit change (its enclosing scopes,
+        // 3.14's `__annotate__` spanning its `def`): their ends move, the old function's
+        // scopes leave their capture lists.
+        for scope in &mut prev.scopes[..old_start as usize] {
+            if scope.range.end < edit.old_end {
                 continue;
             }
+            scope.range = shift(scope.range);
             if grown != 0 {
-                scope.parent = scope.parent.map(id);
                 scope.children.iter_mut().for_each(|c| *c = id(*c));
             }
-            if scope.range.start >= edit.old_end {
-                scope.line = (scope.line as i64 + rows) as u32;
-                scope.code_line = (scope.code_line as i64 + rows) as u32;
-            }
-            scope.range = shift(scope.range);
-            scope.focus_range = shift(scope.focus_range);
-            scope.header_end = edit.shift(scope.header_end);
             for symbol in &mut scope.symbols {
-                if grown != 0 {
-                    symbol.variable = moved_symbol(symbol.variable);
-                    symbol.captures_from = symbol.captures_from.map(id);
-                }
-                // Capture lists: the old function's scopes leave (the new ones come below).
                 symbol.captured_by.retain(|c| !old_ids.contains(&c.0));
                 if grown != 0 {
                     symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
                 }
             }
+        }
+        // After it, everything moves.
+        for scope in &mut prev.scopes[after..] {
+            if grown != 0 {
+                scope.parent = scope.parent.map(id);
+                scope.children.iter_mut().for_each(|c| *c = id(*c));
+                for symbol in &mut scope.symbols {
+                    symbol.variable = moved_symbol(symbol.variable);
+                    symbol.captures_from = symbol.captures_from.map(id);
+                    symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
+                }
+            }
+            scope.line = (scope.line as i64 + rows) as u32;
+            scope.code_line = (scope.code_line as i64 + rows) as u32;
+            scope.range = shift(scope.range);
+            scope.focus_range = shift(scope.focus_range);
+            scope.header_end = edit.shift(scope.header_end);
         }
         // The enclosing scopes' cells captured by the function's new scopes.
         for &(fresh_scope, old_scope) in &self.chain {
@@ -545,11 +544,7 @@ impl Splice {
 
         prev.facts = facts;
         prev.by_variable = Default::default();
-        let mut frames: Vec<ScopeId> = prev
-            .ancestors(ScopeId(old_start))
-            .filter(|&s| prev.scope(s).has_own_frame())
-            .collect();
-        frames.extend(readers);
+        let enclosing: Vec<ScopeId> = prev.ancestors(ScopeId(old_start)).collect();
         let new_ids = old_start..old_start + self.new.len() as u32;
         flow::refresh(
             text,
@@ -557,7 +552,8 @@ impl Splice {
             &mut prev,
             self.new_body,
             new_ids,
-            &frames,
+            &enclosing,
+            &readers,
         );
         prev
     }

@@ -412,11 +412,8 @@ fn placed_facts(layout: &[Placed]) -> Facts {
             module_map: &placed.module_map,
         };
         let start = placed.start;
-        let chunk = placed
-            .chunk
-            .analysis
-            .facts
-            .map(|s| Some(ids.scope(s)), |at| at + start);
+        let mut chunk = placed.chunk.analysis.facts.clone();
+        chunk.remap(|s| Some(ids.scope(s)), |at| at + start);
         facts.loop_closures.extend(chunk.loop_closures);
         facts.unassigned_reads.extend(chunk.unassigned_reads);
         facts.empty_cell_reads.extend(chunk.empty_cell_reads);
