@@ -1,4 +1,4 @@
-//! Pseudo-random edits inside function bodies, as someone typing makes them: for the tests that
+//! Pseudo-random edits inside function and class bodies, as someone typing makes them: for the tests that
 //! check that re-analysing one body gives what a whole analysis gives (public for the
 //! integration tests; nothing else uses it).
 
@@ -47,7 +47,7 @@ impl BodyEdits {
         self.undo = Some((start, start + inserted, removed));
     }
 
-    /// The next edit inside some function's body of `text` (analysed as `analysis`): typing or
+    /// The next edit inside some function's or class's body of `text` (analysed as `analysis`): typing or
     /// deleting a character of a name, typing a statement, deleting a line, or typing a
     /// character anywhere in the body. `None` when the text has no function.
     pub fn next(&mut self, text: &str, analysis: &Analysis) -> Option<(usize, usize, String)> {
@@ -62,7 +62,7 @@ impl BodyEdits {
         let bodies: Vec<TextRange> = analysis
             .scopes
             .iter()
-            .filter(|s| s.kind == ScopeKind::Function)
+            .filter(|s| matches!(s.kind, ScopeKind::Function | ScopeKind::Class))
             .map(|s| TextRange::new(s.header_end, s.range.end))
             .collect();
         let body = *bodies.get((seed >> 33) as usize % bodies.len().max(1))?;
