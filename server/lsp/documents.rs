@@ -16,7 +16,7 @@ use ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Tree};
 
 use crate::analysis::incremental::{self, ChunkCache, Edit};
-use crate::analysis::{self, Analysis, PythonVersion};
+use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::ProjectConfig;
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
@@ -119,7 +119,10 @@ impl Document {
                     self.python_version,
                     self.generation,
                     &mut lock(&self.chunks),
-                    |since| lock(&self.edits).between(since, self.generation),
+                    |since| {
+                        let edit = lock(&self.edits).between(since, self.generation)?;
+                        Some((edit, self.syntax.changed_since(since)?))
+                    },
                 );
                 if !self.is_hot() {
                     self.syntax.forget();
@@ -249,8 +252,11 @@ impl Document {
             }
         }
         self.syntax = match edits {
-            Some(edits) => Syntax::successor(&self.syntax, edits),
-            None => Arc::default(),
+            Some(edits) => Syntax::successor(&self.syntax, edits, generation),
+            None => Arc::new(Syntax {
+                generation,
+                ..Syntax::default()
+            }),
         };
         drop(log);
         self.generation = generation;
@@ -271,6 +277,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// tree when one is at hand ([`Origin`]).
 #[derive(Default)]
 struct Syntax {
+    /// The document version this is (see [`Document::generation`]).
+    generation: u64,
     state: Mutex<SyntaxState>,
 }
 
@@ -278,6 +286,9 @@ struct Syntax {
 struct SyntaxState {
     tree: Option<Tree>,
     origin: Option<Origin>,
+    /// For a tree parsed incrementally: the version it was parsed from, and where the syntax
+    /// differs from that version's (tree-sitter's changed ranges).
+    changed: Option<(u64, Vec<TextRange>)>,
 }
 
 /// An earlier version and the edits that lead from its text to this one.
@@ -289,7 +300,7 @@ struct Origin {
 
 impl Syntax {
     /// The syntax of the version after `edits` (for the main loop: never blocks, never parses).
-    fn successor(this: &Arc<Syntax>, edits: Vec<InputEdit>) -> Arc<Syntax> {
+    fn successor(this: &Arc<Syntax>, edits: Vec<InputEdit>, generation: u64) -> Arc<Syntax> {
         let origin = match this.state.try_lock() {
             Ok(state) if state.tree.is_none() => state.origin.clone().map(|mut o| {
                 o.edits.extend(edits);
@@ -302,7 +313,12 @@ impl Syntax {
             }),
         };
         Arc::new(Syntax {
-            state: Mutex::new(SyntaxState { tree: None, origin }),
+            generation,
+            state: Mutex::new(SyntaxState {
+                tree: None,
+                origin,
+                changed: None,
+            }),
         })
     }
 
@@ -312,9 +328,29 @@ impl Syntax {
             return tree.clone();
         }
         let old = state.origin.take().and_then(Origin::edited_tree);
-        let tree = syntax::parse_with(&mut syntax::python_parser(), text, old.as_ref());
+        let tree = syntax::parse_with(
+            &mut syntax::python_parser(),
+            text,
+            old.as_ref().map(|(old, _)| old),
+        );
+        state.changed = old.map(|(old, base)| {
+            let ranges = old.changed_ranges(&tree);
+            (
+                base,
+                ranges
+                    .map(|r| TextRange::new(r.start_byte, r.end_byte))
+                    .collect(),
+            )
+        });
         state.tree = Some(tree.clone());
         tree
+    }
+
+    /// Where the syntax differs from version `generation`'s, if this tree was parsed from it.
+    fn changed_since(&self, generation: u64) -> Option<Vec<TextRange>> {
+        let state = lock(&self.state);
+        let (base, ranges) = state.changed.as_ref()?;
+        (*base == generation).then(|| ranges.clone())
     }
 
     fn has_tree(&self) -> bool {
@@ -330,8 +366,9 @@ impl Syntax {
 }
 
 impl Origin {
-    /// The nearest earlier tree with every edit since applied, if an earlier tree exists.
-    fn edited_tree(self) -> Option<Tree> {
+    /// The nearest earlier tree with every edit since applied, and its version, if an earlier
+    /// tree exists.
+    fn edited_tree(self) -> Option<(Tree, u64)> {
         let mut pending = vec![self.edits];
         let mut base = self.base;
         loop {
@@ -342,7 +379,7 @@ impl Origin {
                     for edit in pending.iter().rev().flatten() {
                         tree.edit(edit);
                     }
-                    return Some(tree);
+                    return Some((tree, base.generation));
                 }
                 state.origin.clone()?
             };

@@ -77,14 +77,16 @@ fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
 /// `tree`, from the analysis of an earlier version kept in `cache`: when `edit_since` tells what
 /// changed since that version (given its generation) and the change lies in one function's
 /// body, only that body is analysed again; else the changed top-level statements (once the
-/// cache holds them, see [`warm`]); else the whole text. The result is kept for the next version.
+/// cache holds them, see [`warm`]); else the whole text. With the change comes where the syntax
+/// tree changed (tree-sitter's changed ranges, in `text`). The result is kept for the next
+/// version.
 pub fn analyze_version(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
     generation: u64,
     cache: &mut ChunkCache,
-    edit_since: impl FnOnce(u64) -> Option<Edit>,
+    edit_since: impl FnOnce(u64) -> Option<(Edit, Vec<TextRange>)>,
 ) -> Arc<Analysis> {
     let rows = tree.root_node().end_position().row;
     let remember = |cache: &mut ChunkCache, analysis: Arc<Analysis>, layout| {
@@ -101,15 +103,15 @@ pub fn analyze_version(
         let edit = (last.analysis.version == version && last.generation < generation)
             .then(|| edit_since(last.generation))
             .flatten()
-            .filter(|e| e.new_end - e.start + last.len == text.len() + e.old_end - e.start);
+            .filter(|(e, _)| e.new_end - e.start + last.len == text.len() + e.old_end - e.start);
         match edit {
-            Some(edit) => {
+            Some((edit, changed)) => {
                 let Last {
                     analysis, layout, ..
                 } = last;
                 let prev = Arc::try_unwrap(analysis).unwrap_or_else(|shared| (*shared).clone());
                 let added = rows as i64 - last.rows as i64;
-                match body::reanalyze(prev, text, tree, edit, added) {
+                match body::reanalyze(prev, text, tree, edit, &changed, added) {
                     Ok(analysis) => {
                         cache.body_splices += 1;
                         return remember(cache, Arc::new(analysis), None);
@@ -1097,19 +1099,24 @@ mod tests {
         }
     }
 
-    /// The largest stdlib files, when a Python is around: chunked equals whole.
-    #[test]
-    fn chunked_equals_whole_on_stdlib_files() {
-        let Ok(out) = std::process::Command::new("python3")
+    /// The standard library of the machine's `python3`, if there is one.
+    pub(super) fn stdlib() -> Option<std::path::PathBuf> {
+        let out = std::process::Command::new("python3")
             .args([
                 "-c",
                 "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
             ])
             .output()
-        else {
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).trim().into())
+    }
+
+    /// The largest stdlib files, when a Python is around: chunked equals whole.
+    #[test]
+    fn chunked_equals_whole_on_stdlib_files() {
+        let Some(stdlib) = stdlib() else {
             return;
         };
-        let stdlib = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         let mut names: Vec<String> = [
             "test/test_typing.py",
             "typing.py",
