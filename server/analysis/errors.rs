@@ -108,6 +108,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Whether the symbol table raises it while resolving names (its second pass, after every
+    /// block was visited), not while visiting them.
+    pub fn is_resolution_error(&self) -> bool {
+        use ErrorKind::*;
+        matches!(
+            self,
+            NonlocalWithoutBinding { .. }
+                | NonlocalAtModuleLevel
+                | NonlocalAndGlobal { .. }
+                | NonlocalTypeParameter { .. }
+        )
+    }
+
     /// CPython's message, exactly.
     pub fn message(&self) -> String {
         use ErrorKind::*;

@@ -13,7 +13,7 @@
 //! ([`Collector::run_focused`](crate::analysis::collect::Collector::run_focused)).
 //!
 //! Whole == spliced, always: every case this module cannot prove unchanged outside the body
-//! (syntax errors, closure errors in the body, nesting too deep, star imports) is refused.
+//! (syntax errors, a tree that changed outside it, nesting too deep, star imports) is refused.
 
 use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
@@ -21,8 +21,8 @@ use tree_sitter::{Node, Tree};
 use crate::analysis::blocks::def;
 use crate::analysis::grammar::SyntaxNode;
 use crate::analysis::{
-    Analysis, Occurrence, PythonVersion, Resolution, ScopeId, ScopeKind, Symbol, SymbolFlags,
-    SymbolId, SymbolOrigin, TextRange, collect, export, flow, resolve,
+    Analysis, ClosureError, Occurrence, PythonVersion, Resolution, ScopeId, ScopeKind, Symbol,
+    SymbolFlags, SymbolId, SymbolOrigin, TextRange, collect, export, flow, resolve,
 };
 
 /// One contiguous change: `start..old_end` of the old text became `start..new_end`.
@@ -250,11 +250,7 @@ impl Splice {
             return None;
         }
         let old = subtree(prev, function);
-        // Errors in the body: their order (pass 1 before pass 2) is not kept by a splice.
         let old_body = TextRange::new(body_start, scope.range.end);
-        if prev.errors.iter().any(|e| old_body.contains_range(e.range)) {
-            return None;
-        }
 
         let fresh = focused(text, root, prev.version, range)?;
         let new_root = (0..fresh.scopes.len() as u32).find(|&i| {
@@ -270,15 +266,7 @@ impl Splice {
             Interface::of(prev, old.clone()),
             Interface::of(&fresh, new.clone()),
         );
-        let errors_in_body = fresh
-            .errors
-            .iter()
-            .any(|e| new_body.contains_range(e.range));
-        if fresh.has_star_import
-            || errors_in_body
-            || before.free != after.free
-            || before.declared != after.declared
-        {
+        if fresh.has_star_import || before.free != after.free || before.declared != after.declared {
             return None;
         }
         let globals_changed = before.globals != after.globals;
@@ -371,6 +359,80 @@ impl Splice {
         } else {
             self.outside[&id]
         }
+    }
+
+    /// The errors after the splice, in the order a whole analysis lists them: the visiting
+    /// pass's (in visiting order: the function's body is visited after what precedes it and
+    /// before what follows it), then the resolving pass's (blocks in pre-order: the function's
+    /// after its enclosing blocks' and before the blocks after it). `old` are the previous
+    /// errors, `prev` the analysis they belong to (its scopes already spliced: only those before
+    /// the function are read).
+    fn errors(
+        &self,
+        old: Vec<ClosureError>,
+        prev: &Analysis,
+        shift: impl Fn(TextRange) -> TextRange + Copy,
+    ) -> Vec<ClosureError> {
+        let function = ScopeId(self.old.start);
+        let start = prev.scope(function).range.start;
+        let enclosing: Vec<ScopeId> = prev.ancestors(function).collect();
+        // Resolved before the function: its enclosing blocks' errors, wherever they sit.
+        let resolved_before = |e: &ClosureError| {
+            let range = shift(e.range);
+            if range.start < start {
+                return true;
+            }
+            let mut id = ScopeId::MODULE;
+            'descend: loop {
+                for &child in &prev.scope(id).children {
+                    let s = prev.scope(child);
+                    if s.kind != ScopeKind::Annotation && s.range.contains_range(range) {
+                        id = child;
+                        continue 'descend;
+                    }
+                }
+                return enclosing.contains(&id);
+            }
+        };
+        let kept = old
+            .into_iter()
+            .filter(|e| !self.old_body.contains_range(e.range));
+        let (visiting, resolving): (Vec<_>, Vec<_>) =
+            kept.partition(|e| !e.kind.is_resolution_error());
+        let visited_at = visiting
+            .iter()
+            .position(|e| e.range.start >= self.old_body.start)
+            .unwrap_or(visiting.len());
+        let resolved_at = resolving
+            .iter()
+            .position(|e| !resolved_before(e))
+            .unwrap_or(resolving.len());
+        let new: Vec<&ClosureError> = self
+            .fresh
+            .errors
+            .iter()
+            .filter(|e| self.new_body.contains_range(e.range))
+            .collect();
+        let moved = |e: &ClosureError| ClosureError {
+            kind: e.kind.clone(),
+            range: shift(e.range),
+        };
+        let mut errors = Vec::with_capacity(visiting.len() + resolving.len() + new.len());
+        errors.extend(visiting[..visited_at].iter().map(&moved));
+        errors.extend(
+            new.iter()
+                .filter(|e| !e.kind.is_resolution_error())
+                .map(|&e| e.clone()),
+        );
+        errors.extend(visiting[visited_at..].iter().map(&moved));
+        errors.extend(resolving[..resolved_at].iter().map(&moved));
+        errors.extend(
+            new.iter()
+                .filter(|e| e.kind.is_resolution_error())
+                .map(|&e| e.clone()),
+        );
+        errors.extend(resolving[resolved_at..].iter().map(&moved));
+        errors
     }
 
     /// Splices the function's new scopes, occurrences and facts into `prev`.
@@ -560,10 +622,7 @@ impl Splice {
             }
         }
 
-        // Errors: none were in the body, before or after.
-        for e in &mut prev.errors {
-            e.range = shift(e.range);
-        }
+        prev.errors = self.errors(std::mem::take(&mut prev.errors), &prev, shift);
         if self.globals_changed {
             order_implied_globals(&mut prev);
         }
