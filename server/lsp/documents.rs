@@ -132,6 +132,11 @@ impl Document {
         })
     }
 
+    /// Whether this version's analysis is done.
+    pub fn is_analysed(&self) -> bool {
+        self.analyzed.get().is_some()
+    }
+
     /// Whether the chunk cache is empty while the analysis is done: then [`Self::warm`] prepares
     /// the next edit's re-analysis.
     /// Never blocks (the main loop asks): a cache in use by a worker is not empty.

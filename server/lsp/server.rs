@@ -129,8 +129,10 @@ pub(crate) enum Event {
         version: i32,
         items: Vec<Diagnostic>,
     },
-    /// A document's first analysis is done: warm its chunk cache in the background.
-    Warm { uri: Uri, version: i32 },
+    /// A document's analysis is done: warm its chunk cache, and read ahead the modules its
+    /// decorators come from (first after the analysis, so that neither delays the first
+    /// answers).
+    Analysed { uri: Uri, version: i32 },
     /// Something to tell the client's log.
     Log { kind: MessageType, message: String },
     /// Something to show the user (`window/showMessage`).
@@ -268,6 +270,8 @@ pub struct Server {
     diagnostics_due: HashMap<Uri, (Instant, i32)>,
     /// The queued diagnostics computation of each document (withdrawn when superseded).
     diagnostics_jobs: HashMap<Uri, Arc<Ticket>>,
+    /// Opened documents whose imports are read ahead once they are analysed.
+    pending_prefetch: std::collections::HashSet<Uri>,
     outgoing: HashMap<RequestId, Pending>,
     next_outgoing: i64,
     writer: Writer,
@@ -314,6 +318,7 @@ where
         diagnostics_due: HashMap::new(),
         tokens: Arc::default(),
         diagnostics_jobs: HashMap::new(),
+        pending_prefetch: Default::default(),
         outgoing: HashMap::new(),
         next_outgoing: 1,
         writer,
@@ -480,7 +485,12 @@ impl Server {
                     });
                 }
             }
-            Event::Warm { uri, version } => self.warm(uri, version),
+            Event::Analysed { uri, version } => {
+                if self.pending_prefetch.remove(&uri) {
+                    self.prefetch_imports(&uri);
+                }
+                self.warm(uri, version);
+            }
             Event::Log { kind, message } => self.log(kind, message),
             Event::Show { kind, message } => {
                 self.notify::<ShowMessage>(&ShowMessageParams { typ: kind, message });
@@ -632,8 +642,8 @@ impl Server {
                 }
             };
             let _ = events.send(Event::Answer { id, answer });
-            if snapshot.doc.wants_warm() {
-                let _ = events.send(Event::Warm {
+            if snapshot.doc.is_analysed() {
+                let _ = events.send(Event::Analysed {
                     uri: snapshot.doc.uri.clone(),
                     version: snapshot.doc.version,
                 });
@@ -851,6 +861,7 @@ impl Server {
             ticket.withdraw();
         }
         Arc::make_mut(&mut self.open_files).close(uri);
+        self.pending_prefetch.remove(uri);
         if let Some(old) = self.docs.remove(uri) {
             self.scheduler.dispose(old);
             self.supersede(uri);
@@ -942,12 +953,10 @@ impl Server {
                     });
                 }
             }
-            if snapshot.doc.wants_warm() {
-                let _ = events.send(Event::Warm {
-                    uri: snapshot.doc.uri.clone(),
-                    version,
-                });
-            }
+            let _ = events.send(Event::Analysed {
+                uri: snapshot.doc.uri.clone(),
+                version,
+            });
         });
     }
 
@@ -985,6 +994,16 @@ impl Server {
             venv.as_deref(),
         );
         self.workspace.set_roots(roots);
+    }
+
+    /// Reads ahead the modules the document at `uri` imports once it is analysed (the first
+    /// answers about it wait for nothing else).
+    pub(crate) fn prefetch_after_analysis(&mut self, uri: Uri) {
+        if self.docs.get(&uri).is_some_and(|d| d.is_analysed()) {
+            self.prefetch_imports(&uri);
+        } else {
+            self.pending_prefetch.insert(uri);
+        }
     }
 
     /// Reads the modules the document at `uri` imports, in the background: the first hover on

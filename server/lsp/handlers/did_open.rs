@@ -38,6 +38,6 @@ impl NotificationHandler for DidOpenTextDocument {
         doc.project = Arc::new(project);
         let uri = doc.uri.clone();
         server.store(doc, Duration::ZERO);
-        server.prefetch_imports(&uri);
+        server.prefetch_after_analysis(uri);
     }
 }
