@@ -745,16 +745,7 @@ mod tests {
         old_end: usize,
         insert: &str,
     ) -> (Edit, Vec<TextRange>) {
-        let point = |t: &str, at: usize| {
-            let before = &t.as_bytes()[..at];
-            let row = before.iter().filter(|&&b| b == b'\n').count();
-            let col = at
-                - before
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(0, |i| i + 1);
-            tree_sitter::Point::new(row, col)
-        };
+        let point = super::super::point;
         let (start_position, old_end_position) = (point(text, start), point(text, old_end));
         text.replace_range(start..old_end, insert);
         let new_end = start + insert.len();
