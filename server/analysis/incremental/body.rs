@@ -72,8 +72,8 @@ const MAX_WIDENING: usize = 2;
 
 /// The analysis of `text` (parsed into `tree`), from `prev`, the analysis of the text before
 /// `edit`; `changed` is where the tree's syntax differs from the previous tree's, `rows` how many
-/// lines the edit added (negative: removed). Gives `prev` back when
-/// the edit is not inside one function's body or changes what the body shares with the rest.
+/// lines the edit added (negative: removed). Gives `prev` back when the edit is not inside one
+/// function's or class's body or changes what the body shares with the rest.
 pub fn reanalyze(
     prev: Analysis,
     text: &str,
@@ -95,25 +95,9 @@ pub fn reanalyze(
     Err(Box::new(prev))
 }
 
-/// The `def`s whose body holds the whole change, innermost first.
+/// The defs and classes whose body holds the whole change, innermost first.
 fn candidates(prev: &Analysis, edit: Edit) -> Vec<ScopeId> {
-    let mut path = Vec::new();
-    let mut id = ScopeId::MODULE;
-    'descend: loop {
-        for &child in &prev.scope(id).children {
-            let scope = prev.scope(child);
-            // 3.14's `__annotate__` of a def spans the def.
-            if scope.kind != ScopeKind::Annotation
-                && scope.range.start <= edit.start
-                && edit.old_end <= scope.range.end
-            {
-                path.push(child);
-                id = child;
-                continue 'descend;
-            }
-        }
-        break;
-    }
+    let mut path = scopes_around(prev, TextRange::new(edit.start, edit.old_end));
     path.retain(|&s| {
         let scope = prev.scope(s);
         // A class's body starts after its bases, which `plan` checks on the tree.
@@ -122,6 +106,24 @@ fn candidates(prev: &Analysis, edit: Edit) -> Vec<ScopeId> {
     });
     path.reverse();
     path
+}
+
+/// The scopes whose range holds `range`, outermost first (without the module; 3.14's
+/// `__annotate__` scopes, which span their `def`, are not entered).
+fn scopes_around(a: &Analysis, range: TextRange) -> Vec<ScopeId> {
+    let mut path = Vec::new();
+    let mut id = ScopeId::MODULE;
+    'descend: loop {
+        for &child in &a.scope(id).children {
+            let scope = a.scope(child);
+            if scope.kind != ScopeKind::Annotation && scope.range.contains_range(range) {
+                path.push(child);
+                id = child;
+                continue 'descend;
+            }
+        }
+        return path;
+    }
 }
 
 /// The ids `first..end` of the scope `first` and everything nested in it (pre-order keeps them
@@ -379,20 +381,8 @@ impl Splice {
         // Resolved before the function: its enclosing blocks' errors, wherever they sit.
         let resolved_before = |e: &ClosureError| {
             let range = shift(e.range);
-            if range.start < start {
-                return true;
-            }
-            let mut id = ScopeId::MODULE;
-            'descend: loop {
-                for &child in &prev.scope(id).children {
-                    let s = prev.scope(child);
-                    if s.kind != ScopeKind::Annotation && s.range.contains_range(range) {
-                        id = child;
-                        continue 'descend;
-                    }
-                }
-                return enclosing.contains(&id);
-            }
+            let innermost = scopes_around(prev, range).pop().unwrap_or(ScopeId::MODULE);
+            range.start < start || enclosing.contains(&innermost)
         };
         let kept = old
             .into_iter()
