@@ -220,27 +220,35 @@ const main = async () => {
     const base = path.basename(rel);
     const dir = path.dirname(rel);
     const input = page.locator(".quick-input-widget input");
-    // Quick Open, retried: right after a navigation the widget can show before it takes input.
+    // Retried: right after a navigation the widget can show before it takes input, or list no
+    // file for a while (once after F12 into decos.py, once after going back from it); the last
+    // try waits as long as any step (and fails the run).
     for (let attempt = 1; ; attempt++) {
+      const last = attempt === 3;
+      const patience = last ? {} : { timeout: 10000 };
       await page.locator(".monaco-workbench").click({ position: { x: 600, y: 300 } }).catch(() => {});
       await page.keyboard.press("Control+P");
       await input.waitFor({ state: "visible" });
-      if (attempt === 3) {
-        await input.fill(rel); // the last try waits as long as any step (and fails the run)
-        break;
+      let rows = page.locator(".quick-input-list .monaco-list-row", { hasText: base });
+      if (dir !== ".") {
+        rows = rows.filter({ hasText: dir });
       }
-      if (await input.fill(rel, { timeout: 5000 }).then(() => true, () => false)) {
+      const listed = await input
+        .fill(rel, patience)
+        .then(() => rows.first().waitFor(patience))
+        .then(() => true, (err) => {
+          if (last) {
+            throw err;
+          }
+          return false;
+        });
+      if (listed) {
+        await rows.first().click();
         break;
       }
       await page.keyboard.press("Escape");
       await page.waitForTimeout(500);
     }
-    let rows = page.locator(".quick-input-list .monaco-list-row", { hasText: base });
-    if (dir !== ".") {
-      rows = rows.filter({ hasText: dir });
-    }
-    await rows.first().waitFor();
-    await rows.first().click();
     await page.locator(`.tab[data-resource-name="${base}"]`).first().waitFor();
   }
 
