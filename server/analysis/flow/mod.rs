@@ -170,11 +170,11 @@ impl Redo<'_> {
         }
         // A `super()` call's facts include the calls of its function in the enclosing scope.
         let old_calls = std::mem::take(&mut facts.super_calls);
-        for call in old_calls {
+        for call in old_calls
+            .into_iter()
+            .filter(|c| !body.contains_range(c.range))
+        {
             let parent = analysis.scope(call.frame).parent;
-            if body.contains_range(call.range) {
-                continue;
-            }
             if !parent.is_some_and(|p| self.enclosing.contains(&p)) {
                 facts.super_calls.push(call);
             } else if let Some(o) = analysis.occurrence_at(call.range.start) {

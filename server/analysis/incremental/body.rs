@@ -506,11 +506,8 @@ impl Splice {
                 scope
             })
             .collect();
-        let tail = prev
-            .scopes
-            .splice(old_start as usize..old_end as usize, new_scopes)
-            .count();
-        debug_assert_eq!(tail, self.old.len());
+        prev.scopes
+            .splice(old_start as usize..old_end as usize, new_scopes);
         let function_line = self.fresh.scope(ScopeId(self.new.start)).line;
         let after = old_start as usize + self.new.len();
         // Before the function, only the scopes enclosing the edit change (its enclosing scopes,

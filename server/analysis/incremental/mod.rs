@@ -89,16 +89,6 @@ pub fn analyze_version(
     edit_since: impl FnOnce(u64) -> Option<(Edit, Vec<TextRange>)>,
 ) -> Arc<Analysis> {
     let rows = tree.root_node().end_position().row;
-    let remember = |cache: &mut ChunkCache, analysis: Arc<Analysis>, layout| {
-        cache.last = Some(Last {
-            analysis: Arc::clone(&analysis),
-            layout,
-            generation,
-            len: text.len(),
-            rows,
-        });
-        analysis
-    };
     if let Some(last) = cache.last.take() {
         let edit = (last.analysis.version == version && last.generation < generation)
             .then(|| edit_since(last.generation))
@@ -114,7 +104,7 @@ pub fn analyze_version(
                 match body::reanalyze(prev, text, tree, edit, &changed, added) {
                     Ok(analysis) => {
                         cache.body_splices += 1;
-                        return remember(cache, Arc::new(analysis), None);
+                        return cache.keep(Arc::new(analysis), None, generation, text, tree);
                     }
                     Err(prev) => {
                         cache.last = Some(Last {
@@ -129,33 +119,26 @@ pub fn analyze_version(
         }
     }
     if !cache.is_empty() {
-        if let Some(chunks) = fill(text, tree, version, cache) {
-            let (analysis, layout) = stitch(text, version, &chunks, cache.last.take());
-            return remember(cache, analysis, Some(layout));
+        if let Some(stitched) = stitched(text, tree, version, generation, cache) {
+            return stitched;
         }
     }
     let analysis = Arc::new(super::analyze(text, tree, version));
-    remember(cache, analysis, None)
+    cache.keep(analysis, None, generation, text, tree)
 }
 
 /// Analyses `text` chunk by chunk, reusing `cache`; `None` when the module must be analysed whole
 /// (with [`analyze`](crate::analysis::analyze)).
-pub fn analyze(
+fn stitched(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
+    generation: u64,
     cache: &mut ChunkCache,
 ) -> Option<Arc<Analysis>> {
     let chunks = fill(text, tree, version, cache)?;
     let (analysis, layout) = stitch(text, version, &chunks, cache.last.take());
-    cache.last = Some(Last {
-        analysis: Arc::clone(&analysis),
-        layout: Some(layout),
-        generation: 0,
-        len: text.len(),
-        rows: tree.root_node().end_position().row,
-    });
-    Some(analysis)
+    Some(cache.keep(analysis, Some(layout), generation, text, tree))
 }
 
 /// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it first).
@@ -169,6 +152,26 @@ impl ChunkCache {
     /// Whether no chunk analysis is cached.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Keeps `analysis` (of `text`, parsed into `tree`, version `generation`) for the next
+    /// version to start from, and returns it.
+    fn keep(
+        &mut self,
+        analysis: Arc<Analysis>,
+        layout: Option<Vec<Placed>>,
+        generation: u64,
+        text: &str,
+        tree: &Tree,
+    ) -> Arc<Analysis> {
+        self.last = Some(Last {
+            analysis: Arc::clone(&analysis),
+            layout,
+            generation,
+            len: text.len(),
+            rows: tree.root_node().end_position().row,
+        });
+        analysis
     }
 
     /// How many analyses were made by re-analysing one function body (for tests and
@@ -835,7 +838,7 @@ mod tests {
     }
 
     fn chunked(text: &str, version: PythonVersion, cache: &mut ChunkCache) -> Option<Analysis> {
-        let stitched = analyze(text, &syntax::parse(text), version, cache)?;
+        let stitched = stitched(text, &syntax::parse(text), version, 0, cache)?;
         // Patched in place next time only if nothing else holds it: compare a copy.
         Some(Analysis::clone(&stitched))
     }
@@ -997,7 +1000,7 @@ mod tests {
             ("count += 1", "count += i"),
         ] {
             text = text.replacen(from, to, 1);
-            let stitched = analyze(&text, &syntax::parse(&text), version, &mut cache).unwrap();
+            let stitched = stitched(&text, &syntax::parse(&text), version, 0, &mut cache).unwrap();
             for o in &stitched.occurrences {
                 let of: Vec<_> = stitched.occurrences_of(o.symbol).collect();
                 assert!(of.contains(&o), "{from:?}: {o:?} not in {of:?}");
