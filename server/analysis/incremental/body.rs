@@ -18,6 +18,8 @@
 use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
+use super::implied::ImpliedUsers;
+
 use crate::analysis::blocks::def;
 use crate::analysis::grammar::SyntaxNode;
 use crate::analysis::{
@@ -76,6 +78,7 @@ const MAX_WIDENING: usize = 2;
 /// function's or class's body or changes what the body shares with the rest.
 pub fn reanalyze(
     prev: Analysis,
+    implied: &mut Option<ImpliedUsers>,
     text: &str,
     tree: &Tree,
     edit: Edit,
@@ -89,7 +92,8 @@ pub fn reanalyze(
     }
     for candidate in candidates(&prev, edit).into_iter().take(1 + MAX_WIDENING) {
         if let Some(spliced) = Splice::plan(&prev, text, root, candidate, edit, changed) {
-            return Ok(spliced.apply(prev, text, root, edit, rows));
+            let users = implied.get_or_insert_with(|| ImpliedUsers::of(&prev));
+            return Ok(spliced.apply(prev, users, text, root, edit, rows));
         }
     }
     Err(Box::new(prev))
@@ -429,6 +433,7 @@ impl Splice {
     fn apply(
         self,
         mut prev: Analysis,
+        users: &mut ImpliedUsers,
         text: &str,
         root: Node<'_>,
         edit: Edit,
@@ -449,6 +454,7 @@ impl Splice {
             symbol: s.symbol,
         };
         let shift = |r: TextRange| TextRange::new(edit.shift(r.start), edit.shift(r.end));
+        let old_named = users.named_by(&prev, self.old.clone());
         for name in &self.implied {
             let module = &mut prev.scopes[0].symbols;
             module.push(Symbol {
@@ -610,9 +616,13 @@ impl Splice {
         }
 
         prev.errors = self.errors(std::mem::take(&mut prev.errors), &prev, shift);
-        if self.globals_changed {
-            order_implied_globals(&mut prev);
-        }
+        users.splice(
+            &mut prev,
+            self.old.clone(),
+            &old_named,
+            old_start..after as u32,
+            self.globals_changed,
+        );
 
         prev.facts = facts;
         prev.by_variable = Default::default();
@@ -628,61 +638,6 @@ impl Splice {
             &readers,
         );
         prev
-    }
-}
-
-/// Puts the module's implied globals (the names no module statement binds) in the order a whole
-/// analysis lists them, the order of their first use (scopes in pre-order, symbols in order),
-/// drops those no longer used, and renumbers the references to them.
-fn order_implied_globals(a: &mut Analysis) {
-    let module = &a.scopes[0].symbols;
-    let first_implied = module
-        .iter()
-        .position(|s| s.origin == SymbolOrigin::Implied)
-        .unwrap_or(module.len());
-    let mut renumber: Vec<Option<u32>> = vec![None; module.len() - first_implied];
-    let mut order: Vec<usize> = Vec::new();
-    for scope in &a.scopes[1..] {
-        for s in &scope.symbols {
-            let index = s.variable.symbol.0 as usize;
-            if s.variable.scope == ScopeId::MODULE && index >= first_implied {
-                let slot = &mut renumber[index - first_implied];
-                if slot.is_none() {
-                    *slot = Some((first_implied + order.len()) as u32);
-                    order.push(index);
-                }
-            }
-        }
-    }
-    if order
-        .iter()
-        .enumerate()
-        .all(|(i, &o)| o == first_implied + i)
-        && order.len() == renumber.len()
-    {
-        return;
-    }
-    let old_tail: Vec<Symbol> = a.scopes[0].symbols.drain(first_implied..).collect();
-    for (i, &o) in order.iter().enumerate() {
-        let mut symbol = old_tail[o - first_implied].clone();
-        symbol.variable = SymbolId::new(ScopeId::MODULE, first_implied + i);
-        a.scopes[0].symbols.push(symbol);
-    }
-    let moved = |v: &mut SymbolId| {
-        let index = v.symbol.0 as usize;
-        if v.scope == ScopeId::MODULE && index >= first_implied {
-            if let Some(new) = renumber[index - first_implied] {
-                *v = SymbolId::new(ScopeId::MODULE, new as usize);
-            }
-        }
-    };
-    for scope in &mut a.scopes[1..] {
-        for s in &mut scope.symbols {
-            moved(&mut s.variable);
-        }
-    }
-    for o in &mut a.occurrences {
-        moved(&mut o.symbol);
     }
 }
 
@@ -769,6 +724,7 @@ mod tests {
         let mut tree = syntax::parse(&text);
         let mut prev = analysis::analyze(&text, &tree, version);
         let mut spliced = 0;
+        let mut implied = None;
         let mut edits = BodyEdits::new(seed);
         for step in 0..steps {
             let Some((at, old_end, insert)) = edits.next(&text, &prev) else {
@@ -782,7 +738,7 @@ mod tests {
                 edits.take_back(at, insert.len(), removed);
             }
             let whole = analysis::analyze(&text, &tree, version);
-            prev = match reanalyze(prev, &text, &tree, edit, &changed, rows) {
+            prev = match reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows) {
                 Ok(patched) => {
                     spliced += 1;
                     if patched != whole {
@@ -793,7 +749,10 @@ mod tests {
                     }
                     patched
                 }
-                Err(_) => whole,
+                Err(_) => {
+                    implied = None;
+                    whole
+                }
             };
         }
         (spliced, steps)
@@ -906,6 +865,7 @@ mod tests {
             let mut text = SAMPLE.to_owned();
             let mut tree = syntax::parse(&text);
             let mut prev = analysis::analyze(&text, &tree, version);
+            let mut implied = None;
             // Each text goes in just after its anchor.
             for (anchor, insert) in [
                 ("        return fs\n\n", "    limit = 3\n\n"),
@@ -918,7 +878,8 @@ mod tests {
                 let (edit, changed) = apply(&mut text, &mut tree, at, at, insert);
                 let rows = tree.root_node().end_position().row as i64 - rows_before;
                 let whole = analysis::analyze(&text, &tree, version);
-                let Ok(spliced) = reanalyze(prev, &text, &tree, edit, &changed, rows) else {
+                let Ok(spliced) = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
+                else {
                     panic!("{version}: {insert:?} not spliced\n{text}");
                 };
                 assert!(spliced == whole, "{}", first_difference(&spliced, &whole));

@@ -24,6 +24,7 @@ use crate::analysis::{
 use crate::syntax;
 
 mod body;
+mod implied;
 #[doc(hidden)]
 pub mod random_edits;
 
@@ -97,19 +98,27 @@ pub fn analyze_version(
         match edit {
             Some((edit, changed)) => {
                 let Last {
-                    analysis, layout, ..
+                    analysis,
+                    layout,
+                    mut implied,
+                    ..
                 } = last;
                 let prev = Arc::try_unwrap(analysis).unwrap_or_else(|shared| (*shared).clone());
                 let added = rows as i64 - last.rows as i64;
-                match body::reanalyze(prev, text, tree, edit, &changed, added) {
+                match body::reanalyze(prev, &mut implied, text, tree, edit, &changed, added) {
                     Ok(analysis) => {
                         cache.body_splices += 1;
-                        return cache.keep(Arc::new(analysis), None, generation, text, tree);
+                        let analysis = cache.keep(Arc::new(analysis), None, generation, text, tree);
+                        if let Some(last) = &mut cache.last {
+                            last.implied = implied;
+                        }
+                        return analysis;
                     }
                     Err(prev) => {
                         cache.last = Some(Last {
                             analysis: Arc::new(*prev),
                             layout,
+                            implied,
                             ..last
                         });
                     }
@@ -170,6 +179,7 @@ impl ChunkCache {
             generation,
             len: text.len(),
             rows: tree.root_node().end_position().row,
+            implied: None,
         });
         analysis
     }
@@ -324,6 +334,8 @@ pub struct Last {
     generation: u64,
     len: usize,
     rows: usize,
+    /// The scopes naming each implied global, kept by the splices (built by the first one).
+    implied: Option<implied::ImpliedUsers>,
 }
 
 /// Maps a chunk's ids into the stitched analysis: its scope `i` (i ≥ 1) becomes

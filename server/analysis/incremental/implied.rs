@@ -1,0 +1,174 @@
+//! The module's implied globals across splices. An implied global is a name that functions read
+//! or declare `global` but no module statement binds; the module's symbols end with them, in
+//! the order of their first use (scopes in pre-order, symbols in order), as a whole analysis
+//! lists them. [`ImpliedUsers`] keeps which scopes name each one, so that after a function body
+//! was spliced the order is put right from the names it named, without reading every scope.
+
+use std::ops::Range;
+
+use crate::analysis::{Analysis, ScopeId, Symbol, SymbolId, SymbolOrigin};
+
+/// For each implied global of one analysis (in its order), the scopes whose symbols name it, in
+/// pre-order.
+pub struct ImpliedUsers {
+    /// Where the implied globals start among the module's symbols (a function body cannot
+    /// change the module's own symbols, so neither can a splice).
+    first: usize,
+    users: Vec<Vec<ScopeId>>,
+}
+
+impl ImpliedUsers {
+    /// Reads the users off `a` (every scope once).
+    pub fn of(a: &Analysis) -> Self {
+        let module = &a.scopes[0].symbols;
+        let first = module
+            .iter()
+            .position(|s| s.origin == SymbolOrigin::Implied)
+            .unwrap_or(module.len());
+        let mut users = ImpliedUsers {
+            first,
+            users: vec![Vec::new(); module.len() - first],
+        };
+        for id in 1..a.scopes.len() as u32 {
+            users.add_scope(a, ScopeId(id));
+        }
+        users
+    }
+
+    /// The implied globals named by the scopes `ids` of `a`.
+    pub fn named_by(&self, a: &Analysis, ids: Range<u32>) -> Vec<usize> {
+        let mut named: Vec<usize> = ids
+            .flat_map(|id| &a.scope(ScopeId(id)).symbols)
+            .filter_map(|s| self.implied(s.variable))
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        named
+    }
+
+    /// Follows a splice into `a`: the scopes `old` (which named the implied globals `old_named`)
+    /// were replaced by the scopes `new`, the ids after them moved, and the globals the new
+    /// scopes name first were added at the end of the module's symbols. When `reorder`, the
+    /// implied globals are then put in order (dropping those no scope names any more) and every
+    /// reference to one that moved is renumbered.
+    pub fn splice(
+        &mut self,
+        a: &mut Analysis,
+        old: Range<u32>,
+        old_named: &[usize],
+        new: Range<u32>,
+        reorder: bool,
+    ) {
+        for &k in old_named {
+            self.users[k].retain(|s| !old.contains(&s.0));
+        }
+        let grown = new.len() as i64 - old.len() as i64;
+        if grown != 0 {
+            for s in self.users.iter_mut().flatten() {
+                if s.0 >= old.end {
+                    s.0 = (s.0 as i64 + grown) as u32;
+                }
+            }
+        }
+        self.users
+            .resize(a.scopes[0].symbols.len() - self.first, Vec::new());
+        for id in new {
+            self.add_scope(a, ScopeId(id));
+        }
+        if reorder {
+            self.reorder(a);
+        }
+    }
+
+    /// Notes the implied globals scope `id` names (its users lists stay in pre-order).
+    fn add_scope(&mut self, a: &Analysis, id: ScopeId) {
+        for s in &a.scope(id).symbols {
+            if let Some(k) = self.implied(s.variable) {
+                let list = &mut self.users[k];
+                let at = list.partition_point(|&u| u < id);
+                if list.get(at) != Some(&id) {
+                    list.insert(at, id);
+                }
+            }
+        }
+    }
+
+    /// The implied global `variable` is, if it is one.
+    fn implied(&self, variable: SymbolId) -> Option<usize> {
+        let index = variable.symbol.0 as usize;
+        (variable.scope == ScopeId::MODULE && index >= self.first).then(|| index - self.first)
+    }
+
+    /// Puts the implied globals in the order of their first use, drops the unused ones, and
+    /// renumbers the symbols and occurrences that name one that moved.
+    fn reorder(&mut self, a: &mut Analysis) {
+        let first = self.first;
+        // (first user, the name's place among its symbols, implied index)
+        let mut order: Vec<(ScopeId, usize, usize)> = Vec::with_capacity(self.users.len());
+        for (k, users) in self.users.iter().enumerate() {
+            let Some(&user) = users.first() else { continue };
+            let variable = SymbolId::new(ScopeId::MODULE, first + k);
+            let place = a
+                .scope(user)
+                .symbols
+                .iter()
+                .position(|s| s.variable == variable)
+                .unwrap_or(usize::MAX);
+            order.push((user, place, k));
+        }
+        order.sort_unstable();
+        if order.len() == self.users.len() && order.iter().enumerate().all(|(i, o)| o.2 == i) {
+            return;
+        }
+        let mut renumber: Vec<Option<u32>> = vec![None; self.users.len()];
+        for (i, &(_, _, k)) in order.iter().enumerate() {
+            renumber[k] = Some((first + i) as u32);
+        }
+
+        let mut tail: Vec<Option<Symbol>> = a.scopes[0].symbols.drain(first..).map(Some).collect();
+        for (i, &(_, _, k)) in order.iter().enumerate() {
+            if let Some(mut symbol) = tail[k].take() {
+                symbol.variable = SymbolId::new(ScopeId::MODULE, first + i);
+                a.scopes[0].symbols.push(symbol);
+            }
+        }
+
+        // Only the scopes naming a global that moved hold references to renumber: their
+        // symbols, and their occurrences (which lie in their range).
+        let mut touched: Vec<ScopeId> = (0..self.users.len())
+            .filter(|&k| renumber[k] != Some((first + k) as u32))
+            .flat_map(|k| self.users[k].iter().copied())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let moved = |v: &mut SymbolId| {
+            let index = v.symbol.0 as usize;
+            if v.scope == ScopeId::MODULE && index >= first {
+                if let Some(n) = renumber[index - first] {
+                    *v = SymbolId::new(ScopeId::MODULE, n as usize);
+                }
+            }
+        };
+        for &id in &touched {
+            let scope = &mut a.scopes[id.index()];
+            scope
+                .symbols
+                .iter_mut()
+                .for_each(|s| moved(&mut s.variable));
+            let range = scope.range;
+            let lo = a
+                .occurrences
+                .partition_point(|o| o.range.start < range.start);
+            let hi = a.occurrences.partition_point(|o| o.range.start < range.end);
+            for o in &mut a.occurrences[lo..hi] {
+                if o.scope == id {
+                    moved(&mut o.symbol);
+                }
+            }
+        }
+        self.users = order
+            .iter()
+            .map(|&(_, _, k)| std::mem::take(&mut self.users[k]))
+            .collect();
+    }
+}
