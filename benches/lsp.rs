@@ -174,8 +174,24 @@ fn vm_kb(pid: u32, key: &str) -> Option<u64> {
 
 /// The server's own work per edit, without the pipe: apply the change (text, line index,
 /// incremental reparse), then the analysis of the new version (chunks reused). Prints the figures
-/// and returns the two medians.
+/// and returns the two medians. Runs on a thread set up as the server's workers are (with the
+/// analysis stack, so no analysis starts a thread of its own).
 fn in_process_edits(text: &str) -> (f64, f64) {
+    use closure_lens::lsp::documents::{ANALYSIS_STACK, mark_big_stack};
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(ANALYSIS_STACK)
+            .spawn_scoped(scope, || {
+                mark_big_stack();
+                edits_on_this_thread(text)
+            })
+            .expect("a thread for the in-process edits")
+            .join()
+            .expect("the in-process edits ran")
+    })
+}
+
+fn edits_on_this_thread(text: &str) -> (f64, f64) {
     use closure_lens::line_index::Encoding;
     use closure_lens::lsp::documents::Document;
     use ls_types::{Position, Range, TextDocumentContentChangeEvent};

@@ -580,10 +580,11 @@ impl Facts {
     ) {
         let range = |r: &mut TextRange| *r = TextRange::new(offset(r.start), offset(r.end));
         self.loop_closures.retain_mut(|c| {
-            let Some(id) = scope(c.scope) else {
+            let (Some(id), Some(maker)) = (scope(c.scope), scope(c.maker)) else {
                 return false;
             };
             c.scope = id;
+            c.maker = maker;
             for l in &mut c.loops {
                 range(&mut l.header);
                 l.per_iteration.iter_mut().for_each(range);
@@ -667,6 +668,11 @@ pub struct ModuleImport {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoopClosure {
     pub scope: ScopeId,
+    /// The frame that makes it (the scope whose code runs the loops).
+    pub maker: ScopeId,
+    /// Its name is a module variable (`global f` before `def f` in the loop): its uses may be
+    /// anywhere in the module.
+    pub bound_to_global: bool,
     /// The loops around its creation, innermost first, up to the frame creating it.
     pub loops: Vec<Loop>,
     /// What happens to the closure after it is made.

@@ -10,8 +10,8 @@ use super::Tree;
 use super::escape::{self, KeptHow, Use};
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{
-    DefaultSlot, Escape, Kept, Loop, LoopClosure, NameUse, OccurrenceKind, ScopeId, ScopeKind,
-    SymbolId, TextRange,
+    DefaultSlot, Escape, Kept, Loop, LoopClosure, NameUse, OccurrenceKind, Resolution, ScopeId,
+    ScopeKind, SymbolId, TextRange,
 };
 
 /// Decorators that hand back the function itself or a thin wrapper bound to the same name.
@@ -56,11 +56,29 @@ pub(super) fn loop_closure<'t>(
     let loops = loops.into_iter().map(|(_, l)| l).collect();
     Some(LoopClosure {
         scope,
+        maker: frame,
+        bound_to_global: bound_to_global(tree, scope, frame),
         loops,
         escape,
         defaults: default_slot(tree, node),
         name_uses: name_uses(tree, scope, node, made),
     })
+}
+
+/// Whether the closure `scope`, made by `frame`, is bound to a module variable through a
+/// `global` declaration of its name (`global f` before `def f`).
+fn bound_to_global(tree: &Tree, scope: ScopeId, frame: ScopeId) -> bool {
+    let analysis = tree.analysis;
+    let declares_globals = analysis
+        .scope(frame)
+        .symbols
+        .iter()
+        .any(|y| y.resolution == Resolution::GlobalExplicit);
+    let name = analysis.scope(scope).focus_range;
+    declares_globals
+        && analysis
+            .occurrence_at(name.start)
+            .is_some_and(|o| o.range == name && o.symbol.scope == ScopeId::MODULE)
 }
 
 /// The loops around the `def` or `lambda` `helper` in the frame making it, when the closures

@@ -20,8 +20,8 @@ use rustc_hash::FxHashMap;
 
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{
-    Analysis, BodyStart, CalleeRead, Declaration, Facts, ModuleImport, Occurrence, OccurrenceKind,
-    Resolution, Scope, ScopeId, ScopeKind, SuperCall, TextRange,
+    Analysis, BodyStart, CalleeRead, Declaration, Facts, LoopClosure, ModuleImport, Occurrence,
+    OccurrenceKind, Scope, ScopeId, ScopeKind, SuperCall, TextRange,
 };
 
 /// Scopes nested deeper than this get no facts. Only a chain of lambdas (`lambda: lambda: …`) can
@@ -88,23 +88,10 @@ struct Redo<'a> {
 }
 
 impl Redo<'_> {
-    /// Whether the loop closure `scope` may be judged differently after the body changed.
-    fn loop_closure_may_change(&self, analysis: &Analysis, scope: ScopeId) -> bool {
-        let s = analysis.scope(scope);
-        let maker = s.parent.map_or(ScopeId::MODULE, |p| analysis.frame_of(p));
-        if self.enclosing.contains(&maker) {
-            return true;
-        }
-        // Bound to a global (`global f` before `def f` in a loop): its uses may be anywhere.
-        let declares_globals = analysis
-            .scope(maker)
-            .symbols
-            .iter()
-            .any(|y| y.resolution == Resolution::GlobalExplicit);
-        declares_globals
-            && analysis
-                .occurrence_at(s.focus_range.start)
-                .is_some_and(|o| o.range == s.focus_range && o.symbol.scope == ScopeId::MODULE)
+    /// Whether the loop closure `c` may be judged differently after the body changed: made by
+    /// an enclosing frame, or bound to a global (whose uses may be in the body).
+    fn loop_closure_may_change(&self, c: &LoopClosure) -> bool {
+        c.bound_to_global || self.enclosing.contains(&c.maker)
     }
 
     fn facts<'t>(
@@ -126,8 +113,8 @@ impl Redo<'_> {
             facts
                 .loop_closures
                 .iter()
-                .map(|c| c.scope)
-                .filter(|&s| self.loop_closure_may_change(analysis, s)),
+                .filter(|c| self.loop_closure_may_change(c))
+                .map(|c| c.scope),
         );
         redo.sort_unstable();
         redo.dedup();
