@@ -1,6 +1,8 @@
 //! The scope and capture engine: CPython's `symtable` rules on a tree-sitter tree.
 //!
-//! Pure: no I/O, no LSP types, never panics, never fails. [`analyze`] is the one entry point.
+//! Pure: no I/O, no LSP types, never panics, never fails. [`analyze`] is the one entry point;
+//! it runs two stages, [`symbols`] then [`add_facts`], which a caller that can use the first
+//! stage's result early (a language server's first answers) may run itself.
 //!
 //! - [`collect`]: pass 1, the raw facts (`symtable_visit_*`);
 //! - [`resolve`]: pass 2, scopes and cells (`symtable_analyze`);
@@ -28,6 +30,14 @@ use tree_sitter::{Node, Tree};
 
 /// Analyses `text` (already parsed into `tree`) with the scoping rules of `version`.
 pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
+    let mut analysis = symbols(text, tree, version);
+    add_facts(&mut analysis, text, tree);
+    analysis
+}
+
+/// The first stage of [`analyze`]: everything but the flow facts (left empty): the scopes, what
+/// each binds, declares and captures, the occurrences, the errors.
+pub fn symbols(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
     let root = tree.root_node();
     let mut collector = collect::Collector::new(text, version, grammar::SyntaxNode::new(root));
     collector.run(grammar::SyntaxNode::new(root));
@@ -40,7 +50,7 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         range,
         limit: collect::MAX_DEPTH,
     });
-    let mut analysis = export::build(export::Inputs {
+    export::build(export::Inputs {
         version,
         table: &collector.table,
         wk: &collector.wk,
@@ -49,9 +59,13 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         has_syntax_errors,
         too_deep,
         has_star_import: collector.has_star_import,
-    });
-    analysis.facts = flow::facts(text, grammar::SyntaxNode::new(root), &analysis);
-    analysis
+    })
+}
+
+/// The second stage of [`analyze`]: the flow facts of `analysis`, the first stage's result for
+/// the same `text` and `tree`.
+pub fn add_facts(analysis: &mut Analysis, text: &str, tree: &Tree) {
+    analysis.facts = flow::facts(text, grammar::SyntaxNode::new(tree.root_node()), analysis);
 }
 
 /// Whether the tree has ERROR or MISSING nodes outside the ranges the collector recovered.

@@ -24,9 +24,19 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// A context for `doc` (computing its analysis if needed).
     pub fn new(doc: &'a Document, encoding: Encoding, settings: &'a Settings) -> Self {
+        Self::with_analysis(doc, doc.analysis(), encoding, settings)
+    }
+
+    /// A context for `doc` with `analysis`, an analysis of it (see [`Document::symbols`]).
+    pub fn with_analysis(
+        doc: &'a Document,
+        analysis: &'a Analysis,
+        encoding: Encoding,
+        settings: &'a Settings,
+    ) -> Self {
         Ctx {
             doc,
-            analysis: doc.analysis(),
+            analysis,
             encoding,
             settings,
         }

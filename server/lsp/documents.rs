@@ -48,6 +48,12 @@ pub struct Document {
     syntax: Arc<Syntax>,
     /// The analysis of this exact text, computed on first use.
     analyzed: Arc<OnceLock<Arc<Analysis>>>,
+    /// When this version is analysed from nothing (see [`Document::symbols`]): the first stage of
+    /// its analysis, until the whole analysis is done.
+    first_stage: Arc<FirstStage>,
+    /// Whether no earlier analysis of this document exists to start from (a version opened, or
+    /// re-targeted at another Python version, and not edited since).
+    from_nothing: bool,
     /// Analyses of top-level statements and of the version analysed last, reused across
     /// versions of this document.
     chunks: Arc<Mutex<ChunkCache>>,
@@ -80,6 +86,8 @@ impl Document {
             python_version,
             project: Arc::default(),
             analyzed: Arc::default(),
+            first_stage: Arc::default(),
+            from_nothing: true,
             chunks: Arc::default(),
             generation: 0,
             edits: Arc::default(),
@@ -123,13 +131,54 @@ impl Document {
                         let edit = lock(&self.edits).between(since, self.generation)?;
                         Some((edit, self.syntax.changed_since(since)?))
                     },
+                    || {
+                        // The first stage may already be serving other requests.
+                        let first = self.stages().then(|| {
+                            self.first_stage
+                                .get(|| analysis::symbols(&self.text, &tree, self.python_version))
+                        });
+                        match first.flatten() {
+                            Some(first) => {
+                                let mut whole = Analysis::clone(&first);
+                                analysis::add_facts(&mut whole, &self.text, &tree);
+                                whole
+                            }
+                            None => analysis::analyze(&self.text, &tree, self.python_version),
+                        }
+                    },
                 );
+                self.first_stage.forget();
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
                 analysis
             })
         })
+    }
+
+    /// This version's analysis for the features that read no flow facts (`facts` may be empty):
+    /// when the version is analysed from nothing (a document just opened), the first stage of
+    /// its analysis, which answers them without waiting for the facts; else [`Self::analysis`].
+    pub fn symbols(&self) -> Arc<Analysis> {
+        if let Some(analysis) = self.analyzed.get() {
+            return Arc::clone(analysis);
+        }
+        if !self.stages() {
+            return Arc::clone(self.analysis());
+        }
+        let first = on_big_stack(|| {
+            self.first_stage.get(|| {
+                let tree = self.syntax.tree(&self.text);
+                analysis::symbols(&self.text, &tree, self.python_version)
+            })
+        });
+        // Forgotten: the whole analysis is done or about to be.
+        first.unwrap_or_else(|| Arc::clone(self.analysis()))
+    }
+
+    /// Whether this version's analysis runs in two stages (see [`Self::symbols`]).
+    fn stages(&self) -> bool {
+        self.from_nothing && self.text.len() <= self.keep_tree_limit
     }
 
     /// Whether this version's analysis is done.
@@ -201,6 +250,8 @@ impl Document {
         Document {
             python_version: version,
             analyzed: Arc::default(),
+            first_stage: Arc::default(),
+            from_nothing: true,
             ..self.clone()
         }
     }
@@ -267,6 +318,44 @@ impl Document {
         self.generation = generation;
         self.version = self.version.max(version);
         self.analyzed = Arc::default();
+        self.first_stage = Arc::default();
+        self.from_nothing = false;
+    }
+}
+
+/// The first stage of a version's analysis ([`analysis::symbols`]), computed once, dropped once
+/// the whole analysis exists (the requests that got it keep their `Arc`).
+#[derive(Default)]
+struct FirstStage {
+    state: Mutex<FirstStageState>,
+}
+
+#[derive(Default)]
+enum FirstStageState {
+    #[default]
+    NotYet,
+    Done(Arc<Analysis>),
+    Forgotten,
+}
+
+impl FirstStage {
+    /// The first stage, computed with `compute` unless done (callers wait for one another);
+    /// `None` once the whole analysis replaced it.
+    fn get(&self, compute: impl FnOnce() -> Analysis) -> Option<Arc<Analysis>> {
+        let mut state = lock(&self.state);
+        match &*state {
+            FirstStageState::Done(analysis) => Some(Arc::clone(analysis)),
+            FirstStageState::Forgotten => None,
+            FirstStageState::NotYet => {
+                let analysis = Arc::new(compute());
+                *state = FirstStageState::Done(Arc::clone(&analysis));
+                Some(analysis)
+            }
+        }
+    }
+
+    fn forget(&self) {
+        *lock(&self.state) = FirstStageState::Forgotten;
     }
 }
 
@@ -485,6 +574,30 @@ mod tests {
             range_length: None,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn a_first_analysis_serves_its_first_stage_before_the_facts() {
+        let text = "def f(xs):\n    fs = []\n    for x in xs:\n        fs.append(lambda: x)\n    return fs\n";
+        let uri: Uri = "file:///t.py".parse().unwrap();
+        let doc = Document::new(uri, 1, text.into(), PythonVersion::Py314);
+        let whole = analysis::analyze(text, &syntax::parse(text), PythonVersion::Py314);
+        assert!(!whole.facts.loop_closures.is_empty());
+        // Before the whole analysis: the first stage, everything but the facts.
+        let first = doc.symbols();
+        assert!(!doc.is_analysed());
+        assert_eq!(first.facts, analysis::Facts::default());
+        let mut without_facts = whole.clone();
+        without_facts.facts = analysis::Facts::default();
+        assert_eq!(*first, without_facts);
+        // The whole analysis completes it, and then serves both.
+        assert_eq!(**doc.analysis(), whole);
+        assert!(Arc::ptr_eq(&doc.symbols(), doc.analysis()));
+        // An edited version starts from the previous analysis: one stage.
+        let mut edited = doc.clone();
+        edited.apply_changes(2, &[change(0, 6, 0, 8, "ys")], Encoding::Utf8);
+        assert!(edited.text.starts_with("def f(ys)"));
+        assert!(Arc::ptr_eq(&edited.symbols(), edited.analysis()));
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn document_module(workspace: &Workspace, doc: &Document) -> Arc<ModuleFile>
         file_path(&doc.uri).as_deref(),
         doc.version,
         &doc.text,
-        doc.analysis(),
+        &doc.symbols(),
         || doc.tree(),
         doc.python_version,
     )

@@ -22,9 +22,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use ls_types::notification::{
@@ -45,6 +45,7 @@ use ls_types::{
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::analysis::Analysis;
 use crate::config::Settings;
 use crate::ide;
 use crate::ide::decorators::ModuleFile;
@@ -214,6 +215,9 @@ pub struct Snapshot {
     pub workspace: Arc<Workspace>,
     /// The open documents that are files (they win over the disk).
     pub open_files: Arc<OpenFiles>,
+    /// The document's analysis without its flow facts, once asked for (see
+    /// [`Snapshot::symbols_ctx`]).
+    symbols: OnceLock<Arc<Analysis>>,
 }
 
 impl Snapshot {
@@ -229,6 +233,7 @@ impl Snapshot {
             events: server.events.clone(),
             workspace: Arc::clone(&server.workspace),
             open_files: Arc::clone(&server.open_files),
+            symbols: OnceLock::new(),
         }
     }
 
@@ -240,6 +245,13 @@ impl Snapshot {
     /// The features' context (computes the analysis if needed).
     pub fn ctx(&self) -> Ctx<'_> {
         Ctx::new(&self.doc, self.encoding, &self.settings)
+    }
+
+    /// The context for the features that read no flow facts (hints, lenses, semantic tokens,
+    /// highlights, navigation, rename): on a document just opened, it comes before the facts.
+    pub fn symbols_ctx(&self) -> Ctx<'_> {
+        let analysis = self.symbols.get_or_init(|| self.doc.symbols());
+        Ctx::with_analysis(&self.doc, analysis, self.encoding, &self.settings)
     }
 
     /// The document as a module of the workspace, for the features that follow imports

@@ -78,9 +78,10 @@ fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
 /// `tree`, from the analysis of an earlier version kept in `cache`: when `edit_since` tells what
 /// changed since that version (given its generation) and the change lies in one function's
 /// body, only that body is analysed again; else the changed top-level statements (once the
-/// cache holds them, see [`warm`]); else the whole text. With the change comes where the syntax
-/// tree changed (tree-sitter's changed ranges, in `text`). The result is kept for the next
-/// version.
+/// cache holds them, see [`warm`]); else the whole text, with `whole` (which gives
+/// [`analyze`](super::analyze)'s result, perhaps from stages its caller ran). With the change
+/// comes where the syntax tree changed (tree-sitter's changed ranges, in `text`). The result is
+/// kept for the next version.
 pub fn analyze_version(
     text: &str,
     tree: &Tree,
@@ -88,6 +89,7 @@ pub fn analyze_version(
     generation: u64,
     cache: &mut ChunkCache,
     edit_since: impl FnOnce(u64) -> Option<(Edit, Vec<TextRange>)>,
+    whole: impl FnOnce() -> Analysis,
 ) -> Arc<Analysis> {
     let rows = tree.root_node().end_position().row;
     if let Some(last) = cache.last.take() {
@@ -132,7 +134,7 @@ pub fn analyze_version(
             return stitched;
         }
     }
-    let analysis = Arc::new(super::analyze(text, tree, version));
+    let analysis = Arc::new(whole());
     cache.keep(analysis, None, generation, text, tree)
 }
 

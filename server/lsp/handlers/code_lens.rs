@@ -26,7 +26,7 @@ impl DocumentRequestHandler for CodeLensRequest {
         if !snapshot.settings.code_lens {
             return Ok(Some(Vec::new()));
         }
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let lenses = ide::code_lens::code_lenses(&ctx.file(), ctx.settings);
         let mut lenses: Vec<CodeLens> = lenses
             .into_iter()

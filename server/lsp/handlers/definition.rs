@@ -23,7 +23,7 @@ impl DocumentRequestHandler for GotoDefinition {
         snapshot: &Snapshot,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>, ResponseError> {
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let at = ctx.offset(params.text_document_position_params.position);
         let elsewhere = snapshot.module().map_or_else(Vec::new, |module| {
             ide::decorators::definition::definition(&module, &snapshot.modules(), at)

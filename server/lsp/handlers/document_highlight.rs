@@ -22,7 +22,7 @@ impl DocumentRequestHandler for DocumentHighlightRequest {
         snapshot: &Snapshot,
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>, ResponseError> {
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let at = ctx.offset(params.text_document_position_params.position);
         let highlights = ide::highlights::highlights(&ctx.file(), at);
         let highlights = budget(highlights, snapshot.response_items);

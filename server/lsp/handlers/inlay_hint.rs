@@ -25,7 +25,7 @@ impl DocumentRequestHandler for InlayHintRequest {
         if !snapshot.settings.inlay_hints {
             return Ok(Some(Vec::new()));
         }
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let range = ctx.text_range(params.range);
         let hints = ide::inlay_hints::inlay_hints(&ctx.file(), range, ctx.settings);
         let hints = budget(hints, snapshot.response_items);

@@ -23,7 +23,7 @@ impl DocumentRequestHandler for PrepareRenameRequest {
         snapshot: &Snapshot,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>, ResponseError> {
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let at = ctx.offset(params.position);
         let tree = snapshot.doc.tree();
         match ide::rename::prepare_rename(&ctx.file(), &tree, at) {

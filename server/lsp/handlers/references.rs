@@ -23,7 +23,7 @@ impl DocumentRequestHandler for References {
         snapshot: &Snapshot,
         params: ReferenceParams,
     ) -> Result<Option<Vec<Location>>, ResponseError> {
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let file = ctx.file();
         let at = ctx.offset(params.text_document_position.position);
         let Some(variable) = ide::references::variable_at(&file, at) else {

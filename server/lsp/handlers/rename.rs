@@ -25,7 +25,7 @@ impl DocumentRequestHandler for Rename {
         snapshot: &Snapshot,
         params: RenameParams,
     ) -> Result<Option<WorkspaceEdit>, ResponseError> {
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let at = ctx.offset(params.text_document_position.position);
         let tree = snapshot.doc.tree();
         let rename = ide::rename::rename(&ctx.file(), &tree, at, &params.new_name)

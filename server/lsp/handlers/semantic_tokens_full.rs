@@ -34,7 +34,7 @@ impl DocumentRequestHandler for SemanticTokensFullRequest {
 
 /// Every token of the snapshot's document, remembered as the last sent; with their result id.
 pub fn all_tokens(snapshot: &Snapshot, uri: &Uri) -> (String, Arc<Vec<ls_types::SemanticToken>>) {
-    let ctx = snapshot.ctx();
+    let ctx = snapshot.symbols_ctx();
     let tokens = ide::semantic_tokens::semantic_tokens(&ctx.file(), None);
     let data = Arc::new(to_proto::semantic_tokens(&ctx, &tokens));
     let result_id = snapshot.tokens.remember(uri, Arc::clone(&data));

@@ -23,7 +23,7 @@ impl DocumentRequestHandler for SemanticTokensRangeRequest {
         snapshot: &Snapshot,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>, ResponseError> {
-        let ctx = snapshot.ctx();
+        let ctx = snapshot.symbols_ctx();
         let range = ctx.text_range(params.range);
         let tokens = ide::semantic_tokens::semantic_tokens(&ctx.file(), Some(range));
         Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
