@@ -11,6 +11,8 @@ mod common;
 #[allow(dead_code)]
 mod lsp_client;
 mod peers;
+#[path = "../tests/common/synthetic.rs"]
+mod synthetic;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -18,6 +20,7 @@ use std::time::{Duration, Instant};
 use common::{ms, percentile, stdlib};
 use lsp_client::{LspClient, file_uri, utf16_pos};
 use serde_json::{Value, json};
+use synthetic::synthetic_class;
 
 const CYCLES: usize = 200;
 /// Edit cycles for the peers, on `test_typing.py` and on the synthetic module (each of their
@@ -285,66 +288,6 @@ fn print_ratios(pieces: &InProcess, ours: &mut Latencies) {
         "didOpen -> first hints / (parse + analyze): {:6.2}x ({open:.2} ms / {work:.2} ms; target <= 1.2x)",
         open / work
     );
-}
-
-/// A deterministic module of about `lines` lines: one class whose methods hold what the analysis
-/// works on (nested functions capturing locals, a `nonlocal` counter, lambdas, comprehensions,
-/// a default argument per iteration, a class in a method, a late-binding lambda list) and lines
-/// `name = …` indented 8 spaces (the edit sites).
-fn synthetic_class(lines: usize) -> String {
-    let mut text = String::from(
-        "\"\"\"A synthetic module: one class of many methods (closure-lens LSP benchmark).\"\"\"\n\n\n\
-         class Big:\n    \"\"\"Methods with closures, lambdas, nonlocal counters and comprehensions.\"\"\"\n\n",
-    );
-    let (mut i, mut count) = (0, text.matches('\n').count());
-    while count < lines {
-        let mut method = format!(
-            r#"    def method_{i}(self, items, scale={scale}):
-        total = {i}
-        count = 0
-        offsets = [x * scale for x in items if x % {modulus}]
-
-        def bump(step):
-            nonlocal count
-            count += step
-            return count + total
-
-        key = lambda item: (item, scale, total)
-        pairs = {{k: bump(k) for k in offsets}}
-        for item in sorted(items, key=key):
-            total += item
-
-            def report(prefix=item):
-                return f"{{prefix}}:{{total}}:{{self.name_{i}}}"
-
-            pairs[item] = report
-"#,
-            scale = i % 7 + 1,
-            modulus = i % 5 + 2,
-        );
-        if i % 3 == 0 {
-            method += r#"
-        class Cell:
-            value = scale
-            doubled = [scale * 2 for _ in range(3)]
-
-            def get(inner):
-                return inner.value + count
-
-        pairs[-1] = Cell
-"#;
-        }
-        if i % 5 == 0 {
-            method += "        callbacks = [lambda: item * scale for item in items]\n        pairs[-2] = callbacks\n";
-        }
-        method += &format!(
-            "        counter = sum(map(lambda a: a + scale, offsets))\n        self.name_{i} = counter\n        return pairs, counter, bump\n\n"
-        );
-        count += method.matches('\n').count();
-        text += &method;
-        i += 1;
-    }
-    text
 }
 
 /// A hover on a small document while a big one (test_typing.py repeated to `mb` MB) is opened

@@ -10,6 +10,8 @@
 //! character (`line_index`'s documented rule): the test's own model of the client's text applies
 //! the same rule, and the server's text must equal it after every edit.
 
+mod common;
+
 use closure_lens::analysis::PythonVersion;
 use closure_lens::analysis::incremental::random_edits::BodyEdits;
 use closure_lens::config::Settings;
@@ -18,23 +20,9 @@ use closure_lens::line_index::Encoding;
 use closure_lens::lsp::context::Ctx;
 use closure_lens::lsp::documents::Document;
 use closure_lens::lsp::to_proto;
+use common::edits::{Rng, random_edit, stdlib};
 use ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 use serde_json::{Value, json};
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Every feature's answer on `doc`, as one JSON value.
 fn all_features(doc: &Document, encoding: Encoding) -> Value {
@@ -188,93 +176,6 @@ fn position_of(text: &str, offset: usize, encoding: Encoding, split: bool) -> Po
     Position::new(line as u32, character)
 }
 
-const ALPHABET: &[&str] = &[
-    "x",
-    "n",
-    " ",
-    "(",
-    ")",
-    ":",
-    "=",
-    ",",
-    "é",
-    "😀",
-    "変",
-    "\n",
-    "\n    ",
-    "\n        ",
-    "    ",
-    "\t",
-    "lambda: n",
-    "nonlocal count\n",
-    "def g():\n    return n\n",
-    "class K:\n",
-    "super()",
-    "\\\n",
-    "\"",
-    "'''",
-    "#",
-    "global x\n",
-    "\r\n",
-    "@d\n",
-];
-
-/// One random edit of `text`: (range start, range end, inserted text).
-fn random_edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
-    let boundaries: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
-    // Line starts at column 0: chunk boundaries.
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
-    let start = match rng.below(4) {
-        0 => line_starts[rng.below(line_starts.len())],
-        _ => boundaries[rng.below(boundaries.len())],
-    };
-    let end = match rng.below(5) {
-        0 | 1 => start,
-        2 => {
-            // Delete one character or a few.
-            let after: Vec<usize> = boundaries
-                .iter()
-                .copied()
-                .filter(|&b| b > start)
-                .take(4)
-                .collect();
-            after
-                .get(rng.below(after.len().max(1)))
-                .copied()
-                .unwrap_or(start)
-        }
-        3 => {
-            // Delete to the end of the line or across lines (joins, dedents).
-            let rest = &text[start..];
-            let cut = rest.find('\n').map_or(rest.len(), |i| {
-                i + 1 + rng.below(2) * rest[i + 1..].find('\n').unwrap_or(0)
-            });
-            let mut end = (start + cut).min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            end
-        }
-        _ => {
-            // Dedent: remove the indentation at a line start.
-            let rest = &text[start..];
-            start + rest.len() - rest.trim_start_matches(' ').len()
-        }
-    };
-    let insert = if rng.below(3) == 0 {
-        String::new()
-    } else {
-        ALPHABET[rng.below(ALPHABET.len())].to_owned()
-    };
-    (start, end, insert)
-}
-
 /// Every feature of `doc` equals that of a fresh open of its text.
 fn assert_as_fresh(doc: &Document, encoding: Encoding, what: &str) {
     let fresh = Document::new(doc.uri.clone(), 0, doc.text.clone(), doc.python_version);
@@ -395,17 +296,6 @@ fn body_edits_keep_every_feature_equal_to_a_fresh_open() {
             "only {spliced} of {steps} edits spliced"
         );
     }
-}
-
-fn stdlib() -> std::path::PathBuf {
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import sysconfig;print(sysconfig.get_paths()['stdlib'])",
-        ])
-        .output()
-        .expect("python3");
-    std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
 #[test]

@@ -1,0 +1,380 @@
+//! Incremental reparse == fresh parse, node for node. After each random edit the previous tree is
+//! edited (`Tree::edit`) and reparsed with it (`syntax::parse_with`), as the server does; the
+//! result must equal a fresh `syntax::parse` of the same text in every node, in pre-order: kind,
+//! field, byte range, start and end points, named, missing, error, extra (`to_sexp` would miss
+//! ranges). That is what tree-sitter's node reuse must guarantee, and what the patch to its
+//! runtime (`vendor/tree-sitter/PATCHES.md`: repetition nodes are reusable) must keep.
+//!
+//! The edits: typing inside bodies (`BodyEdits`: names, statements, deleted lines), hostile ones
+//! (`random_edit`), lines duplicated, runs of lines indented or dedented one line at a time, and
+//! brackets opened, typed into and closed two edits later. An edit that leaves a syntax error is
+//! followed by one that restores the last text without error. Where the fresh tree has an error,
+//! tree-sitter's recovery may legitimately take another path from an old tree: those edits are
+//! applied but not compared, and counted; most edits must be compared. After every edit, the
+//! nodes outside `Tree::changed_ranges` must be the same in the old and the new tree.
+//!
+//! Inputs: stdlib modules and a 3,000-line module of one class (every statement in one block).
+//! `CLOSURE_LENS_REPARSE_EDITS=N` runs N edits per input (default 80).
+
+mod common;
+
+use std::collections::VecDeque;
+use std::fmt::Debug;
+use std::ops::Range;
+
+use closure_lens::analysis::incremental::random_edits::BodyEdits;
+use closure_lens::analysis::{self, PythonVersion};
+use closure_lens::line_index::LineIndex;
+use closure_lens::syntax;
+use common::edits::{Rng, random_edit, stdlib};
+use common::synthetic::synthetic_class;
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+/// An edit: (start byte, end byte, inserted text).
+type Edit = (usize, usize, String);
+
+/// What the test compares of a node.
+#[derive(Debug, PartialEq)]
+struct NodeFacts<'t> {
+    depth: usize,
+    kind: &'t str,
+    field: Option<&'t str>,
+    bytes: Range<usize>,
+    start: Point,
+    end: Point,
+    named: bool,
+    missing: bool,
+    error: bool,
+    extra: bool,
+}
+
+/// Every node of `tree`, in pre-order.
+fn nodes(tree: &Tree) -> Vec<NodeFacts<'_>> {
+    let mut cursor = tree.walk();
+    let mut all = Vec::new();
+    let mut depth = 0;
+    loop {
+        let node = cursor.node();
+        all.push(NodeFacts {
+            depth,
+            kind: node.kind(),
+            field: cursor.field_name(),
+            bytes: node.byte_range(),
+            start: node.start_position(),
+            end: node.end_position(),
+            named: node.is_named(),
+            missing: node.is_missing(),
+            error: node.is_error(),
+            extra: node.is_extra(),
+        });
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return all;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// The first place where `a` and `b` (named by `names`) differ, described; `None` when they
+/// are equal.
+fn first_difference<T: PartialEq + Debug>(a: &[T], b: &[T], names: [&str; 2]) -> Option<String> {
+    let i = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if i == a.len() && i == b.len() {
+        return None;
+    }
+    let [x, y] = names;
+    Some(format!(
+        "node {i}: {x} {:?}\n      {y} {:?}",
+        a.get(i),
+        b.get(i)
+    ))
+}
+
+/// The nodes of `all` that span some text, are not extras (comments) and touch none of `ranges`.
+fn outside<'a, 't>(all: &'a [NodeFacts<'t>], ranges: &[Range<usize>]) -> Vec<&'a NodeFacts<'t>> {
+    all.iter()
+        .filter(|n| {
+            !n.bytes.is_empty()
+                && !n.extra
+                && ranges
+                    .iter()
+                    .all(|r| n.bytes.end < r.start || n.bytes.start > r.end)
+        })
+        .collect()
+}
+
+/// Panics unless the nodes of `old` (edited) and `new` (its reparse, whose nodes are
+/// `new_nodes`) that touch no range of `old.changed_ranges(new)` are the same: tree-sitter's
+/// promise (the text outside the ranges has the same ancestors), which the server's re-analysis
+/// of one body relies on. Except, as tree-sitter does (with or without the patch): a node that
+/// spans no text may come or go outside the ranges (a deleted statement, a zero-width `ERROR`),
+/// and so may comments (two comment lines joined into one are not a changed range).
+fn same_outside_changed_ranges(old: &Tree, new: &Tree, new_nodes: &[NodeFacts], what: &str) {
+    let changed: Vec<Range<usize>> = old
+        .changed_ranges(new)
+        .map(|r| r.start_byte..r.end_byte)
+        .collect();
+    let old_nodes = nodes(old);
+    let (old_kept, new_kept) = (outside(&old_nodes, &changed), outside(new_nodes, &changed));
+    if let Some(difference) = first_difference(&old_kept, &new_kept, ["old", "new"]) {
+        panic!("{what}: outside the changed ranges {changed:?}\n      {difference}");
+    }
+}
+
+/// One text edited again and again, its tree reparsed incrementally each time.
+struct Session {
+    name: &'static str,
+    text: String,
+    tree: Tree,
+    parser: Parser,
+    /// The last text the fresh parse found no error in.
+    good: String,
+    compared: usize,
+    skipped: usize,
+}
+
+impl Session {
+    fn new(name: &'static str, text: String) -> Self {
+        let mut parser = syntax::python_parser();
+        let tree = syntax::parse_with(&mut parser, &text, None);
+        assert!(
+            !tree.root_node().has_error(),
+            "{name} must parse without error"
+        );
+        Session {
+            name,
+            good: text.clone(),
+            text,
+            tree,
+            parser,
+            compared: 0,
+            skipped: 0,
+        }
+    }
+
+    /// Applies `edit`, reparses with the old tree and compares with a fresh parse unless that
+    /// has a syntax error. Returns whether the text is without error.
+    fn apply(&mut self, (start, end, insert): &Edit, step: usize) -> bool {
+        let (start, end) = (*start, *end);
+        let index = LineIndex::new(&self.text);
+        let start_position = index.ts_point(&self.text, start);
+        let old_end_position = index.ts_point(&self.text, end);
+        let removed = self.text[start..end].to_owned();
+        self.text.replace_range(start..end, insert);
+        let new_end = start + insert.len();
+        self.tree.edit(&InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position: LineIndex::new(&self.text).ts_point(&self.text, new_end),
+        });
+        let new = syntax::parse_with(&mut self.parser, &self.text, Some(&self.tree));
+        let fresh = syntax::parse(&self.text);
+        let around = {
+            let from = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let to = self.text[new_end..]
+                .find('\n')
+                .map_or(self.text.len(), |i| new_end + i);
+            &self.text[from..to]
+        };
+        let what = format!(
+            "{} step {step}: {insert:?} replacing {removed:?} at {start}..{end}, making line(s) {around:?}",
+            self.name
+        );
+        let new_nodes = nodes(&new);
+        same_outside_changed_ranges(&self.tree, &new, &new_nodes, &what);
+        let without_error = !fresh.root_node().has_error();
+        if without_error
+            && let Some(difference) =
+                first_difference(&new_nodes, &nodes(&fresh), ["incremental", "fresh"])
+        {
+            panic!("{what}: incremental != fresh\n      {difference}");
+        }
+        self.tree = new;
+        if !without_error {
+            self.skipped += 1;
+            return false;
+        }
+        self.compared += 1;
+        self.good.clone_from(&self.text);
+        true
+    }
+
+    /// The one edit that turns the text back into the last text without error.
+    fn restore(&self) -> Edit {
+        let (now, good) = (self.text.as_bytes(), self.good.as_bytes());
+        let mut prefix = now.iter().zip(good).take_while(|(a, b)| a == b).count();
+        while !self.text.is_char_boundary(prefix) || !self.good.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let longest = now.len().min(good.len()) - prefix;
+        let mut suffix = now
+            .iter()
+            .rev()
+            .zip(good.iter().rev())
+            .take(longest)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !self.text.is_char_boundary(now.len() - suffix)
+            || !self.good.is_char_boundary(good.len() - suffix)
+        {
+            suffix -= 1;
+        }
+        (
+            prefix,
+            now.len() - suffix,
+            self.good[prefix..good.len() - suffix].to_owned(),
+        )
+    }
+}
+
+/// The starts of the lines of `text`.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .filter(|&i| i < text.len())
+        .collect()
+}
+
+/// A line of `text` repeated below itself.
+fn duplicate_line(rng: &mut Rng, text: &str) -> Edit {
+    let starts = line_starts(text);
+    let at = starts[rng.below(starts.len())];
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    let line = &text[at..end];
+    let line = if line.ends_with('\n') {
+        line.to_owned()
+    } else {
+        format!("\n{line}")
+    };
+    (end, end, line)
+}
+
+/// Up to four lines from a random one indented, or dedented, by four spaces, one edit a line
+/// (the last line first, so that each edit's offsets hold when it comes).
+fn reindent(rng: &mut Rng, text: &str) -> Vec<Edit> {
+    let starts = line_starts(text);
+    let first = rng.below(starts.len());
+    let count = 1 + rng.below(4);
+    let indent = rng.below(2) == 0;
+    starts[first..(first + count).min(starts.len())]
+        .iter()
+        .rev()
+        .map(|&at| {
+            if indent {
+                (at, at, "    ".to_owned())
+            } else {
+                let spaces = text[at..].bytes().take(4).take_while(|&b| b == b' ');
+                (at, at + spaces.count(), String::new())
+            }
+        })
+        .collect()
+}
+
+/// A bracket opened before the value of an assignment or `return`, a first element typed
+/// after it, and the bracket closed at the end of the line: three edits, the first two leaving
+/// the bracket open. A random line when no line has such a value.
+fn bracket(rng: &mut Rng, text: &str) -> Vec<Edit> {
+    let starts = line_starts(text);
+    let first = rng.below(starts.len());
+    let found = starts[first..]
+        .iter()
+        .chain(&starts[..first])
+        .find_map(|&at| {
+            let line = &text[at..text[at..].find('\n').map_or(text.len(), |i| at + i)];
+            if line.contains('#') || line.ends_with([':', '\\', ',', '(', '[', '{']) {
+                return None;
+            }
+            let value = ["return ", " = "]
+                .iter()
+                .find_map(|k| line.find(k).map(|i| i + k.len()))?;
+            (value < line.len()).then_some((at + value, at + line.len()))
+        });
+    let (open, close) = found.unwrap_or_else(|| {
+        let at = starts[first];
+        (at, text[at..].find('\n').map_or(text.len(), |i| at + i))
+    });
+    let (bra, ket, element) =
+        [("(", ")", "x, "), ("[", "]", "y, "), ("{", "}", "z: ")][rng.below(3)];
+    vec![
+        (open, open, bra.to_owned()),
+        (open + 1, open + 1, element.to_owned()),
+        (
+            close + 1 + element.len(),
+            close + 1 + element.len(),
+            ket.to_owned(),
+        ),
+    ]
+}
+
+/// `edits` edits of `text`, each compared with a fresh parse unless that has an error.
+fn run(name: &'static str, text: String, edits: usize, seed: u64) -> (usize, usize) {
+    let mut session = Session::new(name, text);
+    let mut rng = Rng(seed);
+    let mut body_edits = BodyEdits::new(seed);
+    let mut pending: VecDeque<Edit> = VecDeque::new();
+    let mut broken = false;
+    for step in 0..edits {
+        if pending.is_empty() {
+            if broken {
+                pending.push_back(session.restore());
+            } else {
+                let text = &session.text;
+                match rng.below(10) {
+                    0..=3 => {
+                        let analysis = analysis::analyze(text, &session.tree, PythonVersion::Py314);
+                        let edit = body_edits.next(text, &analysis);
+                        pending.extend(edit.or_else(|| Some(random_edit(&mut rng, text))));
+                    }
+                    4 | 5 => pending.push_back(random_edit(&mut rng, text)),
+                    6 => pending.push_back(duplicate_line(&mut rng, text)),
+                    7 | 8 => pending.extend(reindent(&mut rng, text)),
+                    _ => pending.extend(bracket(&mut rng, text)),
+                }
+            }
+        }
+        let edit = pending.pop_front().expect("an edit");
+        broken = !session.apply(&edit, step);
+    }
+    println!(
+        "{name}: {} edits compared with a fresh parse, {} with a syntax error not compared",
+        session.compared, session.skipped
+    );
+    (session.compared, session.skipped)
+}
+
+#[test]
+fn incremental_reparse_equals_a_fresh_parse() {
+    let edits = std::env::var("CLOSURE_LENS_REPARSE_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(80);
+    let stdlib = stdlib();
+    let read = |name: &str| {
+        std::fs::read_to_string(stdlib.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let inputs = [
+        ("functools.py", read("functools.py")),
+        ("test/test_typing.py", read("test/test_typing.py")),
+        ("synthetic class", synthetic_class(3_000)),
+    ];
+    let (mut compared, mut skipped) = (0, 0);
+    for (seed, (name, text)) in inputs.into_iter().enumerate() {
+        let (c, s) = run(name, text, edits, seed as u64 + 1);
+        compared += c;
+        skipped += s;
+    }
+    println!("all: {compared} edits compared, {skipped} not compared");
+    assert!(
+        compared > 2 * skipped,
+        "only {compared} of {} edits were compared",
+        compared + skipped
+    );
+}
