@@ -176,6 +176,18 @@ impl Document {
         first.unwrap_or_else(|| Arc::clone(self.analysis()))
     }
 
+    /// Whether this version will be analysed in two stages and none is done or under way
+    /// (never blocks: the main loop asks).
+    pub fn awaits_first_stage(&self) -> bool {
+        self.stages()
+            && !self.is_analysed()
+            && self
+                .first_stage
+                .state
+                .try_lock()
+                .is_ok_and(|state| matches!(*state, FirstStageState::NotYet))
+    }
+
     /// Whether this version's analysis runs in two stages (see [`Self::symbols`]).
     fn stages(&self) -> bool {
         self.from_nothing && self.text.len() <= self.keep_tree_limit

@@ -130,6 +130,8 @@ pub(crate) enum Event {
         version: i32,
         items: Vec<Diagnostic>,
     },
+    /// The first stage of a document's analysis is done: its diagnostics can be computed.
+    FirstStage { uri: Uri, version: i32 },
     /// A document's analysis is done: warm its chunk cache, and read ahead the modules its
     /// decorators come from (first after the analysis, so that neither delays the first
     /// answers).
@@ -497,6 +499,7 @@ impl Server {
                     });
                 }
             }
+            Event::FirstStage { uri, version } => self.push_diagnostics(uri, version),
             Event::Analysed { uri, version } => {
                 if self.pending_prefetch.remove(&uri) {
                     self.prefetch_imports(&uri);
@@ -935,9 +938,20 @@ impl Server {
         let ticket = Arc::new(Ticket::default());
         self.diagnostics_jobs
             .insert(uri.clone(), Arc::clone(&ticket));
-        let snapshot = Snapshot::new(self, doc);
-        let lane = self.lane(&snapshot.doc);
+        let lane = self.lane(&doc);
         let events = self.events.clone();
+        if doc.awaits_first_stage() {
+            // The first stage of the analysis on its own: the requests that arrive meanwhile
+            // (an editor asks for hints and tokens right after opening) go before the
+            // diagnostics, which wait for the whole analysis.
+            self.scheduler.spawn(lane, Priority::Background, move || {
+                if ticket.start() && guarded(|| doc.symbols()).is_ok() {
+                    let _ = events.send(Event::FirstStage { uri, version });
+                }
+            });
+            return;
+        }
+        let snapshot = Snapshot::new(self, doc);
         let probe = Arc::clone(&self.probe);
         self.scheduler.spawn(lane, Priority::Background, move || {
             if !ticket.start() {
