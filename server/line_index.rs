@@ -108,8 +108,6 @@ pub struct LineIndex {
     wide: Vec<WideLine>,
     /// Length of the text in bytes.
     len: usize,
-    /// Whether the text has a `\r` not followed by `\n` (tree-sitter rows then differ from lines).
-    lone_cr: bool,
 }
 
 impl LineIndex {
@@ -119,7 +117,6 @@ impl LineIndex {
         let mut starts = vec![0];
         let mut ends = Vec::new();
         let mut wide: Vec<WideLine> = Vec::new();
-        let mut lone_cr = false;
         let mut line_start = 0;
         let mut i = 0;
         while i < bytes.len() {
@@ -138,7 +135,6 @@ impl LineIndex {
                 let next = if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
                     i + 2
                 } else {
-                    lone_cr |= b == b'\r';
                     i + 1
                 };
                 starts.push(next);
@@ -171,7 +167,6 @@ impl LineIndex {
             ends,
             wide,
             len: text.len(),
-            lone_cr,
         }
     }
 
@@ -227,8 +222,6 @@ impl LineIndex {
             self.wide.splice(wide_lo.., sub_wide);
         }
         self.len = text.len();
-        // Conservative: a lone `\r` removed elsewhere only makes `ts_point` take its slow path.
-        self.lone_cr |= sub.lone_cr;
     }
 
     /// Number of lines (a text ending in a line break has an empty last line).
@@ -244,11 +237,6 @@ impl LineIndex {
     /// Whether the indexed text is empty.
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-
-    /// Whether some `\r` is not followed by `\n` (LSP lines then differ from tree-sitter rows).
-    pub fn has_lone_cr(&self) -> bool {
-        self.lone_cr
     }
 
     /// Byte offset where `line` starts (clamped to the end of the text).
@@ -341,23 +329,15 @@ impl LineIndex {
         (offset.min(end as u64)) as usize
     }
 
-    /// The tree-sitter point (row counting `\n` only, byte column) of `offset` in `text`.
+    /// The tree-sitter point (row, byte column) of `offset` in `text`: the row is the line, since
+    /// the parser reads a lone `\r` as `\n` (`syntax::parser_input`).
     ///
     /// `text` must be the text this index was built from.
     pub fn ts_point(&self, text: &str, offset: usize) -> tree_sitter::Point {
         let offset = floor_char_boundary(text, offset);
-        if !self.lone_cr {
-            let line = self.starts.partition_point(|&s| s <= offset) - 1;
-            // Between `\r` and `\n` of a CRLF the row is still the current one.
-            return tree_sitter::Point::new(line, offset - self.starts[line]);
-        }
-        let before = &text.as_bytes()[..offset];
-        let row = before.iter().filter(|&&b| b == b'\n').count();
-        let row_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        tree_sitter::Point::new(row, offset - row_start)
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        // Between `\r` and `\n` of a CRLF the row is still the current one.
+        tree_sitter::Point::new(line, offset - self.starts[line])
     }
 }
 
@@ -472,7 +452,6 @@ mod tests {
         let text = "a = 1\r\nb = 2\rc = 3\nd";
         let index = LineIndex::new(text);
         assert_eq!(index.line_count(), 4);
-        assert!(index.has_lone_cr());
         assert_eq!(index.line_start(1), 7);
         assert_eq!(index.line_start(2), 13);
         assert_eq!(index.line_start(3), 19);
@@ -483,12 +462,12 @@ mod tests {
         // Between `\r` and `\n`: the end of line 0.
         assert_eq!(index.line_col(6, Encoding::Utf16), lc(0, 5));
         assert_eq!(index.offset(lc(2, 4), Encoding::Utf16), 17);
-        // tree-sitter rows count only `\n`: `c` is on row 1.
+        // The parser reads the lone `\r` as a line break: `c` is where its tree puts it.
         let c = text.find('c').unwrap();
-        assert_eq!(index.ts_point(text, c), tree_sitter::Point::new(1, 6));
+        let tree = crate::syntax::parse(text);
+        let node = tree.root_node().descendant_for_byte_range(c, c).unwrap();
+        assert_eq!(index.ts_point(text, c), node.start_position());
         assert_round_trips(text);
-        assert!(!LineIndex::new("a\r\nb").has_lone_cr());
-        assert!(LineIndex::new("a\r").has_lone_cr());
     }
 
     #[test]
@@ -567,7 +546,6 @@ mod tests {
                 (&fresh.starts, &fresh.ends, &fresh.wide, fresh.len),
                 "step {step}: {text:?}"
             );
-            assert!(index.lone_cr || !fresh.lone_cr);
         }
     }
 
