@@ -1684,16 +1684,7 @@ static bool ts_parser__advance(
         }
 
         case TSParseActionTypeReduce: {
-          // closure-lens patch (vendor/tree-sitter/PATCHES.md): a repetition shift beside
-          // the reduce is never taken (see the Shift case), so it does not make the
-          // reduction ambiguous; only another action does.
-          bool is_fragile = false;
-          for (uint32_t j = 0; j < table_entry.action_count; j++) {
-            TSParseAction other = table_entry.actions[j];
-            if (j != i && !(other.type == TSParseActionTypeShift && other.shift.repetition)) {
-              is_fragile = true;
-            }
-          }
+          bool is_fragile = table_entry.action_count > 1;
           bool end_of_non_terminal_extra = lookahead.ptr == NULL;
           LOG("reduce sym:%s, child_count:%u", SYM_NAME(action.reduce.symbol), action.reduce.child_count);
           StackVersion reduction_version = ts_parser__reduce(
