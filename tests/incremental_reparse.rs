@@ -2,8 +2,8 @@
 //! edited (`Tree::edit`) and reparsed with it (`syntax::parse_with`), as the server does; the
 //! result must equal a fresh `syntax::parse` of the same text in every node, in pre-order: kind,
 //! field, byte range, start and end points, named, missing, error, extra (`to_sexp` would miss
-//! ranges). That is what tree-sitter's node reuse must guarantee, and what the patch to its
-//! runtime (`vendor/tree-sitter/PATCHES.md`: repetition nodes are reusable) must keep.
+//! ranges). That is what tree-sitter's node reuse must guarantee, and what the server's
+//! re-analysis of one function body relies on (with `Tree::changed_ranges`, checked below).
 //!
 //! The edits: typing inside bodies (`BodyEdits`: names, statements, deleted lines), hostile ones
 //! (`random_edit`), lines duplicated, runs of lines indented or dedented one line at a time, and
@@ -111,7 +111,7 @@ fn outside<'a, 't>(all: &'a [NodeFacts<'t>], ranges: &[Range<usize>]) -> Vec<&'a
 /// Panics unless the nodes of `old` (edited) and `new` (its reparse, whose nodes are
 /// `new_nodes`) that touch no range of `old.changed_ranges(new)` are the same: tree-sitter's
 /// promise (the text outside the ranges has the same ancestors), which the server's re-analysis
-/// of one body relies on. Except, as tree-sitter does (with or without the patch): a node that
+/// of one body relies on. Except, as tree-sitter does: a node that
 /// spans no text may come or go outside the ranges (a deleted statement, a zero-width `ERROR`),
 /// and so may comments (two comment lines joined into one are not a changed range).
 fn same_outside_changed_ranges(old: &Tree, new: &Tree, new_nodes: &[NodeFacts], what: &str) {
