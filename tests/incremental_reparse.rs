@@ -2,10 +2,11 @@
 //! edited (`Tree::edit`) and reparsed with it (`syntax::parse_with`), as the server does; the
 //! result must equal a fresh `syntax::parse` of the same text in every node, in pre-order: kind,
 //! field, byte range, start and end points, named, missing, error, extra (`to_sexp` would miss
-//! ranges). That is what tree-sitter's node reuse must guarantee, and what the server's
-//! re-analysis of one function body relies on, with one more premise checked below: a `def` or
-//! `class` around the edit that is still one node over the same range, and holds every range
-//! `Tree::changed_ranges` reports, leaves the tree outside it as it was.
+//! ranges). That is what tree-sitter's node reuse must guarantee, what the patch to its runtime
+//! (`vendor/tree-sitter/PATCHES.md`: repetition nodes are reusable) must keep, and what the
+//! server's re-analysis of one function body relies on, with one more premise checked below: a
+//! `def` or `class` around the edit that is still one node over the same range, and holds every
+//! range `Tree::changed_ranges` reports, leaves the tree outside it as it was.
 //!
 //! The edits: typing inside bodies (`BodyEdits`: names, statements, deleted lines), hostile ones
 //! (`random_edit`), lines duplicated, runs of lines indented or dedented one line at a time, and
@@ -17,10 +18,10 @@
 //! Neither the range of a def alone nor `Tree::changed_ranges` alone would do. tree-sitter's
 //! grammar accepts blocks CPython rejects (an empty body, an unexpected indent), and there an
 //! edit inside a method can move the statements after its class while the method keeps its
-//! range. And `changed_ranges` can miss a change: in tree-sitter 0.27.1, deleting
-//! `"        )\n        self.assertEqual("` between two calls in `test_typing.py` (joining them
-//! into one statement) gets no range at all. Such a miss lies where the text changed, inside the
-//! def, so the two together still hold.
+//! range. And `changed_ranges` can miss a change: in tree-sitter 0.27.1, with or without the
+//! patch, deleting `"        )\n        self.assertEqual("` between two calls in `test_typing.py`
+//! (joining them into one statement) gets no range at all. Such a miss lies where the text
+//! changed, inside the def, so the two together still hold.
 //!
 //! Inputs: stdlib modules and a 3,000-line module of one class (every statement in one block).
 //! `CLOSURE_LENS_REPARSE_EDITS=N` runs N edits per input (default 80).
