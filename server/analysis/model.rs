@@ -843,6 +843,23 @@ impl Analysis {
         &self.scopes[id.index()]
     }
 
+    /// The scopes whose range meets `range` (ends included), in id order. A scope's range holds
+    /// its children's, so the search skips each scope outside `range` with all it holds.
+    pub fn scopes_meeting(&self, range: TextRange) -> Vec<ScopeId> {
+        let meets = |id: &ScopeId| {
+            let r = self.scope(*id).range;
+            r.start <= range.end && range.start <= r.end
+        };
+        let mut found = Vec::new();
+        let mut next: Vec<ScopeId> = Some(ScopeId::MODULE).filter(meets).into_iter().collect();
+        while let Some(id) = next.pop() {
+            found.push(id);
+            next.extend(self.scope(id).children.iter().copied().filter(meets));
+        }
+        found.sort_unstable();
+        found
+    }
+
     /// The symbol with id `id`.
     pub fn symbol(&self, id: SymbolId) -> &Symbol {
         &self.scope(id.scope).symbols[id.symbol.0 as usize]
@@ -922,5 +939,43 @@ impl Analysis {
     /// The bindings (writes and parameters) of the variable `variable`, in source order.
     pub fn bindings_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
         self.occurrences_of(variable).filter(|o| o.is_binding())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{self, PythonVersion};
+    use crate::syntax;
+
+    /// `scopes_meeting` finds what a scan of every scope finds, on stdlib files in every version,
+    /// for ranges of every size.
+    #[test]
+    fn scopes_meeting_finds_what_a_scan_finds() {
+        let stdlib = analysis::incremental::tests::stdlib().expect("python3's standard library");
+        for name in ["functools.py", "dataclasses.py", "test/test_typing.py"] {
+            let text = std::fs::read_to_string(stdlib.join(name)).expect(name);
+            let tree = syntax::parse(&text);
+            for version in PythonVersion::ALL {
+                let a = analysis::analyze(&text, &tree, version);
+                for len in [0, 1, 80, 3_000, 40_000] {
+                    for start in (0..text.len()).step_by(text.len() / 60) {
+                        let range = TextRange::new(start, (start + len).min(text.len()));
+                        let scanned: Vec<ScopeId> = (0..a.scopes.len() as u32)
+                            .map(ScopeId)
+                            .filter(|&id| {
+                                let r = a.scope(id).range;
+                                r.start <= range.end && range.start <= r.end
+                            })
+                            .collect();
+                        assert_eq!(
+                            a.scopes_meeting(range),
+                            scanned,
+                            "{name} {version} {range:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

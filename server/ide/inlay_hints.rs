@@ -40,14 +40,14 @@ impl InlayHint {
 /// The hints whose position lies in `range`.
 pub fn inlay_hints(file: &FileView, range: TextRange, settings: &Settings) -> Vec<InlayHint> {
     let mut hints = Vec::new();
-    for (i, scope) in file.analysis.scopes.iter().enumerate() {
+    for id in file.analysis.scopes_meeting(range) {
+        let scope = file.analysis.scope(id);
         if !captures::is_closure_scope(scope)
             || scope.code.as_ref().is_none_or(|c| c.freevars.is_empty())
             || !range.contains(scope.header_end)
         {
             continue;
         }
-        let id = ScopeId(i as u32);
         let shown = captures::shown(captures::captures(file, id), settings.pass_through);
         if shown.is_empty() {
             continue;

@@ -839,7 +839,7 @@ fn merge_module_symbol(existing: &mut Symbol, other: &Symbol) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::analysis::{self, OccurrenceKind};
 
@@ -1117,7 +1117,7 @@ mod tests {
     }
 
     /// The standard library of the machine's `python3`, if there is one.
-    pub(super) fn stdlib() -> Option<std::path::PathBuf> {
+    pub(crate) fn stdlib() -> Option<std::path::PathBuf> {
         let out = std::process::Command::new("python3")
             .args([
                 "-c",
