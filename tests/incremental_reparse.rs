@@ -125,7 +125,8 @@ fn same_outside_the_defs_around(
     edit: Range<usize>,
     what: &str,
 ) -> usize {
-    if old.root_node().has_error() || new.root_node().has_error() {
+    let around = defs_around(old, &edit);
+    if around.is_empty() || old.root_node().has_error() || new.root_node().has_error() {
         return 0;
     }
     let old_nodes = nodes(old);
@@ -134,7 +135,7 @@ fn same_outside_the_defs_around(
         .map(|r| r.start_byte..r.end_byte)
         .collect();
     let mut checked = 0;
-    for (kind, range) in defs_around(old, &edit) {
+    for (kind, range) in around {
         let still = new_nodes.iter().any(|n| n.kind == kind && n.bytes == range);
         let inside = changed
             .iter()
