@@ -339,12 +339,6 @@ static void iterator_advance(Iterator *self) {
   }
 }
 
-// The last external token before the current position, if any.
-static Subtree iterator_prev_external_token(const Iterator *self) {
-  if (!self->prev_with_external_tokens.ptr) return NULL_SUBTREE;
-  return ts_subtree_last_external_token(self->prev_with_external_tokens);
-}
-
 typedef enum {
   IteratorDiffers,
   IteratorMayDiffer,
@@ -391,9 +385,9 @@ static IteratorComparison iterator_compare(
     ts_subtree_has_changes(old_tree) ||
     (
       old_has_external_tokens &&
-      !ts_subtree_external_scanner_state_eq(
-        iterator_prev_external_token(old_iter),
-        iterator_prev_external_token(new_iter)
+      !ts_subtree_last_external_scanner_state_eq(
+        old_iter->prev_with_external_tokens,
+        new_iter->prev_with_external_tokens
       )
     )
   ) {

@@ -514,7 +514,9 @@ static Subtree ts_parser__lex(
   }
 
   const Length start_position = ts_stack_position(self->stack, version);
-  const Subtree external_token = ts_stack_last_external_token(self->stack, version);
+  const Subtree external_token = ts_subtree_last_external_token(
+    ts_stack_last_external_token(self->stack, version)
+  );
 
   bool found_external_token = false;
   bool error_mode = parse_state == ERROR_STATE;
@@ -710,7 +712,7 @@ static Subtree ts_parser__get_cached_token(
   TokenCache *cache = &self->token_cache;
   if (
     cache->token.ptr && cache->byte_index == position &&
-    ts_subtree_external_scanner_state_eq(cache->last_external_token, last_external_token)
+    ts_subtree_last_external_scanner_state_eq(cache->last_external_token, last_external_token)
   ) {
     ts_language_table_entry(self->language, state, ts_subtree_symbol(cache->token), table_entry);
     if (ts_parser__can_reuse_first_leaf(self, state, cache->token, table_entry)) {
@@ -780,7 +782,7 @@ static Subtree ts_parser__reuse_node(
       continue;
     }
 
-    if (!ts_subtree_external_scanner_state_eq(self->reusable_node.last_external_token, last_external_token)) {
+    if (!ts_subtree_last_external_scanner_state_eq(self->reusable_node.last_external_token, last_external_token)) {
       LOG("reusable_node_has_different_external_scanner_state symbol:%s", TREE_NAME(result));
       reusable_node_advance(&self->reusable_node);
       continue;
@@ -928,9 +930,7 @@ static void ts_parser__shift(
 
   ts_stack_push(self->stack, version, subtree_to_push, !is_leaf, state);
   if (ts_subtree_has_external_tokens(subtree_to_push)) {
-    ts_stack_set_last_external_token(
-      self->stack, version, ts_subtree_last_external_token(subtree_to_push)
-    );
+    ts_stack_set_last_external_token(self->stack, version, subtree_to_push);
   }
 }
 
@@ -1461,9 +1461,7 @@ static void ts_parser__recover(
   // Push the new ERROR onto the stack.
   ts_stack_push(self->stack, version, ts_subtree_from_mut(error_repeat), false, ERROR_STATE);
   if (ts_subtree_has_external_tokens(lookahead)) {
-    ts_stack_set_last_external_token(
-      self->stack, version, ts_subtree_last_external_token(lookahead)
-    );
+    ts_stack_set_last_external_token(self->stack, version, lookahead);
   }
 
   bool has_error = true;

@@ -40,7 +40,7 @@ static inline void reusable_node_advance(ReusableNode *self) {
   StackEntry last_entry = *array_back(&self->stack);
   uint32_t byte_offset = last_entry.byte_offset + ts_subtree_total_bytes(last_entry.tree);
   if (ts_subtree_has_external_tokens(last_entry.tree)) {
-    self->last_external_token = ts_subtree_last_external_token(last_entry.tree);
+    self->last_external_token = last_entry.tree;
   }
 
   Subtree tree;

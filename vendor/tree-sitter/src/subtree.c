@@ -799,7 +799,7 @@ Subtree ts_subtree_edit(Subtree self, const TSInputEdit *input_edit, SubtreePool
 }
 
 Subtree ts_subtree_last_external_token(Subtree tree) {
-  if (!ts_subtree_has_external_tokens(tree)) return NULL_SUBTREE;
+  if (!tree.ptr || !ts_subtree_has_external_tokens(tree)) return NULL_SUBTREE;
   while (tree.ptr->child_count > 0) {
     for (uint32_t i = tree.ptr->child_count - 1; i + 1 > 0; i--) {
       Subtree child = ts_subtree_children(tree)[i];
@@ -1083,6 +1083,15 @@ const ExternalScannerState *ts_subtree_external_scanner_state(Subtree self) {
   } else {
     return &empty_state;
   }
+}
+
+bool ts_subtree_last_external_scanner_state_eq(Subtree self, Subtree other) {
+  // The same subtree has the same last external token.
+  if (self.ptr == other.ptr) return true;
+  return ts_subtree_external_scanner_state_eq(
+    ts_subtree_last_external_token(self),
+    ts_subtree_last_external_token(other)
+  );
 }
 
 bool ts_subtree_external_scanner_state_eq(Subtree self, Subtree other) {

@@ -228,6 +228,9 @@ void ts_subtree_print_dot_graph(Subtree self, const TSLanguage *language, FILE *
 Subtree ts_subtree_last_external_token(Subtree tree);
 const ExternalScannerState *ts_subtree_external_scanner_state(Subtree self);
 bool ts_subtree_external_scanner_state_eq(Subtree self, Subtree other);
+// closure-lens patch: whether the external scanner states after the last external tokens of two
+// subtrees are equal (a subtree stands for its last external token; see PATCHES.md).
+bool ts_subtree_last_external_scanner_state_eq(Subtree self, Subtree other);
 
 #define SUBTREE_GET(self, name) ((self).data.is_inline ? (self).data.name : (self).ptr->name)
 
