@@ -268,6 +268,16 @@ impl Document {
         }
     }
 
+    /// Takes out what this version computed about its text (its analysis, its first stage), before
+    /// the document is edited in place, for the caller to free off the main loop (freeing a large
+    /// analysis takes long).
+    pub fn take_results(&mut self) -> impl Send + 'static {
+        (
+            std::mem::take(&mut self.analyzed),
+            std::mem::take(&mut self.first_stage),
+        )
+    }
+
     /// Applies one `didChange` notification: each change to the text, in order. `encoding` is
     /// the negotiated position encoding. Cheap: the tree is reparsed later, on first use.
     pub fn apply_changes(

@@ -618,7 +618,7 @@ impl Server {
         let Some(doc) = self.docs.get(&uri).cloned() else {
             return self.reply(&id, &R::not_open());
         };
-        if doc.text.len() > self.options.max_document_size {
+        if self.is_too_big(&doc) {
             return self.reply(&id, &R::not_open());
         }
         let snapshot = Snapshot::new(self, doc);
@@ -839,13 +839,44 @@ impl Server {
     /// Stores a new version of a document: queued requests on it are now stale, diagnostics are
     /// due, and it becomes hot.
     pub(crate) fn store(&mut self, doc: Document, diagnostics_delay: Duration) {
+        let was_too_big = self.docs.get(&doc.uri).is_some_and(|d| self.is_too_big(d));
+        self.store_next(doc, diagnostics_delay, was_too_big);
+    }
+
+    /// The open document at `uri`, taken out to be edited into its next version (then given back
+    /// with [`Self::store_next`]): the stored version itself when nothing else holds it, so its
+    /// text is not copied; else a copy, and the jobs keep the version they read.
+    pub(crate) fn take_document(&mut self, uri: &Uri) -> Option<Document> {
+        let doc = self.docs.remove(uri)?;
+        Arc::make_mut(&mut self.open_files).close(uri);
+        Some(Arc::try_unwrap(doc).unwrap_or_else(|shared| {
+            let copy = Document::clone(&shared);
+            self.scheduler.dispose(shared);
+            copy
+        }))
+    }
+
+    /// Whether `doc` is too large to analyse (`serve --max-document-size`).
+    pub(crate) fn is_too_big(&self, doc: &Document) -> bool {
+        doc.text.len() > self.options.max_document_size
+    }
+
+    /// Frees `value` off the main loop.
+    pub(crate) fn dispose(&self, value: impl Send + 'static) {
+        self.scheduler.dispose(value);
+    }
+
+    /// [`Self::store`] for the next version of a document taken out with
+    /// [`Self::take_document`]; `was_too_big` tells whether the version before was too large.
+    pub(crate) fn store_next(
+        &mut self,
+        doc: Document,
+        diagnostics_delay: Duration,
+        was_too_big: bool,
+    ) {
         let uri = doc.uri.clone();
         let version = doc.version;
-        let too_big = doc.text.len() > self.options.max_document_size;
-        let was_too_big = self
-            .docs
-            .get(&uri)
-            .is_some_and(|d| d.text.len() > self.options.max_document_size);
+        let too_big = self.is_too_big(&doc);
         let doc = Arc::new(doc);
         Arc::make_mut(&mut self.open_files).store(&doc);
         if let Some(old) = self.docs.insert(uri.clone(), doc) {
@@ -927,7 +958,7 @@ impl Server {
         if let Some(previous) = self.diagnostics_jobs.remove(&uri) {
             previous.withdraw();
         }
-        if !self.settings.diagnostics || doc.text.len() > self.options.max_document_size {
+        if !self.settings.diagnostics || self.is_too_big(&doc) {
             self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
                 uri,
                 diagnostics: Vec::new(),
@@ -1038,7 +1069,7 @@ impl Server {
         let Some(doc) = self.docs.get(uri).cloned() else {
             return;
         };
-        if modules::file_path(uri).is_none() || doc.text.len() > self.options.max_document_size {
+        if modules::file_path(uri).is_none() || self.is_too_big(&doc) {
             return;
         }
         let lane = self.lane(&doc);

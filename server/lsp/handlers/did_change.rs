@@ -5,30 +5,28 @@ use ls_types::request::CodeLensRefresh;
 use ls_types::{DidChangeTextDocumentParams, MessageType};
 
 use super::NotificationHandler;
-use crate::lsp::documents::Document;
 use crate::lsp::modules::file_path;
 use crate::lsp::server::{Pending, Server};
 
 impl NotificationHandler for DidChangeTextDocument {
     fn run(server: &mut Server, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        let Some(doc) = server.docs.get(&uri) else {
+        let Some(mut doc) = server.take_document(&uri) else {
             let message = format!(
                 "closure-lens: didChange for a document that is not open: {}",
                 uri.as_str()
             );
             return server.log(MessageType::WARNING, message);
         };
-        // The new version starts as a copy (workers may hold the old one); the old one is freed
-        // off the main loop when `store` replaces it.
-        let mut doc = Document::clone(doc);
+        let was_too_big = server.is_too_big(&doc);
+        server.dispose(doc.take_results());
         doc.apply_changes(
             params.text_document.version,
             &params.content_changes,
             server.flags.encoding,
         );
         let delay = server.options.diagnostics_delay;
-        server.store(doc, delay);
+        server.store_next(doc, delay, was_too_big);
         // Another file imports this module: its lenses (what its decorated names become) may
         // have changed too.
         let imported = file_path(&uri).is_some_and(|path| server.workspace.is_imported(&path));
