@@ -623,6 +623,23 @@ mod tests {
     }
 
     #[test]
+    fn the_first_edit_after_the_warm_up_reanalyses_one_body() {
+        // The warm-up after the first analysis fills the chunk cache; the first edit must still
+        // start from that analysis and re-analyse the edited body only.
+        let text = "import os\n\n\ndef f(xs):\n    total = 0\n    return [lambda: total for _ in xs]\n\n\ndef g():\n    pass\n";
+        let uri: Uri = "file:///t.py".parse().unwrap();
+        let mut doc = Document::new(uri, 1, text.into(), PythonVersion::Py314);
+        doc.analysis();
+        assert!(doc.wants_warm());
+        doc.warm();
+        doc.apply_changes(2, &[change(4, 12, 4, 12, "1")], Encoding::Utf8);
+        assert!(doc.text.contains("    total = 10\n"));
+        let fresh = analysis::analyze(&doc.text, &syntax::parse(&doc.text), PythonVersion::Py314);
+        assert_eq!(**doc.analysis(), fresh);
+        assert_eq!(doc.body_splices(), 1);
+    }
+
+    #[test]
     fn incremental_edits_match_a_fresh_parse() {
         let uri: Uri = "file:///t.py".parse().unwrap();
         let mut doc = Document::new(

@@ -207,7 +207,9 @@ fn fill(
     }
     if cache.version != Some(version) {
         cache.entries.clear();
-        cache.last = None;
+        // The last analysis stays if it has these rules: the first fill (the warm-up after the
+        // first analysis) must not drop it, or the first edit cannot re-analyse one body.
+        cache.last = cache.last.take().filter(|l| l.analysis.version == version);
         cache.version = Some(version);
     }
     let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::with_capacity(starts.len());
