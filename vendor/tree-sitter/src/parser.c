@@ -82,6 +82,7 @@ static const unsigned OP_COUNT_PER_PARSER_CALLBACK_CHECK = 100;
 
 typedef struct {
   Subtree token;
+  // closure-lens patch: a subtree whose last external token is the one meant (PATCHES.md).
   Subtree last_external_token;
   uint32_t byte_index;
 } TokenCache;

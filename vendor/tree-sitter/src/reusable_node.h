@@ -8,6 +8,7 @@ typedef struct {
 
 typedef struct {
   Array(StackEntry) stack;
+  // closure-lens patch: a subtree whose last external token is the one meant (PATCHES.md).
   Subtree last_external_token;
 } ReusableNode;
 

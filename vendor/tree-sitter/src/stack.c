@@ -56,6 +56,7 @@ typedef struct {
   StackNode *node;
   StackSummary *summary;
   unsigned node_count_at_last_error;
+  // closure-lens patch: a subtree whose last external token is the one meant (PATCHES.md).
   Subtree last_external_token;
   Subtree lookahead_when_paused;
   StackStatus status;
