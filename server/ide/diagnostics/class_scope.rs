@@ -5,8 +5,10 @@
 //! builtin) it raises `NameError` when it runs.
 
 use super::{Code, Diagnostic, Edit, Fix, Related};
+use rustc_hash::FxHashSet;
+
 use crate::analysis::{
-    Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, builtins,
+    Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, SymbolId, builtins,
 };
 use crate::ide::FileView;
 
@@ -36,10 +38,19 @@ pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
     if module_is_dynamic {
         return Vec::new();
     }
+    // The module variables some statement binds, found once (a variable can be read thousands
+    // of times).
+    let bound: FxHashSet<SymbolId> = analysis
+        .occurrences
+        .iter()
+        .filter(|o| o.is_binding() && o.symbol.scope == ScopeId::MODULE)
+        .map(|o| o.symbol)
+        .collect();
     analysis
         .occurrences
         .iter()
         .filter(|o| o.kind == OccurrenceKind::Read && o.symbol.scope == ScopeId::MODULE)
+        .filter(|o| !bound.contains(&o.symbol))
         .filter_map(|o| diagnostic(file, o))
         .collect()
 }
@@ -49,10 +60,10 @@ fn is_blind_to_class(kind: ScopeKind) -> bool {
     kind.is_user_function() || kind.is_comprehension()
 }
 
+/// The diagnostic of `o`, a read of a module variable no statement binds.
 fn diagnostic(file: &FileView, o: &Occurrence) -> Option<Diagnostic> {
     let analysis = file.analysis;
     if !is_blind_to_class(analysis.scope(o.scope).kind)
-        || analysis.bindings_of(o.symbol).next().is_some()
         || builtins::is_builtin(analysis.version, &o.name)
         || IMPLICIT_GLOBALS.contains(&&*o.name)
     {

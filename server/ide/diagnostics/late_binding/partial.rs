@@ -127,6 +127,16 @@ fn uses_see_the_definition_values(
     })
 }
 
+/// The line break the text's first line ends with (`\n` when it has none): what an import
+/// added to the text ends with. Found from the first line only, as editors do: this runs once
+/// per diagnostic, and a file can have thousands.
+fn line_break(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(end) if text[..end].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
 /// How the frame `frame` can spell `functools.partial` in code at `before` (the `def`): a
 /// `partial` or `functools` the module imports, else `functools.partial` with an import to add
 /// when the module has no `functools` of its own. `None` when a local name would shadow it.
@@ -157,11 +167,7 @@ fn partial_spelling(
         .facts
         .module_start
         .filter(|&at| at <= before)?;
-    let newline = if file.text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    let newline = line_break(file.text);
     // Among the imports, or on its own before the code.
     let next = &file.text[at..];
     let gap = if next.starts_with("import ") || next.starts_with("from ") {
@@ -230,4 +236,17 @@ fn is_functools_partial(file: &FileView, callee: TextRange) -> bool {
         .is_some_and(|o| {
             o.symbol.scope == ScopeId::MODULE && imported_only(file, o.symbol, path, o.range.start)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_break;
+
+    #[test]
+    fn an_added_import_ends_as_the_first_line_does() {
+        assert_eq!(line_break("import os\r\nx = 1\n"), "\r\n");
+        assert_eq!(line_break("import os\nx = 1\r\n"), "\n");
+        assert_eq!(line_break("x = 1"), "\n");
+        assert_eq!(line_break(""), "\n");
+    }
 }
