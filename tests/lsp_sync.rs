@@ -415,3 +415,47 @@ fn a_no_op_replacement_changes_no_answer() {
         }
     }
 }
+
+/// A keystroke edits the previous version's analysis in place: neither the version it replaces
+/// nor the module the lenses and hovers read (cached in the workspace) keeps that analysis, which
+/// would have to be copied whole first.
+#[test]
+fn a_keystroke_after_lenses_and_hovers_does_not_copy_the_analysis() {
+    let uri = "file:///sync/lens.py";
+    let text = "import functools\n\n\n@functools.cache\ndef f(n):\n    def g():\n        return n\n    return g\n";
+    let mut client = TestServer::start();
+    client.initialize_default();
+    client.open(uri, text);
+    client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    for version in 2..6 {
+        client.call(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        client.at(
+            "textDocument/hover",
+            uri,
+            json!({"line": 6, "character": 15}),
+        );
+        // Inside `g`'s body: `n` becomes `nn`, then `n` again.
+        let (end, insert) = if version % 2 == 0 {
+            (15, "n")
+        } else {
+            (16, "")
+        };
+        client.change(
+            uri,
+            version,
+            json!({"line": 6, "character": 15}),
+            json!({"line": 6, "character": end}),
+            insert,
+        );
+        client.all_hints(uri);
+    }
+    assert_eq!(client.analyses(), 5, "one analysis per version");
+    assert_eq!(
+        client.analysis_copies(),
+        0,
+        "analyses copied before editing"
+    );
+}

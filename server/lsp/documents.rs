@@ -27,6 +27,9 @@ use crate::syntax;
 pub struct Stats {
     /// How many analyses have been computed.
     pub analyses: AtomicU64,
+    /// How many re-analyses copied the previous version's analysis first, because something
+    /// else still held it (the re-analysis edits it in place when nothing does).
+    pub copies: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -121,12 +124,14 @@ impl Document {
                     }));
                 }
                 let tree = self.syntax.tree(&self.text);
+                let mut chunks = lock(&self.chunks);
+                let copies = chunks.copies();
                 let analysis = incremental::analyze_version(
                     &self.text,
                     &tree,
                     self.python_version,
                     self.generation,
-                    &mut lock(&self.chunks),
+                    &mut chunks,
                     |since| {
                         let edit = lock(&self.edits).between(since, self.generation)?;
                         Some((edit, self.syntax.changed_since(since)?))
@@ -147,6 +152,9 @@ impl Document {
                         }
                     },
                 );
+                let copied = chunks.copies() - copies;
+                drop(chunks);
+                self.stats.copies.fetch_add(copied, Ordering::Relaxed);
                 self.first_stage.forget();
                 if !self.is_hot() {
                     self.syntax.forget();
@@ -268,14 +276,15 @@ impl Document {
         }
     }
 
-    /// Takes out what this version computed about its text (its analysis, its first stage), before
-    /// the document is edited in place, for the caller to free off the main loop (freeing a large
-    /// analysis takes long).
-    pub fn take_results(&mut self) -> impl Send + 'static {
-        (
-            std::mem::take(&mut self.analyzed),
-            std::mem::take(&mut self.first_stage),
-        )
+    /// Takes out what this version computed about its text before the document is edited in
+    /// place: its analysis, when no other copy of this version holds it (for the caller to let go
+    /// of, see `Server::release_analysis`), and the rest, for the caller to free off the main
+    /// loop (freeing a large analysis takes long).
+    pub fn take_results(&mut self) -> (Option<Arc<Analysis>>, impl Send + 'static) {
+        let analysis = Arc::try_unwrap(std::mem::take(&mut self.analyzed))
+            .ok()
+            .and_then(OnceLock::into_inner);
+        (analysis, std::mem::take(&mut self.first_stage))
     }
 
     /// Applies one `didChange` notification: each change to the text, in order. `encoding` is

@@ -43,6 +43,11 @@ impl Probe {
         self.stats.analyses.load(Ordering::Relaxed)
     }
 
+    /// How many re-analyses copied the previous analysis first (see `Stats::copies`).
+    pub fn copies(&self) -> u64 {
+        self.stats.copies.load(Ordering::Relaxed)
+    }
+
     /// How many input bytes the server has read and queued for its main loop.
     pub fn consumed(&self) -> u64 {
         self.consumed.load(Ordering::Acquire)

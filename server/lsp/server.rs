@@ -866,6 +866,24 @@ impl Server {
         self.scheduler.dispose(value);
     }
 
+    /// Lets go of a reference to an analysis: at once when another holds it too (only a count
+    /// goes down), so that the next re-analysis, which holds the other, finds it unshared and
+    /// edits it in place instead of copying it; else frees it off the main loop.
+    pub(crate) fn release_analysis(&self, analysis: Arc<Analysis>) {
+        if let Ok(analysis) = Arc::try_unwrap(analysis) {
+            self.dispose(analysis);
+        }
+    }
+
+    /// Frees a module taken out of the workspace cache off the main loop, letting go of its
+    /// analysis as [`Self::release_analysis`] does.
+    pub(crate) fn release_module(&self, module: Arc<ModuleFile>) {
+        if let Ok(mut module) = Arc::try_unwrap(module) {
+            self.release_analysis(std::mem::take(&mut module.analysis));
+            self.dispose(module);
+        }
+    }
+
     /// [`Self::store`] for the next version of a document taken out with
     /// [`Self::take_document`]; `was_too_big` tells whether the version before was too large.
     pub(crate) fn store_next(

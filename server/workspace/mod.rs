@@ -129,6 +129,19 @@ impl Workspace {
         }
     }
 
+    /// Takes out the cached module of the open buffer at `path`, whose text is about to change.
+    /// The module holds that version's analysis: while it is cached, the buffer's next analysis
+    /// must copy the analysis instead of editing it in place. Modules read from disk stay.
+    pub fn forget_buffer(&self, path: &Path) -> Option<Arc<ModuleFile>> {
+        let mut cache = self.lock();
+        if !matches!(cache.entries.get(path)?.stamp, Stamp::Buffer(_)) {
+            return None;
+        }
+        let old = cache.entries.remove(path)?;
+        cache.bytes = cache.bytes.saturating_sub(old.module.footprint());
+        Some(old.module)
+    }
+
     /// Whether a file's import was resolved to `path`: then edits to it change what the
     /// importing files show.
     pub fn is_imported(&self, path: &Path) -> bool {

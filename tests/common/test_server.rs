@@ -74,6 +74,11 @@ impl TestServer {
         self.probe.analyses()
     }
 
+    /// How many re-analyses copied the previous version's analysis first.
+    pub fn analysis_copies(&self) -> u64 {
+        self.probe.copies()
+    }
+
     /// Makes the next handling of `site` panic (see `Probe::panic_at`).
     pub fn panic_at(&self, site: &str) {
         self.probe.panic_at(site);

@@ -47,6 +47,8 @@ pub struct ChunkCache {
     last: Option<Last>,
     /// How many analyses were made by re-analysing one function body.
     body_splices: u64,
+    /// How many times the previous analysis was copied before re-analysing (it was shared).
+    copies: u64,
 }
 
 /// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
@@ -105,7 +107,10 @@ pub fn analyze_version(
                     mut implied,
                     ..
                 } = last;
-                let prev = Arc::try_unwrap(analysis).unwrap_or_else(|shared| (*shared).clone());
+                let prev = Arc::try_unwrap(analysis).unwrap_or_else(|shared| {
+                    cache.copies += 1;
+                    (*shared).clone()
+                });
                 let added = rows as i64 - last.rows as i64;
                 match body::reanalyze(prev, &mut implied, text, tree, edit, &changed, added) {
                     Ok(analysis) => {
@@ -190,6 +195,12 @@ impl ChunkCache {
     /// benchmarks).
     pub fn body_splices(&self) -> u64 {
         self.body_splices
+    }
+
+    /// How many re-analyses had to copy the previous analysis first, because something else
+    /// still held it (for tests and benchmarks).
+    pub fn copies(&self) -> u64 {
+        self.copies
     }
 }
 

@@ -19,7 +19,14 @@ impl NotificationHandler for DidChangeTextDocument {
             return server.log(MessageType::WARNING, message);
         };
         let was_too_big = server.is_too_big(&doc);
-        server.dispose(doc.take_results());
+        let (analysis, rest) = doc.take_results();
+        server.dispose(rest);
+        if let Some(analysis) = analysis {
+            server.release_analysis(analysis);
+        }
+        if let Some(module) = file_path(&uri).and_then(|p| server.workspace.forget_buffer(&p)) {
+            server.release_module(module);
+        }
         doc.apply_changes(
             params.text_document.version,
             &params.content_changes,
