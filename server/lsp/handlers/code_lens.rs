@@ -5,6 +5,7 @@ use ls_types::request::CodeLensRequest;
 use ls_types::{CodeLens, CodeLensParams, Uri};
 
 use super::{DocumentRequestHandler, budget};
+use crate::analysis::TextRange;
 use crate::ide;
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
@@ -27,22 +28,41 @@ impl DocumentRequestHandler for CodeLensRequest {
             return Ok(Some(Vec::new()));
         }
         let ctx = snapshot.symbols_ctx();
-        let lenses = ide::code_lens::code_lenses(&ctx.file(), ctx.settings);
-        let mut lenses: Vec<CodeLens> = lenses
+        let mut lenses: Vec<Lens> = ide::code_lens::code_lenses(&ctx.file(), ctx.settings)
             .into_iter()
-            .map(|l| to_proto::code_lens(&ctx, l))
+            .map(Lens::Captures)
             .collect();
         if snapshot.settings.decorator_lens {
             if let Some(module) = snapshot.module() {
                 let decorated = ide::decorators::lens::lenses(&module, &snapshot.modules());
-                lenses.extend(
-                    decorated
-                        .into_iter()
-                        .map(|l| to_proto::decorated_lens(&ctx, l)),
-                );
-                lenses.sort_by_key(|l| (l.range.start.line, l.range.start.character));
+                lenses.extend(decorated.into_iter().map(Lens::Decorated));
             }
         }
-        Ok(Some(budget(lenses, snapshot.response_items)))
+        // In source order, cut to the budget before converting: a lens's command carries the
+        // locations it opens, and converting those is most of the work.
+        lenses.sort_by_key(|l| l.range().start);
+        let lenses = budget(lenses, snapshot.response_items)
+            .into_iter()
+            .map(|l| match l {
+                Lens::Captures(l) => to_proto::code_lens(&ctx, l),
+                Lens::Decorated(l) => to_proto::decorated_lens(&ctx, l),
+            })
+            .collect();
+        Ok(Some(lenses))
+    }
+}
+
+/// A lens of either kind.
+enum Lens {
+    Captures(ide::code_lens::CodeLens),
+    Decorated(ide::decorators::lens::DecoratedLens),
+}
+
+impl Lens {
+    fn range(&self) -> TextRange {
+        match self {
+            Lens::Captures(l) => l.range,
+            Lens::Decorated(l) => l.range,
+        }
     }
 }
