@@ -23,6 +23,8 @@ use serde_json::{Value, json};
 use synthetic::synthetic_class;
 
 const CYCLES: usize = 200;
+/// In-process edits in a `def`'s parameters (each re-analyses the enclosing class or module).
+const HEADER_CYCLES: usize = 20;
 /// Edit cycles for the peers, on `test_typing.py` and on the synthetic module (each of their
 /// edits takes hundreds of milliseconds, or seconds).
 const PEER_CYCLES: [usize; 2] = [40, 10];
@@ -65,6 +67,28 @@ fn body_edit_sites(text: &str) -> Vec<usize> {
                 && trimmed[ident.len()..].starts_with(" = ")
             {
                 sites.push(offset + indent + 1);
+            }
+        }
+        offset += line.len();
+    }
+    sites
+}
+
+/// The first parameter of each `def` (inside a method's header, not its body): byte offset of its
+/// second character.
+fn header_edit_sites(text: &str) -> Vec<usize> {
+    let mut sites = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(open) = trimmed.find('(').filter(|_| trimmed.starts_with("def ")) {
+            let param: String = trimmed[open + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if param.len() >= 2 {
+                sites.push(offset + indent + open + 2);
             }
         }
         offset += line.len();
@@ -186,7 +210,11 @@ fn in_process_edits(text: &str) -> (f64, f64) {
             .stack_size(ANALYSIS_STACK)
             .spawn_scoped(scope, || {
                 mark_big_stack();
-                edits_on_this_thread(text)
+                print!("in-process per edit in a body: ");
+                let body = edits_on_this_thread(text, &body_edit_sites(text), CYCLES);
+                print!("  {HEADER_CYCLES} in a def's parameters instead: ");
+                edits_on_this_thread(text, &header_edit_sites(text), HEADER_CYCLES);
+                body
             })
             .expect("a thread for the in-process edits")
             .join()
@@ -194,7 +222,9 @@ fn in_process_edits(text: &str) -> (f64, f64) {
     })
 }
 
-fn edits_on_this_thread(text: &str) -> (f64, f64) {
+/// `cycles` one-character edits at `sites` (inserting `_`, then taking it out), each followed by
+/// the re-analysis: the apply + reparse and re-analysis medians.
+fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64) {
     use closure_lens::line_index::Encoding;
     use closure_lens::lsp::documents::Document;
     use ls_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -204,9 +234,8 @@ fn edits_on_this_thread(text: &str) -> (f64, f64) {
     doc.analysis();
     // As the server does in the background after the first analysis.
     doc.warm();
-    let sites = body_edit_sites(text);
     let (mut apply, mut analyse) = (Vec::new(), Vec::new());
-    for i in 0..CYCLES {
+    for i in 0..cycles {
         let site = sites[(i / 2 * 37) % sites.len()];
         let pos = utf16_pos(&doc.text, site);
         let at = Position::new(
@@ -238,7 +267,7 @@ fn edits_on_this_thread(text: &str) -> (f64, f64) {
     let (apply_median, analyse_median) =
         (percentile(&mut apply, 0.5), percentile(&mut analyse, 0.5));
     println!(
-        "in-process per edit: apply + reparse median {:6.2} ms (p95 {:6.2}); re-analysis median {:6.2} ms (p95 {:6.2})",
+        "apply + reparse median {:6.2} ms (p95 {:6.2}); re-analysis median {:6.2} ms (p95 {:6.2})",
         apply_median,
         percentile(&mut apply, 0.95),
         analyse_median,
