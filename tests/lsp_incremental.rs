@@ -39,11 +39,11 @@ fn all_features(doc: &Document, encoding: Encoding) -> Value {
     at.sort_unstable();
     at.dedup();
     let file = ctx.file();
+    let found = ide::diagnostics::diagnostics(&file, &settings);
     let per_offset: Vec<Value> = at
         .iter()
         .map(|&offset| {
-            let hover =
-                ide::hover::hover(&file, offset, &settings).map(|h| to_proto::hover(&ctx, h));
+            let hover = ide::hover::hover(&file, offset, &found).map(|h| to_proto::hover(&ctx, h));
             let highlights: Vec<_> = ide::highlights::highlights(&file, offset)
                 .into_iter()
                 .map(|h| to_proto::highlight(&ctx, h))
@@ -85,7 +85,6 @@ fn all_features(doc: &Document, encoding: Encoding) -> Value {
         .into_iter()
         .map(|l| to_proto::code_lens(&ctx, l))
         .collect();
-    let found = ide::diagnostics::diagnostics(&file, &settings);
     let diagnostics: Vec<_> = found
         .iter()
         .map(|d| {

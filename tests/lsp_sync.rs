@@ -459,3 +459,63 @@ fn a_keystroke_after_lenses_and_hovers_does_not_copy_the_analysis() {
         "analyses copied before editing"
     );
 }
+
+/// A version's diagnostics are found once, whatever reads them: the push, pulls, quick fixes and
+/// the hovers that explain the bugs.
+#[test]
+fn one_diagnostics_run_per_version_whatever_reads_them() {
+    let uri = "file:///sync/bugs.py";
+    let text = "fs = []\nfor i in range(3):\n    fs.append(lambda: i)\n";
+    let mut client = TestServer::start();
+    client.initialize_default();
+    client.open(uri, text);
+    client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    let before = client.diagnostics_found();
+    for _ in 0..3 {
+        let pulled = client.call(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        assert_eq!(
+            pulled["items"].as_array().map(Vec::len),
+            Some(1),
+            "{pulled}"
+        );
+        let actions = client.call(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 2, "character": 14}, "end": {"line": 2, "character": 14}},
+                "context": {"diagnostics": []},
+            }),
+        );
+        assert!(!actions.as_array().is_none_or(Vec::is_empty), "{actions}");
+        let hover = client.at(
+            "textDocument/hover",
+            uri,
+            json!({"line": 2, "character": 14}),
+        );
+        assert!(hover.to_string().contains("late-binding"), "{hover}");
+    }
+    assert_eq!(
+        client.diagnostics_found(),
+        before,
+        "diagnostics found again"
+    );
+    // A new version: found once more.
+    client.change(
+        uri,
+        2,
+        json!({"line": 0, "character": 0}),
+        json!({"line": 0, "character": 0}),
+        "# c\n",
+    );
+    client.wait_notification("textDocument/publishDiagnostics", |p| {
+        p["uri"] == uri && p["version"] == 2
+    });
+    client.call(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(client.diagnostics_found(), before + 1);
+}

@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 
 use super::FileView;
 use super::captures::{self, CaptureMode};
+use super::diagnostics::Diagnostic;
 use crate::analysis::{Occurrence, OccurrenceKind, ScopeId, ScopeKind, SymbolId, TextRange};
-use crate::config::Settings;
 
 /// A hover: Markdown, and the range of source it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,15 +18,15 @@ pub struct HoverResult {
     pub markdown: String,
 }
 
-/// The hover at `offset`, if there is anything closure-related to say (closure bugs as
-/// `settings` report them).
-pub fn hover(file: &FileView, offset: usize, settings: &Settings) -> Option<HoverResult> {
+/// The hover at `offset`, if there is anything closure-related to say; the closure bugs come from
+/// `diagnostics`, the file's (as its settings report them).
+pub fn hover(file: &FileView, offset: usize, diagnostics: &[Diagnostic]) -> Option<HoverResult> {
     let found = decorator_hover(file, offset)
         .or_else(|| header_hover(file, offset))
         .or_else(|| occurrence_hover(file, offset))
         .or_else(|| class_scope_hover(file, offset))
         .or_else(|| comprehension_hover(file, offset));
-    let (range, markdown) = bug::with_bugs(found, bug::bugs_at(file, settings, offset))?;
+    let (range, markdown) = bug::with_bugs(found, bug::bugs_at(diagnostics, offset))?;
     Some(HoverResult { range, markdown })
 }
 
@@ -611,12 +611,18 @@ mod tests {
     use expect_test::{Expect, expect};
 
     use super::*;
+    use crate::config::Settings;
+    use crate::ide::diagnostics::diagnostics;
     use crate::ide::fixture::Fixture;
 
     fn check(text: &str, expected: Expect) {
         let fixture = Fixture::new(text);
         let file = fixture.view();
-        let shown = match hover(&file, fixture.cursor(), &Settings::default()) {
+        let shown = match hover(
+            &file,
+            fixture.cursor(),
+            &diagnostics(&file, &Settings::default()),
+        ) {
             Some(h) => format!("[{}]\n{}", file.text(h.range), h.markdown),
             None => "(no hover)".into(),
         };
@@ -755,7 +761,11 @@ def greet(name):
     fn check_version(text: &str, version: crate::analysis::PythonVersion, expected: Expect) {
         let fixture = Fixture::with_version(text, version);
         let file = fixture.view();
-        let shown = match hover(&file, fixture.cursor(), &Settings::default()) {
+        let shown = match hover(
+            &file,
+            fixture.cursor(),
+            &diagnostics(&file, &Settings::default()),
+        ) {
             Some(h) => format!("[{}]\n{}", file.text(h.range), h.markdown),
             None => "(no hover)".into(),
         };
@@ -994,7 +1004,8 @@ def make(limits):
         let file = fixture.view();
         let mut settings = Settings::default();
         settings.set_diagnostic_level(crate::ide::diagnostics::Code::LateBinding, None);
-        let shown = hover(&file, fixture.cursor(), &settings).map(|h| h.markdown);
+        let shown =
+            hover(&file, fixture.cursor(), &diagnostics(&file, &settings)).map(|h| h.markdown);
         assert!(
             shown.as_deref().is_none_or(|m| !m.contains("late-binding")),
             "{shown:?}"

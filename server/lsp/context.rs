@@ -1,10 +1,13 @@
 //! What a request works on: one document version, its analysis, the encoding and the settings.
 
+use std::sync::Arc;
+
 use ls_types::{Location, Position, Range};
 
 use crate::analysis::{Analysis, TextRange};
 use crate::config::Settings;
 use crate::ide::FileView;
+use crate::ide::diagnostics::Diagnostic;
 use crate::line_index::Encoding;
 use crate::lsp::convert;
 use crate::lsp::documents::Document;
@@ -49,6 +52,11 @@ impl<'a> Ctx<'a> {
             lines: &self.doc.line_index,
             analysis: self.analysis,
         }
+    }
+
+    /// The document's diagnostics under this context's settings (found once per version).
+    pub fn diagnostics(&self) -> Arc<[Diagnostic]> {
+        self.doc.diagnostics(self.settings)
     }
 
     /// The LSP range of `range`.

@@ -17,7 +17,8 @@ use tree_sitter::{InputEdit, Tree};
 
 use crate::analysis::incremental::{self, ChunkCache, Edit};
 use crate::analysis::{self, Analysis, PythonVersion, TextRange};
-use crate::config::ProjectConfig;
+use crate::config::{ProjectConfig, Settings};
+use crate::ide::{self, FileView, diagnostics::Diagnostic};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
 use crate::syntax;
@@ -30,6 +31,8 @@ pub struct Stats {
     /// How many re-analyses copied the previous version's analysis first, because something
     /// else still held it (the re-analysis edits it in place when nothing does).
     pub copies: AtomicU64,
+    /// How many times a version's diagnostics have been found.
+    pub diagnostics: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -51,6 +54,8 @@ pub struct Document {
     syntax: Arc<Syntax>,
     /// The analysis of this exact text, computed on first use.
     analyzed: Arc<OnceLock<Arc<Analysis>>>,
+    /// This version's diagnostics, computed on first use.
+    diagnostics: Arc<Mutex<Option<Found>>>,
     /// When this version is analysed from nothing (see [`Document::symbols`]): the first stage of
     /// its analysis, until the whole analysis is done.
     first_stage: Arc<FirstStage>,
@@ -73,6 +78,9 @@ pub struct Document {
     stats: Arc<Stats>,
 }
 
+/// A version's diagnostics, and the settings they were found under.
+type Found = (Settings, Arc<[Diagnostic]>);
+
 /// The default for [`Document::keep_tree_limit`]: 4 MiB of text.
 pub const DEFAULT_KEEP_TREE_LIMIT: usize = 4 << 20;
 
@@ -89,6 +97,7 @@ impl Document {
             python_version,
             project: Arc::default(),
             analyzed: Arc::default(),
+            diagnostics: Arc::default(),
             first_stage: Arc::default(),
             from_nothing: true,
             chunks: Arc::default(),
@@ -162,6 +171,25 @@ impl Document {
                 analysis
             })
         })
+    }
+
+    /// This version's diagnostics under `settings`, found once (by whichever worker needs them
+    /// first) and shared: pushed and pulled diagnostics, quick fixes and bug hovers all read
+    /// them. Found again only for other settings.
+    pub fn diagnostics(&self, settings: &Settings) -> Arc<[Diagnostic]> {
+        let mut cached = lock(&self.diagnostics);
+        if let Some((_, found)) = cached.as_ref().filter(|(seen, _)| seen == settings) {
+            return Arc::clone(found);
+        }
+        let file = FileView {
+            text: &self.text,
+            lines: &self.line_index,
+            analysis: self.analysis(),
+        };
+        let found: Arc<[Diagnostic]> = ide::diagnostics::diagnostics(&file, settings).into();
+        self.stats.diagnostics.fetch_add(1, Ordering::Relaxed);
+        *cached = Some((settings.clone(), Arc::clone(&found)));
+        found
     }
 
     /// This version's analysis for the features that read no flow facts (`facts` may be empty):
@@ -270,6 +298,7 @@ impl Document {
         Document {
             python_version: version,
             analyzed: Arc::default(),
+            diagnostics: Arc::default(),
             first_stage: Arc::default(),
             from_nothing: true,
             ..self.clone()
@@ -284,7 +313,11 @@ impl Document {
         let analysis = Arc::try_unwrap(std::mem::take(&mut self.analyzed))
             .ok()
             .and_then(OnceLock::into_inner);
-        (analysis, std::mem::take(&mut self.first_stage))
+        let rest = (
+            std::mem::take(&mut self.first_stage),
+            std::mem::take(&mut self.diagnostics),
+        );
+        (analysis, rest)
     }
 
     /// Applies one `didChange` notification: each change to the text, in order. `encoding` is
@@ -349,6 +382,7 @@ impl Document {
         self.generation = generation;
         self.version = self.version.max(version);
         self.analyzed = Arc::default();
+        self.diagnostics = Arc::default();
         self.first_stage = Arc::default();
         self.from_nothing = false;
     }

@@ -43,6 +43,11 @@ impl Probe {
         self.stats.analyses.load(Ordering::Relaxed)
     }
 
+    /// How many times a version's diagnostics have been found (see `Stats::diagnostics`).
+    pub fn diagnostics(&self) -> u64 {
+        self.stats.diagnostics.load(Ordering::Relaxed)
+    }
+
     /// How many re-analyses copied the previous analysis first (see `Stats::copies`).
     pub fn copies(&self) -> u64 {
         self.stats.copies.load(Ordering::Relaxed)

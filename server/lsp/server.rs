@@ -47,7 +47,6 @@ use serde_json::Value;
 
 use crate::analysis::Analysis;
 use crate::config::Settings;
-use crate::ide;
 use crate::ide::decorators::ModuleFile;
 use crate::line_index::Encoding;
 use crate::lsp::context::Ctx;
@@ -1009,9 +1008,9 @@ impl Server {
             match guarded(|| {
                 probe.checkpoint("diagnostics");
                 let ctx = snapshot.ctx();
-                ide::diagnostics::diagnostics(&ctx.file(), ctx.settings)
-                    .into_iter()
-                    .map(|d| to_proto::diagnostic(&ctx, &d))
+                ctx.diagnostics()
+                    .iter()
+                    .map(|d| to_proto::diagnostic(&ctx, d))
                     .collect::<Vec<_>>()
             }) {
                 Ok(items) => {

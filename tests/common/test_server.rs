@@ -74,6 +74,11 @@ impl TestServer {
         self.probe.analyses()
     }
 
+    /// How many times a version's diagnostics have been found.
+    pub fn diagnostics_found(&self) -> u64 {
+        self.probe.diagnostics()
+    }
+
     /// How many re-analyses copied the previous version's analysis first.
     pub fn analysis_copies(&self) -> u64 {
         self.probe.copies()

@@ -3,24 +3,18 @@
 //! one paragraph per bug, in the diagnostic's own words.
 
 use crate::analysis::TextRange;
-use crate::config::Settings;
-use crate::ide::FileView;
-use crate::ide::diagnostics::{self, Diagnostic};
+use crate::ide::diagnostics::Diagnostic;
 
-/// The paragraphs explaining the closure bugs at `offset`, and the range of the first one's
-/// subject there; `None` when none is at `offset`.
-pub(super) fn bugs_at(
-    file: &FileView,
-    settings: &Settings,
-    offset: usize,
-) -> Option<(TextRange, String)> {
+/// The paragraphs explaining the closure bugs among `diagnostics` (the file's) at `offset`, and
+/// the range of the first one's subject there; `None` when none is at `offset`.
+pub(super) fn bugs_at(diagnostics: &[Diagnostic], offset: usize) -> Option<(TextRange, String)> {
     let mut range = None;
     let mut paragraphs = Vec::new();
-    for d in diagnostics::diagnostics(file, settings) {
+    for d in diagnostics {
         if d.code.is_syntax_error() {
             continue;
         }
-        if let Some(at) = subject_at(&d, offset) {
+        if let Some(at) = subject_at(d, offset) {
             range.get_or_insert(at);
             paragraphs.push(format!(
                 "**{}** ({}): {}.",

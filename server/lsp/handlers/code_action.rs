@@ -6,7 +6,6 @@ use ls_types::request::CodeActionRequest;
 use ls_types::{CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, Uri};
 
 use super::DocumentRequestHandler;
-use crate::ide;
 use crate::ide::diagnostics::fix_all::fix_all;
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
@@ -35,11 +34,11 @@ impl DocumentRequestHandler for CodeActionRequest {
                 })
             })
         };
-        let diagnostics = ide::diagnostics::diagnostics(&ctx.file(), ctx.settings);
+        let diagnostics = ctx.diagnostics();
         let range = ctx.text_range(params.range);
         let mut actions = Vec::new();
         if wanted(CodeActionKind::QUICKFIX.as_str()) {
-            for diagnostic in &diagnostics {
+            for diagnostic in diagnostics.iter() {
                 let touches =
                     diagnostic.range.start <= range.end && range.start <= diagnostic.range.end;
                 if touches {

@@ -6,8 +6,7 @@ use ls_types::{
     FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
-use super::{DocumentRequestHandler, budget};
-use crate::ide;
+use super::DocumentRequestHandler;
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
@@ -38,12 +37,12 @@ impl DocumentRequestHandler for DocumentDiagnosticRequest {
         _params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult, ResponseError> {
         let ctx = snapshot.ctx();
-        let items = ide::diagnostics::diagnostics(&ctx.file(), ctx.settings);
-        let items = budget(items, snapshot.response_items);
+        let items = ctx.diagnostics();
         Ok(report(
             items
-                .into_iter()
-                .map(|d| to_proto::diagnostic(&ctx, &d))
+                .iter()
+                .take(snapshot.response_items)
+                .map(|d| to_proto::diagnostic(&ctx, d))
                 .collect(),
         ))
     }

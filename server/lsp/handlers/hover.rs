@@ -22,7 +22,7 @@ impl DocumentRequestHandler for HoverRequest {
     fn run(snapshot: &Snapshot, params: HoverParams) -> Result<Option<Hover>, ResponseError> {
         let ctx = snapshot.ctx();
         let at = ctx.offset(params.text_document_position_params.position);
-        let own = ide::hover::hover(&ctx.file(), at, ctx.settings);
+        let own = ide::hover::hover(&ctx.file(), at, &ctx.diagnostics());
         let hover = match snapshot.module() {
             Some(module) => ide::decorators::hover::hover(&module, &snapshot.modules(), at, own),
             None => own,
