@@ -6,7 +6,7 @@ use ls_types::{
     FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport, Uri,
 };
 
-use super::DocumentRequestHandler;
+use super::{DocumentRequestHandler, budget};
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
@@ -39,9 +39,8 @@ impl DocumentRequestHandler for DocumentDiagnosticRequest {
         let ctx = snapshot.ctx();
         let items = ctx.diagnostics();
         Ok(report(
-            items
-                .iter()
-                .take(snapshot.response_items)
+            budget(items.iter(), snapshot.response_items)
+                .into_iter()
                 .map(|d| to_proto::diagnostic(&ctx, d))
                 .collect(),
         ))

@@ -60,8 +60,7 @@ pub trait NotificationHandler: Notification {
     fn run(server: &mut Server, params: Self::Params);
 }
 
-/// At most `limit` items (a whole-document answer must stay bounded).
-pub fn budget<T>(mut items: Vec<T>, limit: usize) -> Vec<T> {
-    items.truncate(limit);
-    items
+/// The first `limit` items at most (a whole-document answer must stay bounded).
+pub fn budget<T>(items: impl IntoIterator<Item = T>, limit: usize) -> Vec<T> {
+    items.into_iter().take(limit).collect()
 }
