@@ -93,66 +93,165 @@ pub struct SemanticToken {
 /// The tokens of the file (or of the occurrences starting in `range`), in source order.
 pub fn semantic_tokens(file: &FileView, range: Option<TextRange>) -> Vec<SemanticToken> {
     let analysis = file.analysis;
-    let facts = Facts::new(analysis);
     let occurrences = match range {
         Some(range) => analysis.occurrences_in(range),
         None => &analysis.occurrences,
     };
-    occurrences.iter().filter_map(|o| facts.token(o)).collect()
+    Facts::new(analysis).tokens(occurrences)
 }
 
-/// Per-scope facts computed once per request.
+/// The per-scope facts the tokens need, each found when a token first asks for it, so a range
+/// costs what its tokens look at rather than the file.
 struct Facts<'a> {
     analysis: &'a Analysis,
-    /// For each scope, the scope whose frame runs it (itself unless a 3.12+ inlined comprehension).
-    frames: Vec<ScopeId>,
-    /// For each scope, whether it declares any name `global`.
-    declares_global: Vec<bool>,
-    /// Variables bound by a `def` or `class` statement.
+    /// Whether a scope declares any name `global`, for the scopes asked about so far.
+    declares_global: FxHashMap<ScopeId, bool>,
+    /// The def and class statements written directly in a scope, by name, for the scopes asked
+    /// about so far.
+    statements: FxHashMap<ScopeId, FxHashMap<&'a str, Statements>>,
+    /// The token type a def or class gives each variable asked about so far (`Variable` if none
+    /// binds it).
     definitions: FxHashMap<SymbolId, TokenType>,
+}
+
+/// The def or class scopes of one name in one scope, in scope order: the first, and the others
+/// (seldom any, so no allocation for most names).
+type Statements = (ScopeId, Vec<ScopeId>);
+
+/// The variable a `def` or `class` scope's statement binds by its name, and the token type that
+/// gives it; `None` for other scopes.
+fn defined_by(analysis: &Analysis, id: ScopeId) -> Option<(SymbolId, TokenType)> {
+    let scope = analysis.scope(id);
+    let token_type = match scope.kind {
+        ScopeKind::Function => TokenType::Function,
+        ScopeKind::Class => TokenType::Class,
+        _ => return None,
+    };
+    let name = analysis
+        .occurrence_at(scope.focus_range.start)
+        .filter(|o| o.range == scope.focus_range && o.is_binding())?;
+    Some((name.symbol, token_type))
+}
+
+/// The scopes with a statement that can bind `variable`: for a global, the scopes of its
+/// bindings (the module and functions declaring it `global`); else its owner and the scopes
+/// declaring it `nonlocal` (which capture it).
+fn binding_scopes(analysis: &Analysis, variable: SymbolId) -> Vec<ScopeId> {
+    let owner = variable.scope;
+    if owner == ScopeId::MODULE {
+        let mut scopes: Vec<ScopeId> = analysis.bindings_of(variable).map(|b| b.scope).collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        return scopes;
+    }
+    let symbol = analysis.symbol(variable);
+    let declaring = symbol.captured_by.iter().copied().filter(|&c| {
+        analysis
+            .scope(c)
+            .symbol(&symbol.name)
+            .is_some_and(|s| s.flags.contains(SymbolFlags::NONLOCAL))
+    });
+    std::iter::once(owner).chain(declaring).collect()
+}
+
+/// The def and class scopes whose statement is written directly in `scope` (its children, and
+/// those of a generic def's or class's type-parameter scope) by name, each name's in scope order.
+fn statements_by_name(analysis: &Analysis, scope: ScopeId) -> FxHashMap<&str, Statements> {
+    let children = &analysis.scope(scope).children;
+    let mut by_name: FxHashMap<&str, Statements> =
+        FxHashMap::with_capacity_and_hasher(children.len(), Default::default());
+    for &c in children {
+        let child = analysis.scope(c);
+        let inner = match child.kind {
+            ScopeKind::TypeParams => child.children.as_slice(),
+            _ => &[],
+        };
+        for id in std::iter::once(c).chain(inner.iter().copied()) {
+            let s = analysis.scope(id);
+            if matches!(s.kind, ScopeKind::Function | ScopeKind::Class) {
+                by_name
+                    .entry(s.name.as_str())
+                    .and_modify(|(_, more)| more.push(id))
+                    .or_insert((id, Vec::new()));
+            }
+        }
+    }
+    by_name
+}
+
+/// The names a def or class binding `name` can have written: `name` itself, or, as a class
+/// mangles `__x` into `_C__x`, each of its ends that starts with `__`.
+fn written_names(name: &str) -> impl Iterator<Item = &str> {
+    (0..name.len())
+        .filter(move |&i| i == 0 || name.as_bytes()[i..].starts_with(b"__"))
+        .map(move |i| &name[i..])
 }
 
 impl<'a> Facts<'a> {
     fn new(analysis: &'a Analysis) -> Self {
-        let scopes = &analysis.scopes;
-        let mut frames = Vec::with_capacity(scopes.len());
-        for (i, scope) in scopes.iter().enumerate() {
-            frames.push(match scope.parent {
-                Some(parent) if scope.inlined => frames[parent.index()],
-                _ => ScopeId(i as u32),
-            });
-        }
-        let declares_global = scopes
-            .iter()
-            .map(|s| {
-                s.symbols
-                    .iter()
-                    .any(|sym| sym.resolution == Resolution::GlobalExplicit)
-            })
-            .collect();
-        let mut definitions = FxHashMap::default();
-        for scope in scopes {
-            let token_type = match scope.kind {
-                ScopeKind::Function => TokenType::Function,
-                ScopeKind::Class => TokenType::Class,
-                _ => continue,
-            };
-            let name = analysis
-                .occurrence_at(scope.focus_range.start)
-                .filter(|o| o.range == scope.focus_range && o.is_binding());
-            if let Some(o) = name {
-                definitions.entry(o.symbol).or_insert(token_type);
-            }
-        }
         Facts {
             analysis,
-            frames,
-            declares_global,
-            definitions,
+            declares_global: FxHashMap::default(),
+            statements: FxHashMap::default(),
+            definitions: FxHashMap::default(),
         }
     }
 
-    fn token(&self, o: &Occurrence) -> Option<SemanticToken> {
+    /// The tokens of `occurrences`, in their order.
+    fn tokens(mut self, occurrences: &[Occurrence]) -> Vec<SemanticToken> {
+        occurrences.iter().filter_map(|o| self.token(o)).collect()
+    }
+
+    /// The token type `variable` gets from the first def or class (in scope order) binding it
+    /// ([`defined_by`]), `Variable` if none does: looked for among the statements of the scopes
+    /// that bind it, under the names they could have.
+    fn definition(&mut self, variable: SymbolId) -> TokenType {
+        if let Some(&found) = self.definitions.get(&variable) {
+            return found;
+        }
+        let analysis = self.analysis;
+        let name: &str = &analysis.symbol(variable).name;
+        let mut first: Option<(ScopeId, TokenType)> = None;
+        for scope in binding_scopes(analysis, variable) {
+            let statements = self
+                .statements
+                .entry(scope)
+                .or_insert_with(|| statements_by_name(analysis, scope));
+            for written in written_names(name) {
+                let Some((one, more)) = statements.get(written) else {
+                    continue;
+                };
+                for &s in std::iter::once(one).chain(more) {
+                    if first.is_some_and(|(f, _)| f < s) {
+                        break;
+                    }
+                    if let Some((v, token_type)) = defined_by(analysis, s)
+                        && v == variable
+                    {
+                        first = Some((s, token_type));
+                        break;
+                    }
+                }
+            }
+        }
+        let found = first.map_or(TokenType::Variable, |(_, t)| t);
+        self.definitions.insert(variable, found);
+        found
+    }
+
+    /// Whether `scope` declares any name `global`.
+    fn declares_global(&mut self, scope: ScopeId) -> bool {
+        let analysis = self.analysis;
+        *self.declares_global.entry(scope).or_insert_with(|| {
+            analysis
+                .scope(scope)
+                .symbols
+                .iter()
+                .any(|s| s.resolution == Resolution::GlobalExplicit)
+        })
+    }
+
+    fn token(&mut self, o: &Occurrence) -> Option<SemanticToken> {
         let analysis = self.analysis;
         if !is_user_visible(&o.name) {
             return None;
@@ -164,7 +263,7 @@ impl<'a> Facts<'a> {
         let mut modifiers = TokenModifiers::empty();
         let in_function = !matches!(owner_kind, ScopeKind::Module | ScopeKind::Class);
         if in_function || symbol.origin == SymbolOrigin::ClassCell {
-            if self.frames[o.scope.index()] != self.frames[owner.index()] {
+            if analysis.frame_of(o.scope) != analysis.frame_of(owner) {
                 modifiers |= TokenModifiers::CAPTURED;
                 if o.kind == OccurrenceKind::Write {
                     modifiers |= TokenModifiers::NONLOCAL_WRITE;
@@ -181,7 +280,7 @@ impl<'a> Facts<'a> {
         }
         if owner == ScopeId::MODULE
             && o.scope != ScopeId::MODULE
-            && self.declares_global[o.scope.index()]
+            && self.declares_global(o.scope)
             && analysis
                 .scope(o.scope)
                 .symbol(&o.name)
@@ -195,10 +294,7 @@ impl<'a> Facts<'a> {
         let token_type = if in_function && symbol.flags.contains(SymbolFlags::PARAM) {
             TokenType::Parameter
         } else {
-            self.definitions
-                .get(&variable)
-                .copied()
-                .unwrap_or(TokenType::Variable)
+            self.definition(variable)
         };
         Some(SemanticToken {
             range: o.range,
@@ -211,7 +307,7 @@ impl<'a> Facts<'a> {
     fn is_cell(&self, variable: SymbolId) -> bool {
         let analysis = self.analysis;
         let symbol = analysis.symbol(variable);
-        let frame = self.frames[variable.scope.index()];
+        let frame = analysis.frame_of(variable.scope);
         if frame == variable.scope {
             return symbol.is_cell();
         }
@@ -366,5 +462,155 @@ class C:
         let tokens = semantic_tokens(&file, Some(second));
         let texts: Vec<&str> = tokens.iter().map(|t| file.text(t.range)).collect();
         assert_eq!(texts, ["b", "b"]);
+    }
+
+    /// Definitions every way a def or class can bind a name: nested, `nonlocal`, `global`,
+    /// mangled, generic, rebound by another def or class, in a class nested in a function.
+    const DEFINITIONS: &str = r#"
+def outer():
+    handler = None
+    def install():
+        nonlocal handler
+        def handler(): pass
+    class Holder:
+        nonlocal handler
+        class handler: pass
+    return handler, lambda: handler
+
+def setup():
+    global hook
+    class hook: pass
+def use():
+    global hook, plain
+    plain = hook
+    return hook
+
+def hook(): pass
+
+class C:
+    def __private(self): return self.__private
+    def method[T](self, x: T) -> T: return method
+    class Inner[U]: pass
+    value = [method for _ in range(2)]
+    twice = 3
+    def twice(self): pass
+    class twice: pass
+    __class__ = 1
+    def get(self): return __class__
+
+def both():
+    x = 1
+    class x[V]: pass
+    def x(): pass
+    def f(): return x
+    return f
+"#;
+
+    /// The token type of every variable a def or class binds, found the plain way: the first
+    /// scope, in scope order, whose statement binds it.
+    fn every_definition(a: &Analysis) -> FxHashMap<SymbolId, TokenType> {
+        let mut table = FxHashMap::default();
+        for id in (0..a.scopes.len() as u32).map(ScopeId) {
+            if let Some((variable, token_type)) = defined_by(a, id) {
+                table.entry(variable).or_insert(token_type);
+            }
+        }
+        table
+    }
+
+    /// The tokens of many ranges are the file's tokens starting in those ranges, and a def's or
+    /// class's variable gets its type wherever it is bound: on the definitions above and on
+    /// stdlib files, in every version.
+    #[test]
+    fn range_tokens_are_the_files_tokens_in_the_range() {
+        let stdlib = crate::analysis::incremental::tests::stdlib().expect("python3's stdlib");
+        let mut texts = vec![("definitions".to_owned(), DEFINITIONS.to_owned())];
+        for name in [
+            "test/test_scope.py",
+            "test/test_grammar.py",
+            "functools.py",
+            "enum.py",
+            "test/test_typing.py",
+        ] {
+            let text = std::fs::read_to_string(stdlib.join(name)).expect(name);
+            texts.push((name.to_owned(), text));
+        }
+        let mut definitions_seen = 0;
+        for (name, text) in &texts {
+            for version in PythonVersion::ALL {
+                let fixture = Fixture::with_version(text, version);
+                let (file, a) = (fixture.view(), &fixture.analysis);
+                let whole = semantic_tokens(&file, None);
+                let table = every_definition(a);
+                for (t, o) in whole
+                    .iter()
+                    .map(|t| (t, a.occurrence_at(t.range.start).unwrap()))
+                {
+                    if t.token_type != TokenType::Parameter {
+                        let defined = table.get(&o.symbol).copied();
+                        assert_eq!(
+                            t.token_type,
+                            defined.unwrap_or(TokenType::Variable),
+                            "{name} {version} {t:?}"
+                        );
+                        definitions_seen += defined.is_some() as usize;
+                    }
+                }
+                let len = fixture.text.len();
+                for size in [0, 1, 40, 300, 3_000, 40_000] {
+                    for start in (0..len).step_by((len / 80).max(1)) {
+                        let range = TextRange::new(start, (start + size).min(len));
+                        let expected: Vec<SemanticToken> = whole
+                            .iter()
+                            .filter(|t| range.start <= t.range.start && t.range.start <= range.end)
+                            .copied()
+                            .collect();
+                        assert_eq!(
+                            semantic_tokens(&file, Some(range)),
+                            expected,
+                            "{name} {version} {range:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(definitions_seen > 0, "no def or class token to check");
+    }
+
+    #[test]
+    fn definitions_give_their_type_wherever_they_are() {
+        check_version(
+            DEFINITIONS,
+            PythonVersion::Py312,
+            expect![[r#"
+                2:5 handler function.cell
+                4:18 handler function.captured
+                5:13 handler function.captured.nonlocalWrite
+                7:18 handler function.captured
+                8:15 handler function.captured.nonlocalWrite
+                9:12 handler function.cell
+                9:29 handler function.captured
+                12:12 hook class.global
+                13:11 hook class.global
+                15:12 hook class.global
+                15:18 plain variable.global
+                16:5 plain variable.global
+                16:13 hook class.global
+                17:12 hook class.global
+                22:9 __private function.classScope
+                23:9 method function.classScope
+                24:11 Inner class.classScope
+                25:5 value variable.classScope
+                26:5 twice function.classScope
+                27:9 twice function.classScope
+                28:11 twice function.classScope
+                29:5 __class__ variable.cell
+                30:9 get function.classScope
+                30:27 __class__ variable.captured
+                33:5 x class.cell
+                34:11 x class.cell
+                35:9 x class.cell
+                36:21 x class.captured"#]],
+        );
     }
 }
