@@ -18,6 +18,7 @@ use tree_sitter::{InputEdit, Tree};
 use crate::analysis::incremental::{self, ChunkCache, Edit};
 use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::{ProjectConfig, Settings};
+use crate::ide::decorators::Outline;
 use crate::ide::{self, FileView, diagnostics::Diagnostic};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
@@ -33,6 +34,8 @@ pub struct Stats {
     pub copies: AtomicU64,
     /// How many times a version's diagnostics have been found.
     pub diagnostics: AtomicU64,
+    /// How many outlines were built whole (not from an earlier version's).
+    pub whole_outlines: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -65,6 +68,9 @@ pub struct Document {
     /// Analyses of top-level statements and of the version analysed last, reused across
     /// versions of this document.
     chunks: Arc<Mutex<ChunkCache>>,
+    /// The outline built last (for the decorator features), which the next version's is made
+    /// from; kept in step with the analysis once built (see [`Document::outline`]).
+    outline: Arc<Mutex<Option<LastOutline>>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -76,6 +82,13 @@ pub struct Document {
     /// tree costs about 36 bytes per source byte) nor a chunk cache.
     keep_tree_limit: usize,
     stats: Arc<Stats>,
+}
+
+/// The outline of one version, and that version's generation and length.
+struct LastOutline {
+    generation: u64,
+    len: usize,
+    outline: Arc<Outline>,
 }
 
 /// A version's diagnostics, and the settings they were found under.
@@ -101,6 +114,7 @@ impl Document {
             first_stage: Arc::default(),
             from_nothing: true,
             chunks: Arc::default(),
+            outline: Arc::default(),
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
@@ -165,12 +179,74 @@ impl Document {
                 drop(chunks);
                 self.stats.copies.fetch_add(copied, Ordering::Relaxed);
                 self.first_stage.forget();
+                self.advance_outline(&tree);
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
                 analysis
             })
         })
+    }
+
+    /// This version's outline (for the decorator features), built once: from an earlier
+    /// version's when the edits since touched only some statements ([`Outline::edit`]), else
+    /// whole. Once built, each analysed version's outline follows from the version analysed
+    /// before (while the tree-sitter changed ranges between the two are at hand), so that an
+    /// editor asking for lenses only now and then still gets it for the price of the edit.
+    pub fn outline(&self) -> Arc<Outline> {
+        let mut last = lock(&self.outline);
+        if let Some(last) = last.as_ref().filter(|l| l.generation == self.generation) {
+            return Arc::clone(&last.outline);
+        }
+        let tree = self.syntax.tree(&self.text);
+        let earlier = last.take_if(|l| l.generation < self.generation);
+        let outline = earlier
+            .and_then(|l| self.outline_from(l, &tree))
+            .unwrap_or_else(|| {
+                self.stats.whole_outlines.fetch_add(1, Ordering::Relaxed);
+                Arc::new(Outline::new(&self.text, &tree))
+            });
+        // An older version (a late request) leaves a newer outline in place.
+        if last.is_none() {
+            *last = Some(LastOutline {
+                generation: self.generation,
+                len: self.text.len(),
+                outline: Arc::clone(&outline),
+            });
+        }
+        outline
+    }
+
+    /// Brings the last outline, if any, up to this version (parsed into `tree`) when only some
+    /// statements changed; else forgets it (the next [`Self::outline`] builds it whole).
+    fn advance_outline(&self, tree: &Tree) {
+        let mut last = lock(&self.outline);
+        let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
+            return;
+        };
+        *last = self.outline_from(earlier, tree).map(|outline| LastOutline {
+            generation: self.generation,
+            len: self.text.len(),
+            outline,
+        });
+    }
+
+    /// This version's outline from `last`, an earlier version's, when the edits since touched
+    /// only some statements and this version's tree (`tree`) was parsed from that version's.
+    fn outline_from(&self, last: LastOutline, tree: &Tree) -> Option<Arc<Outline>> {
+        if tree.root_node().has_error() {
+            return None;
+        }
+        let edit = lock(&self.edits).covering(last.generation, self.generation)?;
+        if last.len as i64 + edit.delta() != self.text.len() as i64 {
+            return None;
+        }
+        let changed = self.syntax.changed_since(last.generation)?;
+        // Edited in place unless a module of that version still holds it.
+        let mut outline = Arc::try_unwrap(last.outline).unwrap_or_else(|shared| (*shared).clone());
+        outline
+            .edit(&self.text, tree, edit, &changed)
+            .then(|| Arc::new(outline))
     }
 
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
@@ -291,6 +367,9 @@ impl Document {
         if let Ok(mut chunks) = self.chunks.try_lock() {
             *chunks = ChunkCache::default();
         }
+        if let Ok(mut outline) = self.outline.try_lock() {
+            *outline = None;
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
@@ -307,7 +386,7 @@ impl Document {
 
     /// Takes out what this version computed about its text before the document is edited in
     /// place: its analysis, when no other copy of this version holds it (for the caller to let go
-    /// of, see `Server::release_analysis`), and the rest, for the caller to free off the main
+    /// of, see `Server::release_shared`), and the rest, for the caller to free off the main
     /// loop (freeing a large analysis takes long).
     pub fn take_results(&mut self) -> (Option<Arc<Analysis>>, impl Send + 'static) {
         let analysis = Arc::try_unwrap(std::mem::take(&mut self.analyzed))
@@ -589,6 +668,17 @@ impl EditLog {
     /// The one change covering every edit from version `from` to version `to`, and forgets the
     /// edits up to `from` (the cache never goes back to an older version).
     fn between(&mut self, from: u64, to: u64) -> Option<Edit> {
+        let covering = self.covering(from, to);
+        if from >= self.forgotten {
+            self.entries.retain(|e| e.0 > from);
+            self.forgotten = from;
+        }
+        covering
+    }
+
+    /// The one change covering every edit from version `from` to version `to`, if the log
+    /// still holds them all and none replaced the whole text.
+    fn covering(&self, from: u64, to: u64) -> Option<Edit> {
         if from < self.forgotten {
             return None;
         }
@@ -602,8 +692,6 @@ impl EditLog {
             let edit = edit?;
             covering = Some(covering.map_or(edit, |c| c.then(edit)));
         }
-        self.entries.retain(|e| e.0 > from);
-        self.forgotten = from;
         covering.filter(|_| seen == to)
     }
 }

@@ -55,7 +55,7 @@ pub fn document_module(workspace: &Workspace, doc: &Document) -> Arc<ModuleFile>
         doc.version,
         &doc.text,
         &doc.symbols(),
-        || doc.tree(),
+        || doc.outline(),
         doc.python_version,
     )
 }

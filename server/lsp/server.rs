@@ -865,20 +865,21 @@ impl Server {
         self.scheduler.dispose(value);
     }
 
-    /// Lets go of a reference to an analysis: at once when another holds it too (only a count
-    /// goes down), so that the next re-analysis, which holds the other, finds it unshared and
-    /// edits it in place instead of copying it; else frees it off the main loop.
-    pub(crate) fn release_analysis(&self, analysis: Arc<Analysis>) {
-        if let Ok(analysis) = Arc::try_unwrap(analysis) {
-            self.dispose(analysis);
+    /// Lets go of a reference to a version's analysis or outline: at once when another holds it
+    /// too (only a count goes down), so that the next version's, made from the other, finds it
+    /// unshared and edits it in place instead of copying it; else frees it off the main loop.
+    pub(crate) fn release_shared<T: Send + Sync + 'static>(&self, shared: Arc<T>) {
+        if let Ok(value) = Arc::try_unwrap(shared) {
+            self.dispose(value);
         }
     }
 
     /// Frees a module taken out of the workspace cache off the main loop, letting go of its
-    /// analysis as [`Self::release_analysis`] does.
+    /// analysis and outline as [`Self::release_shared`] does.
     pub(crate) fn release_module(&self, module: Arc<ModuleFile>) {
         if let Ok(mut module) = Arc::try_unwrap(module) {
-            self.release_analysis(std::mem::take(&mut module.analysis));
+            self.release_shared(std::mem::take(&mut module.analysis));
+            self.release_shared(std::mem::take(&mut module.outline));
             self.dispose(module);
         }
     }

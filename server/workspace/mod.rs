@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crate::analysis::{Analysis, PythonVersion};
-use crate::ide::decorators::{ImportedModule, Lookup, ModuleFile, ModuleSource};
+use crate::ide::decorators::{ImportedModule, Lookup, ModuleFile, ModuleSource, Outline};
 
 pub use fs::{FileSystem, RealFs};
 pub use roots::{Resolved, Roots};
@@ -176,14 +176,14 @@ impl Workspace {
     }
 
     /// The open document at `path` (version `version`) as a module, from its own `analysis`
-    /// and (on first use per version) its syntax tree.
+    /// and (on first use per version) its outline.
     pub fn document(
         &self,
         path: Option<&Path>,
         version: i32,
         text: &str,
         analysis: &Arc<Analysis>,
-        tree: impl FnOnce() -> tree_sitter::Tree,
+        outline: impl FnOnce() -> Arc<Outline>,
         python: PythonVersion,
     ) -> Arc<ModuleFile> {
         let stamp = Stamp::Buffer(version);
@@ -197,12 +197,12 @@ impl Workspace {
                     .map(|s| s.to_string_lossy().into_owned())
             })
             .unwrap_or_else(|| "__main__".into());
-        let module = Arc::new(ModuleFile::new(
+        let module = Arc::new(ModuleFile::with_outline(
             path.map(Path::to_path_buf),
             name,
             text.to_owned(),
             Arc::clone(analysis),
-            &tree(),
+            outline(),
         ));
         if let Some(path) = path {
             self.insert(path, stamp, python, &module, None);

@@ -55,12 +55,12 @@ impl Edit {
     }
 
     /// The change in length.
-    fn delta(self) -> i64 {
+    pub fn delta(self) -> i64 {
         self.new_end as i64 - self.old_end as i64
     }
 
     /// Where `offset` of the old text is in the new one (offsets inside the change stay).
-    fn shift(self, offset: usize) -> usize {
+    pub fn shift(self, offset: usize) -> usize {
         if offset >= self.old_end {
             (offset as i64 + self.delta()) as usize
         } else {

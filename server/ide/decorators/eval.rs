@@ -283,7 +283,7 @@ impl<'s> Eval<'s> {
             return Value::unknown("too long to follow");
         }
         let module = Arc::clone(self.module(m));
-        let Some(binding) = module.outline.bindings.get(&at) else {
+        let Some(binding) = module.outline.binding(at) else {
             return Value::unknown(format!(
                 "`{}` is bound by a statement closure-lens does not follow (line {})",
                 module.text(range),

@@ -56,7 +56,7 @@ pub struct ModuleFile {
     pub text: String,
     pub lines: LineIndex,
     pub analysis: Arc<Analysis>,
-    pub outline: Outline,
+    pub outline: Arc<Outline>,
     /// The scope of each def of the outline (same order).
     def_scopes: Vec<Option<ScopeId>>,
 }
@@ -81,9 +81,7 @@ impl ModuleFile {
             }
         }
         let mut found: Vec<&ImportedModule> = Vec::new();
-        let mut bindings: Vec<(&usize, &outline::Binding)> = self.outline.bindings.iter().collect();
-        bindings.sort_by_key(|(at, _)| **at);
-        for (&at, binding) in bindings {
+        for &(at, ref binding) in &self.outline.bindings {
             let outline::Binding::Import(import) = binding else {
                 continue;
             };
@@ -103,7 +101,7 @@ impl ModuleFile {
         analysis: Arc<Analysis>,
         tree: &Tree,
     ) -> Self {
-        let outline = Outline::new(&text, tree);
+        let outline = Arc::new(Outline::new(&text, tree));
         Self::with_outline(path, name, text, analysis, outline)
     }
 
@@ -113,7 +111,7 @@ impl ModuleFile {
         name: String,
         text: String,
         analysis: Arc<Analysis>,
-        outline: Outline,
+        outline: Arc<Outline>,
     ) -> Self {
         let by_name: FxHashMap<TextRange, ScopeId> = analysis
             .scopes

@@ -1,15 +1,17 @@
 //! What the decorator features read off a syntax tree, as plain data that outlives the tree: the
-//! defs and classes (decorators, parameters, `return` statements, bases), how each name is bound
-//! (def, class, import, plain assignment) and the modules a file imports.
+//! defs and classes (decorators, parameters, `return` statements, bases) and how each name is
+//! bound (def, class, import, plain assignment).
 //!
-//! Built once per file version ([`Outline::new`]); a module kept in the workspace cache keeps its
-//! outline and analysis, never its tree.
+//! Built once per file version: whole ([`Outline::new`]), or from the previous version's outline
+//! by walking again only the statements an edit touched ([`Outline::edit`], `outline/edit.rs`);
+//! a module kept in the workspace cache keeps its outline and analysis, never its tree.
 
-use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
 use crate::analysis::TextRange;
 use crate::analysis::names::normalize;
+
+mod edit;
 
 /// Expressions nested deeper than this are kept as source text only.
 const MAX_EXPR_DEPTH: usize = 48;
@@ -19,11 +21,12 @@ const MAX_EXPR_DEPTH: usize = 48;
 pub struct Outline {
     /// Every `def` and `class`, in source order.
     pub defs: Vec<Def>,
-    /// How a binding identifier binds its name, by the identifier's start offset; only the forms
-    /// the decorator features follow (other bindings are absent).
-    pub bindings: FxHashMap<usize, Binding>,
-    /// The modules the file imports, in source order.
-    pub imports: Vec<ImportedModule>,
+    /// How a binding identifier binds its name, by the identifier's start offset (sorted, each
+    /// offset once); only the forms the decorator features follow (other bindings are absent).
+    pub bindings: Vec<(usize, Binding)>,
+    /// Whether the tree had a syntax error, so that every node was walked (see
+    /// [`Builder::thorough`]).
+    thorough: bool,
 }
 
 /// A `def` or a `class`.
@@ -188,39 +191,25 @@ impl Outline {
     /// [`Self::new`], walking every node when `thorough`, else only the statements.
     fn walking(text: &str, tree: &Tree, thorough: bool) -> Self {
         let root = tree.root_node();
-        let mut builder = Builder {
-            text,
-            outline: Outline::default(),
+        let mut builder = Builder::new(text, thorough);
+        builder.walk(root, root.children(&mut root.walk()));
+        let (defs, bindings) = builder.finish(0);
+        Outline {
+            defs,
+            bindings,
             thorough,
-        };
-        descendants(root, |node, parent| {
-            let kind = node.kind();
-            match kind {
-                "function_definition" | "class_definition" => builder.def(node, parent),
-                "import_statement" | "import_from_statement" => builder.import(node),
-                "assignment" => builder.assignment(node, parent),
-                _ => {}
-            }
-            builder.thorough || holds_statements(kind) || kind == "expression_statement"
-        });
-        builder.outline.defs.sort_by_key(|d| d.range.start);
-        // Indices into `defs` are fixed once sorted.
-        let by_name: FxHashMap<usize, usize> = builder
-            .outline
-            .defs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.name.start, i))
-            .collect();
-        for (&at, &i) in &by_name {
-            builder.outline.bindings.insert(at, Binding::Def(i));
         }
-        builder.outline
+    }
+
+    /// How the identifier starting at `at` binds its name, if the outline records it.
+    pub fn binding(&self, at: usize) -> Option<&Binding> {
+        let i = self.bindings.binary_search_by_key(&at, |b| b.0).ok()?;
+        Some(&self.bindings[i].1)
     }
 
     /// The def or class whose name starts at `offset`.
     pub fn def_named_at(&self, offset: usize) -> Option<&Def> {
-        match self.bindings.get(&offset)? {
+        match self.binding(offset)? {
             Binding::Def(i) => self.defs.get(*i),
             _ => None,
         }
@@ -237,11 +226,65 @@ impl Outline {
 
 struct Builder<'t> {
     text: &'t str,
-    outline: Outline,
+    /// The defs found, in the order met.
+    defs: Vec<Def>,
+    /// The bindings found, in the order met (a later one for the same offset wins).
+    bindings: Vec<(usize, Binding)>,
     /// Whether to walk every node (a tree with syntax errors may hold a statement anywhere), not
     /// only the statements: what the outline records is statements, and expressions are most of
     /// a tree.
     thorough: bool,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, thorough: bool) -> Self {
+        Builder {
+            text,
+            defs: Vec::new(),
+            bindings: Vec::new(),
+            thorough,
+        }
+    }
+
+    /// Records what `nodes` (children of `parent`) and the nodes under them hold.
+    fn walk<'n>(&mut self, parent: Node<'n>, nodes: impl IntoIterator<Item = Node<'n>>) {
+        let mut visit = |node: Node<'n>, parent: Node<'n>| {
+            let kind = node.kind();
+            match kind {
+                "function_definition" | "class_definition" => self.def(node, parent),
+                "import_statement" | "import_from_statement" => self.import(node),
+                "assignment" => self.assignment(node, parent),
+                _ => {}
+            }
+            self.thorough || holds_statements(kind) || kind == "expression_statement"
+        };
+        for node in nodes {
+            if node.is_named() && visit(node, parent) {
+                descendants(node, &mut visit);
+            }
+        }
+    }
+
+    /// The defs in source order and the bindings by offset (each once, the last found winning;
+    /// a def's name binds it), the defs numbered from `first`.
+    fn finish(self, first: usize) -> (Vec<Def>, Vec<(usize, Binding)>) {
+        let Builder {
+            mut defs,
+            mut bindings,
+            ..
+        } = self;
+        defs.sort_by_key(|d| d.range.start);
+        bindings.extend(
+            defs.iter()
+                .enumerate()
+                .map(|(i, d)| (d.name.start, Binding::Def(first + i))),
+        );
+        // Reversed, so that the stable sort puts the last found first among equal offsets.
+        bindings.reverse();
+        bindings.sort_by_key(|b| b.0);
+        bindings.dedup_by_key(|b| b.0);
+        (defs, bindings)
+    }
 }
 
 /// Whether a node of this kind may hold statements (as children or further down through other
@@ -376,7 +419,7 @@ impl Builder<'_> {
                 }
             }
         }
-        self.outline.defs.push(def);
+        self.defs.push(def);
     }
 
     fn params(&self, node: Node<'_>) -> Vec<Param> {
@@ -602,9 +645,6 @@ impl Builder<'_> {
             .children_by_field_name("name", &mut cursor)
             .filter(|n| Some(*n) != module_node)
             .collect();
-        if from {
-            self.outline.imports.push(module.clone());
-        }
         for name in names {
             let (dotted, alias) = match name.kind() {
                 "aliased_import" => (
@@ -623,15 +663,10 @@ impl Builder<'_> {
                     name: Some(written),
                 }
             } else {
-                let bound = if alias.is_some() {
-                    written.clone()
-                } else {
-                    written.split('.').next().unwrap_or_default().to_owned()
+                let bound = match alias {
+                    Some(_) => written,
+                    None => written.split('.').next().unwrap_or_default().to_owned(),
                 };
-                self.outline.imports.push(ImportedModule {
-                    level: 0,
-                    name: written,
-                });
                 Import {
                     module: ImportedModule {
                         level: 0,
@@ -640,9 +675,8 @@ impl Builder<'_> {
                     name: None,
                 }
             };
-            self.outline
-                .bindings
-                .insert(binder.start_byte(), Binding::Import(import));
+            self.bindings
+                .push((binder.start_byte(), Binding::Import(import)));
         }
     }
 
@@ -671,9 +705,8 @@ impl Builder<'_> {
                     let value = self.expr(right, 0);
                     for target in targets {
                         if target.kind() == "identifier" {
-                            self.outline
-                                .bindings
-                                .insert(target.start_byte(), Binding::Assign(value.clone()));
+                            self.bindings
+                                .push((target.start_byte(), Binding::Assign(value.clone())));
                         }
                     }
                     return;
@@ -712,9 +745,10 @@ mod tests {
                 continue;
             }
             let fast = Outline::walking(&text, &tree, false);
+            let thorough = Outline::walking(&text, &tree, true);
             assert_eq!(
-                fast,
-                Outline::walking(&text, &tree, true),
+                (fast.defs, fast.bindings),
+                (thorough.defs, thorough.bindings),
                 "{}",
                 path.display()
             );
@@ -844,7 +878,7 @@ class C(Base, metaclass=M):
         let mut bound: Vec<(String, String)> = o
             .bindings
             .iter()
-            .map(|(&at, b)| {
+            .map(|&(at, ref b)| {
                 let end = text[at..]
                     .find(|c: char| !c.is_alphanumeric() && c != '_')
                     .unwrap();
@@ -870,8 +904,6 @@ class C(Base, metaclass=M):
                 ("z".into(), "..pkg.mod Some(\"z\")".into()),
             ]
         );
-        let imports: Vec<String> = o.imports.iter().map(ImportedModule::display).collect();
-        assert_eq!(imports, ["a.b.c", "a.b", "..pkg.mod", "."]);
     }
 
     #[test]
@@ -882,7 +914,7 @@ class C(Base, metaclass=M):
         let mut kinds: Vec<(char, bool)> = o
             .bindings
             .iter()
-            .map(|(&at, b)| {
+            .map(|&(at, ref b)| {
                 let literal = matches!(b, Binding::Assign(e) if e.kind == ExprKind::Literal);
                 (text[at..].chars().next().unwrap(), literal)
             })

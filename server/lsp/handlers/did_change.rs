@@ -22,7 +22,7 @@ impl NotificationHandler for DidChangeTextDocument {
         let (analysis, rest) = doc.take_results();
         server.dispose(rest);
         if let Some(analysis) = analysis {
-            server.release_analysis(analysis);
+            server.release_shared(analysis);
         }
         if let Some(module) = file_path(&uri).and_then(|p| server.workspace.forget_buffer(&p)) {
             server.release_module(module);
