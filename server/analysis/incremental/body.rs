@@ -12,6 +12,11 @@
 //! own statements (and on no other function's body), so the passes visit just those
 //! ([`Collector::run_focused`](crate::analysis::collect::Collector::run_focused)).
 //!
+//! An edit in a method's header (its parameters, defaults, annotations) re-analyses the whole
+//! `def` the same way when what the header gives its class (the method's name, what its defaults
+//! and annotations read) is unchanged: then the class's symbols are too, and its other methods
+//! are kept. Before 3.14 only: 3.14 gives every `def` an `__annotate__` scope beside it.
+//!
 //! Whole == spliced, always: every case this module cannot prove unchanged outside the body
 //! (syntax errors, a tree that changed outside it, nesting too deep, star imports) is refused.
 
@@ -90,13 +95,40 @@ pub fn reanalyze(
     {
         return Err(Box::new(prev));
     }
-    for candidate in candidates(&prev, edit).into_iter().take(1 + MAX_WIDENING) {
-        if let Some(spliced) = Splice::plan(&prev, text, root, candidate, edit, changed) {
+    let bodies = candidates(&prev, edit)
+        .into_iter()
+        .take(1 + MAX_WIDENING)
+        .map(|c| (c, Unit::Body));
+    for (candidate, unit) in method_around_header(&prev, edit).into_iter().chain(bodies) {
+        if let Some(spliced) = Splice::plan(&prev, text, root, candidate, unit, edit, changed) {
             let users = implied.get_or_insert_with(|| ImpliedUsers::of(&prev));
             return Ok(spliced.apply(prev, users, text, root, edit, rows));
         }
     }
     Err(Box::new(prev))
+}
+
+/// What a splice analyses again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    /// A def's or class's body.
+    Body,
+    /// A method's whole `def` statement (without its decorators): its header was edited.
+    Def,
+}
+
+/// The method whose header (after the `def` keyword, up to the `:`) holds the start of the
+/// change and whose `def` holds all of it: a whole analysis of its class (every method) is
+/// avoided when what the header gives the class is unchanged (see [`Splice::plan`]).
+fn method_around_header(prev: &Analysis, edit: Edit) -> Option<(ScopeId, Unit)> {
+    let method = *scopes_around(prev, TextRange::new(edit.start, edit.old_end)).last()?;
+    let scope = prev.scope(method);
+    let class = prev.scope(scope.parent?);
+    (scope.kind == ScopeKind::Function
+        && class.kind == ScopeKind::Class
+        && scope.range.start < edit.start
+        && edit.start < scope.header_end)
+        .then_some((method, Unit::Def))
 }
 
 /// The defs and classes whose body holds the whole change, innermost first.
@@ -203,6 +235,79 @@ impl<'a> Interface<'a> {
     }
 }
 
+/// A method in one analysis: its scopes, its class, its header (from the `def` to the `:`).
+struct Method<'a> {
+    analysis: &'a Analysis,
+    scopes: std::ops::Range<u32>,
+    class: ScopeId,
+    header: TextRange,
+}
+
+impl Method<'_> {
+    /// The occurrences of the method's `def` that belong to its class: its name, what its
+    /// defaults and annotations read.
+    fn class_part(&self) -> impl Iterator<Item = &Occurrence> {
+        let def = self.analysis.scope(ScopeId(self.scopes.start)).range;
+        self.analysis
+            .occurrences_in(def)
+            .iter()
+            .filter(|o| !self.scopes.contains(&o.scope.0))
+    }
+
+    /// Whether something other than the method itself lies in its `def`: a lambda or
+    /// comprehension in a default, 3.14's `__annotate__` scope, type parameters.
+    fn shares_its_def(&self) -> bool {
+        let def = self.analysis.scope(ScopeId(self.scopes.start)).range;
+        self.analysis.scope(self.class).children.iter().any(|&c| {
+            let r = self.analysis.scope(c).range;
+            c.0 != self.scopes.start && r.start < def.end && def.start < r.end
+        })
+    }
+
+    /// Whether a resolving-pass error lies in the header (its place among the class's errors
+    /// is not the method's).
+    fn resolution_error_in_header(&self) -> bool {
+        self.analysis
+            .errors
+            .iter()
+            .any(|e| e.kind.is_resolution_error() && self.header.contains_range(e.range))
+    }
+
+    /// What the header gives the class, when `after` (the method after `edit`) gives it the same
+    /// (the same names, read or bound the same way, in the same order, where the edit moves
+    /// them): then the class's symbols are unchanged. The class's occurrences, placed as
+    /// `after` places them, with this analysis's ids; `None` when anything differs.
+    fn same_class_part(&self, after: &Method<'_>, edit: Edit) -> Option<Vec<Occurrence>> {
+        if self.shares_its_def()
+            || after.shares_its_def()
+            || self.resolution_error_in_header()
+            || after.resolution_error_in_header()
+        {
+            return None;
+        }
+        let (old, new): (Vec<_>, Vec<_>) =
+            (self.class_part().collect(), after.class_part().collect());
+        if old.len() != new.len() {
+            return None;
+        }
+        old.iter()
+            .zip(&new)
+            .map(|(o, n)| {
+                let moved = TextRange::new(edit.shift(o.range.start), edit.shift(o.range.end));
+                (o.scope == self.class
+                    && n.scope == after.class
+                    && o.name == n.name
+                    && o.kind == n.kind
+                    && moved == n.range)
+                    .then(|| Occurrence {
+                        range: n.range,
+                        ..(*o).clone()
+                    })
+            })
+            .collect()
+    }
+}
+
 /// A planned splice: the function's new analysis (from a focused run) and how its ids map into
 /// the previous analysis.
 struct Splice {
@@ -213,9 +318,14 @@ struct Splice {
     old: std::ops::Range<u32>,
     /// The enclosing scopes: (id in `fresh`, id in the previous analysis).
     chain: Vec<(ScopeId, ScopeId)>,
-    /// The function's body, before and after the edit.
+    /// The function's body before the edit.
     old_body: TextRange,
-    new_body: TextRange,
+    /// What was analysed again (the body, or the whole `def`), before and after the edit.
+    old_span: TextRange,
+    new_span: TextRange,
+    /// When the whole `def` was: its class's occurrences in it (its name, defaults,
+    /// annotations), unchanged but for their place, with their ids in the previous analysis.
+    class_part: Option<Vec<Occurrence>>,
     /// Symbols outside the function that `fresh` refers to, mapped into the previous analysis.
     outside: FxHashMap<SymbolId, SymbolId>,
     /// Globals the function names that the previous module did not have (implied globals, added
@@ -231,6 +341,7 @@ impl Splice {
         text: &str,
         root: Node<'_>,
         function: ScopeId,
+        unit: Unit,
         edit: Edit,
         changed: &[TextRange],
     ) -> Option<Splice> {
@@ -254,7 +365,10 @@ impl Splice {
             ScopeKind::Class => body.start_byte(),
             _ => scope.header_end,
         };
-        if body.start_byte() < scope.header_end || body_start > edit.start || node.has_error() {
+        if node.has_error()
+            || unit == Unit::Body
+                && (body.start_byte() < scope.header_end || body_start > edit.start)
+        {
             return None;
         }
         let old = subtree(prev, function);
@@ -265,11 +379,15 @@ impl Splice {
             let s = &fresh.scopes[i as usize];
             s.range == range && s.kind == scope.kind
         })?;
-        if fresh.scopes[new_root as usize].header_end != scope.header_end {
+        let header_end = fresh.scopes[new_root as usize].header_end;
+        if unit == Unit::Body && header_end != scope.header_end {
             return None;
         }
         let new = subtree(&fresh, ScopeId(new_root));
-        let new_body = TextRange::new(body_start, range.end);
+        let new_body = match unit {
+            Unit::Body => TextRange::new(body_start, range.end),
+            Unit::Def => TextRange::new(header_end, range.end),
+        };
         let (before, after) = (
             Interface::of(prev, old.clone()),
             Interface::of(&fresh, new.clone()),
@@ -291,13 +409,34 @@ impl Splice {
         if !same_chain {
             return None;
         }
+        let (old_span, new_span, class_part) = match unit {
+            Unit::Body => (old_body, new_body, None),
+            Unit::Def => {
+                let before = Method {
+                    analysis: prev,
+                    scopes: old.clone(),
+                    class: chain[0].1,
+                    header: TextRange::new(scope.range.start, scope.header_end),
+                };
+                let after = Method {
+                    analysis: &fresh,
+                    scopes: new.clone(),
+                    class: chain[0].0,
+                    header: TextRange::new(range.start, header_end),
+                };
+                let part = before.same_class_part(&after, edit)?;
+                (scope.range, range, Some(part))
+            }
+        };
         let mut splice = Splice {
             fresh,
             new,
             old,
             chain,
             old_body,
-            new_body,
+            old_span,
+            new_span,
+            class_part,
             outside: FxHashMap::default(),
             implied: Vec::new(),
             globals_changed,
@@ -392,12 +531,12 @@ impl Splice {
         };
         let kept = old
             .into_iter()
-            .filter(|e| !self.old_body.contains_range(e.range));
+            .filter(|e| !self.old_span.contains_range(e.range));
         let (visiting, resolving): (Vec<_>, Vec<_>) =
             kept.partition(|e| !e.kind.is_resolution_error());
         let visited_at = visiting
             .iter()
-            .position(|e| e.range.start >= self.old_body.start)
+            .position(|e| e.range.start >= self.old_span.start)
             .unwrap_or(visiting.len());
         let resolved_at = resolving
             .iter()
@@ -407,7 +546,7 @@ impl Splice {
             .fresh
             .errors
             .iter()
-            .filter(|e| self.new_body.contains_range(e.range))
+            .filter(|e| self.new_span.contains_range(e.range))
             .collect();
         let moved = |e: &ClosureError| ClosureError {
             kind: e.kind.clone(),
@@ -581,20 +720,24 @@ impl Splice {
             }
         }
 
-        // Occurrences: the function's own replace the old ones; the header's other ones stay.
+        // Occurrences: the function's own replace the old ones; the header's other ones (the
+        // class's) stay, moved where the edit put them.
         let fn_start = self.fresh.scope(ScopeId(self.new.start)).range.start;
         let lo = prev
             .occurrences
             .partition_point(|o| o.range.start < fn_start);
         let hi = prev
             .occurrences
-            .partition_point(|o| o.range.start <= self.old_body.end);
-        let mut replaced: Vec<Occurrence> = prev.occurrences[lo..hi]
-            .iter()
-            .filter(|o| !old_ids.contains(&o.scope.0))
-            .cloned()
-            .collect();
-        let new_range = TextRange::new(fn_start, self.new_body.end);
+            .partition_point(|o| o.range.start <= self.old_span.end);
+        let mut replaced: Vec<Occurrence> = match self.class_part {
+            Some(ref part) => part.clone(),
+            None => prev.occurrences[lo..hi]
+                .iter()
+                .filter(|o| !old_ids.contains(&o.scope.0))
+                .cloned()
+                .collect(),
+        };
+        let new_range = TextRange::new(fn_start, self.new_span.end);
         replaced.extend(
             self.fresh
                 .occurrences_in(new_range)
@@ -634,7 +777,7 @@ impl Splice {
             text,
             SyntaxNode::new(root),
             &mut prev,
-            self.new_body,
+            self.new_span,
             new_ids,
             &enclosing,
             &readers,
@@ -880,6 +1023,44 @@ mod tests {
                 let (edit, changed) = apply(&mut text, &mut tree, at, at, insert);
                 let rows = tree.root_node().end_position().row as i64 - rows_before;
                 let whole = analysis::analyze(&text, &tree, version);
+                let Ok(spliced) = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
+                else {
+                    panic!("{version}: {insert:?} not spliced\n{text}");
+                };
+                assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
+                prev = spliced;
+            }
+        }
+    }
+
+    /// An edit in a method's parameters re-analyses the method alone when what its header gives
+    /// the class is unchanged (before 3.14), and its class when not.
+    #[test]
+    fn method_headers_are_spliced_alone_when_the_class_sees_no_change() {
+        for version in PythonVersion::ALL {
+            let mut text = SAMPLE.to_owned();
+            let mut tree = syntax::parse(&text);
+            let mut prev = analysis::analyze(&text, &tree, version);
+            // (anchor, text typed just after it, whether the method alone is analysed again)
+            for (anchor, insert, alone) in [
+                ("    def m(self, a", "b", true),
+                ("    def m(self, ab", ", extra", true),
+                ("    def n(self", ", k=None", true),
+                ("    def n(self", ", j=os", false),
+                ("    def m(self", "x", true),
+            ] {
+                let at = text.find(anchor).unwrap() + anchor.len();
+                let rows_before = tree.root_node().end_position().row as i64;
+                let (edit, changed) = apply(&mut text, &mut tree, at, at, insert);
+                let rows = tree.root_node().end_position().row as i64 - rows_before;
+                let whole = analysis::analyze(&text, &tree, version);
+                let (method, unit) = method_around_header(&prev, edit).unwrap();
+                let root = tree.root_node();
+                let plan = Splice::plan(&prev, &text, root, method, unit, edit, &changed);
+                // 3.14 gives every def an `__annotate__` scope spanning it: its class is analysed.
+                let alone = alone && version < PythonVersion::Py314;
+                assert_eq!(plan.is_some(), alone, "{version}: {insert:?}\n{text}");
+                let mut implied = None;
                 let Ok(spliced) = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
                 else {
                     panic!("{version}: {insert:?} not spliced\n{text}");

@@ -1,8 +1,9 @@
-//! Pseudo-random edits inside function and class bodies, as someone typing makes them: for the tests that
+//! Pseudo-random edits inside function and class bodies and in function headers, as someone
+//! typing makes them: for the tests that
 //! check that re-analysing one body gives what a whole analysis gives (public for the
 //! integration tests; nothing else uses it).
 
-use crate::analysis::{Analysis, ScopeKind, TextRange};
+use crate::analysis::{Analysis, ScopeId, ScopeKind, TextRange};
 
 /// Statements typed at the start of a body line (after its indentation; `{i}` is that
 /// indentation, for the lines after the first).
@@ -24,6 +25,50 @@ const STATEMENTS: [&str; 16] = [
     "return count",
     "count = [c for c in a]",
 ];
+
+/// Text typed in a `def`'s parameters.
+const IN_PARAMETERS: [&str; 8] = [
+    "_", "x", ", extra", ", k=None", ", a: int", "=a", " ", ", *args",
+];
+
+/// An edit in the header of some function of `text` (analysed as `analysis`), between its name
+/// and its `:`: deleting a character of a parameter, or typing one of [`IN_PARAMETERS`].
+fn header_edit(text: &str, analysis: &Analysis, seed: u64) -> Option<(usize, usize, String)> {
+    let headers: Vec<(ScopeId, TextRange)> = analysis
+        .scopes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind == ScopeKind::Function && s.focus_range.end < s.header_end)
+        .map(|(i, s)| {
+            (
+                ScopeId(i as u32),
+                TextRange::new(s.focus_range.end, s.header_end - 1),
+            )
+        })
+        .collect();
+    let (function, header) = *headers.get((seed >> 33) as usize % headers.len().max(1))?;
+    let pick = (seed >> 13) as usize;
+    let params: Vec<TextRange> = analysis
+        .occurrences_in(header)
+        .iter()
+        .filter(|o| o.scope == function && o.range.end - o.range.start > 1)
+        .map(|o| o.range)
+        .collect();
+    if seed % 3 == 0 && !params.is_empty() {
+        let name = params[pick % params.len()];
+        let last = text[..name.end]
+            .chars()
+            .next_back()
+            .map_or(1, char::len_utf8);
+        return Some((name.end - last, name.end, String::new()));
+    }
+    let mut at = header.start + pick % (header.end - header.start + 1);
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let typed = IN_PARAMETERS[(seed >> 5) as usize % IN_PARAMETERS.len()];
+    Some((at, at, typed.into()))
+}
 
 /// A source of edits; each is (start byte, end byte, inserted text) of the text it was made for.
 pub struct BodyEdits {
@@ -49,7 +94,8 @@ impl BodyEdits {
 
     /// The next edit inside some function's or class's body of `text` (analysed as `analysis`): typing or
     /// deleting a character of a name, typing a statement, deleting a line, or typing a
-    /// character anywhere in the body. `None` when the text has no function.
+    /// character anywhere in the body; or in some function's header (see [`header_edit`]).
+    /// `None` when the text has no function.
     pub fn next(&mut self, text: &str, analysis: &Analysis) -> Option<(usize, usize, String)> {
         if let Some(undo) = self.undo.take() {
             return Some(undo);
@@ -75,6 +121,9 @@ impl BodyEdits {
         let line_starts: Vec<usize> = (body.start.max(1)..body.end)
             .filter(|&i| text.as_bytes()[i - 1] == b'\n')
             .collect();
+        if (seed >> 50) % 7 == 6 {
+            return header_edit(text, analysis, seed);
+        }
         match (seed >> 50) % 6 {
             0 | 1 if !names.is_empty() => {
                 let name = names[pick % names.len()];
