@@ -655,12 +655,16 @@ impl Server {
                     Err(ResponseError::new(code::INTERNAL_ERROR, message))
                 }
             };
+            let analysed = snapshot
+                .doc
+                .is_analysed()
+                .then(|| (snapshot.doc.uri.clone(), snapshot.doc.version));
+            // Let go of the version before answering: the next keystroke, which the answer may
+            // prompt, edits its analysis in place only if nothing else holds it.
+            drop(snapshot);
             let _ = events.send(Event::Answer { id, answer });
-            if snapshot.doc.is_analysed() {
-                let _ = events.send(Event::Analysed {
-                    uri: snapshot.doc.uri.clone(),
-                    version: snapshot.doc.version,
-                });
+            if let Some((uri, version)) = analysed {
+                let _ = events.send(Event::Analysed { uri, version });
             }
         });
     }
@@ -1006,7 +1010,9 @@ impl Server {
             if !ticket.start() {
                 return;
             }
-            match guarded(|| {
+            // The snapshot moves into the computation and is dropped before the push (see the
+            // request jobs).
+            match guarded(move || {
                 probe.checkpoint("diagnostics");
                 let ctx = snapshot.ctx();
                 ctx.diagnostics()
@@ -1016,7 +1022,7 @@ impl Server {
             }) {
                 Ok(items) => {
                     let _ = events.send(Event::Diagnostics {
-                        uri,
+                        uri: uri.clone(),
                         version,
                         items,
                     });
@@ -1028,10 +1034,7 @@ impl Server {
                     });
                 }
             }
-            let _ = events.send(Event::Analysed {
-                uri: snapshot.doc.uri.clone(),
-                version,
-            });
+            let _ = events.send(Event::Analysed { uri, version });
         });
     }
 
