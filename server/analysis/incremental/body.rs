@@ -858,6 +858,24 @@ mod tests {
         (edit, changed)
     }
 
+    /// Types `insert` just after the first `anchor` in `text` and its tree: the edit, where the
+    /// syntax changed, and how many lines it added.
+    fn type_after(
+        text: &mut String,
+        tree: &mut Tree,
+        anchor: &str,
+        insert: &str,
+    ) -> (Edit, Vec<TextRange>, i64) {
+        let at = text.find(anchor).unwrap() + anchor.len();
+        let rows_before = tree.root_node().end_position().row as i64;
+        let (edit, changed) = apply(text, tree, at, at, insert);
+        (
+            edit,
+            changed,
+            tree.root_node().end_position().row as i64 - rows_before,
+        )
+    }
+
     /// Random edits inside function bodies: each spliced analysis equals the whole one.
     /// Returns (spliced, edits).
     fn random_body_edits(
@@ -1018,10 +1036,7 @@ mod tests {
                 ("    limit = 3\n", "    lam = lambda: limit\n"),
                 ("yield g", "\n            total = i"),
             ] {
-                let at = text.find(anchor).unwrap() + anchor.len();
-                let rows_before = tree.root_node().end_position().row as i64;
-                let (edit, changed) = apply(&mut text, &mut tree, at, at, insert);
-                let rows = tree.root_node().end_position().row as i64 - rows_before;
+                let (edit, changed, rows) = type_after(&mut text, &mut tree, anchor, insert);
                 let whole = analysis::analyze(&text, &tree, version);
                 let Ok(spliced) = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
                 else {
@@ -1049,10 +1064,7 @@ mod tests {
                 ("    def n(self", ", j=os", false),
                 ("    def m(self", "x", true),
             ] {
-                let at = text.find(anchor).unwrap() + anchor.len();
-                let rows_before = tree.root_node().end_position().row as i64;
-                let (edit, changed) = apply(&mut text, &mut tree, at, at, insert);
-                let rows = tree.root_node().end_position().row as i64 - rows_before;
+                let (edit, changed, rows) = type_after(&mut text, &mut tree, anchor, insert);
                 let whole = analysis::analyze(&text, &tree, version);
                 let (method, unit) = method_around_header(&prev, edit).unwrap();
                 let root = tree.root_node();
