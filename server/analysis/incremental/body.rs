@@ -15,7 +15,8 @@
 //! An edit in a method's header (its parameters, defaults, annotations) re-analyses the whole
 //! `def` the same way when what the header gives its class (the method's name, what its defaults
 //! and annotations read) is unchanged: then the class's symbols are too, and its other methods
-//! are kept. Before 3.14 only: 3.14 gives every `def` an `__annotate__` scope beside it.
+//! are kept. On 3.14 the `def`'s `__annotate__` scope, just before the method in pre-order, is
+//! analysed again with it.
 //!
 //! Whole == spliced, always: every case this module cannot prove unchanged outside the body
 //! (syntax errors, a tree that changed outside it, nesting too deep, star imports) is refused.
@@ -176,6 +177,27 @@ fn subtree(a: &Analysis, first: ScopeId) -> std::ops::Range<u32> {
     first.0..end
 }
 
+/// The scopes a method's `def` makes: 3.14's `__annotate__` scope for it (just before the
+/// method in pre-order) and the method's own. `None` when something lies between them (a lambda
+/// in a decorator).
+fn def_scopes(a: &Analysis, function: ScopeId) -> Option<std::ops::Range<u32>> {
+    let own = subtree(a, function);
+    let scope = a.scope(function);
+    let siblings = &a.scope(scope.parent?).children;
+    let at = siblings.iter().position(|&c| c == function)?;
+    let annotate = at.checked_sub(1).map(|i| siblings[i]).filter(|&c| {
+        let s = a.scope(c);
+        s.kind == ScopeKind::Annotation && s.range == scope.range
+    });
+    match annotate {
+        None => Some(own),
+        Some(annotate) => {
+            let before = subtree(a, annotate);
+            (before.end == own.start).then_some(before.start..own.end)
+        }
+    }
+}
+
 /// The node of the `def` or class (`kind`) spanning exactly `range`.
 fn def_node<'t>(root: Node<'t>, range: TextRange, kind: &str) -> Option<Node<'t>> {
     let mut node = root.descendant_for_byte_range(range.start, range.end)?;
@@ -204,17 +226,22 @@ struct Interface<'a> {
 }
 
 impl<'a> Interface<'a> {
+    /// The interface of `scopes`, one or more whole subtrees side by side (a method and its
+    /// `__annotate__` scope): their roots' free variables, sorted.
     fn of(a: &'a Analysis, scopes: std::ops::Range<u32>) -> Self {
-        let root = a.scope(ScopeId(scopes.start));
-        let mut free: Vec<&str> = root
-            .symbols
-            .iter()
+        let roots = scopes
+            .clone()
+            .map(ScopeId)
+            .filter(|&id| a.scope(id).parent.is_none_or(|p| !scopes.contains(&p.0)));
+        let mut free: Vec<&str> = roots
+            .flat_map(|id| &a.scope(id).symbols)
             .filter(|s| {
                 s.resolution == Resolution::Free || s.flags.contains(SymbolFlags::FREE_CLASS)
             })
             .map(|s| &*s.name)
             .collect();
         free.sort_unstable();
+        free.dedup();
         let mut globals: Vec<&str> = Vec::new();
         let mut declared = Vec::new();
         for id in scopes {
@@ -235,7 +262,8 @@ impl<'a> Interface<'a> {
     }
 }
 
-/// A method in one analysis: its scopes, its class, its header (from the `def` to the `:`).
+/// A method in one analysis: its `def`'s scopes ([`def_scopes`]), its class, its header (from
+/// the `def` to the `:`).
 struct Method<'a> {
     analysis: &'a Analysis,
     scopes: std::ops::Range<u32>,
@@ -254,23 +282,23 @@ impl Method<'_> {
             .filter(|o| !self.scopes.contains(&o.scope.0))
     }
 
-    /// Whether something other than the method itself lies in its `def`: a lambda or
-    /// comprehension in a default, 3.14's `__annotate__` scope, type parameters.
+    /// Whether a scope of the class other than the `def`'s own lies in the `def`: a lambda or
+    /// comprehension in a default, type parameters.
     fn shares_its_def(&self) -> bool {
         let def = self.analysis.scope(ScopeId(self.scopes.start)).range;
         self.analysis.scope(self.class).children.iter().any(|&c| {
             let r = self.analysis.scope(c).range;
-            c.0 != self.scopes.start && r.start < def.end && def.start < r.end
+            !self.scopes.contains(&c.0) && r.start < def.end && def.start < r.end
         })
     }
 
-    /// Whether a resolving-pass error lies in the header (its place among the class's errors
-    /// is not the method's).
-    fn resolution_error_in_header(&self) -> bool {
+    /// Whether an error lies in the header: its place among the class's errors is not the
+    /// method's (the decorators, outside the `def`, are visited between its header and body).
+    fn error_in_header(&self) -> bool {
         self.analysis
             .errors
             .iter()
-            .any(|e| e.kind.is_resolution_error() && self.header.contains_range(e.range))
+            .any(|e| self.header.contains_range(e.range))
     }
 
     /// What the header gives the class, when `after` (the method after `edit`) gives it the same
@@ -280,8 +308,8 @@ impl Method<'_> {
     fn same_class_part(&self, after: &Method<'_>, edit: Edit) -> Option<Vec<Occurrence>> {
         if self.shares_its_def()
             || after.shares_its_def()
-            || self.resolution_error_in_header()
-            || after.resolution_error_in_header()
+            || self.error_in_header()
+            || after.error_in_header()
         {
             return None;
         }
@@ -371,7 +399,10 @@ impl Splice {
         {
             return None;
         }
-        let old = subtree(prev, function);
+        let old = match unit {
+            Unit::Body => subtree(prev, function),
+            Unit::Def => def_scopes(prev, function)?,
+        };
         let old_body = TextRange::new(body_start, scope.range.end);
 
         let fresh = focused(text, root, prev.version, range)?;
@@ -383,7 +414,10 @@ impl Splice {
         if unit == Unit::Body && header_end != scope.header_end {
             return None;
         }
-        let new = subtree(&fresh, ScopeId(new_root));
+        let new = match unit {
+            Unit::Body => subtree(&fresh, ScopeId(new_root)),
+            Unit::Def => def_scopes(&fresh, ScopeId(new_root))?,
+        };
         let new_body = match unit {
             Unit::Body => TextRange::new(body_start, range.end),
             Unit::Def => TextRange::new(header_end, range.end),
@@ -970,7 +1004,7 @@ mod tests {
         )
     }
 
-    const SAMPLE: &str = "import os\n\ndef make_counter(step):\n    count = 0\n    def inc():\n        nonlocal count\n        count += step\n        return count\n    return inc\n\nclass C:\n    def m(self, a):\n        __x = 1\n        fs = [lambda: (__x, super()) for _ in a]\n        return fs\n\n    def n(self):\n        for i in range(3):\n            def g():\n                return i\n            yield g\n\ndef f(a):\n    def g():\n        return a\n    return [g() for _ in a]\n";
+    const SAMPLE: &str = "import os\n\ndef make_counter(step):\n    count = 0\n    def inc():\n        nonlocal count\n        count += step\n        return count\n    return inc\n\nclass C:\n    def m(self, a):\n        __x = 1\n        fs = [lambda: (__x, super()) for _ in a]\n        return fs\n\n    def n(self):\n        for i in range(3):\n            def g():\n                return i\n            yield g\n\n    @(lambda f: f)\n    def d(self, p):\n        return p\n\ndef f(a):\n    def g():\n        return a\n    return [g() for _ in a]\n";
 
     #[test]
     fn spliced_equals_whole_on_a_sample() {
@@ -1048,29 +1082,41 @@ mod tests {
         }
     }
 
-    /// An edit in a method's parameters re-analyses the method alone when what its header gives
-    /// the class is unchanged (before 3.14), and its class when not.
+    /// On which Python versions an edit is analysed with its method alone.
+    type Alone = fn(PythonVersion) -> bool;
+
+    /// An edit in a method's parameters re-analyses the method alone (with 3.14's `__annotate__`
+    /// scope) when what its header gives the class is unchanged, and its class when not.
     #[test]
     fn method_headers_are_spliced_alone_when_the_class_sees_no_change() {
         for version in PythonVersion::ALL {
             let mut text = SAMPLE.to_owned();
             let mut tree = syntax::parse(&text);
             let mut prev = analysis::analyze(&text, &tree, version);
-            // (anchor, text typed just after it, whether the method alone is analysed again)
-            for (anchor, insert, alone) in [
-                ("    def m(self, a", "b", true),
-                ("    def m(self, ab", ", extra", true),
-                ("    def n(self", ", k=None", true),
-                ("    def n(self", ", j=os", false),
-                ("    def m(self", "x", true),
-            ] {
+            let (always, never): (Alone, Alone) = (|_| true, |_| false);
+            // (anchor, text typed just after it, on which versions the method alone is analysed
+            // again)
+            let cases: [(&str, &str, Alone); 8] = [
+                ("    def m(self, a", "b", always),
+                ("    def m(self, ab", ", extra", always),
+                ("    def n(self", ", k=None", always),
+                ("    def n(self", ", j=os", never),
+                ("    def m(self", "x", always),
+                // Annotations: the class reads them before 3.14, the `__annotate__` scope after.
+                ("    def m(selfx, ab", ": os.PathLike", |v| {
+                    v >= PythonVersion::Py314
+                }),
+                ("    def m(selfx, ab: os.PathLike", " | None", always),
+                // The decorator's lambda, a scope of the class outside the `def`.
+                ("    def d(self, p", "q", always),
+            ];
+            for (anchor, insert, alone) in cases {
+                let alone = alone(version);
                 let (edit, changed, rows) = type_after(&mut text, &mut tree, anchor, insert);
                 let whole = analysis::analyze(&text, &tree, version);
                 let (method, unit) = method_around_header(&prev, edit).unwrap();
                 let root = tree.root_node();
                 let plan = Splice::plan(&prev, &text, root, method, unit, edit, &changed);
-                // 3.14 gives every def an `__annotate__` scope spanning it: its class is analysed.
-                let alone = alone && version < PythonVersion::Py314;
                 assert_eq!(plan.is_some(), alone, "{version}: {insert:?}\n{text}");
                 let mut implied = None;
                 let Ok(spliced) = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
