@@ -75,6 +75,45 @@ impl Edit {
     }
 }
 
+/// What a splice changed, for the features that keep results from one version to the next.
+/// Outside the re-analysed scopes nothing changed but positions (moved by `edit`), the ids of
+/// the scopes after them (moved by the difference in their count), the capture lists of the
+/// `enclosing` scopes' cells, the module's implied globals (added, dropped, and so their ids,
+/// which follow first use), and the flow facts found again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spliced {
+    /// The edit, in the text the previous analysis was made from.
+    pub edit: Edit,
+    /// The text of the re-analysed scopes (a `def`, or a class), before and after the edit.
+    pub old_span: TextRange,
+    pub new_span: TextRange,
+    /// The ids of the re-analysed scopes (a pre-order subtree, with 3.14's `__annotate__` scope
+    /// of an edited method's header), before and after.
+    pub old_scopes: std::ops::Range<u32>,
+    pub new_scopes: std::ops::Range<u32>,
+    /// The scopes enclosing them, innermost first (ids before them, the same in both).
+    pub enclosing: Vec<ScopeId>,
+}
+
+impl Spliced {
+    /// The new id of the previous analysis's scope `id`; `None` for a re-analysed one.
+    pub fn scope(&self, id: ScopeId) -> Option<ScopeId> {
+        if id.0 < self.old_scopes.start {
+            Some(id)
+        } else if id.0 >= self.old_scopes.end {
+            Some(ScopeId(id.0 - self.old_scopes.end + self.new_scopes.end))
+        } else {
+            None
+        }
+    }
+
+    /// Where a range of the previous text lies in the new one (a range holding the edit grows
+    /// or shrinks with it).
+    pub fn range(&self, range: TextRange) -> TextRange {
+        TextRange::new(self.edit.shift(range.start), self.edit.shift(range.end))
+    }
+}
+
 /// How many enclosing functions are tried after the innermost one.
 const MAX_WIDENING: usize = 2;
 
@@ -90,7 +129,7 @@ pub fn reanalyze(
     edit: Edit,
     changed: &[TextRange],
     rows: i64,
-) -> Result<Analysis, Box<Analysis>> {
+) -> Result<(Analysis, Spliced), Box<Analysis>> {
     let root = tree.root_node();
     if root.has_error() || prev.has_syntax_errors || prev.too_deep.is_some() || prev.has_star_import
     {
@@ -103,7 +142,8 @@ pub fn reanalyze(
     for (candidate, unit) in method_around_header(&prev, edit).into_iter().chain(bodies) {
         if let Some(spliced) = Splice::plan(&prev, text, root, candidate, unit, edit, changed) {
             let users = implied.get_or_insert_with(|| ImpliedUsers::of(&prev));
-            return Ok(spliced.apply(prev, users, text, root, edit, rows));
+            let record = spliced.record(&prev, edit);
+            return Ok((spliced.apply(prev, users, text, root, edit, rows), record));
         }
     }
     Err(Box::new(prev))
@@ -604,6 +644,19 @@ impl Splice {
         errors
     }
 
+    /// What splicing into `prev` changes.
+    fn record(&self, prev: &Analysis, edit: Edit) -> Spliced {
+        let old_start = self.old.start;
+        Spliced {
+            edit,
+            old_span: prev.scope(ScopeId(old_start)).range,
+            new_span: self.fresh.scope(ScopeId(self.new.start)).range,
+            old_scopes: self.old.clone(),
+            new_scopes: old_start..old_start + self.new.len() as u32,
+            enclosing: prev.ancestors(ScopeId(old_start)).collect(),
+        }
+    }
+
     /// Splices the function's new scopes, occurrences and facts into `prev`.
     fn apply(
         self,
@@ -935,14 +988,18 @@ mod tests {
                 edits.take_back(at, insert.len(), removed);
             }
             let whole = analysis::analyze(&text, &tree, version);
+            let before = prev.clone();
             prev = match reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows) {
-                Ok(patched) => {
+                Ok((patched, record)) => {
                     spliced += 1;
                     if patched != whole {
                         panic!(
                             "step {step}: {edit:?} {insert:?}\n{text}\n{}",
                             first_difference(&patched, &whole)
                         );
+                    }
+                    if let Err(e) = check_record(&before, &patched, &record) {
+                        panic!("step {step}: {record:?} {insert:?}\n{text}\n{e}");
                     }
                     patched
                 }
@@ -953,6 +1010,102 @@ mod tests {
             };
         }
         (spliced, steps)
+    }
+
+    /// Checks what `record` claims of a splice from `before` to `after`: outside the
+    /// re-analysed scopes and their text, scopes and occurrences moved with the edit and the
+    /// ids, and only the enclosing scopes' capture lists and the module's implied globals
+    /// changed otherwise.
+    fn check_record(before: &Analysis, after: &Analysis, record: &Spliced) -> Result<(), String> {
+        let (old, new) = (&record.old_scopes, &record.new_scopes);
+        if after.scopes.len() + old.len() != before.scopes.len() + new.len()
+            || old.start != new.start
+            || before.scope(ScopeId(old.start)).range != record.old_span
+            || after.scope(ScopeId(new.start)).range != record.new_span
+        {
+            return Err("the re-analysed scopes".into());
+        }
+        let scope = |id: ScopeId| record.scope(id);
+        // An implied global's id may change (the module lists them by first use): by name.
+        let implied = |a: &Analysis, v: SymbolId| {
+            let implied = v.scope == ScopeId::MODULE
+                && a.scopes[0].symbols[v.symbol.0 as usize].origin == SymbolOrigin::Implied;
+            if implied {
+                SymbolId::new(ScopeId::MODULE, u32::MAX as usize)
+            } else {
+                v
+            }
+        };
+        let kept =
+            |ids: &[ScopeId]| -> Vec<ScopeId> { ids.iter().filter_map(|&c| scope(c)).collect() };
+        for (i, b) in before.scopes.iter().enumerate() {
+            let Some(id) = scope(ScopeId(i as u32)) else {
+                continue;
+            };
+            let a = after.scope(id);
+            let enclosing = record.enclosing.contains(&id);
+            let mut moved = b.clone();
+            moved.parent = b.parent.and_then(scope);
+            moved.range = record.range(b.range);
+            moved.focus_range = record.range(b.focus_range);
+            moved.header_end = record.edit.shift(b.header_end);
+            (moved.line, moved.code_line) = (a.line, a.code_line);
+            moved.children = kept(&b.children);
+            if id == ScopeId::MODULE {
+                moved.symbols.retain(|s| s.origin != SymbolOrigin::Implied);
+            }
+            for s in &mut moved.symbols {
+                s.variable = implied(before, s.variable);
+                s.variable.scope = scope(s.variable.scope).ok_or("a variable re-analysed")?;
+                s.captures_from = s.captures_from.and_then(scope);
+                s.captured_by = kept(&s.captured_by);
+            }
+            let mut actual = a.clone();
+            actual.children.retain(|c| !new.contains(&c.0));
+            for s in &mut actual.symbols {
+                s.variable = implied(after, s.variable);
+            }
+            if id == ScopeId::MODULE {
+                actual.symbols.retain(|s| s.origin != SymbolOrigin::Implied);
+            }
+            if enclosing {
+                for s in moved.symbols.iter_mut().chain(&mut actual.symbols) {
+                    s.captured_by.clear();
+                }
+            }
+            if moved != actual {
+                return Err(format!(
+                    "scope {i} ({}) changed:\n{moved:?}\n{actual:?}",
+                    b.name
+                ));
+            }
+        }
+        let outside = |a: &Analysis, span: TextRange| -> Vec<Occurrence> {
+            a.occurrences
+                .iter()
+                .filter(|o| !span.contains_range(o.range))
+                .map(|o| Occurrence {
+                    symbol: implied(a, o.symbol),
+                    ..o.clone()
+                })
+                .collect()
+        };
+        let moved: Vec<Occurrence> = outside(before, record.old_span)
+            .into_iter()
+            .map(|o| Occurrence {
+                range: record.range(o.range),
+                scope: scope(o.scope).unwrap_or(o.scope),
+                symbol: SymbolId {
+                    scope: scope(o.symbol.scope).unwrap_or(o.symbol.scope),
+                    ..o.symbol
+                },
+                ..o
+            })
+            .collect();
+        if moved != outside(after, record.new_span) {
+            return Err("occurrences outside the re-analysed text changed".into());
+        }
+        Ok(())
     }
 
     /// Where two analyses first differ, briefly.
@@ -1072,7 +1225,8 @@ mod tests {
             ] {
                 let (edit, changed, rows) = type_after(&mut text, &mut tree, anchor, insert);
                 let whole = analysis::analyze(&text, &tree, version);
-                let Ok(spliced) = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
+                let Ok((spliced, _)) =
+                    reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
                 else {
                     panic!("{version}: {insert:?} not spliced\n{text}");
                 };
@@ -1119,7 +1273,8 @@ mod tests {
                 let plan = Splice::plan(&prev, &text, root, method, unit, edit, &changed);
                 assert_eq!(plan.is_some(), alone, "{version}: {insert:?}\n{text}");
                 let mut implied = None;
-                let Ok(spliced) = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
+                let Ok((spliced, _)) =
+                    reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
                 else {
                     panic!("{version}: {insert:?} not spliced\n{text}");
                 };

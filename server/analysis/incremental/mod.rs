@@ -28,7 +28,7 @@ mod implied;
 #[doc(hidden)]
 pub mod random_edits;
 
-pub use body::Edit;
+pub use body::{Edit, Spliced};
 
 /// One chunk's analysis, in the chunk's own coordinates.
 pub struct ChunkAnalysis {
@@ -113,11 +113,12 @@ pub fn analyze_version(
                 });
                 let added = rows as i64 - last.rows as i64;
                 match body::reanalyze(prev, &mut implied, text, tree, edit, &changed, added) {
-                    Ok(analysis) => {
+                    Ok((analysis, spliced)) => {
                         cache.body_splices += 1;
                         let analysis = cache.keep(Arc::new(analysis), None, generation, text, tree);
-                        if let Some(last) = &mut cache.last {
-                            last.implied = implied;
+                        if let Some(kept) = &mut cache.last {
+                            kept.implied = implied;
+                            kept.spliced = Some((last.generation, spliced));
                         }
                         return analysis;
                     }
@@ -187,8 +188,19 @@ impl ChunkCache {
             len: text.len(),
             rows: tree.root_node().end_position().row,
             implied: None,
+            spliced: None,
         });
         analysis
+    }
+
+    /// When the analysis of version `generation` was spliced from an earlier version's: that
+    /// version's generation, and what the splice changed (see [`Spliced`]). `None` when it was
+    /// made otherwise, or when another version has been analysed since.
+    pub fn spliced(&self, generation: u64) -> Option<(u64, &Spliced)> {
+        let last = self.last.as_ref().filter(|l| l.generation == generation)?;
+        last.spliced
+            .as_ref()
+            .map(|(from, spliced)| (*from, spliced))
     }
 
     /// How many analyses were made by re-analysing one function body (for tests and
@@ -351,6 +363,9 @@ pub struct Last {
     rows: usize,
     /// The scopes naming each implied global, kept by the splices (built by the first one).
     implied: Option<implied::ImpliedUsers>,
+    /// When it was spliced from the analysis of an earlier version: that version's generation,
+    /// and what the splice changed.
+    spliced: Option<(u64, Spliced)>,
 }
 
 /// Maps a chunk's ids into the stitched analysis: its scope `i` (i ≥ 1) becomes
