@@ -163,3 +163,71 @@ fn edited_lenses_equal_fresh_ones() {
         total.edits
     );
 }
+
+/// Edits whose lens changes lie outside the re-analysed function: a sibling's `nonlocal` write,
+/// a captured variable's first binding, moved within the edited text (where moving the old
+/// position with the edit is wrong), and a new closure in a capture list of the enclosing
+/// function's cell. Each is spliced, and its lenses moved, not found whole.
+#[test]
+fn lenses_outside_the_spliced_function_follow_it() {
+    let text = "\
+def outer():
+    def setter():
+        nonlocal x
+        x = 1
+    def reader():
+        return x
+    x = 0
+    return setter, reader
+
+
+class C:
+    def m(self):
+        return [lambda: self for _ in ()]
+";
+    // (text replaced, its replacement), inside `setter`'s body; each replaces the first occurrence.
+    let steps = [
+        // The first binding of `x` moves within the replaced text: `reader`'s lens points at it.
+        ("x = 1", "for x in (): pass"),
+        // And back.
+        ("for x in (): pass", "x = 2"),
+        // A new closure capturing `x`: `outer`'s lens lists it.
+        ("x = 2", "x = 2\n        f = lambda: x"),
+        // A scope fewer before the class: the lenses after it move to other ids.
+        ("\n        f = lambda: x", ""),
+    ];
+    for version in [PythonVersion::Py311, PythonVersion::Py314] {
+        let stats = Arc::new(Stats::default());
+        let uri: Uri = "file:///lenses.py".parse().unwrap();
+        let mut doc = Document::new(uri, 1, text.into(), version)
+            .with_stats(Arc::clone(&stats), DEFAULT_KEEP_TREE_LIMIT);
+        let settings = Settings::default();
+        doc.analysis();
+        doc.code_lenses(&settings);
+        for (i, (old, new)) in steps.into_iter().enumerate() {
+            let start = doc.text.find(old).expect("the text to replace");
+            let change = TextDocumentContentChangeEvent {
+                range: Some(Range::new(
+                    position_of(&doc.text, start),
+                    position_of(&doc.text, start + old.len()),
+                )),
+                range_length: None,
+                text: new.into(),
+            };
+            doc.apply_changes(i as i32 + 2, &[change], Encoding::Utf8);
+            let whole = stats.whole_lenses.load(Ordering::Relaxed);
+            let lenses: Vec<CodeLens> = doc.code_lenses(&settings).iter().cloned().collect();
+            assert_eq!(
+                lenses,
+                fresh_lenses(&doc.text, version, &settings),
+                "{version}: {new:?}"
+            );
+            assert_eq!(doc.body_splices(), i as u64 + 1, "{version}: {new:?}");
+            assert_eq!(
+                stats.whole_lenses.load(Ordering::Relaxed),
+                whole,
+                "{version}: {new:?}"
+            );
+        }
+    }
+}

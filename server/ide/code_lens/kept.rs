@@ -7,10 +7,10 @@
 //! and name ranges (scopes enclosing S) and the first binding of each captured variable (text
 //! and range, somewhere in its owner), and the `pass_through` setting. Outside the re-analysed
 //! scopes a splice changes only positions, scope ids and the capture lists of the enclosing
-//! scopes' cells. So a lens may change only when S is re-analysed, or encloses the re-analysed
-//! scopes, or captures a variable of an enclosing scope (whose first binding may have come or
-//! gone in the re-analysed text): every scope under the outermost enclosing scope that owns a
-//! captured cell is found again.
+//! scopes' cells. So a lens may change only when S is re-analysed, or owns a cell and encloses
+//! the re-analysed scopes, or captures a variable of an enclosing scope (whose first binding may
+//! have come, gone or moved in the re-analysed text): every scope under the outermost enclosing
+//! scope that owns a captured cell is found again.
 
 use std::ops::Range;
 
@@ -56,16 +56,17 @@ impl Lenses {
     /// Brings the lenses of the version a splice started from to the version it made, analysed
     /// in `file`: the lenses the splice may change are found again, the others are moved.
     pub fn advance(&mut self, file: &FileView, spliced: &Spliced) {
-        let redo = Redo::of(file.analysis, spliced);
+        let redo = redo(file.analysis, spliced);
         let pass_through = self.pass_through;
         let mut fresh = redo
-            .scopes()
+            .clone()
+            .map(ScopeId)
             .flat_map(|id| scope_lenses(file, id, pass_through).map(move |l| (id, l)))
             .peekable();
         let old = std::mem::take(&mut self.lenses);
         let mut lenses = Vec::with_capacity(old.len());
         for (id, mut lens) in old {
-            let Some(id) = spliced.scope(id).filter(|&id| !redo.contains(id)) else {
+            let Some(id) = spliced.scope(id).filter(|id| !redo.contains(&id.0)) else {
                 continue;
             };
             while let Some(found) = fresh.next_if(|(f, _)| *f < id) {
@@ -82,46 +83,21 @@ impl Lenses {
     }
 }
 
-/// The scopes (ids of the new analysis) whose lenses a splice may change: the enclosing scopes,
-/// and `ids`, the subtree of the outermost enclosing scope owning a captured cell (else the
-/// re-analysed scopes).
-struct Redo<'s> {
-    ids: Range<u32>,
-    /// Innermost first.
-    enclosing: &'s [ScopeId],
-}
-
-impl<'s> Redo<'s> {
-    fn of(analysis: &Analysis, spliced: &'s Spliced) -> Self {
-        let owner = spliced
-            .enclosing
-            .iter()
-            .rev()
-            .copied()
-            .find(|&s| owns_captured_cell(analysis.scope(s)));
-        let ids = match owner {
-            Some(owner) => subtree(analysis, owner),
-            None => spliced.new_scopes.clone(),
-        };
-        Redo {
-            ids,
-            enclosing: &spliced.enclosing,
-        }
-    }
-
-    fn contains(&self, id: ScopeId) -> bool {
-        self.ids.contains(&id.0) || self.enclosing.contains(&id)
-    }
-
-    /// The scopes in id order (an enclosing scope outside `ids` comes before them).
-    fn scopes(&self) -> impl Iterator<Item = ScopeId> + '_ {
-        let above = self
-            .enclosing
-            .iter()
-            .rev()
-            .copied()
-            .filter(|s| !self.ids.contains(&s.0));
-        above.chain(self.ids.clone().map(ScopeId))
+/// The scopes (ids of the new analysis) whose lenses a splice may change: the subtree of the
+/// outermost enclosing scope owning a captured cell, else the re-analysed scopes. An enclosing
+/// scope outside that subtree has no lens the splice changes: it owns no captured cell (no cells
+/// lens, no capture list that changed), and what it captures belongs to scopes enclosing it,
+/// which own no captured cell either.
+fn redo(analysis: &Analysis, spliced: &Spliced) -> Range<u32> {
+    let owner = spliced
+        .enclosing
+        .iter()
+        .rev()
+        .copied()
+        .find(|&s| owns_captured_cell(analysis.scope(s)));
+    match owner {
+        Some(owner) => subtree(analysis, owner),
+        None => spliced.new_scopes.clone(),
     }
 }
 
