@@ -14,8 +14,8 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use closure_lens::analysis::{self, PythonVersion};
 use closure_lens::analysis::incremental::random_edits::BodyEdits;
+use closure_lens::analysis::{self, PythonVersion};
 use closure_lens::config::Settings;
 use closure_lens::ide::FileView;
 use closure_lens::ide::code_lens::{CodeLens, code_lenses};
@@ -104,8 +104,14 @@ fn session(name: &str, text: String, version: PythonVersion, steps: usize, seed:
             stats.whole_lenses.load(Ordering::Relaxed),
         );
         let lenses: Vec<CodeLens> = doc.code_lenses(&settings).iter().cloned().collect();
-        let what = format!("{name} on {version}, step {step}: {insert:?} replacing {removed:?} at {start}");
-        assert_eq!(lenses, fresh_lenses(&doc.text, version, &settings), "{what}");
+        let what = format!(
+            "{name} on {version}, step {step}: {insert:?} replacing {removed:?} at {start}"
+        );
+        assert_eq!(
+            lenses,
+            fresh_lenses(&doc.text, version, &settings),
+            "{what}"
+        );
         seen.edits += 1;
         seen.splices += doc.body_splices() - splices;
         seen.whole += stats.whole_lenses.load(Ordering::Relaxed) - whole;

@@ -292,7 +292,10 @@ impl Document {
         self.stats.whole_lenses.fetch_add(1, Ordering::Relaxed);
         let mut last = lock(&self.lenses);
         // An older version (a late request) leaves a newer version's lenses in place.
-        if last.as_ref().is_none_or(|l| l.generation <= self.generation) {
+        if last
+            .as_ref()
+            .is_none_or(|l| l.generation <= self.generation)
+        {
             *last = Some(LastLenses {
                 generation: self.generation,
                 len: self.text.len(),
