@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use super::{CodeLens, scope_lenses};
 use crate::analysis::incremental::Spliced;
-use crate::analysis::{Analysis, Scope, ScopeId, is_user_visible};
+use crate::analysis::{Analysis, Scope, ScopeId, ScopeKind, is_user_visible};
 use crate::config::Settings;
 use crate::ide::FileView;
 
@@ -101,13 +101,19 @@ fn redo(analysis: &Analysis, spliced: &Spliced) -> Range<u32> {
     }
 }
 
-/// Whether some scope nested in `scope` may capture one of its variables.
+/// Whether a lens may show one of `scope`'s cells: one a nested scope captures under a name the
+/// user wrote (not 3.14's `__classdict__`, which every class with annotation scopes owns), or any
+/// cell of a function (its cells lens lists them all).
 fn owns_captured_cell(scope: &Scope) -> bool {
-    scope.symbols.iter().any(|s| !s.captured_by.is_empty())
-        || scope
-            .code
-            .as_ref()
-            .is_some_and(|c| c.cellvars.iter().any(|n| is_user_visible(n)))
+    scope
+        .symbols
+        .iter()
+        .any(|s| !s.captured_by.is_empty() && is_user_visible(&s.name))
+        || scope.code.as_ref().is_some_and(|c| {
+            c.cellvars
+                .iter()
+                .any(|n| scope.kind == ScopeKind::Function || is_user_visible(n))
+        })
 }
 
 /// The ids of `first` and every scope nested in it (pre-order keeps them together).
