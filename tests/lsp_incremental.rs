@@ -82,7 +82,7 @@ fn all_features(doc: &Document, encoding: Encoding) -> Value {
         .map(|h| to_proto::inlay_hint(&ctx, h))
         .collect();
     let lenses: Vec<_> = ide::code_lens::code_lenses(&file, &settings)
-        .into_iter()
+        .iter()
         .map(|l| to_proto::code_lens(&ctx, l))
         .collect();
     let diagnostics: Vec<_> = found

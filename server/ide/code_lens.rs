@@ -1,10 +1,15 @@
 //! Code lenses: "cells: count → increment, reset" above a function owning cells, and
-//! "closes over count, step from make_counter" above a closure.
+//! "closes over count, step from make_counter" above a closure. An edited file's lenses follow
+//! the edit ([`Lenses`]).
 
 use super::FileView;
 use super::captures;
 use crate::analysis::{ScopeId, ScopeKind, TextRange};
 use crate::config::Settings;
+
+mod kept;
+
+pub use kept::Lenses;
 
 /// One code lens.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,18 +24,27 @@ pub struct CodeLens {
 
 /// All lenses of the file, in source order.
 pub fn code_lenses(file: &FileView, settings: &Settings) -> Vec<CodeLens> {
-    let mut lenses = Vec::new();
-    for (i, scope) in file.analysis.scopes.iter().enumerate() {
-        if !captures::is_closure_scope(scope) {
-            continue;
-        }
-        let id = ScopeId(i as u32);
-        if scope.kind == ScopeKind::Function {
-            lenses.extend(owner_lens(file, id));
-        }
-        lenses.extend(closure_lens(file, id, settings));
-    }
-    lenses
+    (0..file.analysis.scopes.len() as u32)
+        .flat_map(|i| scope_lenses(file, ScopeId(i), settings.pass_through))
+        .collect()
+}
+
+/// The lenses above scope `id`: its cells' (a function's), then its captures'. Shows
+/// pass-through captures when `pass_through` is set.
+fn scope_lenses(
+    file: &FileView,
+    id: ScopeId,
+    pass_through: bool,
+) -> impl Iterator<Item = CodeLens> {
+    let scope = file.analysis.scope(id);
+    let closure = captures::is_closure_scope(scope);
+    let owner = (closure && scope.kind == ScopeKind::Function)
+        .then(|| owner_lens(file, id))
+        .flatten();
+    let closes = closure
+        .then(|| closure_lens(file, id, pass_through))
+        .flatten();
+    owner.into_iter().chain(closes)
 }
 
 /// "cells: count → increment, reset", opening the capturing scopes.
@@ -66,8 +80,8 @@ fn owner_lens(file: &FileView, id: ScopeId) -> Option<CodeLens> {
 }
 
 /// "closes over count, step from make_counter", opening the captured bindings.
-fn closure_lens(file: &FileView, id: ScopeId, settings: &Settings) -> Option<CodeLens> {
-    let shown = captures::shown(captures::captures(file, id), settings.pass_through);
+fn closure_lens(file: &FileView, id: ScopeId, pass_through: bool) -> Option<CodeLens> {
+    let shown = captures::shown(captures::captures(file, id), pass_through);
     if shown.is_empty() {
         return None;
     }

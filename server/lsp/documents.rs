@@ -15,9 +15,10 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Tree};
 
-use crate::analysis::incremental::{self, ChunkCache, Edit};
+use crate::analysis::incremental::{self, ChunkCache, Edit, Spliced};
 use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::{ProjectConfig, Settings};
+use crate::ide::code_lens::Lenses;
 use crate::ide::decorators::Outline;
 use crate::ide::{self, FileView, diagnostics::Diagnostic};
 use crate::line_index::{Encoding, LineIndex};
@@ -36,6 +37,9 @@ pub struct Stats {
     pub diagnostics: AtomicU64,
     /// How many outlines were built whole (not from an earlier version's).
     pub whole_outlines: AtomicU64,
+    /// How many times a version's capture lenses were found whole (not moved from an earlier
+    /// version's).
+    pub whole_lenses: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -71,6 +75,9 @@ pub struct Document {
     /// The outline built last (for the decorator features), which the next version's is made
     /// from; kept in step with the analysis once built (see [`Document::outline`]).
     outline: Arc<Mutex<Option<LastOutline>>>,
+    /// The capture lenses found last, which the next version's are made from; kept in step with
+    /// the analysis once found (see [`Document::code_lenses`]).
+    lenses: Arc<Mutex<Option<LastLenses>>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -89,6 +96,13 @@ struct LastOutline {
     generation: u64,
     len: usize,
     outline: Arc<Outline>,
+}
+
+/// The capture lenses of one version, and that version's generation and length.
+struct LastLenses {
+    generation: u64,
+    len: usize,
+    lenses: Arc<Lenses>,
 }
 
 /// A version's diagnostics, and the settings they were found under.
@@ -115,6 +129,7 @@ impl Document {
             from_nothing: true,
             chunks: Arc::default(),
             outline: Arc::default(),
+            lenses: Arc::default(),
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
@@ -141,10 +156,12 @@ impl Document {
                 if self.text.len() > self.keep_tree_limit {
                     // Never the whole tree of a big text: piece by piece, else whole but dropped.
                     let pieces = incremental::analyze_in_pieces(&self.text, self.python_version);
-                    return Arc::new(pieces.unwrap_or_else(|| {
+                    let analysis = Arc::new(pieces.unwrap_or_else(|| {
                         let tree = syntax::parse(&self.text);
                         analysis::analyze(&self.text, &tree, self.python_version)
                     }));
+                    self.advance_lenses(&analysis, None);
+                    return analysis;
                 }
                 let tree = self.syntax.tree(&self.text);
                 let mut chunks = lock(&self.chunks);
@@ -176,10 +193,12 @@ impl Document {
                     },
                 );
                 let copied = chunks.copies() - copies;
+                let spliced = chunks.spliced(self.generation).map(|(f, s)| (f, s.clone()));
                 drop(chunks);
                 self.stats.copies.fetch_add(copied, Ordering::Relaxed);
                 self.first_stage.forget();
                 self.advance_outline(&tree);
+                self.advance_lenses(&analysis, spliced);
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
@@ -247,6 +266,72 @@ impl Document {
         outline
             .edit(&self.text, tree, edit, &changed)
             .then(|| Arc::new(outline))
+    }
+
+    /// This version's capture lenses under `settings` (see [`Lenses`]), found once: moved from
+    /// an earlier version's when a body splice made this version's analysis from that version's
+    /// ([`Lenses::advance`]), else whole. Once found, each analysed version's lenses follow from
+    /// the version analysed before, so that an editor asking only now and then still gets them for
+    /// the price of the edit. Read from [`Self::symbols`]: a document just opened gets them
+    /// before its flow facts (which no lens reads).
+    pub fn code_lenses(&self, settings: &Settings) -> Arc<Lenses> {
+        // First the analysis, which brings the kept lenses up to this version.
+        let analysis = self.symbols();
+        if let Some(last) = lock(&self.lenses)
+            .as_ref()
+            .filter(|l| l.generation == self.generation && l.lenses.fits(settings))
+        {
+            return Arc::clone(&last.lenses);
+        }
+        let file = FileView {
+            text: &self.text,
+            lines: &self.line_index,
+            analysis: &analysis,
+        };
+        let lenses = Arc::new(Lenses::new(&file, settings));
+        self.stats.whole_lenses.fetch_add(1, Ordering::Relaxed);
+        let mut last = lock(&self.lenses);
+        // An older version (a late request) leaves a newer version's lenses in place.
+        if last
+            .as_ref()
+            .is_none_or(|l| l.generation <= self.generation)
+        {
+            *last = Some(LastLenses {
+                generation: self.generation,
+                len: self.text.len(),
+                lenses: Arc::clone(&lenses),
+            });
+        }
+        lenses
+    }
+
+    /// Brings the last lenses, if any, up to this version (analysed as `analysis`) when a body
+    /// splice (`spliced`: the version it started from, and what it changed) made it from theirs;
+    /// else forgets them (the next [`Self::code_lenses`] finds them whole).
+    fn advance_lenses(&self, analysis: &Analysis, spliced: Option<(u64, Spliced)>) {
+        let mut last = lock(&self.lenses);
+        let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
+            return;
+        };
+        let Some((_, spliced)) = spliced.filter(|(from, s)| {
+            *from == earlier.generation
+                && earlier.len as i64 + s.edit.delta() == self.text.len() as i64
+        }) else {
+            return;
+        };
+        let file = FileView {
+            text: &self.text,
+            lines: &self.line_index,
+            analysis,
+        };
+        // Edited in place unless a request still holds them.
+        let mut lenses = Arc::try_unwrap(earlier.lenses).unwrap_or_else(|shared| (*shared).clone());
+        lenses.advance(&file, &spliced);
+        *last = Some(LastLenses {
+            generation: self.generation,
+            len: self.text.len(),
+            lenses: Arc::new(lenses),
+        });
     }
 
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
@@ -370,6 +455,9 @@ impl Document {
         if let Ok(mut outline) = self.outline.try_lock() {
             *outline = None;
         }
+        if let Ok(mut lenses) = self.lenses.try_lock() {
+            *lenses = None;
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
@@ -380,6 +468,8 @@ impl Document {
             diagnostics: Arc::default(),
             first_stage: Arc::default(),
             from_nothing: true,
+            // Lenses depend on the version's rules.
+            lenses: Arc::default(),
             ..self.clone()
         }
     }

@@ -67,9 +67,9 @@ pub fn inlay_hint(ctx: &Ctx, hint: ide::inlay_hints::InlayHint) -> InlayHint {
     }
 }
 
-pub fn code_lens(ctx: &Ctx, lens: ide::code_lens::CodeLens) -> CodeLens {
+pub fn code_lens(ctx: &Ctx, lens: &ide::code_lens::CodeLens) -> CodeLens {
     let locations = lens.targets.iter().map(|&t| ctx.location(t)).collect();
-    peek_lens(ctx, lens.range, lens.title, locations)
+    peek_lens(ctx, lens.range, lens.title.clone(), locations)
 }
 
 /// A lens titled `title` whose command peeks `locations`.

@@ -28,10 +28,10 @@ impl DocumentRequestHandler for CodeLensRequest {
             return Ok(Some(Vec::new()));
         }
         let ctx = snapshot.symbols_ctx();
-        let mut lenses: Vec<Lens> = ide::code_lens::code_lenses(&ctx.file(), ctx.settings)
-            .into_iter()
-            .map(Lens::Captures)
-            .collect();
+        // Kept from version to version by the document (from the same analysis as `ctx`'s, or
+        // its first stage: no lens reads the flow facts).
+        let captures = snapshot.doc.code_lenses(ctx.settings);
+        let mut lenses: Vec<Lens> = captures.iter().map(Lens::Captures).collect();
         if snapshot.settings.decorator_lens {
             if let Some(module) = snapshot.module() {
                 let decorated = ide::decorators::lens::lenses(&module, &snapshot.modules());
@@ -53,12 +53,12 @@ impl DocumentRequestHandler for CodeLensRequest {
 }
 
 /// A lens of either kind.
-enum Lens {
-    Captures(ide::code_lens::CodeLens),
+enum Lens<'a> {
+    Captures(&'a ide::code_lens::CodeLens),
     Decorated(ide::decorators::lens::DecoratedLens),
 }
 
-impl Lens {
+impl Lens<'_> {
     fn range(&self) -> TextRange {
         match self {
             Lens::Captures(l) => l.range,
