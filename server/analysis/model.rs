@@ -886,6 +886,21 @@ impl Analysis {
         std::iter::successors(self.scope(scope).parent, |&p| self.scope(p).parent)
     }
 
+    /// The ids of the scope `first` and of every scope nested in it (pre-order keeps them
+    /// together).
+    pub fn subtree(&self, first: ScopeId) -> std::ops::Range<u32> {
+        let mut end = first.0 + 1;
+        while self
+            .scopes
+            .get(end as usize)
+            .and_then(|s| s.parent)
+            .is_some_and(|p| p.0 >= first.0 && p.0 < end)
+        {
+            end += 1;
+        }
+        first.0..end
+    }
+
     /// The scope whose frame runs `scope`'s code: itself, or for a 3.12+ inlined comprehension
     /// the nearest enclosing scope that is not inlined.
     pub fn frame_of(&self, scope: ScopeId) -> ScopeId {

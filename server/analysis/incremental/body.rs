@@ -203,25 +203,10 @@ fn scopes_around(a: &Analysis, range: TextRange) -> Vec<ScopeId> {
     }
 }
 
-/// The ids `first..end` of the scope `first` and everything nested in it (pre-order keeps them
-/// together).
-fn subtree(a: &Analysis, first: ScopeId) -> std::ops::Range<u32> {
-    let mut end = first.0 + 1;
-    while (end as usize) < a.scopes.len()
-        && a.scopes[end as usize]
-            .parent
-            .is_some_and(|p| p.0 >= first.0 && p.0 < end)
-    {
-        end += 1;
-    }
-    first.0..end
-}
-
 /// The scopes a method's `def` makes: 3.14's `__annotate__` scope for it (just before the
-/// method in pre-order) and the method's own. `None` when something lies between them (a lambda
-/// in a decorator).
+/// method in pre-order) and the method's own. `None` when something lies between them.
 fn def_scopes(a: &Analysis, function: ScopeId) -> Option<std::ops::Range<u32>> {
-    let own = subtree(a, function);
+    let own = a.subtree(function);
     let scope = a.scope(function);
     let siblings = &a.scope(scope.parent?).children;
     let at = siblings.iter().position(|&c| c == function)?;
@@ -232,7 +217,7 @@ fn def_scopes(a: &Analysis, function: ScopeId) -> Option<std::ops::Range<u32>> {
     match annotate {
         None => Some(own),
         Some(annotate) => {
-            let before = subtree(a, annotate);
+            let before = a.subtree(annotate);
             (before.end == own.start).then_some(before.start..own.end)
         }
     }
@@ -440,7 +425,7 @@ impl Splice {
             return None;
         }
         let old = match unit {
-            Unit::Body => subtree(prev, function),
+            Unit::Body => prev.subtree(function),
             Unit::Def => def_scopes(prev, function)?,
         };
         let old_body = TextRange::new(body_start, scope.range.end);
@@ -455,7 +440,7 @@ impl Splice {
             return None;
         }
         let new = match unit {
-            Unit::Body => subtree(&fresh, ScopeId(new_root)),
+            Unit::Body => fresh.subtree(ScopeId(new_root)),
             Unit::Def => def_scopes(&fresh, ScopeId(new_root))?,
         };
         let new_body = match unit {

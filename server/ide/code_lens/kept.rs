@@ -96,7 +96,7 @@ fn redo(analysis: &Analysis, spliced: &Spliced) -> Range<u32> {
         .copied()
         .find(|&s| owns_captured_cell(analysis.scope(s)));
     match owner {
-        Some(owner) => subtree(analysis, owner),
+        Some(owner) => analysis.subtree(owner),
         None => spliced.new_scopes.clone(),
     }
 }
@@ -114,18 +114,4 @@ fn owns_captured_cell(scope: &Scope) -> bool {
                 .iter()
                 .any(|n| scope.kind == ScopeKind::Function || is_user_visible(n))
         })
-}
-
-/// The ids of `first` and every scope nested in it (pre-order keeps them together).
-fn subtree(analysis: &Analysis, first: ScopeId) -> Range<u32> {
-    let scopes = &analysis.scopes;
-    let mut end = first.0 + 1;
-    while scopes
-        .get(end as usize)
-        .and_then(|s| s.parent)
-        .is_some_and(|p| p.0 >= first.0 && p.0 < end)
-    {
-        end += 1;
-    }
-    first.0..end
 }
