@@ -6,6 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use super::FileView;
+use crate::analysis::incremental::Spliced;
 use crate::analysis::{
     Analysis, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, SymbolId,
     SymbolOrigin, TextRange, is_user_visible,
@@ -98,6 +99,101 @@ pub fn semantic_tokens(file: &FileView, range: Option<TextRange>) -> Vec<Semanti
         None => &analysis.occurrences,
     };
     Facts::new(analysis).tokens(occurrences)
+}
+
+/// The tokens of the file when its analysis was spliced (`spliced`) from that of the version
+/// whose tokens were `before`: those of the re-analysed scopes' text found again, those of
+/// variables the re-analysed scopes can bind from outside them typed again, the others moved
+/// with the edit. Equal to [`semantic_tokens`]`(file, None)`.
+///
+/// Outside the re-analysed scopes, the splice changes no symbol's resolution or flags, so an
+/// occurrence there keeps its modifiers; only its type can change, which the variable's first
+/// def or class gives ([`Facts::definition`]) among the scopes that can bind it: for an enclosing
+/// function's (or class's) variable, those declaring it `nonlocal`, which the re-analysed scopes
+/// can only do for names their roots read from outside (their free names, unchanged by a splice);
+/// for a module variable, those declaring it `global`, which they can only do for the names they
+/// declare `global` (unchanged too). The occurrences of such names are typed again.
+pub fn spliced_tokens(
+    file: &FileView,
+    before: &[SemanticToken],
+    spliced: &Spliced,
+) -> Vec<SemanticToken> {
+    let analysis = file.analysis;
+    let edit = spliced.edit;
+    let scopes = spliced.new_scopes.clone();
+    // The re-analysed scopes' text, with any occurrence of theirs outside the recorded span.
+    let mut region = spliced.new_span;
+    for id in scopes.clone() {
+        let range = analysis.scopes.get(id as usize).map(|s| s.range);
+        region = range.map_or(region, |r| {
+            TextRange::new(region.start.min(r.start), region.end.max(r.end))
+        });
+    }
+    if scopes.end as usize > analysis.scopes.len()
+        || region.start > edit.start
+        || region.end < edit.new_end
+    {
+        return semantic_tokens(file, None);
+    }
+    // The same text before the edit (nothing outside the edit moved before it).
+    let old_end = (region.end as i64 - edit.delta()) as usize;
+    let mut names: Vec<&str> = Vec::new();
+    for id in scopes.clone().map(ScopeId) {
+        let scope = analysis.scope(id);
+        let root = scope.parent.is_none_or(|p| !scopes.contains(&p.0));
+        for s in &scope.symbols {
+            if root && s.in_closure() || s.resolution == Resolution::GlobalExplicit {
+                names.push(&s.name);
+            }
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    let mut facts = Facts::new(analysis);
+    let found = facts.tokens(analysis.occurrences_in(region));
+    let split = before.partition_point(|t| t.range.start < region.start);
+    let after = before
+        .partition_point(|t| t.range.start <= old_end)
+        .max(split);
+    let moved = before[after..].iter().map(|t| SemanticToken {
+        range: spliced.range(t.range),
+        ..*t
+    });
+    let mut tokens = Vec::with_capacity(split + found.len() + before.len() - after);
+    if names.is_empty() {
+        tokens.extend_from_slice(&before[..split]);
+        tokens.extend(found);
+        tokens.extend(moved);
+        return tokens;
+    }
+    // The others are kept, but those written as one of `names` are typed again (`__x` also
+    // stands for a class's mangled `_C__x`); false if one is not where the previous tokens
+    // said, when they were not this file's.
+    let mut outside = |t: SemanticToken, tokens: &mut Vec<SemanticToken>| {
+        let text = file.text(t.range);
+        let named = |n: &&str| *n == text || text.starts_with("__") && n.ends_with(text);
+        if !names.iter().any(named) {
+            tokens.push(t);
+            return true;
+        }
+        let occurrence = analysis.occurrence_at(t.range.start);
+        match occurrence.filter(|o| o.range == t.range) {
+            Some(o) => {
+                tokens.extend(facts.token(o));
+                true
+            }
+            None => false,
+        }
+    };
+    let kept = before[..split]
+        .iter()
+        .copied()
+        .all(|t| outside(t, &mut tokens));
+    tokens.extend(found);
+    if !(kept && moved.into_iter().all(|t| outside(t, &mut tokens))) {
+        return semantic_tokens(file, None);
+    }
+    tokens
 }
 
 /// The per-scope facts the tokens need, each found when a token first asks for it, so a range
@@ -198,7 +294,7 @@ impl<'a> Facts<'a> {
     }
 
     /// The tokens of `occurrences`, in their order.
-    fn tokens(mut self, occurrences: &[Occurrence]) -> Vec<SemanticToken> {
+    fn tokens(&mut self, occurrences: &[Occurrence]) -> Vec<SemanticToken> {
         occurrences.iter().filter_map(|o| self.token(o)).collect()
     }
 

@@ -15,10 +15,11 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use ls_types::{TextDocumentContentChangeEvent, Uri};
 use tree_sitter::{InputEdit, Tree};
 
-use crate::analysis::incremental::{self, ChunkCache, Edit};
+use crate::analysis::incremental::{self, ChunkCache, Edit, Spliced};
 use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::{ProjectConfig, Settings};
 use crate::ide::decorators::Outline;
+use crate::ide::semantic_tokens::SemanticToken;
 use crate::ide::{self, FileView, diagnostics::Diagnostic};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
@@ -36,6 +37,9 @@ pub struct Stats {
     pub diagnostics: AtomicU64,
     /// How many outlines were built whole (not from an earlier version's).
     pub whole_outlines: AtomicU64,
+    /// How many times a version's semantic tokens were found whole (not from an earlier
+    /// version's).
+    pub whole_tokens: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -71,6 +75,9 @@ pub struct Document {
     /// The outline built last (for the decorator features), which the next version's is made
     /// from; kept in step with the analysis once built (see [`Document::outline`]).
     outline: Arc<Mutex<Option<LastOutline>>>,
+    /// The semantic tokens found last, which the next version's follow from; kept in step with
+    /// the analysis once found (see [`Document::semantic_tokens`]).
+    tokens: Arc<Mutex<Option<LastTokens>>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -89,6 +96,13 @@ struct LastOutline {
     generation: u64,
     len: usize,
     outline: Arc<Outline>,
+}
+
+/// The semantic tokens of one version, and that version's generation and length.
+struct LastTokens {
+    generation: u64,
+    len: usize,
+    tokens: Arc<[SemanticToken]>,
 }
 
 /// A version's diagnostics, and the settings they were found under.
@@ -115,6 +129,7 @@ impl Document {
             from_nothing: true,
             chunks: Arc::default(),
             outline: Arc::default(),
+            tokens: Arc::default(),
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
@@ -176,10 +191,12 @@ impl Document {
                     },
                 );
                 let copied = chunks.copies() - copies;
+                let spliced = chunks.spliced(self.generation).map(|(f, s)| (f, s.clone()));
                 drop(chunks);
                 self.stats.copies.fetch_add(copied, Ordering::Relaxed);
                 self.first_stage.forget();
                 self.advance_outline(&tree);
+                self.advance_tokens(&analysis, spliced);
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
@@ -247,6 +264,63 @@ impl Document {
         outline
             .edit(&self.text, tree, edit, &changed)
             .then(|| Arc::new(outline))
+    }
+
+    /// This version's semantic tokens (the file's, [`ide::semantic_tokens::semantic_tokens`]),
+    /// found once: from the previous version's when its analysis was spliced from that version's
+    /// ([`ide::semantic_tokens::spliced_tokens`]), else whole. Once found, each analysed
+    /// version's tokens follow from the version analysed before, so that an editor asking for
+    /// them only now and then still gets them for the price of the edit.
+    pub fn semantic_tokens(&self) -> Arc<[SemanticToken]> {
+        // The analysis first: advancing the tokens with it takes the lock below.
+        let analysis = self.symbols();
+        let mut last = lock(&self.tokens);
+        if let Some(last) = last.as_ref().filter(|l| l.generation == self.generation) {
+            return Arc::clone(&last.tokens);
+        }
+        let file = FileView {
+            text: &self.text,
+            lines: &self.line_index,
+            analysis: &analysis,
+        };
+        let tokens: Arc<[SemanticToken]> =
+            ide::semantic_tokens::semantic_tokens(&file, None).into();
+        self.stats.whole_tokens.fetch_add(1, Ordering::Relaxed);
+        // An older version (a late request) leaves a newer version's tokens in place.
+        if last.as_ref().is_none_or(|l| l.generation < self.generation) {
+            *last = Some(LastTokens {
+                generation: self.generation,
+                len: self.text.len(),
+                tokens: Arc::clone(&tokens),
+            });
+        }
+        tokens
+    }
+
+    /// Brings the last tokens, if any, up to this version (analysed as `analysis`) when its
+    /// analysis was spliced (`spliced`: from which version, what changed) from theirs; else
+    /// forgets them (the next [`Self::semantic_tokens`] finds them whole).
+    fn advance_tokens(&self, analysis: &Analysis, spliced: Option<(u64, Spliced)>) {
+        let mut last = lock(&self.tokens);
+        let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
+            return;
+        };
+        let file = FileView {
+            text: &self.text,
+            lines: &self.line_index,
+            analysis,
+        };
+        *last = spliced
+            .filter(|(from, s)| {
+                *from == earlier.generation
+                    && earlier.len as i64 + s.edit.delta() == self.text.len() as i64
+            })
+            .map(|(_, spliced)| LastTokens {
+                generation: self.generation,
+                len: self.text.len(),
+                tokens: ide::semantic_tokens::spliced_tokens(&file, &earlier.tokens, &spliced)
+                    .into(),
+            });
     }
 
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
@@ -370,6 +444,9 @@ impl Document {
         if let Ok(mut outline) = self.outline.try_lock() {
             *outline = None;
         }
+        if let Ok(mut tokens) = self.tokens.try_lock() {
+            *tokens = None;
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
@@ -377,6 +454,7 @@ impl Document {
         Document {
             python_version: version,
             analyzed: Arc::default(),
+            tokens: Arc::default(),
             diagnostics: Arc::default(),
             first_stage: Arc::default(),
             from_nothing: true,
