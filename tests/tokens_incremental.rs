@@ -200,3 +200,64 @@ fn edited_tokens_equal_fresh_ones() {
         "{all_whole} of {all_compared} versions' tokens found whole"
     );
 }
+
+/// Edits the splice takes that change tokens outside the re-analysed text, or next to it: each
+/// version's tokens follow from the previous version's and equal fresh ones. (text, what to type
+/// after the first `anchor`, the anchor.)
+const ANCHORED: [(&str, &str, &str); 4] = [
+    // A space before a default reading a class variable: the def is re-analysed (3.11), its
+    // class part is kept, next to the edit.
+    (
+        "class C:\n    size = 1\n    def m(self, k=size):\n        return k\n",
+        "k=",
+        " ",
+    ),
+    // A nested def rebinding a captured variable types it `function` in the enclosing function.
+    (
+        "def outer():\n    handler = None\n    def install():\n        nonlocal handler\n        pass\n    return handler, lambda: handler\n",
+        "        nonlocal handler\n",
+        "        def handler(): pass\n",
+    ),
+    // A class bound by a function declaring it `global` types it `class` in another function.
+    (
+        "def setup():\n    global hook\n    pass\n\ndef use():\n    global hook\n    return hook\n",
+        "    global hook\n",
+        "    class hook: pass\n",
+    ),
+    // The same, taken back.
+    (
+        "def setup():\n    global hook\n    class hook: pass\n\ndef use():\n    global hook\n    return hook\n",
+        "    class hook",
+        "_",
+    ),
+];
+
+#[test]
+fn anchored_edits_retype_what_they_should() {
+    for (text, anchor, typed) in ANCHORED {
+        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            let stats = Arc::new(Stats::default());
+            let uri: Uri = "file:///anchored.py".parse().unwrap();
+            let mut doc = Document::new(uri, 1, text.into(), version)
+                .with_stats(Arc::clone(&stats), DEFAULT_KEEP_TREE_LIMIT);
+            doc.analysis();
+            let before = doc.semantic_tokens();
+            let at = position_of(&doc.text, text.find(anchor).unwrap() + anchor.len());
+            let change = TextDocumentContentChangeEvent {
+                range: Some(Range::new(at, at)),
+                range_length: None,
+                text: typed.into(),
+            };
+            doc.apply_changes(2, &[change], Encoding::Utf8);
+            let tokens = doc.semantic_tokens();
+            let what = format!("{version} {typed:?} after {anchor:?}");
+            assert_eq!(*tokens, fresh_tokens(&doc.text, version), "{what}");
+            // The first edit is the only one that keeps every token (moved).
+            assert_eq!(anchor == "k=", before.len() == tokens.len(), "{what}");
+            if version == PythonVersion::Py311 {
+                assert_eq!(doc.body_splices(), 1, "{what}");
+                assert_eq!(stats.whole_tokens.load(Ordering::Relaxed), 1, "{what}");
+            }
+        }
+    }
+}
