@@ -6,6 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use super::FileView;
+use crate::analysis::incremental::Spliced;
 use crate::analysis::{
     Analysis, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, SymbolId,
     SymbolOrigin, TextRange, is_user_visible,
@@ -98,6 +99,169 @@ pub fn semantic_tokens(file: &FileView, range: Option<TextRange>) -> Vec<Semanti
         None => &analysis.occurrences,
     };
     Facts::new(analysis).tokens(occurrences)
+}
+
+/// The tokens of the file when its analysis was spliced (`spliced`) from that of the version
+/// whose tokens were `before`: those of the re-analysed scopes' occurrences (and of any the
+/// edit touched) found again, those of variables the re-analysed scopes can bind from outside
+/// them typed again, the others kept, moved with the edit. Equal to
+/// [`semantic_tokens`]`(file, None)`.
+///
+/// Outside the re-analysed scopes (including the occurrences of their text that belong to an
+/// enclosing scope: a def's name, its defaults), the splice changes no symbol's resolution or
+/// flags, so an occurrence there keeps its modifiers; only its type can change, which the variable's first
+/// def or class gives ([`Facts::definition`]) among the scopes that can bind it: for an enclosing
+/// function's (or class's) variable, those declaring it `nonlocal`, which the re-analysed scopes
+/// can only do for names their roots read from outside (their free names, unchanged by a splice);
+/// for a module variable, those declaring it `global`, which they can only do for the names they
+/// declare `global` (unchanged too). The tokens of such names are typed again: inside the
+/// scope owning the variable, or, for a module variable, the `global` ones.
+pub fn spliced_tokens(
+    file: &FileView,
+    before: &[SemanticToken],
+    spliced: &Spliced,
+) -> Vec<SemanticToken> {
+    let analysis = file.analysis;
+    let edit = spliced.edit;
+    let scopes = spliced.new_scopes.clone();
+    // The re-analysed scopes' text, with any occurrence of theirs outside the recorded span.
+    let mut region = spliced.new_span;
+    for id in scopes.clone() {
+        let range = analysis.scopes.get(id as usize).map(|s| s.range);
+        region = range.map_or(region, |r| {
+            TextRange::new(region.start.min(r.start), region.end.max(r.end))
+        });
+    }
+    if scopes.end as usize > analysis.scopes.len()
+        || region.start > edit.start
+        || region.end < edit.new_end
+    {
+        return semantic_tokens(file, None);
+    }
+    // The same text before the edit (nothing outside the edit moved before it).
+    let old_end = (region.end as i64 - edit.delta()) as usize;
+    // The names whose tokens outside may be typed again, where their variable occurs, and
+    // whether it is a module variable (whose tokens are all `GLOBAL` ones).
+    let whole = TextRange::new(0, file.text.len());
+    let mut names: Vec<(&str, TextRange, bool)> = Vec::new();
+    for id in scopes.clone().map(ScopeId) {
+        let scope = analysis.scope(id);
+        let root = scope.parent.is_none_or(|p| !scopes.contains(&p.0));
+        for s in &scope.symbols {
+            if root && s.in_closure() {
+                let owner = owner_of(analysis, &spliced.enclosing, &s.name);
+                names.push((
+                    &s.name,
+                    owner.map_or(whole, |o| analysis.scope(o).range),
+                    false,
+                ));
+            } else if s.resolution == Resolution::GlobalExplicit {
+                names.push((&s.name, whole, true));
+            }
+        }
+    }
+    let split = before.partition_point(|t| t.range.start < region.start);
+    let after = before
+        .partition_point(|t| t.range.start <= old_end)
+        .max(split);
+    let shift = |t: &SemanticToken| SemanticToken {
+        range: spliced.range(t.range),
+        ..*t
+    };
+    // Whether a range touches the edit (`end`: its end in that range's text).
+    let touches = |r: TextRange, end: usize| r.end >= edit.start && r.start <= end;
+    let mut retyping = Retyping {
+        facts: Facts::new(analysis),
+        file,
+        names,
+    };
+    let mut tokens: Vec<SemanticToken> = Vec::with_capacity(before.len() + 64);
+    if !retyping.keep_all(before[..split].iter().copied(), &mut tokens) {
+        return semantic_tokens(file, None);
+    }
+    // In the region, the re-analysed scopes' occurrences and those the edit touched are found
+    // again; the others (a def's name, its defaults) are outside them: kept like the rest.
+    let mut earlier = before[split..after]
+        .iter()
+        .filter(|t| !touches(t.range, edit.old_end))
+        .map(shift)
+        .peekable();
+    for o in analysis.occurrences_in(region) {
+        if scopes.contains(&o.scope.0) || touches(o.range, edit.new_end) {
+            tokens.extend(retyping.facts.token(o));
+            continue;
+        }
+        while earlier.next_if(|t| t.range.start < o.range.start).is_some() {}
+        if let Some(t) = earlier.next_if(|t| t.range == o.range)
+            && !retyping.keep(t, &mut tokens)
+        {
+            return semantic_tokens(file, None);
+        }
+    }
+    if !retyping.keep_all(before[after..].iter().map(shift), &mut tokens) {
+        return semantic_tokens(file, None);
+    }
+    tokens
+}
+
+/// Previous tokens outside the re-analysed scopes, kept, or typed again when written as one of
+/// `names` (where their variable occurs, whether only as a module variable; `__x` also stands
+/// for a class's mangled `_C__x`).
+struct Retyping<'a, 'f> {
+    facts: Facts<'a>,
+    file: &'f FileView<'a>,
+    names: Vec<(&'a str, TextRange, bool)>,
+}
+
+impl Retyping<'_, '_> {
+    /// Keeps or types again every token of `kept`; false if one is not where the previous tokens
+    /// said, when they were not this file's.
+    fn keep_all(
+        &mut self,
+        mut kept: impl Iterator<Item = SemanticToken>,
+        tokens: &mut Vec<SemanticToken>,
+    ) -> bool {
+        if self.names.is_empty() {
+            tokens.extend(kept);
+            return true;
+        }
+        kept.all(|t| self.keep(t, tokens))
+    }
+
+    fn keep(&mut self, t: SemanticToken, tokens: &mut Vec<SemanticToken>) -> bool {
+        let text = self.file.text(t.range);
+        let named = |&(n, range, global): &(&str, TextRange, bool)| {
+            range.contains_range(t.range)
+                && (!global || t.modifiers.contains(TokenModifiers::GLOBAL))
+                && (n == text || text.starts_with("__") && n.ends_with(text))
+        };
+        if !self.names.iter().any(named) {
+            tokens.push(t);
+            return true;
+        }
+        let occurrence = self.file.analysis.occurrence_at(t.range.start);
+        match occurrence.filter(|o| o.range == t.range) {
+            Some(o) => {
+                tokens.extend(self.facts.token(o));
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The scope owning the variable that the free name `name` of a scope inside `enclosing` (its
+/// enclosing scopes, innermost first) reads: the innermost function-like one with its own
+/// `name`, or a class with such a cell (`__class__`); class namespaces are not seen.
+fn owner_of(analysis: &Analysis, enclosing: &[ScopeId], name: &str) -> Option<ScopeId> {
+    enclosing.iter().copied().find(|&e| {
+        let scope = analysis.scope(e);
+        match scope.kind {
+            ScopeKind::Module => false,
+            ScopeKind::Class => scope.class_cells().any(|c| &*c.name == name),
+            _ => scope.symbol(name).is_some_and(|s| !s.is_free()),
+        }
+    })
 }
 
 /// The per-scope facts the tokens need, each found when a token first asks for it, so a range
@@ -198,7 +362,7 @@ impl<'a> Facts<'a> {
     }
 
     /// The tokens of `occurrences`, in their order.
-    fn tokens(mut self, occurrences: &[Occurrence]) -> Vec<SemanticToken> {
+    fn tokens(&mut self, occurrences: &[Occurrence]) -> Vec<SemanticToken> {
         occurrences.iter().filter_map(|o| self.token(o)).collect()
     }
 

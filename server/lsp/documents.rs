@@ -20,6 +20,7 @@ use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::{ProjectConfig, Settings};
 use crate::ide::code_lens::Lenses;
 use crate::ide::decorators::Outline;
+use crate::ide::semantic_tokens::SemanticToken;
 use crate::ide::{self, FileView, diagnostics::Diagnostic};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
@@ -40,6 +41,9 @@ pub struct Stats {
     /// How many times a version's capture lenses were found whole (not moved from an earlier
     /// version's).
     pub whole_lenses: AtomicU64,
+    /// How many times a version's semantic tokens were found whole (not from an earlier
+    /// version's).
+    pub whole_tokens: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -78,6 +82,9 @@ pub struct Document {
     /// The capture lenses found last, which the next version's are made from; kept in step with
     /// the analysis once found (see [`Document::code_lenses`]).
     lenses: Arc<Mutex<Option<LastLenses>>>,
+    /// The semantic tokens found last, which the next version's follow from; kept in step with
+    /// the analysis once found (see [`Document::semantic_tokens`]).
+    tokens: Arc<Mutex<Option<LastTokens>>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -105,6 +112,13 @@ struct LastLenses {
     lenses: Arc<Lenses>,
 }
 
+/// The semantic tokens of one version, and that version's generation and length.
+struct LastTokens {
+    generation: u64,
+    len: usize,
+    tokens: Arc<[SemanticToken]>,
+}
+
 /// A version's diagnostics, and the settings they were found under.
 type Found = (Settings, Arc<[Diagnostic]>);
 
@@ -130,6 +144,7 @@ impl Document {
             chunks: Arc::default(),
             outline: Arc::default(),
             lenses: Arc::default(),
+            tokens: Arc::default(),
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
@@ -161,6 +176,7 @@ impl Document {
                         analysis::analyze(&self.text, &tree, self.python_version)
                     }));
                     self.advance_lenses(&analysis, None);
+                    self.advance_tokens(&analysis, None);
                     return analysis;
                 }
                 let tree = self.syntax.tree(&self.text);
@@ -198,7 +214,8 @@ impl Document {
                 self.stats.copies.fetch_add(copied, Ordering::Relaxed);
                 self.first_stage.forget();
                 self.advance_outline(&tree);
-                self.advance_lenses(&analysis, spliced);
+                self.advance_lenses(&analysis, spliced.as_ref());
+                self.advance_tokens(&analysis, spliced.as_ref());
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
@@ -308,7 +325,7 @@ impl Document {
     /// Brings the last lenses, if any, up to this version (analysed as `analysis`) when a body
     /// splice (`spliced`: the version it started from, and what it changed) made it from theirs;
     /// else forgets them (the next [`Self::code_lenses`] finds them whole).
-    fn advance_lenses(&self, analysis: &Analysis, spliced: Option<(u64, Spliced)>) {
+    fn advance_lenses(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
         let mut last = lock(&self.lenses);
         let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
             return;
@@ -326,12 +343,69 @@ impl Document {
         };
         // Edited in place unless a request still holds them.
         let mut lenses = Arc::try_unwrap(earlier.lenses).unwrap_or_else(|shared| (*shared).clone());
-        lenses.advance(&file, &spliced);
+        lenses.advance(&file, spliced);
         *last = Some(LastLenses {
             generation: self.generation,
             len: self.text.len(),
             lenses: Arc::new(lenses),
         });
+    }
+
+    /// This version's semantic tokens (the file's, [`ide::semantic_tokens::semantic_tokens`]),
+    /// found once: from the previous version's when its analysis was spliced from that version's
+    /// ([`ide::semantic_tokens::spliced_tokens`]), else whole. Once found, each analysed
+    /// version's tokens follow from the version analysed before, so that an editor asking for
+    /// them only now and then still gets them for the price of the edit.
+    pub fn semantic_tokens(&self) -> Arc<[SemanticToken]> {
+        // The analysis first: advancing the tokens with it takes the lock below.
+        let analysis = self.symbols();
+        let mut last = lock(&self.tokens);
+        if let Some(last) = last.as_ref().filter(|l| l.generation == self.generation) {
+            return Arc::clone(&last.tokens);
+        }
+        let file = FileView {
+            text: &self.text,
+            lines: &self.line_index,
+            analysis: &analysis,
+        };
+        let tokens: Arc<[SemanticToken]> =
+            ide::semantic_tokens::semantic_tokens(&file, None).into();
+        self.stats.whole_tokens.fetch_add(1, Ordering::Relaxed);
+        // An older version (a late request) leaves a newer version's tokens in place.
+        if last.as_ref().is_none_or(|l| l.generation < self.generation) {
+            *last = Some(LastTokens {
+                generation: self.generation,
+                len: self.text.len(),
+                tokens: Arc::clone(&tokens),
+            });
+        }
+        tokens
+    }
+
+    /// Brings the last tokens, if any, up to this version (analysed as `analysis`) when its
+    /// analysis was spliced (`spliced`: from which version, what changed) from theirs; else
+    /// forgets them (the next [`Self::semantic_tokens`] finds them whole).
+    fn advance_tokens(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
+        let mut last = lock(&self.tokens);
+        let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
+            return;
+        };
+        let file = FileView {
+            text: &self.text,
+            lines: &self.line_index,
+            analysis,
+        };
+        *last = spliced
+            .filter(|(from, s)| {
+                *from == earlier.generation
+                    && earlier.len as i64 + s.edit.delta() == self.text.len() as i64
+            })
+            .map(|(_, spliced)| LastTokens {
+                generation: self.generation,
+                len: self.text.len(),
+                tokens: ide::semantic_tokens::spliced_tokens(&file, &earlier.tokens, spliced)
+                    .into(),
+            });
     }
 
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
@@ -458,6 +532,9 @@ impl Document {
         if let Ok(mut lenses) = self.lenses.try_lock() {
             *lenses = None;
         }
+        if let Ok(mut tokens) = self.tokens.try_lock() {
+            *tokens = None;
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
@@ -468,8 +545,9 @@ impl Document {
             diagnostics: Arc::default(),
             first_stage: Arc::default(),
             from_nothing: true,
-            // Lenses depend on the version's rules.
+            // Lenses and tokens depend on the version's rules.
             lenses: Arc::default(),
+            tokens: Arc::default(),
             ..self.clone()
         }
     }

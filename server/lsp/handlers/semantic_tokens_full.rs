@@ -6,7 +6,6 @@ use ls_types::request::SemanticTokensFullRequest;
 use ls_types::{SemanticTokens, SemanticTokensParams, SemanticTokensResult, Uri};
 
 use super::DocumentRequestHandler;
-use crate::ide;
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
@@ -32,10 +31,11 @@ impl DocumentRequestHandler for SemanticTokensFullRequest {
     }
 }
 
-/// Every token of the snapshot's document, remembered as the last sent; with their result id.
+/// Every token of the snapshot's document (kept by the document from one version to the next),
+/// remembered as the last sent; with their result id.
 pub fn all_tokens(snapshot: &Snapshot, uri: &Uri) -> (String, Arc<Vec<ls_types::SemanticToken>>) {
     let ctx = snapshot.symbols_ctx();
-    let tokens = ide::semantic_tokens::semantic_tokens(&ctx.file(), None);
+    let tokens = snapshot.doc.semantic_tokens();
     let data = Arc::new(to_proto::semantic_tokens(&ctx, &tokens));
     let result_id = snapshot.tokens.remember(uri, Arc::clone(&data));
     (result_id, data)
