@@ -22,18 +22,9 @@ use closure_lens::ide::code_lens::{CodeLens, code_lenses};
 use closure_lens::line_index::{Encoding, LineIndex};
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, random_edit, stdlib};
+use common::edits::{Rng, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
-use ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
-
-/// The UTF-8 position of byte `offset` of `text` (lines end at `\n`, `\r\n` or `\r`).
-fn position_of(text: &str, offset: usize) -> Position {
-    let before = &text[..offset];
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + before.matches('\r').count()
-        - before.matches("\r\n").count();
-    Position::new(line as u32, (offset - line_start) as u32)
-}
+use ls_types::Uri;
 
 /// The lenses of `text` found on a fresh whole analysis.
 fn fresh_lenses(text: &str, version: PythonVersion, settings: &Settings) -> Vec<CodeLens> {
@@ -85,14 +76,7 @@ fn session(name: &str, text: String, version: PythonVersion, steps: usize, seed:
         };
         let (start, end, insert) = edit.unwrap_or_else(|| random_edit(&mut rng, &doc.text));
         let removed = doc.text[start..end].to_owned();
-        let change = TextDocumentContentChangeEvent {
-            range: Some(Range::new(
-                position_of(&doc.text, start),
-                position_of(&doc.text, end),
-            )),
-            range_length: None,
-            text: insert.clone(),
-        };
+        let change = utf8_change(&doc.text, start, end, &insert);
         doc.apply_changes(step as i32 + 2, &[change], Encoding::Utf8);
         let broken = syntax::parse(&doc.text).root_node().has_error();
         if broken {
@@ -212,14 +196,7 @@ class C:
         doc.code_lenses(&settings);
         for (i, (old, new)) in steps.into_iter().enumerate() {
             let start = doc.text.find(old).expect("the text to replace");
-            let change = TextDocumentContentChangeEvent {
-                range: Some(Range::new(
-                    position_of(&doc.text, start),
-                    position_of(&doc.text, start + old.len()),
-                )),
-                range_length: None,
-                text: new.into(),
-            };
+            let change = utf8_change(&doc.text, start, start + old.len(), new);
             doc.apply_changes(i as i32 + 2, &[change], Encoding::Utf8);
             let whole = stats.whole_lenses.load(Ordering::Relaxed);
             let lenses: Vec<CodeLens> = doc.code_lenses(&settings).iter().cloned().collect();

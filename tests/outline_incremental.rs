@@ -22,18 +22,9 @@ use closure_lens::ide::decorators::Outline;
 use closure_lens::line_index::Encoding;
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, random_edit, stdlib};
+use common::edits::{Rng, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
-use ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
-
-/// The UTF-8 position of byte `offset` of `text` (lines end at `\n`, `\r\n` or `\r`).
-fn position_of(text: &str, offset: usize) -> Position {
-    let before = &text[..offset];
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + before.matches('\r').count()
-        - before.matches("\r\n").count();
-    Position::new(line as u32, (offset - line_start) as u32)
-}
+use ls_types::Uri;
 
 /// Edits `text` `steps` times; returns how many outlines of trees without error were compared,
 /// and how many of those were built whole.
@@ -61,14 +52,7 @@ fn session(name: &str, text: String, steps: usize, seed: u64) -> (u64, u64) {
         };
         let (start, end, insert) = edit.unwrap_or_else(|| random_edit(&mut rng, &doc.text));
         let removed = doc.text[start..end].to_owned();
-        let change = TextDocumentContentChangeEvent {
-            range: Some(Range::new(
-                position_of(&doc.text, start),
-                position_of(&doc.text, end),
-            )),
-            range_length: None,
-            text: insert.clone(),
-        };
+        let change = utf8_change(&doc.text, start, end, &insert);
         doc.apply_changes(step as i32 + 2, &[change], Encoding::Utf8);
         // A fresh parse, not the document's tree, which is parsed only when the server would.
         let fresh = syntax::parse(&doc.text);

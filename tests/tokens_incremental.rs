@@ -22,18 +22,9 @@ use closure_lens::ide::{FileView, semantic_tokens};
 use closure_lens::line_index::{Encoding, LineIndex};
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, random_edit, stdlib};
+use common::edits::{Rng, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
-use ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
-
-/// The UTF-8 position of byte `offset` of `text` (lines end at `\n`, `\r\n` or `\r`).
-fn position_of(text: &str, offset: usize) -> Position {
-    let before = &text[..offset];
-    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + before.matches('\r').count()
-        - before.matches("\r\n").count();
-    Position::new(line as u32, (offset - line_start) as u32)
-}
+use ls_types::Uri;
 
 /// Statements that give a name captured from an enclosing function or declared `global` the type
 /// of a def or class (or declare it so), typed at the start of a body line.
@@ -119,14 +110,7 @@ fn session(
         };
         let (start, end, insert) = edit.unwrap_or_else(|| random_edit(&mut rng, &doc.text));
         let removed = doc.text[start..end].to_owned();
-        let change = TextDocumentContentChangeEvent {
-            range: Some(Range::new(
-                position_of(&doc.text, start),
-                position_of(&doc.text, end),
-            )),
-            range_length: None,
-            text: insert.clone(),
-        };
+        let change = utf8_change(&doc.text, start, end, &insert);
         doc.apply_changes(step as i32 + 2, &[change], Encoding::Utf8);
         if syntax::parse(&doc.text).root_node().has_error() {
             undo = Some((start, start + insert.len(), removed.clone()));
@@ -242,12 +226,8 @@ fn anchored_edits_retype_what_they_should() {
                 .with_stats(Arc::clone(&stats), DEFAULT_KEEP_TREE_LIMIT);
             doc.analysis();
             let before = doc.semantic_tokens();
-            let at = position_of(&doc.text, text.find(anchor).unwrap() + anchor.len());
-            let change = TextDocumentContentChangeEvent {
-                range: Some(Range::new(at, at)),
-                range_length: None,
-                text: typed.into(),
-            };
+            let at = text.find(anchor).unwrap() + anchor.len();
+            let change = utf8_change(&doc.text, at, at, typed);
             doc.apply_changes(2, &[change], Encoding::Utf8);
             let tokens = doc.semantic_tokens();
             let what = format!("{version} {typed:?} after {anchor:?}");

@@ -119,3 +119,29 @@ pub fn stdlib() -> std::path::PathBuf {
         .expect("python3");
     std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
+
+/// The `didChange` event (UTF-8 positions) replacing bytes `start..end` of `text` by `insert`.
+pub fn utf8_change(
+    text: &str,
+    start: usize,
+    end: usize,
+    insert: &str,
+) -> ls_types::TextDocumentContentChangeEvent {
+    ls_types::TextDocumentContentChangeEvent {
+        range: Some(ls_types::Range::new(
+            utf8_position(text, start),
+            utf8_position(text, end),
+        )),
+        range_length: None,
+        text: insert.to_owned(),
+    }
+}
+
+/// The UTF-8 position of byte `offset` of `text` (lines end at `\n`, `\r\n` or `\r`).
+pub fn utf8_position(text: &str, offset: usize) -> ls_types::Position {
+    let before = &text[..offset];
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + before.matches('\r').count()
+        - before.matches("\r\n").count();
+    ls_types::Position::new(line as u32, (offset - line_start) as u32)
+}
