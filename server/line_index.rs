@@ -260,6 +260,31 @@ impl LineIndex {
     pub fn line_col(&self, offset: usize, encoding: Encoding) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        self.col_in_line(line, offset, encoding)
+    }
+
+    /// The line and column of each of `offsets`, which mostly come in increasing order (as a
+    /// file's tokens do): each line is found by walking on from the one before, not searched.
+    pub fn line_cols(
+        &self,
+        offsets: impl IntoIterator<Item = usize>,
+        encoding: Encoding,
+    ) -> impl Iterator<Item = LineCol> {
+        let mut line = 0;
+        offsets.into_iter().map(move |offset| {
+            let offset = offset.min(self.len);
+            if self.starts[line] > offset {
+                line = self.starts.partition_point(|&s| s <= offset) - 1;
+            }
+            while self.starts.get(line + 1).is_some_and(|&s| s <= offset) {
+                line += 1;
+            }
+            self.col_in_line(line, offset, encoding)
+        })
+    }
+
+    /// The line and column of byte `offset` (at most the text's length) on line `line`.
+    fn col_in_line(&self, line: usize, offset: usize, encoding: Encoding) -> LineCol {
         let offset = offset.min(self.ends[line]);
         let byte_col = (offset - self.starts[line]) as u32;
         let col = match self.wide_line(line as u32) {
@@ -376,9 +401,16 @@ mod tests {
         LineCol { line, col }
     }
 
-    /// Every char boundary round-trips in every encoding.
+    /// Every char boundary round-trips in every encoding; every offset, walked forward and back,
+    /// gives what it gives searched.
     fn assert_round_trips(text: &str) {
         let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len() + 1).chain((0..=text.len()).rev()).collect();
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let walked: Vec<LineCol> = index.line_cols(offsets.iter().copied(), enc).collect();
+            let searched: Vec<LineCol> = offsets.iter().map(|&o| index.line_col(o, enc)).collect();
+            assert_eq!(walked, searched, "{text:?} {enc:?}");
+        }
         for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
             for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
                 let pos = index.line_col(offset, enc);

@@ -317,9 +317,12 @@ fn encode_tokens(
 ) -> Vec<SemanticToken> {
     let mut out = Vec::with_capacity(tokens.len());
     let (mut line, mut col) = (0, 0);
+    let ends = tokens.iter().flat_map(|t| [t.range.start, t.range.end]);
+    let mut positions = lines.line_cols(ends, encoding);
     for token in tokens {
-        let start = lines.line_col(token.range.start, encoding);
-        let end = lines.line_col(token.range.end, encoding);
+        let (Some(start), Some(end)) = (positions.next(), positions.next()) else {
+            break;
+        };
         let length = if end.line == start.line {
             end.col - start.col
         } else {
