@@ -26,6 +26,9 @@ use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
 use crate::syntax;
 
+mod kept;
+use kept::{Kept, Slot};
+
 /// Counters of one server, shared by its documents (read by in-process tests).
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -78,13 +81,13 @@ pub struct Document {
     chunks: Arc<Mutex<ChunkCache>>,
     /// The outline built last (for the decorator features), which the next version's is made
     /// from; kept in step with the analysis once built (see [`Document::outline`]).
-    outline: Arc<Mutex<Option<LastOutline>>>,
+    outline: Slot<Arc<Outline>>,
     /// The capture lenses found last, which the next version's are made from; kept in step with
     /// the analysis once found (see [`Document::code_lenses`]).
-    lenses: Arc<Mutex<Option<LastLenses>>>,
+    lenses: Slot<Arc<Lenses>>,
     /// The semantic tokens found last, which the next version's follow from; kept in step with
     /// the analysis once found (see [`Document::semantic_tokens`]).
-    tokens: Arc<Mutex<Option<LastTokens>>>,
+    tokens: Slot<Arc<[SemanticToken]>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -96,27 +99,6 @@ pub struct Document {
     /// tree costs about 36 bytes per source byte) nor a chunk cache.
     keep_tree_limit: usize,
     stats: Arc<Stats>,
-}
-
-/// The outline of one version, and that version's generation and length.
-struct LastOutline {
-    generation: u64,
-    len: usize,
-    outline: Arc<Outline>,
-}
-
-/// The capture lenses of one version, and that version's generation and length.
-struct LastLenses {
-    generation: u64,
-    len: usize,
-    lenses: Arc<Lenses>,
-}
-
-/// The semantic tokens of one version, and that version's generation and length.
-struct LastTokens {
-    generation: u64,
-    len: usize,
-    tokens: Arc<[SemanticToken]>,
 }
 
 /// A version's diagnostics, and the settings they were found under.
@@ -231,25 +213,17 @@ impl Document {
     /// editor asking for lenses only now and then still gets it for the price of the edit.
     pub fn outline(&self) -> Arc<Outline> {
         let mut last = lock(&self.outline);
-        if let Some(last) = last.as_ref().filter(|l| l.generation == self.generation) {
-            return Arc::clone(&last.outline);
+        if let Some(outline) = kept::current(&last, self.generation) {
+            return outline;
         }
         let tree = self.syntax.tree(&self.text);
-        let earlier = last.take_if(|l| l.generation < self.generation);
-        let outline = earlier
-            .and_then(|l| self.outline_from(l, &tree))
+        let outline = kept::take_earlier(&mut last, self.generation)
+            .and_then(|earlier| self.outline_from(earlier, &tree))
             .unwrap_or_else(|| {
                 self.stats.whole_outlines.fetch_add(1, Ordering::Relaxed);
                 Arc::new(Outline::new(&self.text, &tree))
             });
-        // An older version (a late request) leaves a newer outline in place.
-        if last.is_none() {
-            *last = Some(LastOutline {
-                generation: self.generation,
-                len: self.text.len(),
-                outline: Arc::clone(&outline),
-            });
-        }
+        kept::keep(&mut last, self.kept(Arc::clone(&outline)));
         outline
     }
 
@@ -257,29 +231,26 @@ impl Document {
     /// statements changed; else forgets it (the next [`Self::outline`] builds it whole).
     fn advance_outline(&self, tree: &Tree) {
         let mut last = lock(&self.outline);
-        let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
-            return;
-        };
-        *last = self.outline_from(earlier, tree).map(|outline| LastOutline {
-            generation: self.generation,
-            len: self.text.len(),
-            outline,
-        });
+        if let Some(earlier) = kept::take_earlier(&mut last, self.generation) {
+            *last = self
+                .outline_from(earlier, tree)
+                .map(|outline| self.kept(outline));
+        }
     }
 
-    /// This version's outline from `last`, an earlier version's, when the edits since touched
+    /// This version's outline from `earlier`, an earlier version's, when the edits since touched
     /// only some statements and this version's tree (`tree`) was parsed from that version's.
-    fn outline_from(&self, last: LastOutline, tree: &Tree) -> Option<Arc<Outline>> {
+    fn outline_from(&self, earlier: Kept<Arc<Outline>>, tree: &Tree) -> Option<Arc<Outline>> {
         if tree.root_node().has_error() {
             return None;
         }
-        let edit = lock(&self.edits).covering(last.generation, self.generation)?;
-        if last.len as i64 + edit.delta() != self.text.len() as i64 {
+        let edit = lock(&self.edits).covering(earlier.generation, self.generation)?;
+        if !earlier.leads_to(&edit, self.text.len()) {
             return None;
         }
-        let changed = self.syntax.changed_since(last.generation)?;
+        let changed = self.syntax.changed_since(earlier.generation)?;
         // Edited in place unless a module of that version still holds it.
-        let mut outline = Arc::try_unwrap(last.outline).unwrap_or_else(|shared| (*shared).clone());
+        let mut outline = Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
         outline
             .edit(&self.text, tree, edit, &changed)
             .then(|| Arc::new(outline))
@@ -294,31 +265,13 @@ impl Document {
     pub fn code_lenses(&self, settings: &Settings) -> Arc<Lenses> {
         // First the analysis, which brings the kept lenses up to this version.
         let analysis = self.symbols();
-        if let Some(last) = lock(&self.lenses)
-            .as_ref()
-            .filter(|l| l.generation == self.generation && l.lenses.fits(settings))
-        {
-            return Arc::clone(&last.lenses);
+        let kept = kept::current(&lock(&self.lenses), self.generation);
+        if let Some(lenses) = kept.filter(|lenses| lenses.fits(settings)) {
+            return lenses;
         }
-        let file = FileView {
-            text: &self.text,
-            lines: &self.line_index,
-            analysis: &analysis,
-        };
-        let lenses = Arc::new(Lenses::new(&file, settings));
+        let lenses = Arc::new(Lenses::new(&self.view(&analysis), settings));
         self.stats.whole_lenses.fetch_add(1, Ordering::Relaxed);
-        let mut last = lock(&self.lenses);
-        // An older version (a late request) leaves a newer version's lenses in place.
-        if last
-            .as_ref()
-            .is_none_or(|l| l.generation <= self.generation)
-        {
-            *last = Some(LastLenses {
-                generation: self.generation,
-                len: self.text.len(),
-                lenses: Arc::clone(&lenses),
-            });
-        }
+        kept::keep(&mut lock(&self.lenses), self.kept(Arc::clone(&lenses)));
         lenses
     }
 
@@ -327,28 +280,16 @@ impl Document {
     /// else forgets them (the next [`Self::code_lenses`] finds them whole).
     fn advance_lenses(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
         let mut last = lock(&self.lenses);
-        let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
+        let Some(earlier) = kept::take_earlier(&mut last, self.generation) else {
             return;
         };
-        let Some((_, spliced)) = spliced.filter(|(from, s)| {
-            *from == earlier.generation
-                && earlier.len as i64 + s.edit.delta() == self.text.len() as i64
-        }) else {
+        let Some(spliced) = earlier.spliced_into(spliced, self.text.len()) else {
             return;
-        };
-        let file = FileView {
-            text: &self.text,
-            lines: &self.line_index,
-            analysis,
         };
         // Edited in place unless a request still holds them.
-        let mut lenses = Arc::try_unwrap(earlier.lenses).unwrap_or_else(|shared| (*shared).clone());
-        lenses.advance(&file, spliced);
-        *last = Some(LastLenses {
-            generation: self.generation,
-            len: self.text.len(),
-            lenses: Arc::new(lenses),
-        });
+        let mut lenses = Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+        lenses.advance(&self.view(analysis), spliced);
+        *last = Some(self.kept(Arc::new(lenses)));
     }
 
     /// This version's semantic tokens (the file's, [`ide::semantic_tokens::semantic_tokens`]),
@@ -360,25 +301,13 @@ impl Document {
         // The analysis first: advancing the tokens with it takes the lock below.
         let analysis = self.symbols();
         let mut last = lock(&self.tokens);
-        if let Some(last) = last.as_ref().filter(|l| l.generation == self.generation) {
-            return Arc::clone(&last.tokens);
+        if let Some(tokens) = kept::current(&last, self.generation) {
+            return tokens;
         }
-        let file = FileView {
-            text: &self.text,
-            lines: &self.line_index,
-            analysis: &analysis,
-        };
         let tokens: Arc<[SemanticToken]> =
-            ide::semantic_tokens::semantic_tokens(&file, None).into();
+            ide::semantic_tokens::semantic_tokens(&self.view(&analysis), None).into();
         self.stats.whole_tokens.fetch_add(1, Ordering::Relaxed);
-        // An older version (a late request) leaves a newer version's tokens in place.
-        if last.as_ref().is_none_or(|l| l.generation < self.generation) {
-            *last = Some(LastTokens {
-                generation: self.generation,
-                len: self.text.len(),
-                tokens: Arc::clone(&tokens),
-            });
-        }
+        kept::keep(&mut last, self.kept(Arc::clone(&tokens)));
         tokens
     }
 
@@ -387,25 +316,34 @@ impl Document {
     /// forgets them (the next [`Self::semantic_tokens`] finds them whole).
     fn advance_tokens(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
         let mut last = lock(&self.tokens);
-        let Some(earlier) = last.take_if(|l| l.generation < self.generation) else {
+        let Some(earlier) = kept::take_earlier(&mut last, self.generation) else {
             return;
         };
-        let file = FileView {
+        *last = earlier
+            .spliced_into(spliced, self.text.len())
+            .map(|spliced| {
+                let view = self.view(analysis);
+                let tokens = ide::semantic_tokens::spliced_tokens(&view, &earlier.value, spliced);
+                self.kept(tokens.into())
+            });
+    }
+
+    /// `value`, as this version's result, to keep for the next version's.
+    fn kept<T>(&self, value: T) -> Kept<T> {
+        Kept {
+            generation: self.generation,
+            len: self.text.len(),
+            value,
+        }
+    }
+
+    /// This version's text seen through `analysis`, for the features.
+    fn view<'a>(&'a self, analysis: &'a Analysis) -> FileView<'a> {
+        FileView {
             text: &self.text,
             lines: &self.line_index,
             analysis,
-        };
-        *last = spliced
-            .filter(|(from, s)| {
-                *from == earlier.generation
-                    && earlier.len as i64 + s.edit.delta() == self.text.len() as i64
-            })
-            .map(|(_, spliced)| LastTokens {
-                generation: self.generation,
-                len: self.text.len(),
-                tokens: ide::semantic_tokens::spliced_tokens(&file, &earlier.tokens, spliced)
-                    .into(),
-            });
+        }
     }
 
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
@@ -416,11 +354,7 @@ impl Document {
         if let Some((_, found)) = cached.as_ref().filter(|(seen, _)| seen == settings) {
             return Arc::clone(found);
         }
-        let file = FileView {
-            text: &self.text,
-            lines: &self.line_index,
-            analysis: self.analysis(),
-        };
+        let file = self.view(self.analysis());
         let found: Arc<[Diagnostic]> = ide::diagnostics::diagnostics(&file, settings).into();
         self.stats.diagnostics.fetch_add(1, Ordering::Relaxed);
         *cached = Some((settings.clone(), Arc::clone(&found)));
