@@ -80,8 +80,8 @@ pub struct Document {
     /// versions of this document.
     chunks: Arc<Mutex<ChunkCache>>,
     /// The outline built last (for the decorator features), which the next version's is made
-    /// from; kept in step with the analysis once built (see [`Document::outline`]).
-    outline: Slot<Arc<Outline>>,
+    /// from, and the changes since (see [`Document::outline`]).
+    outline: Arc<Mutex<LastOutline>>,
     /// The capture lenses found last, which the next version's are made from; kept in step with
     /// the analysis once found (see [`Document::code_lenses`]).
     lenses: Slot<Arc<Lenses>>,
@@ -99,6 +99,27 @@ pub struct Document {
     /// tree costs about 36 bytes per source byte) nor a chunk cache.
     keep_tree_limit: usize,
     stats: Arc<Stats>,
+}
+
+/// The outline built last, and the changes since its version.
+#[derive(Default)]
+struct LastOutline {
+    kept: Option<Kept<Arc<Outline>>>,
+    /// The last version counted, and the changes from the outline's version to it as one edit,
+    /// widened over where tree-sitter found the syntax changed (see [`widened`]).
+    changes: Option<(u64, Edit)>,
+}
+
+/// `edit`, widened over `changed` (where the syntax differs, in the text after it): outside
+/// the result, the text and the tree are as before, shifted.
+fn widened(edit: Edit, changed: &[TextRange]) -> Edit {
+    let start = changed.iter().map(|c| c.start).fold(edit.start, usize::min);
+    let new_end = changed.iter().map(|c| c.end).fold(edit.new_end, usize::max);
+    Edit {
+        start,
+        old_end: (new_end as i64 - edit.delta()) as usize,
+        new_end,
+    }
 }
 
 /// A version's diagnostics, and the settings they were found under.
@@ -162,6 +183,7 @@ impl Document {
                     return analysis;
                 }
                 let tree = self.syntax.tree(&self.text);
+                self.count_outline_changes(&mut lock(&self.outline));
                 let mut chunks = lock(&self.chunks);
                 let copies = chunks.copies();
                 let analysis = incremental::analyze_version(
@@ -195,7 +217,6 @@ impl Document {
                 drop(chunks);
                 self.stats.copies.fetch_add(copied, Ordering::Relaxed);
                 self.first_stage.forget();
-                self.advance_outline(&tree);
                 self.advance_lenses(&analysis, spliced.as_ref());
                 self.advance_tokens(&analysis, spliced.as_ref());
                 if !self.is_hot() {
@@ -206,53 +227,72 @@ impl Document {
         })
     }
 
-    /// This version's outline (for the decorator features), built once: from an earlier
-    /// version's when the edits since touched only some statements ([`Outline::edit`]), else
-    /// whole. Once built, each analysed version's outline follows from the version analysed
-    /// before (while the tree-sitter changed ranges between the two are at hand), so that an
-    /// editor asking for lenses only now and then still gets it for the price of the edit.
+    /// This version's outline (for the decorator features), built once: edited from the last
+    /// one built when the versions since changed only some statements ([`Outline::edit`]), else
+    /// whole. Each version analysed or parsed since counts its changes (its edit, and where
+    /// tree-sitter found the syntax changed, known only while its tree is at hand), so that an
+    /// editor asking for the outline only now and then gets it for the price of the edits, and
+    /// one that never asks pays nothing per keystroke.
     pub fn outline(&self) -> Arc<Outline> {
         let mut last = lock(&self.outline);
-        if let Some(outline) = kept::current(&last, self.generation) {
+        if let Some(outline) = kept::current(&last.kept, self.generation) {
             return outline;
         }
         let tree = self.syntax.tree(&self.text);
-        let outline = kept::take_earlier(&mut last, self.generation)
-            .and_then(|earlier| self.outline_from(earlier, &tree))
-            .unwrap_or_else(|| {
-                self.stats.whole_outlines.fetch_add(1, Ordering::Relaxed);
-                Arc::new(Outline::new(&self.text, &tree))
-            });
-        kept::keep(&mut last, self.kept(Arc::clone(&outline)));
+        self.count_outline_changes(&mut last);
+        let outline = self.outline_from(&mut last, &tree).unwrap_or_else(|| {
+            self.stats.whole_outlines.fetch_add(1, Ordering::Relaxed);
+            Arc::new(Outline::new(&self.text, &tree))
+        });
+        // An older version (a late request) leaves the newer changes in place.
+        let counted = last.changes.map_or(0, |(upto, _)| upto);
+        if counted <= self.generation {
+            kept::keep(&mut last.kept, self.kept(Arc::clone(&outline)));
+            last.changes = None;
+        }
         outline
     }
 
-    /// Brings the last outline, if any, up to this version (parsed into `tree`) when only some
-    /// statements changed; else forgets it (the next [`Self::outline`] builds it whole).
-    fn advance_outline(&self, tree: &Tree) {
-        let mut last = lock(&self.outline);
-        if let Some(earlier) = kept::take_earlier(&mut last, self.generation) {
-            *last = self
-                .outline_from(earlier, tree)
-                .map(|outline| self.kept(outline));
+    /// Counts this version's changes since the last version counted (or the outline's own
+    /// version) when its tree was parsed from that version's; else forgets the outline (the
+    /// next [`Self::outline`] builds it whole). Needs this version's tree parsed.
+    fn count_outline_changes(&self, last: &mut LastOutline) {
+        let Some(kept) = &last.kept else {
+            return;
+        };
+        let counted = last.changes.map_or(kept.generation, |(upto, _)| upto);
+        if counted >= self.generation {
+            return;
         }
+        let step = self.syntax.changed_since(counted).and_then(|changed| {
+            let edit = lock(&self.edits).covering(counted, self.generation)?;
+            Some(widened(edit, &changed))
+        });
+        *last = match step {
+            Some(step) => LastOutline {
+                kept: last.kept.take(),
+                changes: Some((
+                    self.generation,
+                    last.changes.map_or(step, |(_, before)| before.then(step)),
+                )),
+            },
+            None => LastOutline::default(),
+        };
     }
 
-    /// This version's outline from `earlier`, an earlier version's, when the edits since touched
-    /// only some statements and this version's tree (`tree`) was parsed from that version's.
-    fn outline_from(&self, earlier: Kept<Arc<Outline>>, tree: &Tree) -> Option<Arc<Outline>> {
+    /// This version's outline from the last one built, an earlier version's, when the changes
+    /// counted since reach this version (parsed into `tree`) and touched only some statements.
+    fn outline_from(&self, last: &mut LastOutline, tree: &Tree) -> Option<Arc<Outline>> {
         if tree.root_node().has_error() {
             return None;
         }
-        let edit = lock(&self.edits).covering(earlier.generation, self.generation)?;
-        if !earlier.leads_to(&edit, self.text.len()) {
-            return None;
-        }
-        let changed = self.syntax.changed_since(earlier.generation)?;
+        let (upto, edit) = last.changes.filter(|(upto, _)| *upto == self.generation)?;
+        let earlier = kept::take_earlier(&mut last.kept, upto)
+            .filter(|earlier| earlier.leads_to(&edit, self.text.len()))?;
         // Edited in place unless a module of that version still holds it.
         let mut outline = Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
         outline
-            .edit(&self.text, tree, edit, &changed)
+            .edit(&self.text, tree, edit, &[])
             .then(|| Arc::new(outline))
     }
 
@@ -434,7 +474,9 @@ impl Document {
 
     /// The syntax tree (parsed now if needed).
     pub fn tree(&self) -> Tree {
-        self.syntax.tree(&self.text)
+        let tree = self.syntax.tree(&self.text);
+        self.count_outline_changes(&mut lock(&self.outline));
+        tree
     }
 
     /// Whether the tree is parsed and kept.
@@ -461,7 +503,7 @@ impl Document {
             *chunks = ChunkCache::default();
         }
         if let Ok(mut outline) = self.outline.try_lock() {
-            *outline = None;
+            *outline = LastOutline::default();
         }
         if let Ok(mut lenses) = self.lenses.try_lock() {
             *lenses = None;
