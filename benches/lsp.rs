@@ -43,8 +43,11 @@ pub struct Latencies {
 struct InProcess {
     parse: f64,
     analyze: f64,
-    /// Apply a one-character change + incremental reparse.
+    /// Apply a one-character change + incremental reparse (with tree-sitter's changed ranges,
+    /// which the re-analysis reads).
     apply: f64,
+    /// tree-sitter's incremental reparse alone, on the same edits.
+    reparse_alone: f64,
     /// The analysis of the edited version.
     reanalysis: f64,
 }
@@ -203,7 +206,7 @@ fn vm_kb(pid: u32, key: &str) -> Option<u64> {
 /// incremental reparse), then the analysis of the new version (chunks reused). Prints the figures
 /// and returns the two medians. Runs on a thread set up as the server's workers are (with the
 /// analysis stack, so no analysis starts a thread of its own).
-fn in_process_edits(text: &str) -> (f64, f64) {
+fn in_process_edits(text: &str) -> (f64, f64, f64) {
     use closure_lens::lsp::documents::{ANALYSIS_STACK, mark_big_stack};
     std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -223,8 +226,9 @@ fn in_process_edits(text: &str) -> (f64, f64) {
 }
 
 /// `cycles` one-character edits at `sites` (inserting `_`, then taking it out), each followed by
-/// the re-analysis: the apply + reparse and re-analysis medians.
-fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64) {
+/// the re-analysis: the apply + reparse, re-analysis and tree-sitter reparse alone medians (the
+/// last on a copy of the text and tree edited alike).
+fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64, f64) {
     use closure_lens::line_index::Encoding;
     use closure_lens::lsp::documents::Document;
     use ls_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -234,7 +238,9 @@ fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64
     doc.analysis();
     // As the server does in the background after the first analysis.
     doc.warm();
-    let (mut apply, mut analyse) = (Vec::new(), Vec::new());
+    let (mut apply, mut analyse, mut alone) = (Vec::new(), Vec::new(), Vec::new());
+    let mut parser = closure_lens::syntax::python_parser();
+    let mut raw = (doc.text.clone(), doc.tree());
     for i in 0..cycles {
         let site = sites[(i / 2 * 37) % sites.len()];
         let pos = utf16_pos(&doc.text, site);
@@ -263,17 +269,54 @@ fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64
         let began = Instant::now();
         doc.analysis();
         analyse.push(began.elapsed());
+        alone.push(reparse_alone(&mut parser, &mut raw, site, i % 2 == 0));
     }
-    let (apply_median, analyse_median) =
-        (percentile(&mut apply, 0.5), percentile(&mut analyse, 0.5));
+    let (apply_median, analyse_median, alone_median) = (
+        percentile(&mut apply, 0.5),
+        percentile(&mut analyse, 0.5),
+        percentile(&mut alone, 0.5),
+    );
     println!(
-        "apply + reparse median {:6.2} ms (p95 {:6.2}); re-analysis median {:6.2} ms (p95 {:6.2})",
+        "apply + reparse median {:6.2} ms (p95 {:6.2}; tree-sitter's reparse alone {:.2}); re-analysis median {:6.2} ms (p95 {:6.2})",
         apply_median,
         percentile(&mut apply, 0.95),
+        alone_median,
         analyse_median,
         percentile(&mut analyse, 0.95)
     );
-    (apply_median, analyse_median)
+    (apply_median, analyse_median, alone_median)
+}
+
+/// Inserts `_` at `site` (or takes it out again) in `raw`'s text and reparses its tree
+/// incrementally, timing the tree's edit and the parse only (no changed ranges, no line index).
+fn reparse_alone(
+    parser: &mut tree_sitter::Parser,
+    raw: &mut (String, tree_sitter::Tree),
+    site: usize,
+    insert: bool,
+) -> Duration {
+    let (text, tree) = raw;
+    let point = |text: &str, at: usize| {
+        let before = &text[..at];
+        let row = before.matches('\n').count();
+        tree_sitter::Point::new(row, at - before.rfind('\n').map_or(0, |n| n + 1))
+    };
+    let old_end = if insert { site } else { site + 1 };
+    let (start_position, old_end_position) = (point(text, site), point(text, old_end));
+    text.replace_range(site..old_end, if insert { "_" } else { "" });
+    let new_end = if insert { site + 1 } else { site };
+    let edit = tree_sitter::InputEdit {
+        start_byte: site,
+        old_end_byte: old_end,
+        new_end_byte: new_end,
+        start_position,
+        old_end_position,
+        new_end_position: point(text, new_end),
+    };
+    let began = Instant::now();
+    tree.edit(&edit);
+    *tree = closure_lens::syntax::parse_with(parser, text, Some(tree));
+    began.elapsed()
 }
 
 /// In-process figures for the pieces (same build): full parse and one analysis (medians of 10),
@@ -292,11 +335,12 @@ fn in_process(text: &str) -> InProcess {
     }
     let (parse, analyze) = (percentile(&mut parse, 0.5), percentile(&mut analyze, 0.5));
     println!("in-process: full parse median {parse:7.2} ms; analyze median {analyze:7.2} ms");
-    let (apply, reanalysis) = in_process_edits(text);
+    let (apply, reanalysis, reparse_alone) = in_process_edits(text);
     InProcess {
         parse,
         analyze,
         apply,
+        reparse_alone,
         reanalysis,
     }
 }
@@ -310,6 +354,11 @@ fn print_ratios(pieces: &InProcess, ours: &mut Latencies) {
         edit / pieces.apply,
         pieces.apply,
         edit / with_analysis
+    );
+    println!(
+        "edit -> hints / tree-sitter's reparse alone:  {:6.2}x ({edit:.2} ms / {:.2} ms; apply + reparse adds the line index and tree-sitter's changed ranges)",
+        edit / pieces.reparse_alone,
+        pieces.reparse_alone,
     );
     let open = ms(ours.open);
     let work = pieces.parse + pieces.analyze;
