@@ -12,6 +12,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for CodeActionRequest {
+    type Answer = Self::Result;
+
     fn document(params: &CodeActionParams) -> &Uri {
         &params.text_document.uri
     }

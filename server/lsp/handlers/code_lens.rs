@@ -2,28 +2,30 @@
 //! becomes), at most the response budget.
 
 use ls_types::request::CodeLensRequest;
-use ls_types::{CodeLens, CodeLensParams, Uri};
+use ls_types::{CodeLensParams, Uri};
 
 use super::{DocumentRequestHandler, budget};
 use crate::analysis::TextRange;
 use crate::ide;
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
-use crate::lsp::to_proto;
+use crate::lsp::to_proto::{self, PeekLens};
 
 impl DocumentRequestHandler for CodeLensRequest {
+    type Answer = Option<Vec<PeekLens>>;
+
     fn document(params: &CodeLensParams) -> &Uri {
         &params.text_document.uri
     }
 
-    fn not_open() -> Option<Vec<CodeLens>> {
+    fn not_open() -> Option<Vec<PeekLens>> {
         None
     }
 
     fn run(
         snapshot: &Snapshot,
         _params: CodeLensParams,
-    ) -> Result<Option<Vec<CodeLens>>, ResponseError> {
+    ) -> Result<Option<Vec<PeekLens>>, ResponseError> {
         if !snapshot.settings.code_lens {
             return Ok(Some(Vec::new()));
         }

@@ -24,6 +24,8 @@ fn report(items: Vec<ls_types::Diagnostic>) -> DocumentDiagnosticReportResult {
 }
 
 impl DocumentRequestHandler for DocumentDiagnosticRequest {
+    type Answer = Self::Result;
+
     fn document(params: &DocumentDiagnosticParams) -> &Uri {
         &params.text_document.uri
     }

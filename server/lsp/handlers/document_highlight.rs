@@ -10,6 +10,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for DocumentHighlightRequest {
+    type Answer = Self::Result;
+
     fn document(params: &DocumentHighlightParams) -> &Uri {
         &params.text_document_position_params.text_document.uri
     }

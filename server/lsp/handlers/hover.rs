@@ -11,6 +11,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for HoverRequest {
+    type Answer = Self::Result;
+
     fn document(params: &HoverParams) -> &Uri {
         &params.text_document_position_params.text_document.uri
     }

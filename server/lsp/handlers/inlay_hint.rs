@@ -10,6 +10,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for InlayHintRequest {
+    type Answer = Self::Result;
+
     fn document(params: &InlayHintParams) -> &Uri {
         &params.text_document.uri
     }

@@ -34,6 +34,7 @@ pub mod shutdown;
 use ls_types::Uri;
 use ls_types::notification::Notification;
 use ls_types::request::Request;
+use serde::Serialize;
 
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::{Server, Snapshot};
@@ -46,12 +47,15 @@ pub trait SyncRequestHandler: Request {
 
 /// A request about one document, answered by a worker.
 pub trait DocumentRequestHandler: Request {
+    /// What it answers: the protocol's result type (`Self::Result`), or a type that serialises
+    /// the same way more cheaply.
+    type Answer: Serialize + Send + 'static;
     /// The document the request is about.
     fn document(params: &Self::Params) -> &Uri;
     /// The answer when that document is not open (or too large to analyse).
-    fn not_open() -> Self::Result;
+    fn not_open() -> Self::Answer;
     /// Computes the answer on a snapshot (or the error to answer, e.g. a refused rename).
-    fn run(snapshot: &Snapshot, params: Self::Params) -> Result<Self::Result, ResponseError>;
+    fn run(snapshot: &Snapshot, params: Self::Params) -> Result<Self::Answer, ResponseError>;
 }
 
 /// A notification handled on the main loop.

@@ -11,6 +11,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for PrepareRenameRequest {
+    type Answer = Self::Result;
+
     fn document(params: &TextDocumentPositionParams) -> &Uri {
         &params.text_document.uri
     }

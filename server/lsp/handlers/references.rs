@@ -11,6 +11,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for References {
+    type Answer = Self::Result;
+
     fn document(params: &ReferenceParams) -> &Uri {
         &params.text_document_position.text_document.uri
     }

@@ -13,6 +13,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for Rename {
+    type Answer = Self::Result;
+
     fn document(params: &RenameParams) -> &Uri {
         &params.text_document_position.text_document.uri
     }

@@ -14,6 +14,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for SemanticTokensFullDeltaRequest {
+    type Answer = Self::Result;
+
     fn document(params: &SemanticTokensDeltaParams) -> &Uri {
         &params.text_document.uri
     }

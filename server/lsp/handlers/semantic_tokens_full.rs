@@ -11,6 +11,8 @@ use crate::lsp::server::Snapshot;
 use crate::lsp::to_proto;
 
 impl DocumentRequestHandler for SemanticTokensFullRequest {
+    type Answer = Self::Result;
+
     fn document(params: &SemanticTokensParams) -> &Uri {
         &params.text_document.uri
     }
