@@ -29,6 +29,9 @@ const HEADER_CYCLES: usize = 20;
 /// edits takes hundreds of milliseconds, or seconds).
 const PEER_CYCLES: [usize; 2] = [40, 10];
 const VISIBLE_LINES: u64 = 60;
+/// Edit cycles for each other feature an editor asks after a change (lenses, tokens,
+/// diagnostics): an even number, so the text comes back as it was.
+const FEATURE_CYCLES: usize = 60;
 /// Lines of the synthetic module (at least).
 const SYNTHETIC_LINES: usize = 50_000;
 
@@ -108,7 +111,7 @@ pub fn hints(client: &mut LspClient, uri: &str, first: u64, last: u64) -> Value 
 }
 
 /// What an edit cycle asks for after the edit.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Ask {
     /// Inlay hints of the lines around the edit.
     VisibleHints,
@@ -116,6 +119,23 @@ pub enum Ask {
     WholeHints,
     /// The file's diagnostics (`textDocument/diagnostic`).
     Diagnostics,
+    /// The file's code lenses.
+    CodeLenses,
+    /// The file's semantic tokens (`semanticTokens/full`).
+    SemanticTokens,
+}
+
+impl Ask {
+    /// The request, and what its answer must hold.
+    fn request(self, uri: &str) -> (&'static str, Value) {
+        let document = json!({"textDocument": {"uri": uri}});
+        match self {
+            Ask::VisibleHints | Ask::WholeHints => unreachable!("hints take a range"),
+            Ask::Diagnostics => ("textDocument/diagnostic", document),
+            Ask::CodeLenses => ("textDocument/codeLens", document),
+            Ask::SemanticTokens => ("textDocument/semanticTokens/full", document),
+        }
+    }
 }
 
 /// `cycles` (edit → `ask`) cycles (an even number leaves `text` as it was); returns the
@@ -150,15 +170,16 @@ pub fn edit_cycles(
         let result = match ask {
             Ask::VisibleHints => hints(client, uri, first, first + VISIBLE_LINES),
             Ask::WholeHints => hints(client, uri, 0, 1_000_000),
-            Ask::Diagnostics => client.call(
-                "textDocument/diagnostic",
-                json!({"textDocument": {"uri": uri}}),
-            ),
+            feature => {
+                let (method, params) = feature.request(uri);
+                client.call(method, params)
+            }
         };
         samples.push(began.elapsed());
         match ask {
             Ask::Diagnostics => assert_eq!(result["kind"], "full", "diagnostics failed: {result}"),
-            _ => assert!(result.is_array(), "hints failed: {result}"),
+            Ask::SemanticTokens => assert!(result["data"].is_array(), "tokens failed: {result}"),
+            _ => assert!(result.is_array(), "{ask:?} failed: {result}"),
         }
         // Every mode asks the same version again before the next edit (the server then has had
         // the same time for its background work in every mode, so the modes compare).
@@ -431,13 +452,18 @@ fn responsiveness(source: &str, mb: usize, edits: usize) {
 }
 
 /// closure-lens over stdio on `text` as `uri`: initialize, didOpen → first hints, then the edit
-/// cycles. `thorough` adds the whole-file and diagnostics cycles and checks that the edited
-/// document answers as a fresh open of the same text.
+/// cycles (hints, then lenses, tokens and diagnostics). `thorough` adds the whole-file hints
+/// cycles and checks that the edited document answers as a fresh open of the same text.
 fn stdio_session(uri: &str, mut text: String, thorough: bool) -> Latencies {
     let mut client = LspClient::spawn();
     let began = Instant::now();
+    // A client that pulls diagnostics, as VS Code does: the server then pushes none, and the
+    // diagnostics cycles time the pulls alone.
     client.initialize(
-        json!({"general": {"positionEncodings": ["utf-16"]}}),
+        json!({
+            "general": {"positionEncodings": ["utf-16"]},
+            "textDocument": {"diagnostic": {"dynamicRegistration": false}}
+        }),
         Value::Null,
     );
     println!(
@@ -481,6 +507,27 @@ fn stdio_session(uri: &str, mut text: String, thorough: bool) -> Latencies {
         percentile(&mut cached, 0.5),
         percentile(&mut cached, 0.95)
     );
+    // What else an editor asks after each change, each after the same edits.
+    for (ask, what) in [
+        (Ask::CodeLenses, "code lenses"),
+        (Ask::SemanticTokens, "semantic tokens, full"),
+        (Ask::Diagnostics, "diagnostics (pull)"),
+    ] {
+        let mut samples = edit_cycles(
+            &mut client,
+            uri,
+            &mut text,
+            &mut version,
+            ask,
+            None,
+            FEATURE_CYCLES,
+        );
+        println!(
+            "edit -> {what:<22} ({FEATURE_CYCLES}x): median {:7.2} ms, p95 {:7.2} ms",
+            percentile(&mut samples, 0.5),
+            percentile(&mut samples, 0.95)
+        );
+    }
     if thorough {
         let mut whole = edit_cycles(
             &mut client,
@@ -495,23 +542,6 @@ fn stdio_session(uri: &str, mut text: String, thorough: bool) -> Latencies {
             "edit -> hints, whole file ({CYCLES}x):    median {:7.2} ms, p95 {:7.2} ms",
             percentile(&mut whole, 0.5),
             percentile(&mut whole, 0.95)
-        );
-        // The same edits again, each followed by the file's diagnostics (pull).
-        let mut diagnostics = edit_cycles(
-            &mut client,
-            uri,
-            &mut text,
-            &mut version,
-            Ask::Diagnostics,
-            None,
-            CYCLES,
-        );
-        let diagnostics_median = percentile(&mut diagnostics, 0.5);
-        println!(
-            "edit -> diagnostics ({CYCLES}x):         median {:7.2} ms, p95 {:7.2} ms ({:+.2} ms vs edit -> hints, {VISIBLE_LINES}-line range)",
-            diagnostics_median,
-            percentile(&mut diagnostics, 0.95),
-            diagnostics_median - percentile(&mut visible, 0.5)
         );
         // The edited document answers as a fresh open of the same text does.
         let fresh = format!("{uri}.fresh.py");
