@@ -9,7 +9,7 @@ use ls_types::Uri;
 
 use crate::ide::decorators::ModuleFile;
 use crate::lsp::documents::Document;
-use crate::workspace::{OpenBuffer, OpenBuffers, Workspace};
+use crate::workspace::{Buffer, OpenBuffer, OpenBuffers, Workspace};
 
 /// The open documents that are files, by path (shared with requests as one `Arc`).
 #[derive(Clone, Default)]
@@ -50,12 +50,13 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 
 /// `doc` as a module of `workspace` (cached per version).
 pub fn document_module(workspace: &Workspace, doc: &Document) -> Arc<ModuleFile> {
-    workspace.document(
-        file_path(&doc.uri).as_deref(),
-        doc.version,
-        &doc.text,
-        &doc.symbols(),
-        || doc.outline(),
-        doc.python_version,
-    )
+    let path = file_path(&doc.uri);
+    let buffer = Buffer {
+        path: path.as_deref(),
+        version: doc.version,
+        text: &doc.text,
+        lines: &doc.line_index,
+        analysis: &doc.symbols(),
+    };
+    workspace.document(buffer, || doc.outline(), doc.python_version)
 }

@@ -20,9 +20,23 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crate::analysis::{Analysis, PythonVersion};
 use crate::ide::decorators::{ImportedModule, Lookup, ModuleFile, ModuleSource, Outline};
+use crate::line_index::LineIndex;
 
 pub use fs::{FileSystem, RealFs};
 pub use roots::{Resolved, Roots};
+
+/// One version of an open document, as [`Workspace::document`] makes a module of it.
+pub struct Buffer<'a> {
+    /// Its file (`None` for a buffer that is not one).
+    pub path: Option<&'a Path>,
+    /// The client's version number.
+    pub version: i32,
+    pub text: &'a str,
+    /// The line index of `text`.
+    pub lines: &'a LineIndex,
+    /// The analysis of `text`.
+    pub analysis: &'a Arc<Analysis>,
+}
 
 /// Modules larger than this are not analysed (the hover says so).
 pub const MAX_MODULE_SIZE: u64 = 2 << 20;
@@ -175,17 +189,21 @@ impl Workspace {
         }
     }
 
-    /// The open document at `path` (version `version`) as a module, from its own `analysis`
-    /// and (on first use per version) its outline.
+    /// An open document's version as a module, from what the document already has, and (on
+    /// first use per version) its outline.
     pub fn document(
         &self,
-        path: Option<&Path>,
-        version: i32,
-        text: &str,
-        analysis: &Arc<Analysis>,
+        buffer: Buffer<'_>,
         outline: impl FnOnce() -> Arc<Outline>,
         python: PythonVersion,
     ) -> Arc<ModuleFile> {
+        let Buffer {
+            path,
+            version,
+            text,
+            lines,
+            analysis,
+        } = buffer;
         let stamp = Stamp::Buffer(version);
         if let Some(hit) = path.and_then(|p| self.hit(p, stamp, python)) {
             return hit;
@@ -201,6 +219,7 @@ impl Workspace {
             path.map(Path::to_path_buf),
             name,
             text.to_owned(),
+            lines.clone(),
             Arc::clone(analysis),
             outline(),
         ));

@@ -102,14 +102,16 @@ impl ModuleFile {
         tree: &Tree,
     ) -> Self {
         let outline = Arc::new(Outline::new(&text, tree));
-        Self::with_outline(path, name, text, analysis, outline)
+        let lines = LineIndex::new(&text);
+        Self::with_outline(path, name, text, lines, analysis, outline)
     }
 
-    /// A module whose outline is already known.
+    /// A module whose line index (`lines`, of `text`) and outline are already known.
     pub fn with_outline(
         path: Option<PathBuf>,
         name: String,
         text: String,
+        lines: LineIndex,
         analysis: Arc<Analysis>,
         outline: Arc<Outline>,
     ) -> Self {
@@ -128,7 +130,7 @@ impl ModuleFile {
         ModuleFile {
             path,
             name,
-            lines: LineIndex::new(&text),
+            lines,
             text,
             analysis,
             outline,
