@@ -20,8 +20,9 @@ use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::{ProjectConfig, Settings};
 use crate::ide::code_lens::Lenses;
 use crate::ide::decorators::Outline;
+use crate::ide::diagnostics::{Diagnostic, Findings};
 use crate::ide::semantic_tokens::SemanticToken;
-use crate::ide::{self, FileView, diagnostics::Diagnostic};
+use crate::ide::{self, FileView};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
 use crate::syntax;
@@ -47,6 +48,9 @@ pub struct Stats {
     /// How many times a version's semantic tokens were found whole (not from an earlier
     /// version's).
     pub whole_tokens: AtomicU64,
+    /// How many times a version's closure-bug findings were found whole (not from an earlier
+    /// version's).
+    pub whole_findings: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -88,6 +92,10 @@ pub struct Document {
     /// The semantic tokens found last, which the next version's follow from; kept in step with
     /// the analysis once found (see [`Document::semantic_tokens`]).
     tokens: Slot<Arc<[SemanticToken]>>,
+    /// The closure-bug findings made last (whatever the settings: they apply last), which the
+    /// next version's follow from; kept in step with the analysis once made (see
+    /// [`Document::diagnostics`]).
+    findings: Slot<Arc<Findings>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -127,6 +135,7 @@ impl Document {
             outline: Arc::default(),
             lenses: Arc::default(),
             tokens: Arc::default(),
+            findings: Arc::default(),
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
@@ -159,6 +168,7 @@ impl Document {
                     }));
                     self.advance_lenses(&analysis, None);
                     self.advance_tokens(&analysis, None);
+                    self.advance_findings(&analysis, None);
                     return analysis;
                 }
                 let tree = self.syntax.tree(&self.text);
@@ -198,6 +208,7 @@ impl Document {
                 self.advance_outline(&tree);
                 self.advance_lenses(&analysis, spliced.as_ref());
                 self.advance_tokens(&analysis, spliced.as_ref());
+                self.advance_findings(&analysis, spliced.as_ref());
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
@@ -348,17 +359,55 @@ impl Document {
 
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
     /// first) and shared: pushed and pulled diagnostics, quick fixes and bug hovers all read
-    /// them. Found again only for other settings.
+    /// them. Found again only for other settings, from this version's findings
+    /// ([`Self::findings`]).
     pub fn diagnostics(&self, settings: &Settings) -> Arc<[Diagnostic]> {
         let mut cached = lock(&self.diagnostics);
         if let Some((_, found)) = cached.as_ref().filter(|(seen, _)| seen == settings) {
             return Arc::clone(found);
         }
-        let file = self.view(self.analysis());
-        let found: Arc<[Diagnostic]> = ide::diagnostics::diagnostics(&file, settings).into();
+        let findings = self.findings();
+        let found: Arc<[Diagnostic]> = findings
+            .diagnostics(&self.view(self.analysis()), settings)
+            .into();
         self.stats.diagnostics.fetch_add(1, Ordering::Relaxed);
         *cached = Some((settings.clone(), Arc::clone(&found)));
         found
+    }
+
+    /// This version's closure-bug findings, made once: from the previous version's when its
+    /// analysis was spliced from that version's ([`Findings::advance`]), else whole. Once made,
+    /// each analysed version's findings follow from the version analysed before, so that a
+    /// client asking only now and then still gets them for the price of the edit.
+    fn findings(&self) -> Arc<Findings> {
+        // The analysis first: advancing the findings with it takes the lock below.
+        let analysis = self.analysis();
+        let mut last = lock(&self.findings);
+        if let Some(findings) = kept::current(&last, self.generation) {
+            return findings;
+        }
+        let findings = Arc::new(Findings::new(&self.view(analysis)));
+        self.stats.whole_findings.fetch_add(1, Ordering::Relaxed);
+        kept::keep(&mut last, self.kept(Arc::clone(&findings)));
+        findings
+    }
+
+    /// Brings the last findings, if any, up to this version (analysed as `analysis`) when its
+    /// analysis was spliced (`spliced`: from which version, what changed) from theirs; else
+    /// forgets them (the next [`Self::findings`] makes them whole).
+    fn advance_findings(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
+        let mut last = lock(&self.findings);
+        let Some(earlier) = kept::take_earlier(&mut last, self.generation) else {
+            return;
+        };
+        let Some(spliced) = earlier.spliced_into(spliced, self.text.len()) else {
+            return;
+        };
+        // Advanced in place unless a request still holds them.
+        let findings = Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+        *last = findings
+            .advance(&self.view(analysis), spliced)
+            .map(|findings| self.kept(Arc::new(findings)));
     }
 
     /// This version's analysis for the features that read no flow facts (`facts` may be empty):
@@ -469,6 +518,9 @@ impl Document {
         if let Ok(mut tokens) = self.tokens.try_lock() {
             *tokens = None;
         }
+        if let Ok(mut findings) = self.findings.try_lock() {
+            *findings = None;
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
@@ -479,9 +531,10 @@ impl Document {
             diagnostics: Arc::default(),
             first_stage: Arc::default(),
             from_nothing: true,
-            // Lenses and tokens depend on the version's rules.
+            // Lenses, tokens and findings depend on the version's rules.
             lenses: Arc::default(),
             tokens: Arc::default(),
+            findings: Arc::default(),
             ..self.clone()
         }
     }
