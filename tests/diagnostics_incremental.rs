@@ -12,8 +12,8 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use closure_lens::analysis::PythonVersion;
 use closure_lens::analysis::incremental::random_edits::BodyEdits;
+use closure_lens::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeKind};
 use closure_lens::config::Settings;
 use closure_lens::line_index::Encoding;
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
@@ -33,9 +33,16 @@ fn position(doc: &Document, offset: usize) -> Position {
     Position::new(at.line, at.col)
 }
 
-/// Edits `base` `steps` times under `version`, comparing the diagnostics after each edit with
-/// a fresh open's. Returns (edits whose findings followed from the previous version's, edits).
-fn session(base: &str, version: PythonVersion, seed: u64, steps: usize) -> (usize, usize) {
+/// Edits `base` `steps` times under `version`, each version analysed (as a hints request makes
+/// the server do), asking for the diagnostics after every `every`th edit and comparing them
+/// with a fresh open's. Returns (asks whose findings followed from an earlier version's, asks).
+fn session(
+    base: &str,
+    version: PythonVersion,
+    seed: u64,
+    steps: usize,
+    every: usize,
+) -> (usize, usize) {
     let uri: Uri = "file:///kept.py".parse().unwrap();
     let stats = Arc::new(Stats::default());
     let mut doc = Document::new(uri.clone(), 1, base.to_owned(), version)
@@ -43,10 +50,19 @@ fn session(base: &str, version: PythonVersion, seed: u64, steps: usize) -> (usiz
     let settings = Settings::default();
     doc.diagnostics(&settings);
     let mut edits = BodyEdits::new(seed);
+    let mut rng = seed;
+    let mut broke = false;
     let (mut kept, mut made) = (0, 0);
     for step in 0..steps {
         let analysis = Arc::clone(doc.analysis());
-        let Some((start, end, insert)) = edits.next(&doc.text, &analysis) else {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let reaching = (!broke && (rng >> 60) % 4 == 0)
+            .then(|| reaching_edit(&doc.text, &analysis, rng))
+            .flatten();
+        let Some((start, end, insert)) = reaching.or_else(|| edits.next(&doc.text, &analysis))
+        else {
             break;
         };
         drop(analysis);
@@ -57,8 +73,13 @@ fn session(base: &str, version: PythonVersion, seed: u64, steps: usize) -> (usiz
             text: insert.clone(),
         };
         doc.apply_changes(step as i32 + 2, &[change], Encoding::Utf8);
-        if doc.tree().root_node().has_error() {
+        broke = doc.tree().root_node().has_error();
+        if broke {
             edits.take_back(start, insert.len(), removed);
+        }
+        doc.analysis();
+        if step % every != every - 1 {
+            continue;
         }
         let wholes = stats.whole_findings.load(Ordering::Relaxed);
         let got = doc.diagnostics(&settings);
@@ -80,25 +101,83 @@ fn session(base: &str, version: PythonVersion, seed: u64, steps: usize) -> (usiz
     (kept, made)
 }
 
+/// An edit the body edits rarely make, whose effect reaches findings outside the edited body:
+/// a binding of a name the body declares `nonlocal` or `global` (findings elsewhere read that
+/// variable's bindings), or a function starting to call or keep what a parameter gives it (a
+/// loop closure passed to it from elsewhere now runs at once, or outlives its iteration: the
+/// splice finds the callers' facts again).
+fn reaching_edit(text: &str, analysis: &Analysis, seed: u64) -> Option<(usize, usize, String)> {
+    let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    let indent_at =
+        |line: usize| -> String { text[line..].chars().take_while(|c| *c == ' ').collect() };
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if (seed >> 20) % 2 == 0 {
+        let declared: Vec<_> = analysis
+            .occurrences
+            .iter()
+            .filter(|o| {
+                matches!(
+                    o.kind,
+                    OccurrenceKind::NonlocalDecl | OccurrenceKind::GlobalDecl
+                )
+            })
+            .collect();
+        let o = declared.get((seed >> 30) as usize % declared.len().max(1))?;
+        let line = line_start(o.range.start);
+        let at = line_end(o.range.start);
+        return Some((at, at, format!("{}{} = 0\n", indent_at(line), o.name)));
+    }
+    let functions: Vec<_> = analysis
+        .scopes
+        .iter()
+        .filter(|s| s.kind == ScopeKind::Function && !s.params.is_empty())
+        .collect();
+    let f = functions.get((seed >> 30) as usize % functions.len().max(1))?;
+    let param = &f.params[(seed >> 40) as usize % f.params.len()];
+    // The first line of the body, when the body starts on a line of its own.
+    let at = line_end(f.header_end);
+    if at >= f.range.end || !text[f.header_end..at].trim().is_empty() {
+        return None;
+    }
+    let indent = indent_at(at);
+    let statement = if (seed >> 21) % 2 == 0 {
+        format!("{param}()")
+    } else {
+        format!("{param}.append({param})")
+    };
+    Some((at, at, format!("{indent}{statement}\n")))
+}
+
 /// Every file on both versions: most edits keep the findings.
 fn check(files: &[(&str, String)]) {
     let steps = steps();
-    let (mut kept, mut made) = (0, 0);
+    // Asks after every edit: (kept, made); asks after several: how many kept.
+    let (mut kept, mut made, mut composed) = (0, 0, 0);
     for (i, (name, text)) in files.iter().enumerate() {
         for (j, version) in [PythonVersion::Py311, PythonVersion::Py314]
             .into_iter()
             .enumerate()
         {
-            let (k, m) = session(text, version, 3 + (i * 2 + j) as u64, steps);
-            eprintln!("{name} {version:?}: {k} of {m} edits kept the findings");
-            kept += k;
-            made += m;
+            // Asked after every edit, after every third (the findings follow three splices at
+            // once), and rarely (they follow a long log, partly at once).
+            for every in [1, 3, 37] {
+                let seed = 3 + (i * 6 + j * 3) as u64 + every as u64;
+                let (k, m) = session(text, version, seed, steps.max(every), every);
+                eprintln!("{name} {version:?} every {every}: {k} of {m} asks kept the findings");
+                if every == 1 {
+                    kept += k;
+                    made += m;
+                } else {
+                    composed += k;
+                }
+            }
         }
     }
     assert!(
         kept * 2 > made,
-        "only {kept} of {made} edits kept the findings"
+        "only {kept} of {made} asks kept the findings"
     );
+    assert!(composed > 0, "no findings followed several splices at once");
 }
 
 #[test]

@@ -20,7 +20,7 @@ use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::{ProjectConfig, Settings};
 use crate::ide::code_lens::Lenses;
 use crate::ide::decorators::Outline;
-use crate::ide::diagnostics::{Diagnostic, Findings};
+use crate::ide::diagnostics::{Diagnostic, Findings, Step};
 use crate::ide::semantic_tokens::SemanticToken;
 use crate::ide::{self, FileView};
 use crate::line_index::{Encoding, LineIndex};
@@ -96,6 +96,8 @@ pub struct Document {
     /// next version's follow from; kept in step with the analysis once made (see
     /// [`Document::diagnostics`]).
     findings: Slot<Arc<Findings>>,
+    /// The body splices since the kept findings' version, which the next findings follow from.
+    steps: Arc<Mutex<Steps>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -110,7 +112,35 @@ pub struct Document {
 }
 
 /// A version's diagnostics, and the settings they were found under.
-type Found = (Settings, Arc<[Diagnostic]>);
+type Found = (Settings, Shown);
+
+/// A version's diagnostics as shown (shared with the findings they come from).
+pub type Shown = Arc<[Arc<Diagnostic>]>;
+
+/// The body splices that lead from the version of the kept findings (`from`) to version `to`
+/// (of `len` bytes), noted as each version is analysed.
+#[derive(Default)]
+struct Steps {
+    from: u64,
+    to: u64,
+    len: usize,
+    steps: Vec<Step>,
+}
+
+impl Steps {
+    /// Past this many steps, the findings follow them at once (keeps the log short).
+    const LIMIT: usize = 32;
+
+    /// No steps yet from version `generation` (of `len` bytes).
+    fn at(generation: u64, len: usize) -> Self {
+        Steps {
+            from: generation,
+            to: generation,
+            len,
+            steps: Vec::new(),
+        }
+    }
+}
 
 /// The default for [`Document::keep_tree_limit`]: 4 MiB of text.
 pub const DEFAULT_KEEP_TREE_LIMIT: usize = 4 << 20;
@@ -136,6 +166,7 @@ impl Document {
             lenses: Arc::default(),
             tokens: Arc::default(),
             findings: Arc::default(),
+            steps: Arc::default(),
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
@@ -168,7 +199,7 @@ impl Document {
                     }));
                     self.advance_lenses(&analysis, None);
                     self.advance_tokens(&analysis, None);
-                    self.advance_findings(&analysis, None);
+                    self.note_splice(&analysis, None);
                     return analysis;
                 }
                 let tree = self.syntax.tree(&self.text);
@@ -208,7 +239,7 @@ impl Document {
                 self.advance_outline(&tree);
                 self.advance_lenses(&analysis, spliced.as_ref());
                 self.advance_tokens(&analysis, spliced.as_ref());
-                self.advance_findings(&analysis, spliced.as_ref());
+                self.note_splice(&analysis, spliced.as_ref());
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
@@ -360,14 +391,14 @@ impl Document {
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
     /// first) and shared: pushed and pulled diagnostics, quick fixes and bug hovers all read
     /// them. Found again only for other settings, from this version's findings
-    /// ([`Self::findings`]).
-    pub fn diagnostics(&self, settings: &Settings) -> Arc<[Diagnostic]> {
+    /// ([`Self::findings`]), whose diagnostics they share.
+    pub fn diagnostics(&self, settings: &Settings) -> Shown {
         let mut cached = lock(&self.diagnostics);
         if let Some((_, found)) = cached.as_ref().filter(|(seen, _)| seen == settings) {
             return Arc::clone(found);
         }
         let findings = self.findings();
-        let found: Arc<[Diagnostic]> = findings
+        let found: Shown = findings
             .diagnostics(&self.view(self.analysis()), settings)
             .into();
         self.stats.diagnostics.fetch_add(1, Ordering::Relaxed);
@@ -375,39 +406,79 @@ impl Document {
         found
     }
 
-    /// This version's closure-bug findings, made once: from the previous version's when its
-    /// analysis was spliced from that version's ([`Findings::advance`]), else whole. Once made,
-    /// each analysed version's findings follow from the version analysed before, so that a
-    /// client asking only now and then still gets them for the price of the edit.
+    /// This version's closure-bug findings, made once: from an earlier version's when body
+    /// splices made this version's analysis from that version's ([`Findings::advance`], along
+    /// the splices noted since, see [`Self::note_splice`]), else whole.
     fn findings(&self) -> Arc<Findings> {
-        // The analysis first: advancing the findings with it takes the lock below.
+        // The analysis first: it notes the splice that made it.
         let analysis = self.analysis();
         let mut last = lock(&self.findings);
         if let Some(findings) = kept::current(&last, self.generation) {
             return findings;
         }
-        let findings = Arc::new(Findings::new(&self.view(analysis)));
-        self.stats.whole_findings.fetch_add(1, Ordering::Relaxed);
+        let mut steps = lock(&self.steps);
+        let advanced = kept::take_earlier(&mut last, self.generation)
+            .filter(|earlier| steps.from == earlier.generation && steps.to == self.generation)
+            .and_then(|earlier| {
+                let findings =
+                    Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+                findings.advance(&self.view(analysis), &steps.steps)
+            });
+        let findings = Arc::new(advanced.unwrap_or_else(|| {
+            self.stats.whole_findings.fetch_add(1, Ordering::Relaxed);
+            Findings::new(&self.view(analysis))
+        }));
+        if last
+            .as_ref()
+            .is_none_or(|held| held.generation <= self.generation)
+        {
+            *steps = Steps::at(self.generation, self.text.len());
+        }
         kept::keep(&mut last, self.kept(Arc::clone(&findings)));
         findings
     }
 
-    /// Brings the last findings, if any, up to this version (analysed as `analysis`) when its
-    /// analysis was spliced (`spliced`: from which version, what changed) from theirs; else
-    /// forgets them (the next [`Self::findings`] makes them whole).
-    fn advance_findings(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
+    /// Notes the body splice (`spliced`: from which version, what changed) that made this
+    /// version's analysis (`analysis`), for the kept findings to follow when next asked for
+    /// ([`Self::findings`]): costs the splice, not the file, and nothing when no findings are
+    /// kept. When this version was not spliced from the last one noted, the kept findings are
+    /// forgotten (the next are made whole).
+    fn note_splice(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
         let mut last = lock(&self.findings);
-        let Some(earlier) = kept::take_earlier(&mut last, self.generation) else {
+        let Some(kept) = last.as_ref() else {
             return;
         };
-        let Some(spliced) = earlier.spliced_into(spliced, self.text.len()) else {
+        let mut steps = lock(&self.steps);
+        if steps.from != kept.generation {
+            *steps = Steps::at(kept.generation, kept.len);
+        }
+        if steps.to >= self.generation {
+            return;
+        }
+        let next = spliced.filter(|(from, spliced)| {
+            *from == steps.to && steps.len as i64 + spliced.edit.delta() == self.text.len() as i64
+        });
+        let Some((_, spliced)) = next else {
+            *last = None;
+            *steps = Steps::default();
             return;
         };
-        // Advanced in place unless a request still holds them.
-        let findings = Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
-        *last = findings
-            .advance(&self.view(analysis), spliced)
-            .map(|findings| self.kept(Arc::new(findings)));
+        let file = self.view(analysis);
+        steps.steps.push(Step::new(&file, spliced));
+        steps.to = self.generation;
+        steps.len = self.text.len();
+        if steps.steps.len() >= Steps::LIMIT {
+            // Followed at once: the log stays short.
+            let Some(earlier) = kept::take_earlier(&mut last, self.generation) else {
+                return;
+            };
+            let findings =
+                Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+            *last = findings
+                .advance(&file, &steps.steps)
+                .map(|findings| self.kept(Arc::new(findings)));
+            *steps = Steps::at(self.generation, self.text.len());
+        }
     }
 
     /// This version's analysis for the features that read no flow facts (`facts` may be empty):
@@ -521,6 +592,9 @@ impl Document {
         if let Ok(mut findings) = self.findings.try_lock() {
             *findings = None;
         }
+        if let Ok(mut steps) = self.steps.try_lock() {
+            *steps = Steps::default();
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
@@ -535,6 +609,7 @@ impl Document {
             lenses: Arc::default(),
             tokens: Arc::default(),
             findings: Arc::default(),
+            steps: Arc::default(),
             ..self.clone()
         }
     }

@@ -8,14 +8,21 @@
 //! its facts found again, no variable it reads the bindings of is named in the re-analysed text
 //! ([`Changed::touched`]), and no line it reads was edited. Every source (fact, occurrence) whose
 //! origin fails these tests is judged again by its rule, on the new analysis.
+//!
+//! The findings are advanced lazily: each splice is noted when its version is analysed ([`Step`],
+//! at the cost of the re-analysed text), and the steps since the findings' version are applied
+//! when findings are next asked for ([`Findings::advance`]): the kept findings follow the steps
+//! one after the other, the sources any step may have changed are judged once, on the last
+//! analysis.
 
 use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
-use super::{Diagnostic, Select};
+use super::Diagnostic;
 use crate::analysis::incremental::{Edit, Spliced};
 use crate::analysis::{ClosureError, OccurrenceKind, ScopeId, TextRange};
+use crate::config::Settings;
 use crate::ide::FileView;
 
 /// What a finding was derived from, besides its own ranges (which must not touch an edit for
@@ -35,7 +42,8 @@ pub(super) struct Origin {
 /// One finding of a rule, before the settings and the suppressions apply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Finding {
-    pub diagnostic: Diagnostic,
+    /// Shared with the diagnostics shown (moved in place when no version's still holds it).
+    pub diagnostic: Arc<Diagnostic>,
     pub origin: Origin,
     /// Whether its line suppresses it (set by [`Findings`]).
     pub suppressed: bool,
@@ -44,37 +52,41 @@ pub(super) struct Finding {
 impl Finding {
     pub(super) fn new(diagnostic: Diagnostic, origin: Origin) -> Self {
         Finding {
-            diagnostic,
+            diagnostic: Arc::new(diagnostic),
             origin,
             suppressed: false,
         }
     }
 }
 
-/// What a splice changed, as the findings see it (in the new version's ids and offsets).
-pub(super) struct Changed {
-    edit: Edit,
-    /// The re-analysed scopes.
-    scopes: std::ops::Range<u32>,
-    /// The scopes enclosing them, and those whose facts were found again (sorted).
-    enclosing: Vec<ScopeId>,
-    refound: Vec<ScopeId>,
+/// One body splice, as the findings see it, noted when the version it made is analysed: the
+/// record, and what of that version's analysis the findings need (in its ids and offsets). Costs
+/// the re-analysed text, never the file.
+#[derive(Clone, Debug)]
+pub struct Step {
+    spliced: Spliced,
     /// The variables the re-analysed text may bind (by name) that live outside it: those of
     /// enclosing functions and classes (their names are the same before and after: a splice
     /// keeps the body's free variables), and the globals it declares (the same too). A global
     /// it only reads is not one: binding a global takes a `global` declaration.
-    touched: FxHashSet<Arc<str>>,
+    touched: Vec<Arc<str>>,
     /// The lines the edit spans.
     edited_lines: TextRange,
-    /// Whether the edit added or removed lines.
-    rows_moved: bool,
+    /// How many lines the text has.
+    rows: usize,
+    /// The reads in the re-analysed text that let the module bind globals dynamically.
+    dynamic: Vec<TextRange>,
+    /// The version's SyntaxErrors, and whether it has a star import.
+    errors: Vec<ClosureError>,
+    star: bool,
 }
 
-impl Changed {
-    fn new(file: &FileView, spliced: &Spliced, rows_before: usize) -> Self {
+impl Step {
+    /// The splice `spliced` that made the version analysed in `file`.
+    pub fn new(file: &FileView, spliced: &Spliced) -> Self {
         let analysis = file.analysis;
         let scopes = spliced.new_scopes.clone();
-        let touched = analysis
+        let mut touched: Vec<Arc<str>> = analysis
             .occurrences_in(spliced.new_span)
             .iter()
             .filter(|o| spliced.new_span.contains_range(o.range))
@@ -86,20 +98,92 @@ impl Changed {
             })
             .map(|o| Arc::clone(&o.name))
             .collect();
+        touched.sort_unstable();
+        touched.dedup();
         let edit = spliced.edit;
         let (first, last) = (file.line(edit.start) - 1, file.line(edit.new_end) - 1);
         let edited_lines = TextRange::new(
             file.lines.line_start(first),
             file.lines.line_start(last + 1),
         );
-        Changed {
-            edit,
-            scopes,
-            enclosing: spliced.enclosing.clone(),
-            refound: spliced.refound.clone(),
+        Step {
+            spliced: spliced.clone(),
             touched,
             edited_lines,
-            rows_moved: file.lines.line_count() != rows_before,
+            rows: file.lines.line_count(),
+            dynamic: super::class_scope::dynamic_reads_in(file, spliced.new_span).collect(),
+            errors: analysis.errors.clone(),
+            star: analysis.has_star_import,
+        }
+    }
+}
+
+/// What splices changed, as the findings see it (in the ids and offsets of the version they
+/// made): a finding whose [`Origin`] this touches may differ from the earlier version's.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Changed {
+    /// The re-analysed scopes, those enclosing them, and those whose facts were found again
+    /// (sorted).
+    scopes: Vec<ScopeId>,
+    /// The variables (by name) the re-analysed texts may bind that live outside them (see
+    /// [`Step::touched`]).
+    touched: FxHashSet<Arc<str>>,
+    /// The edited lines.
+    edited_lines: Vec<TextRange>,
+    /// When lines were added or removed: where the first such edit starts (the line numbers
+    /// of what follows moved).
+    rows_moved_from: Option<usize>,
+}
+
+impl Changed {
+    /// What `step` changed (`rows_before`: how many lines the text had before it).
+    fn of(step: &Step, rows_before: usize) -> Self {
+        let spliced = &step.spliced;
+        let mut scopes: Vec<ScopeId> = spliced.new_scopes.clone().map(ScopeId).collect();
+        scopes.extend(&spliced.enclosing);
+        scopes.extend(&spliced.refound);
+        scopes.sort_unstable();
+        scopes.dedup();
+        Changed {
+            scopes,
+            touched: step.touched.iter().cloned().collect(),
+            edited_lines: vec![step.edited_lines],
+            rows_moved_from: (step.rows != rows_before).then_some(spliced.edit.start),
+        }
+    }
+
+    /// What these changes and then `step`'s changed (`rows_before`: how many lines the text
+    /// had before `step`).
+    fn then(self, step: &Step, rows_before: usize) -> Self {
+        let next = Changed::of(step, rows_before);
+        let spliced = &step.spliced;
+        let edit = spliced.edit;
+        // A scope re-analysed again is among `next`'s.
+        let mut scopes: Vec<ScopeId> = self
+            .scopes
+            .iter()
+            .filter_map(|&s| spliced.scope(s))
+            .chain(next.scopes)
+            .collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        let mut touched = self.touched;
+        touched.extend(next.touched);
+        let mut edited_lines: Vec<TextRange> = self
+            .edited_lines
+            .iter()
+            .map(|r| TextRange::new(cover(edit, r.start, false), cover(edit, r.end, true)))
+            .collect();
+        edited_lines.extend(next.edited_lines);
+        let moved = self.rows_moved_from.map(|at| cover(edit, at, false));
+        Changed {
+            scopes,
+            touched,
+            edited_lines,
+            rows_moved_from: match (moved, next.rows_moved_from) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
         }
     }
 
@@ -108,29 +192,34 @@ impl Changed {
         self.touched.contains(name)
     }
 
+    /// Whether any variable is named in [`Self::touches_name`] (else names need no looking at).
+    pub(super) fn touches_names(&self) -> bool {
+        !self.touched.is_empty()
+    }
+
     /// Whether the finding of a source with `origin` (in the new version) may differ from the
     /// previous version's.
     pub(super) fn touches(&self, origin: &Origin) -> bool {
-        origin.scopes.iter().any(|&s| self.is_dirty(s))
-            || origin.names.iter().any(|n| self.touches_name(n))
-            || origin
-                .lines
-                .iter()
-                .any(|&at| self.edited_lines.contains(at))
+        origin
+            .scopes
+            .iter()
+            .any(|s| self.scopes.binary_search(s).is_ok())
+            || (self.touches_names() && origin.names.iter().any(|n| self.touches_name(n)))
+            || origin.lines.iter().any(|&at| self.is_edited_line(at))
             || origin
                 .line_number
-                .is_some_and(|at| self.rows_moved && at >= self.edit.start)
+                .zip(self.rows_moved_from)
+                .is_some_and(|(at, from)| at >= from)
     }
 
-    fn is_dirty(&self, scope: ScopeId) -> bool {
-        self.scopes.contains(&scope.0)
-            || self.enclosing.contains(&scope)
-            || self.refound.binary_search(&scope).is_ok()
+    fn is_edited_line(&self, at: usize) -> bool {
+        self.edited_lines.iter().any(|r| r.contains(at))
     }
 
-    /// The previous version's `finding` in this version, unless it may have changed.
-    fn keep(&self, file: &FileView, spliced: &Spliced, mut finding: Finding) -> Option<Finding> {
-        let edit = self.edit;
+    /// The previous version's `finding` in the version `spliced` made, unless it may have
+    /// changed (these being that splice's changes).
+    fn keep(&self, spliced: &Spliced, mut finding: Finding) -> Option<Finding> {
+        let edit = spliced.edit;
         let origin = &mut finding.origin;
         for scope in &mut origin.scopes {
             *scope = spliced.scope(*scope)?;
@@ -138,13 +227,25 @@ impl Changed {
         for at in origin.lines.iter_mut().chain(&mut origin.line_number) {
             *at = moved_offset(edit, *at)?;
         }
-        if self.touches(origin) || !move_diagnostic(&mut finding.diagnostic, edit) {
+        if self.touches(origin) || !fits(&finding.diagnostic, edit) {
             return None;
         }
-        if self.edited_lines.contains(finding.diagnostic.range.start) {
-            finding.suppressed = super::is_suppressed(file, &finding.diagnostic);
+        if edit.delta() != 0 && ranges(&finding.diagnostic).any(|r| r.start > edit.old_end) {
+            move_diagnostic(Arc::make_mut(&mut finding.diagnostic), edit);
         }
         Some(finding)
+    }
+}
+
+/// Where `offset` lies after `edit`; an offset inside the edit goes to its start (`to_end`:
+/// its end), so that a range keeps covering what it covered.
+fn cover(edit: Edit, offset: usize, to_end: bool) -> usize {
+    if offset >= edit.old_end {
+        edit.shift(offset)
+    } else if offset > edit.start {
+        if to_end { edit.new_end } else { edit.start }
+    } else {
+        offset
     }
 }
 
@@ -153,8 +254,26 @@ fn moved_offset(edit: Edit, offset: usize) -> Option<usize> {
     (offset < edit.start || offset > edit.old_end).then(|| edit.shift(offset))
 }
 
-/// Moves every range of `diagnostic` with `edit`; `false` when the edit touches one.
-fn move_diagnostic(diagnostic: &mut Diagnostic, edit: Edit) -> bool {
+/// The ranges of `diagnostic`.
+fn ranges(diagnostic: &Diagnostic) -> impl Iterator<Item = &TextRange> {
+    std::iter::once(&diagnostic.range)
+        .chain(diagnostic.related.iter().map(|r| &r.range))
+        .chain(&diagnostic.about)
+        .chain(
+            diagnostic
+                .fixes
+                .iter()
+                .flat_map(|f| f.edits.iter().map(|e| &e.range)),
+        )
+}
+
+/// Whether no range of `diagnostic` touches `edit`.
+fn fits(diagnostic: &Diagnostic, edit: Edit) -> bool {
+    ranges(diagnostic).all(|r| r.end < edit.start || r.start > edit.old_end)
+}
+
+/// Moves every range of `diagnostic` (none touching `edit`) with `edit`.
+fn move_diagnostic(diagnostic: &mut Diagnostic, edit: Edit) {
     let ranges = std::iter::once(&mut diagnostic.range)
         .chain(diagnostic.related.iter_mut().map(|r| &mut r.range))
         .chain(&mut diagnostic.about)
@@ -165,12 +284,8 @@ fn move_diagnostic(diagnostic: &mut Diagnostic, edit: Edit) -> bool {
                 .flat_map(|f| f.edits.iter_mut().map(|e| &mut e.range)),
         );
     for range in ranges {
-        if range.end >= edit.start && range.start <= edit.old_end {
-            return false;
-        }
         *range = TextRange::new(edit.shift(range.start), edit.shift(range.end));
     }
-    true
 }
 
 /// A version's findings, with what decides whether they can follow the next edit.
@@ -191,7 +306,7 @@ impl Findings {
     pub fn new(file: &FileView) -> Self {
         let dynamic = super::class_scope::dynamic_reads(file);
         let star = file.analysis.has_star_import;
-        let found = super::find(file, &Select::All, star || !dynamic.is_empty());
+        let found = super::find(file, &super::Select::All, star || !dynamic.is_empty());
         Findings {
             found: sorted(file, found),
             errors: file.analysis.errors.clone(),
@@ -200,70 +315,98 @@ impl Findings {
         }
     }
 
-    /// The findings of `file`, whose analysis was spliced (`spliced`) from that of the version
-    /// these are the findings of: the findings that may have changed found again, the others
-    /// moved. `None` when too much changed (the SyntaxErrors, whether the module binds globals
-    /// dynamically): then [`Findings::new`] finds them all.
-    pub fn advance(self, file: &FileView, spliced: &Spliced) -> Option<Self> {
-        let analysis = file.analysis;
-        let edit = spliced.edit;
-        let moved_errors: Vec<ClosureError> = self
-            .errors
-            .iter()
-            .map(|e| {
-                let range = TextRange::new(
-                    moved_offset(edit, e.range.start)?,
-                    moved_offset(edit, e.range.end)?,
-                );
-                Some(ClosureError {
-                    kind: e.kind.clone(),
-                    range,
+    /// The findings of `file`, whose analysis was made from that of the version these are the
+    /// findings of by the splices `steps` (in order): the findings that may have changed found
+    /// again, the others moved. `None` when too much changed (the SyntaxErrors, whether the
+    /// module binds globals dynamically): then [`Findings::new`] finds them all.
+    pub fn advance(self, file: &FileView, steps: &[Step]) -> Option<Self> {
+        let Findings {
+            mut found,
+            mut errors,
+            mut dynamic,
+            mut rows,
+        } = self;
+        let mut changed: Option<Changed> = None;
+        for step in steps {
+            let spliced = &step.spliced;
+            let edit = spliced.edit;
+            let moved_errors: Vec<ClosureError> = errors
+                .iter()
+                .map(|e| {
+                    let range = TextRange::new(
+                        moved_offset(edit, e.range.start)?,
+                        moved_offset(edit, e.range.end)?,
+                    );
+                    Some(ClosureError {
+                        kind: e.kind.clone(),
+                        range,
+                    })
                 })
-            })
-            .collect::<Option<_>>()?;
-        if moved_errors != analysis.errors || analysis.has_star_import {
-            return None;
+                .collect::<Option<_>>()?;
+            if moved_errors != step.errors || step.star {
+                return None;
+            }
+            errors = moved_errors;
+            let was_dynamic = !dynamic.is_empty();
+            dynamic.retain(|r| !spliced.old_span.contains_range(*r));
+            for r in &mut dynamic {
+                *r = spliced.range(*r);
+            }
+            dynamic.extend(&step.dynamic);
+            dynamic.sort_by_key(|r| (r.start, r.end));
+            if dynamic.is_empty() == was_dynamic {
+                return None;
+            }
+            let this = Changed::of(step, rows);
+            found = found
+                .into_iter()
+                .filter_map(|f| this.keep(spliced, f))
+                .collect();
+            changed = Some(match changed {
+                Some(before) => before.then(step, rows),
+                None => this,
+            });
+            rows = step.rows;
         }
-        let mut dynamic: Vec<TextRange> = self
-            .dynamic
-            .iter()
-            .filter(|r| !spliced.old_span.contains_range(**r))
-            .map(|&r| spliced.range(r))
-            .collect();
-        dynamic.extend(super::class_scope::dynamic_reads_in(file, spliced.new_span));
-        dynamic.sort_by_key(|r| (r.start, r.end));
-        if dynamic.is_empty() != self.dynamic.is_empty() {
-            return None;
+        let Some(changed) = changed else {
+            return Some(Findings {
+                found,
+                errors,
+                dynamic,
+                rows,
+            });
+        };
+        // A kept finding on an edited line: its suppression may have come or gone.
+        for f in &mut found {
+            if changed.is_edited_line(f.diagnostic.range.start) {
+                f.suppressed = super::is_suppressed(file, &f.diagnostic);
+            }
         }
-        let changed = Changed::new(file, spliced, self.rows);
-        let kept: Vec<Finding> = self
-            .found
-            .into_iter()
-            .filter_map(|f| changed.keep(file, spliced, f))
-            .collect();
         let fresh = sorted(
             file,
-            super::find(file, &Select::Changed(&changed), !dynamic.is_empty()),
+            super::find(file, &super::Select::Changed(&changed), !dynamic.is_empty()),
         );
         Some(Findings {
-            found: merge(kept, fresh),
-            errors: analysis.errors.clone(),
+            found: merge(found, fresh),
+            errors,
             dynamic,
-            rows: file.lines.line_count(),
+            rows,
         })
     }
 
-    /// The file's diagnostics under `settings` (see [`super::diagnostics`]).
-    pub fn diagnostics(
-        &self,
-        file: &FileView,
-        settings: &crate::config::Settings,
-    ) -> Vec<Diagnostic> {
+    /// The file's diagnostics under `settings` (see [`super::diagnostics`]): shared with these
+    /// findings, copied only where the settings change a severity.
+    pub fn diagnostics(&self, file: &FileView, settings: &Settings) -> Vec<Arc<Diagnostic>> {
         super::shown(
             file,
             settings,
             self.found.iter().map(|f| (&f.diagnostic, f.suppressed)),
         )
+    }
+
+    /// How many lines the text of their version has.
+    pub fn rows(&self) -> usize {
+        self.rows
     }
 }
 
@@ -284,6 +427,9 @@ fn sorted(file: &FileView, mut found: Vec<Finding>) -> Vec<Finding> {
 
 /// Two sorted lists as one.
 fn merge(a: Vec<Finding>, b: Vec<Finding>) -> Vec<Finding> {
+    if b.is_empty() {
+        return a;
+    }
     let mut out = Vec::with_capacity(a.len() + b.len());
     let mut b = b.into_iter().peekable();
     for f in a {

@@ -17,8 +17,8 @@ mod unused_declaration;
 use std::fmt;
 use std::sync::Arc;
 
-pub use kept::Findings;
 use kept::{Changed, Finding, Origin};
+pub use kept::{Findings, Step};
 
 use super::FileView;
 use crate::analysis::TextRange;
@@ -233,7 +233,10 @@ impl Diagnostic {
 /// The file's diagnostics as the settings and inline suppressions leave them: the SyntaxErrors in
 /// the order CPython checks them, then the closure bugs in source order.
 pub fn diagnostics(file: &FileView, settings: &Settings) -> Vec<Diagnostic> {
-    Findings::new(file).diagnostics(file, settings)
+    let findings = Findings::new(file);
+    let shown = findings.diagnostics(file, settings);
+    drop(findings);
+    shown.into_iter().map(Arc::unwrap_or_clone).collect()
 }
 
 /// Which findings a rule is asked for: all, or after a splice those that may have changed
@@ -260,7 +263,8 @@ impl Select<'_> {
         names: impl Fn() -> Box<dyn Iterator<Item = &'n Arc<str>> + 'n>,
     ) -> Option<Origin> {
         if let Select::Changed(changed) = self {
-            if !changed.touches(&origin) && !names().any(|n| changed.touches_name(n)) {
+            let named = || changed.touches_names() && names().any(|n| changed.touches_name(n));
+            if !changed.touches(&origin) && !named() {
                 return None;
             }
         }
@@ -292,8 +296,8 @@ fn find(file: &FileView, select: &Select, dynamic: bool) -> Vec<Finding> {
 fn shown<'a>(
     file: &FileView,
     settings: &Settings,
-    found: impl Iterator<Item = (&'a Diagnostic, bool)>,
-) -> Vec<Diagnostic> {
+    found: impl Iterator<Item = (&'a Arc<Diagnostic>, bool)>,
+) -> Vec<Arc<Diagnostic>> {
     let errors = &file.analysis.errors;
     // A scope with a SyntaxError does not compile: what it would do at run time is moot.
     let broken: Vec<TextRange> = errors
@@ -304,10 +308,10 @@ fn shown<'a>(
     let errors = errors
         .iter()
         .map(|e| Diagnostic::new(Code::SyntaxError(e.kind.rule()), e.range, e.message()));
-    let mut out: Vec<Diagnostic> = errors
+    let mut out: Vec<Arc<Diagnostic>> = errors
         .filter_map(|mut d| {
             d.severity = settings.diagnostic_level(d.code)?;
-            (!is_suppressed(file, &d)).then_some(d)
+            (!is_suppressed(file, &d)).then(|| Arc::new(d))
         })
         .collect();
     out.extend(
@@ -317,9 +321,14 @@ fn shown<'a>(
             })
             .filter_map(|(d, _)| {
                 let severity = settings.diagnostic_level(d.code)?;
-                Some(Diagnostic {
-                    severity,
-                    ..d.clone()
+                // Shared unless the settings change its severity.
+                Some(if severity == d.severity {
+                    Arc::clone(d)
+                } else {
+                    Arc::new(Diagnostic {
+                        severity,
+                        ..Diagnostic::clone(d)
+                    })
                 })
             }),
     );

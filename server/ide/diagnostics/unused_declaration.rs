@@ -2,6 +2,8 @@
 //! declaration changes nothing (reads find the same variable without it). The fix removes the
 //! name, or the whole statement when none of its names is needed.
 
+use std::sync::Arc;
+
 use super::{Code, Diagnostic, Edit, Finding, Fix, Origin, Select};
 use crate::analysis::{
     Declaration, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, Symbol, SymbolFlags,
@@ -14,7 +16,9 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
     let unused: Vec<TextRange> = found.iter().map(|f| f.diagnostic.range).collect();
     for f in &mut found {
         let range = f.diagnostic.range;
-        f.diagnostic.fixes.extend(removal(file, range, &unused));
+        Arc::make_mut(&mut f.diagnostic)
+            .fixes
+            .extend(removal(file, range, &unused));
     }
     found
 }
