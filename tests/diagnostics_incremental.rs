@@ -5,7 +5,11 @@
 //! dense in closure bugs and the synthetic one-class module, on Python 3.11 and 3.14. Most steps
 //! must take the incremental path, so that the test cannot pass by finding everything again.
 //!
-//! `CLOSURE_LENS_DIAGNOSTIC_EDITS=N` makes N edits per file and version (default 40).
+//! Besides the generic body edits, edits that reach other bodies (`reaching_edit`): checked to
+//! fail when the kept findings ignore the names a splice touches or the scopes whose facts it
+//! found again.
+//!
+//! `CLOSURE_LENS_DIAGNOSTIC_EDITS=N` makes N edits per file, version and asking rate (default 40).
 
 mod common;
 
@@ -13,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use closure_lens::analysis::incremental::random_edits::BodyEdits;
-use closure_lens::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeKind};
+use closure_lens::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeId, ScopeKind};
 use closure_lens::config::Settings;
 use closure_lens::line_index::Encoding;
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
@@ -52,15 +56,20 @@ fn session(
     let mut edits = BodyEdits::new(seed);
     let mut rng = seed;
     let mut broke = false;
+    // The second half of a reaching edit (see `reaching_edit`).
+    let mut then: Option<(usize, usize, String)> = None;
     let (mut kept, mut made) = (0, 0);
     for step in 0..steps {
         let analysis = Arc::clone(doc.analysis());
         rng = rng
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let reaching = (!broke && (rng >> 60) % 4 == 0)
-            .then(|| reaching_edit(&doc.text, &analysis, rng))
-            .flatten();
+        let reaching = match then.take() {
+            Some(second) if !broke => Some(second),
+            _ => (!broke && (rng >> 60) % 4 == 0)
+                .then(|| reaching_edit(&doc.text, &analysis, rng, &mut then))
+                .flatten(),
+        };
         let Some((start, end, insert)) = reaching.or_else(|| edits.next(&doc.text, &analysis))
         else {
             break;
@@ -103,15 +112,59 @@ fn session(
 
 /// An edit the body edits rarely make, whose effect reaches findings outside the edited body:
 /// a binding of a name the body declares `nonlocal` or `global` (findings elsewhere read that
-/// variable's bindings), or a function starting to call or keep what a parameter gives it (a
+/// variable's bindings), a global binding of a name a class body binds, or a function starting to call or keep what a parameter gives it (a
 /// loop closure passed to it from elsewhere now runs at once, or outlives its iteration: the
 /// splice finds the callers' facts again).
-fn reaching_edit(text: &str, analysis: &Analysis, seed: u64) -> Option<(usize, usize, String)> {
+fn reaching_edit(
+    text: &str,
+    analysis: &Analysis,
+    seed: u64,
+    then: &mut Option<(usize, usize, String)>,
+) -> Option<(usize, usize, String)> {
     let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
     let indent_at =
         |line: usize| -> String { text[line..].chars().take_while(|c| *c == ' ').collect() };
     let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
-    if (seed >> 20) % 2 == 0 {
+    let first_body_line = |f: &closure_lens::analysis::Scope| {
+        let at = line_end(f.header_end);
+        (at < f.range.end && text[f.header_end..at].trim().is_empty()).then_some(at)
+    };
+    if (seed >> 20) % 3 == 2 {
+        // A name a class body binds and a method reads (`class-scope`), declared global by a
+        // top-level function (the module's names change: the whole file is analysed again),
+        // then bound there (a splice of that body alone: the method's finding goes).
+        let read_in_class = |o: &&closure_lens::analysis::Occurrence| {
+            o.kind == OccurrenceKind::Read
+                && o.symbol.scope == ScopeId::MODULE
+                && analysis.ancestors(o.scope).any(|c| {
+                    let class = analysis.scope(c);
+                    class.kind == ScopeKind::Class
+                        && class.symbol(&o.name).is_some_and(|y| y.is_bound())
+                })
+        };
+        let names: Vec<&str> = analysis
+            .occurrences
+            .iter()
+            .filter(read_in_class)
+            .map(|o| &*o.name)
+            .collect();
+        let name = names.get((seed >> 30) as usize % names.len().max(1))?;
+        let functions: Vec<ScopeId> = analysis.scope(ScopeId::MODULE).children.clone();
+        let f = analysis.scope(*functions.get((seed >> 40) as usize % functions.len().max(1))?);
+        if f.kind != ScopeKind::Function {
+            return None;
+        }
+        let at = first_body_line(f)?;
+        let indent = indent_at(at);
+        let declaration = format!("{indent}global {name}\n");
+        *then = Some((
+            at + declaration.len(),
+            at + declaration.len(),
+            format!("{indent}{name} = 0\n"),
+        ));
+        return Some((at, at, declaration));
+    }
+    if (seed >> 20) % 3 == 0 {
         let declared: Vec<_> = analysis
             .occurrences
             .iter()
@@ -127,18 +180,26 @@ fn reaching_edit(text: &str, analysis: &Analysis, seed: u64) -> Option<(usize, u
         let at = line_end(o.range.start);
         return Some((at, at, format!("{}{} = 0\n", indent_at(line), o.name)));
     }
-    let functions: Vec<_> = analysis
-        .scopes
+    // Mostly the functions some loop closure's fact reads (a callee it is passed to).
+    let callees: Vec<ScopeId> = analysis
+        .facts
+        .callee_reads
         .iter()
+        .map(|c| c.callee)
+        .collect();
+    let functions: Vec<_> = if callees.is_empty() || (seed >> 22) % 4 == 0 {
+        analysis.scopes.iter().collect()
+    } else {
+        callees.iter().map(|&c| analysis.scope(c)).collect()
+    };
+    let functions: Vec<_> = functions
+        .into_iter()
         .filter(|s| s.kind == ScopeKind::Function && !s.params.is_empty())
         .collect();
     let f = functions.get((seed >> 30) as usize % functions.len().max(1))?;
     let param = &f.params[(seed >> 40) as usize % f.params.len()];
     // The first line of the body, when the body starts on a line of its own.
-    let at = line_end(f.header_end);
-    if at >= f.range.end || !text[f.header_end..at].trim().is_empty() {
-        return None;
-    }
+    let at = first_body_line(f)?;
     let indent = indent_at(at);
     let statement = if (seed >> 21) % 2 == 0 {
         format!("{param}()")
