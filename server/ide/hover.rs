@@ -20,7 +20,11 @@ pub struct HoverResult {
 
 /// The hover at `offset`, if there is anything closure-related to say; the closure bugs come from
 /// `diagnostics`, the file's (as its settings report them).
-pub fn hover(file: &FileView, offset: usize, diagnostics: &[Diagnostic]) -> Option<HoverResult> {
+pub fn hover(
+    file: &FileView,
+    offset: usize,
+    diagnostics: &[impl std::borrow::Borrow<Diagnostic>],
+) -> Option<HoverResult> {
     let found = decorator_hover(file, offset)
         .or_else(|| header_hover(file, offset))
         .or_else(|| occurrence_hover(file, offset))

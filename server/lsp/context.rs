@@ -1,13 +1,10 @@
 //! What a request works on: one document version, its analysis, the encoding and the settings.
 
-use std::sync::Arc;
-
 use ls_types::{Location, Position, Range};
 
 use crate::analysis::{Analysis, TextRange};
 use crate::config::Settings;
 use crate::ide::FileView;
-use crate::ide::diagnostics::Diagnostic;
 use crate::line_index::Encoding;
 use crate::lsp::convert;
 use crate::lsp::documents::Document;
@@ -55,7 +52,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The document's diagnostics under this context's settings (found once per version).
-    pub fn diagnostics(&self) -> Arc<[Diagnostic]> {
+    pub fn diagnostics(&self) -> crate::lsp::documents::Shown {
         self.doc.diagnostics(self.settings)
     }
 

@@ -20,8 +20,9 @@ use crate::analysis::{self, Analysis, PythonVersion, TextRange};
 use crate::config::{ProjectConfig, Settings};
 use crate::ide::code_lens::Lenses;
 use crate::ide::decorators::Outline;
+use crate::ide::diagnostics::{Diagnostic, Findings, Step};
 use crate::ide::semantic_tokens::SemanticToken;
-use crate::ide::{self, FileView, diagnostics::Diagnostic};
+use crate::ide::{self, FileView};
 use crate::line_index::{Encoding, LineIndex};
 use crate::lsp::convert;
 use crate::syntax;
@@ -47,6 +48,9 @@ pub struct Stats {
     /// How many times a version's semantic tokens were found whole (not from an earlier
     /// version's).
     pub whole_tokens: AtomicU64,
+    /// How many times a version's closure-bug findings were found whole (not from an earlier
+    /// version's).
+    pub whole_findings: AtomicU64,
 }
 
 /// One version of an open document. Immutable once shared: edits produce the next version.
@@ -88,6 +92,12 @@ pub struct Document {
     /// The semantic tokens found last, which the next version's follow from; kept in step with
     /// the analysis once found (see [`Document::semantic_tokens`]).
     tokens: Slot<Arc<[SemanticToken]>>,
+    /// The closure-bug findings made last (whatever the settings: they apply last), which the
+    /// next version's follow from; kept in step with the analysis once made (see
+    /// [`Document::diagnostics`]).
+    findings: Slot<Arc<Findings>>,
+    /// The body splices since the kept findings' version, which the next findings follow from.
+    steps: Arc<Mutex<Steps>>,
     /// How many edits made this version (shared with the analysis cache, which knows which
     /// version it holds), and the edits between versions.
     generation: u64,
@@ -123,7 +133,35 @@ fn widened(edit: Edit, changed: &[TextRange]) -> Edit {
 }
 
 /// A version's diagnostics, and the settings they were found under.
-type Found = (Settings, Arc<[Diagnostic]>);
+type Found = (Settings, Shown);
+
+/// A version's diagnostics as shown (shared with the findings they come from).
+pub type Shown = Arc<[Arc<Diagnostic>]>;
+
+/// The body splices that lead from the version of the kept findings (`from`) to version `to`
+/// (of `len` bytes), noted as each version is analysed.
+#[derive(Default)]
+struct Steps {
+    from: u64,
+    to: u64,
+    len: usize,
+    steps: Vec<Step>,
+}
+
+impl Steps {
+    /// Past this many steps, the findings follow them at once (keeps the log short).
+    const LIMIT: usize = 32;
+
+    /// No steps yet from version `generation` (of `len` bytes).
+    fn at(generation: u64, len: usize) -> Self {
+        Steps {
+            from: generation,
+            to: generation,
+            len,
+            steps: Vec::new(),
+        }
+    }
+}
 
 /// The default for [`Document::keep_tree_limit`]: 4 MiB of text.
 pub const DEFAULT_KEEP_TREE_LIMIT: usize = 4 << 20;
@@ -148,6 +186,8 @@ impl Document {
             outline: Arc::default(),
             lenses: Arc::default(),
             tokens: Arc::default(),
+            findings: Arc::default(),
+            steps: Arc::default(),
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
@@ -180,6 +220,7 @@ impl Document {
                     }));
                     self.advance_lenses(&analysis, None);
                     self.advance_tokens(&analysis, None);
+                    self.note_splice(&analysis, None);
                     return analysis;
                 }
                 let tree = self.syntax.tree(&self.text);
@@ -219,6 +260,7 @@ impl Document {
                 self.first_stage.forget();
                 self.advance_lenses(&analysis, spliced.as_ref());
                 self.advance_tokens(&analysis, spliced.as_ref());
+                self.note_splice(&analysis, spliced.as_ref());
                 if !self.is_hot() {
                     self.syntax.forget();
                 }
@@ -388,17 +430,95 @@ impl Document {
 
     /// This version's diagnostics under `settings`, found once (by whichever worker needs them
     /// first) and shared: pushed and pulled diagnostics, quick fixes and bug hovers all read
-    /// them. Found again only for other settings.
-    pub fn diagnostics(&self, settings: &Settings) -> Arc<[Diagnostic]> {
+    /// them. Found again only for other settings, from this version's findings
+    /// ([`Self::findings`]), whose diagnostics they share.
+    pub fn diagnostics(&self, settings: &Settings) -> Shown {
         let mut cached = lock(&self.diagnostics);
         if let Some((_, found)) = cached.as_ref().filter(|(seen, _)| seen == settings) {
             return Arc::clone(found);
         }
-        let file = self.view(self.analysis());
-        let found: Arc<[Diagnostic]> = ide::diagnostics::diagnostics(&file, settings).into();
+        let findings = self.findings();
+        let found: Shown = findings
+            .diagnostics(&self.view(self.analysis()), settings)
+            .into();
         self.stats.diagnostics.fetch_add(1, Ordering::Relaxed);
         *cached = Some((settings.clone(), Arc::clone(&found)));
         found
+    }
+
+    /// This version's closure-bug findings, made once: from an earlier version's when body
+    /// splices made this version's analysis from that version's ([`Findings::advance`], along
+    /// the splices noted since, see [`Self::note_splice`]), else whole.
+    fn findings(&self) -> Arc<Findings> {
+        // The analysis first: it notes the splice that made it.
+        let analysis = self.analysis();
+        let mut last = lock(&self.findings);
+        if let Some(findings) = kept::current(&last, self.generation) {
+            return findings;
+        }
+        let mut steps = lock(&self.steps);
+        let advanced = kept::take_earlier(&mut last, self.generation)
+            .filter(|earlier| steps.from == earlier.generation && steps.to == self.generation)
+            .and_then(|earlier| {
+                let findings =
+                    Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+                findings.advance(&self.view(analysis), &steps.steps)
+            });
+        let findings = Arc::new(advanced.unwrap_or_else(|| {
+            self.stats.whole_findings.fetch_add(1, Ordering::Relaxed);
+            Findings::new(&self.view(analysis))
+        }));
+        if last
+            .as_ref()
+            .is_none_or(|held| held.generation <= self.generation)
+        {
+            *steps = Steps::at(self.generation, self.text.len());
+        }
+        kept::keep(&mut last, self.kept(Arc::clone(&findings)));
+        findings
+    }
+
+    /// Notes the body splice (`spliced`: from which version, what changed) that made this
+    /// version's analysis (`analysis`), for the kept findings to follow when next asked for
+    /// ([`Self::findings`]): costs the splice, not the file, and nothing when no findings are
+    /// kept. When this version was not spliced from the last one noted, the kept findings are
+    /// forgotten (the next are made whole).
+    fn note_splice(&self, analysis: &Analysis, spliced: Option<&(u64, Spliced)>) {
+        let mut last = lock(&self.findings);
+        let Some(kept) = last.as_ref() else {
+            return;
+        };
+        let mut steps = lock(&self.steps);
+        if steps.from != kept.generation {
+            *steps = Steps::at(kept.generation, kept.len);
+        }
+        if steps.to >= self.generation {
+            return;
+        }
+        let next = spliced.filter(|(from, spliced)| {
+            *from == steps.to && steps.len as i64 + spliced.edit.delta() == self.text.len() as i64
+        });
+        let Some((_, spliced)) = next else {
+            *last = None;
+            *steps = Steps::default();
+            return;
+        };
+        let file = self.view(analysis);
+        steps.steps.push(Step::new(&file, spliced));
+        steps.to = self.generation;
+        steps.len = self.text.len();
+        if steps.steps.len() >= Steps::LIMIT {
+            // Followed at once: the log stays short.
+            let Some(earlier) = kept::take_earlier(&mut last, self.generation) else {
+                return;
+            };
+            let findings =
+                Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+            *last = findings
+                .advance(&file, &steps.steps)
+                .map(|findings| self.kept(Arc::new(findings)));
+            *steps = Steps::at(self.generation, self.text.len());
+        }
     }
 
     /// This version's analysis for the features that read no flow facts (`facts` may be empty):
@@ -511,6 +631,12 @@ impl Document {
         if let Ok(mut tokens) = self.tokens.try_lock() {
             *tokens = None;
         }
+        if let Ok(mut findings) = self.findings.try_lock() {
+            *findings = None;
+        }
+        if let Ok(mut steps) = self.steps.try_lock() {
+            *steps = Steps::default();
+        }
     }
 
     /// The same text analysed with `version`'s rules (the analysis is recomputed on use).
@@ -521,9 +647,11 @@ impl Document {
             diagnostics: Arc::default(),
             first_stage: Arc::default(),
             from_nothing: true,
-            // Lenses and tokens depend on the version's rules.
+            // Lenses, tokens and findings depend on the version's rules.
             lenses: Arc::default(),
             tokens: Arc::default(),
+            findings: Arc::default(),
+            steps: Arc::default(),
             ..self.clone()
         }
     }

@@ -68,7 +68,7 @@ pub(crate) fn refresh<'t>(
     subtree: std::ops::Range<u32>,
     enclosing: &[ScopeId],
     readers: &[ScopeId],
-) {
+) -> Vec<ScopeId> {
     let facts = std::mem::take(&mut analysis.facts);
     let redo = Redo {
         body,
@@ -76,7 +76,9 @@ pub(crate) fn refresh<'t>(
         enclosing,
         readers,
     };
-    analysis.facts = redo.facts(text, root, analysis, facts);
+    let (facts, redone) = redo.facts(text, root, analysis, facts);
+    analysis.facts = facts;
+    redone
 }
 
 /// What [`refresh`] recomputes.
@@ -100,7 +102,7 @@ impl Redo<'_> {
         root: SyntaxNode<'t>,
         analysis: &Analysis,
         mut facts: Facts,
-    ) -> Facts {
+    ) -> (Facts, Vec<ScopeId>) {
         let mut redo: Vec<ScopeId> = self.subtree.clone().map(ScopeId).collect();
         redo.extend(
             self.enclosing
@@ -175,7 +177,7 @@ impl Redo<'_> {
         facts.declarations.extend(declarations(&tree, inside));
         facts.callee_reads.extend(tree.callee_reads.take());
         facts.sort();
-        facts
+        (facts, redo)
     }
 }
 

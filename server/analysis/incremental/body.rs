@@ -93,6 +93,11 @@ pub struct Spliced {
     pub new_scopes: std::ops::Range<u32>,
     /// The scopes enclosing them, innermost first (ids before them, the same in both).
     pub enclosing: Vec<ScopeId>,
+    /// The scopes whose flow facts were found again (new ids, sorted; see `flow::refresh`):
+    /// the other scopes' facts only moved. The `super()` calls and `global`/`nonlocal`
+    /// statements found again are those in `new_span` and those of the functions defined by an
+    /// `enclosing` scope.
+    pub refound: Vec<ScopeId>,
 }
 
 impl Spliced {
@@ -142,8 +147,10 @@ pub fn reanalyze(
     for (candidate, unit) in method_around_header(&prev, edit).into_iter().chain(bodies) {
         if let Some(spliced) = Splice::plan(&prev, text, root, candidate, unit, edit, changed) {
             let users = implied.get_or_insert_with(|| ImpliedUsers::of(&prev));
-            let record = spliced.record(&prev, edit);
-            return Ok((spliced.apply(prev, users, text, root, edit, rows), record));
+            let mut record = spliced.record(&prev, edit);
+            let (analysis, refound) = spliced.apply(prev, users, text, root, edit, rows);
+            record.refound = refound;
+            return Ok((analysis, record));
         }
     }
     Err(Box::new(prev))
@@ -639,10 +646,12 @@ impl Splice {
             old_scopes: self.old.clone(),
             new_scopes: old_start..old_start + self.new.len() as u32,
             enclosing: prev.ancestors(ScopeId(old_start)).collect(),
+            refound: Vec::new(),
         }
     }
 
-    /// Splices the function's new scopes, occurrences and facts into `prev`.
+    /// Splices the function's new scopes, occurrences and facts into `prev`; with the scopes
+    /// whose facts were found again.
     fn apply(
         self,
         mut prev: Analysis,
@@ -651,7 +660,7 @@ impl Splice {
         root: Node<'_>,
         edit: Edit,
         rows: i64,
-    ) -> Analysis {
+    ) -> (Analysis, Vec<ScopeId>) {
         let grown = (self.new.len() as i64) - (self.old.len() as i64);
         let (old_start, old_end) = (self.old.start, self.old.end);
         // Ids of scopes after the function move by `grown`; its old ids are gone.
@@ -845,7 +854,7 @@ impl Splice {
         prev.by_variable = Default::default();
         let enclosing: Vec<ScopeId> = prev.ancestors(ScopeId(old_start)).collect();
         let new_ids = old_start..old_start + self.new.len() as u32;
-        flow::refresh(
+        let refound = flow::refresh(
             text,
             SyntaxNode::new(root),
             &mut prev,
@@ -854,7 +863,7 @@ impl Splice {
             &enclosing,
             &readers,
         );
-        prev
+        (prev, refound)
     }
 }
 

@@ -4,11 +4,14 @@
 //! such a read looks up a global, and when the module binds no such global (and it is no
 //! builtin) it raises `NameError` when it runs.
 
-use super::{Code, Diagnostic, Edit, Fix, Related};
+use std::sync::Arc;
+
+use super::{Code, Diagnostic, Edit, Finding, Fix, Origin, Related, Select};
 use rustc_hash::FxHashSet;
 
 use crate::analysis::{
-    Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, SymbolId, builtins,
+    Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, SymbolId, TextRange,
+    builtins,
 };
 use crate::ide::FileView;
 
@@ -28,16 +31,30 @@ const IMPLICIT_GLOBALS: [&str; 9] = [
 /// Names whose use lets a module bind globals that no statement shows.
 const DYNAMIC_GLOBALS: [&str; 4] = ["globals", "exec", "eval", "vars"];
 
-pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
-    let analysis = file.analysis;
-    let module_is_dynamic = analysis
-        .occurrences
+/// The uses of [`DYNAMIC_GLOBALS`] in the file: with any (or a star import), the module may
+/// bind any global and this rule says nothing.
+pub(super) fn dynamic_reads(file: &FileView) -> Vec<TextRange> {
+    dynamic_reads_of(&file.analysis.occurrences).collect()
+}
+
+/// The uses of [`DYNAMIC_GLOBALS`] in `range`.
+pub(super) fn dynamic_reads_in(
+    file: &FileView,
+    range: TextRange,
+) -> impl Iterator<Item = TextRange> {
+    dynamic_reads_of(file.analysis.occurrences_in(range)).filter(move |r| range.contains_range(*r))
+}
+
+fn dynamic_reads_of(occurrences: &[Occurrence]) -> impl Iterator<Item = TextRange> + '_ {
+    occurrences
         .iter()
-        .any(|o| o.symbol.scope == ScopeId::MODULE && DYNAMIC_GLOBALS.contains(&&*o.name))
-        || analysis.has_star_import;
-    if module_is_dynamic {
-        return Vec::new();
-    }
+        .filter(|o| o.symbol.scope == ScopeId::MODULE && DYNAMIC_GLOBALS.contains(&&*o.name))
+        .map(|o| o.range)
+}
+
+/// The findings of a module that binds no global dynamically (see [`dynamic_reads`]).
+pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
+    let analysis = file.analysis;
     // The module variables some statement binds, found once (a variable can be read thousands
     // of times).
     let bound: FxHashSet<SymbolId> = analysis
@@ -51,7 +68,20 @@ pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
         .iter()
         .filter(|o| o.kind == OccurrenceKind::Read && o.symbol.scope == ScopeId::MODULE)
         .filter(|o| !bound.contains(&o.symbol))
-        .filter_map(|o| diagnostic(file, o))
+        .filter_map(|o| {
+            // The reader's symbols and its enclosing scopes' (unchanged by a splice outside
+            // them), the bindings of the name in the module and the class.
+            let origin = Origin {
+                scopes: vec![o.scope],
+                names: vec![Arc::clone(&o.name)],
+                ..Origin::default()
+            };
+            if !select.wants(&origin) {
+                return None;
+            }
+            let diagnostic = diagnostic(file, o)?;
+            Some(Finding::new(diagnostic, origin))
+        })
         .collect()
 }
 

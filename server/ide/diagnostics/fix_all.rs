@@ -1,13 +1,15 @@
 //! Fix all: the safe fixes of a file's diagnostics, combined into one set of edits that can be
 //! applied together (what `source.fixAll` and `check --fix` apply).
 
+use std::borrow::Borrow;
+
 use super::{Diagnostic, Edit};
 
 /// The edits of the first safe fix of every diagnostic, in source order. A fix that overlaps one
 /// already taken is left out (the next run, on the fixed text, finds it again).
-pub fn fix_all(diagnostics: &[Diagnostic]) -> Vec<Edit> {
+pub fn fix_all(diagnostics: &[impl Borrow<Diagnostic>]) -> Vec<Edit> {
     let mut taken: Vec<Edit> = Vec::new();
-    for diagnostic in diagnostics {
+    for diagnostic in diagnostics.iter().map(Borrow::borrow) {
         let Some(fix) = diagnostic.fixes.iter().find(|f| f.safe) else {
             continue;
         };

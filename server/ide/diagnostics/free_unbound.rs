@@ -2,29 +2,43 @@
 //! runs — its owner deletes it, binds it only as an `except … as` target (deleted when the
 //! handler ends), or has not assigned it yet on some path. CPython raises `NameError`.
 
-use super::{Code, Diagnostic, Related};
-use crate::analysis::{EmptyCell, EmptyCellRead};
+use super::{Code, Diagnostic, Finding, Origin, Related, Select};
+use crate::analysis::{EmptyCell, EmptyCellRead, Occurrence};
 use crate::ide::FileView;
 
-pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
-    file.analysis
+pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
+    let analysis = file.analysis;
+    analysis
         .facts
         .empty_cell_reads
         .iter()
-        .filter_map(|r| diagnostic(file, r))
+        .filter_map(|r| {
+            // A cell assigned on some paths, read under a condition: the conditions may well
+            // agree (`if timeout: end = …` … `if timeout: … end …`). No static analysis can tell.
+            if r.why == EmptyCell::NotAssigned && !r.certain && r.conditional {
+                return None;
+            }
+            let o = analysis
+                .occurrence_at(r.read.start)
+                .filter(|o| o.range == r.read)?;
+            // The fact is the cell owner's; the names are the reader's and the owner's.
+            let origin = Origin {
+                scopes: vec![o.symbol.scope, analysis.frame_of(o.scope)],
+                line_number: match &r.why {
+                    EmptyCell::Deleted(at) | EmptyCell::ExceptTarget(at) => Some(at.start),
+                    EmptyCell::NotAssigned => None,
+                },
+                ..Origin::default()
+            };
+            select
+                .wants(&origin)
+                .then(|| Finding::new(diagnostic(file, r, o), origin))
+        })
         .collect()
 }
 
-fn diagnostic(file: &FileView, read: &EmptyCellRead) -> Option<Diagnostic> {
+fn diagnostic(file: &FileView, read: &EmptyCellRead, o: &Occurrence) -> Diagnostic {
     let analysis = file.analysis;
-    // A cell assigned on some paths, read under a condition: the conditions may well agree
-    // (`if timeout: end = …` … `if timeout: … end …`). No static analysis can tell.
-    if read.why == EmptyCell::NotAssigned && !read.certain && read.conditional {
-        return None;
-    }
-    let o = analysis
-        .occurrence_at(read.read.start)
-        .filter(|o| o.range == read.read)?;
     let shown = file.text(o.range);
     let closure = file.scope_name(o.scope);
     let owner = file.scope_name(analysis.frame_of(o.symbol.scope));
@@ -58,5 +72,5 @@ fn diagnostic(file: &FileView, read: &EmptyCellRead) -> Option<Diagnostic> {
         range: read.runs_at,
         message: format!("`{closure}` can run from here on"),
     });
-    Some(diagnostic)
+    diagnostic
 }

@@ -4,21 +4,64 @@
 
 mod partial;
 
+use std::sync::{Arc, LazyLock};
+
 use rustc_hash::FxHashSet;
 
-use super::{Code, Diagnostic, Edit, Fix, Related};
+use super::{Code, Diagnostic, Edit, Finding, Fix, Origin, Related, Select};
 use crate::analysis::{
     Escape, Kept, Loop, LoopClosure, OccurrenceKind, ScopeId, ScopeKind, SymbolId,
 };
 use crate::ide::FileView;
 
-pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
-    file.analysis
-        .facts
-        .loop_closures
+pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for closure in &file.analysis.facts.loop_closures {
+        if !matches!(closure.escape, Escape::Kept { .. }) {
+            continue;
+        }
+        let Some(origin) = select.wanted(origin(closure), || names(file, closure)) else {
+            continue;
+        };
+        found.extend(
+            diagnostics(file, closure)
+                .into_iter()
+                .map(|diagnostic| Finding::new(diagnostic, origin.clone())),
+        );
+    }
+    found
+}
+
+/// The globals the `partial` fix looks for.
+static PARTIAL_NAMES: LazyLock<[Arc<str>; 2]> =
+    LazyLock::new(|| [Arc::from("partial"), Arc::from("functools")]);
+
+/// What the closure's diagnostics read besides its fact and its own code: the bindings of the
+/// variables it reads from outside ([`names`]), and for the `partial` fix the first line's
+/// break.
+fn origin(closure: &LoopClosure) -> Origin {
+    Origin {
+        scopes: vec![closure.scope],
+        lines: vec![0],
+        ..Origin::default()
+    }
+}
+
+/// The variables whose bindings the closure's diagnostics read: those it reads from outside
+/// (which a loop rebinds, which closures share on purpose), and the module's `partial` and
+/// `functools` (for the `partial` fix). Every name in the closure, its own variables' too: more
+/// names only make it found again more often, and telling its own apart costs more than it
+/// saves.
+fn names<'a>(
+    file: &FileView<'a>,
+    closure: &LoopClosure,
+) -> Box<dyn Iterator<Item = &'a Arc<str>> + 'a> {
+    let analysis = file.analysis;
+    let names = analysis
+        .occurrences_in(analysis.scope(closure.scope).range)
         .iter()
-        .flat_map(|c| diagnostics(file, c))
-        .collect()
+        .map(|o| &o.name);
+    Box::new(names.chain(PARTIAL_NAMES.iter()))
 }
 
 /// A variable the closure reads and a loop rebinds.

@@ -8,12 +8,17 @@
 mod class_scope;
 pub mod fix_all;
 mod free_unbound;
+mod kept;
 mod late_binding;
 mod super_call;
 mod unbound_local;
 mod unused_declaration;
 
 use std::fmt;
+use std::sync::Arc;
+
+use kept::{Changed, Finding, Origin};
+pub use kept::{Findings, Step};
 
 use super::FileView;
 use crate::analysis::TextRange;
@@ -228,40 +233,106 @@ impl Diagnostic {
 /// The file's diagnostics as the settings and inline suppressions leave them: the SyntaxErrors in
 /// the order CPython checks them, then the closure bugs in source order.
 pub fn diagnostics(file: &FileView, settings: &Settings) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = file
-        .analysis
-        .errors
-        .iter()
-        .map(|e| Diagnostic::new(Code::SyntaxError(e.kind.rule()), e.range, e.message()))
-        .collect();
-    found.extend(late_binding::check(file));
-    found.extend(unbound_local::check(file));
-    found.extend(free_unbound::check(file));
-    found.extend(class_scope::check(file));
-    found.extend(super_call::check(file));
-    found.extend(unused_declaration::check(file));
+    let findings = Findings::new(file);
+    let shown = findings.diagnostics(file, settings);
+    drop(findings);
+    shown.into_iter().map(Arc::unwrap_or_clone).collect()
+}
+
+/// Which findings a rule is asked for: all, or after a splice those that may have changed
+/// (whose [`Origin`] the splice touches).
+enum Select<'a> {
+    All,
+    Changed(&'a Changed),
+}
+
+impl Select<'_> {
+    /// Whether the finding of a source with `origin` is wanted.
+    fn wants(&self, origin: &Origin) -> bool {
+        match self {
+            Select::All => true,
+            Select::Changed(changed) => changed.touches(origin),
+        }
+    }
+
+    /// The whole origin of a source whose finding is wanted: `origin` with the names `names`
+    /// gives, looked at only when they are needed (to judge it, or to keep it).
+    fn wanted<'n>(
+        &self,
+        mut origin: Origin,
+        names: impl Fn() -> Box<dyn Iterator<Item = &'n Arc<str>> + 'n>,
+    ) -> Option<Origin> {
+        if let Select::Changed(changed) = self {
+            let named = || changed.touches_names() && names().any(|n| changed.touches_name(n));
+            if !changed.touches(&origin) && !named() {
+                return None;
+            }
+        }
+        let mut all: Vec<Arc<str>> = names().cloned().collect();
+        all.sort_unstable();
+        all.dedup();
+        origin.names = all;
+        Some(origin)
+    }
+}
+
+/// The closure bugs `select` asks for, each rule's in its order (`dynamic`: whether the module
+/// binds globals no statement shows).
+fn find(file: &FileView, select: &Select, dynamic: bool) -> Vec<Finding> {
+    let mut found = late_binding::check(file, select);
+    found.extend(unbound_local::check(file, select));
+    found.extend(free_unbound::check(file, select));
+    if !dynamic {
+        found.extend(class_scope::check(file, select));
+    }
+    found.extend(super_call::check(file, select));
+    found.extend(unused_declaration::check(file, select));
+    found
+}
+
+/// The diagnostics shown under `settings`: the SyntaxErrors, then the closure bugs `found` (in
+/// source order) but those in a scope with a SyntaxError, with the settings' severities, less
+/// those suppressed inline.
+fn shown<'a>(
+    file: &FileView,
+    settings: &Settings,
+    found: impl Iterator<Item = (&'a Arc<Diagnostic>, bool)>,
+) -> Vec<Arc<Diagnostic>> {
+    let errors = &file.analysis.errors;
     // A scope with a SyntaxError does not compile: what it would do at run time is moot.
-    let broken: Vec<TextRange> = file
-        .analysis
-        .errors
+    let broken: Vec<TextRange> = errors
         .iter()
         .map(|e| innermost_scope_range(file, e.range.start))
         .collect();
-    found.retain(|d| d.code.is_syntax_error() || !broken.iter().any(|r| r.contains(d.range.start)));
-    found.retain_mut(|d| match settings.diagnostic_level(d.code) {
-        Some(severity) => {
-            d.severity = severity;
-            !is_suppressed(file, d)
-        }
-        None => false,
-    });
-    // SyntaxErrors in the order CPython checks them (the first is the one it raises), then the
-    // closure bugs in source order.
-    found.sort_by_key(|d| match d.code {
-        Code::SyntaxError(_) => (false, 0, 0, None),
-        code => (true, d.range.start, d.range.end, Some(code)),
-    });
-    found
+    // SyntaxErrors in the order CPython checks them (the first is the one it raises).
+    let errors = errors
+        .iter()
+        .map(|e| Diagnostic::new(Code::SyntaxError(e.kind.rule()), e.range, e.message()));
+    let mut out: Vec<Arc<Diagnostic>> = errors
+        .filter_map(|mut d| {
+            d.severity = settings.diagnostic_level(d.code)?;
+            (!is_suppressed(file, &d)).then(|| Arc::new(d))
+        })
+        .collect();
+    out.extend(
+        found
+            .filter(|(d, suppressed)| {
+                !suppressed && !broken.iter().any(|r| r.contains(d.range.start))
+            })
+            .filter_map(|(d, _)| {
+                let severity = settings.diagnostic_level(d.code)?;
+                // Shared unless the settings change its severity.
+                Some(if severity == d.severity {
+                    Arc::clone(d)
+                } else {
+                    Arc::new(Diagnostic {
+                        severity,
+                        ..Diagnostic::clone(d)
+                    })
+                })
+            }),
+    );
+    out
 }
 
 /// The range of the innermost function or class around `offset` (the module: the whole text).

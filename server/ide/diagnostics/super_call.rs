@@ -3,16 +3,31 @@
 //! nested function, a lambda, a generator expression (or a 3.11 comprehension), a static method
 //! or outside any class, one of them is missing or wrong.
 
-use super::{Code, Diagnostic};
+use super::{Code, Diagnostic, Finding, Origin, Select};
 use crate::analysis::{PythonVersion, ScopeKind, SuperCall};
 use crate::ide::FileView;
 
-pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
-    file.analysis
+pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
+    let analysis = file.analysis;
+    analysis
         .facts
         .super_calls
         .iter()
-        .filter_map(|c| diagnostic(file, c))
+        .filter_map(|c| {
+            // The frame's symbols and its enclosing scopes'; the fact is found again when the
+            // function's calls (in the scope defining it) may have changed.
+            let origin = Origin {
+                scopes: std::iter::once(c.frame)
+                    .chain(analysis.scope(c.frame).parent)
+                    .collect(),
+                ..Origin::default()
+            };
+            if !select.wants(&origin) {
+                return None;
+            }
+            let diagnostic = diagnostic(file, c)?;
+            Some(Finding::new(diagnostic, origin))
+        })
         .collect()
 }
 

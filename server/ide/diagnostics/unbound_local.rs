@@ -2,18 +2,37 @@
 //! it before any assignment on some path, while an enclosing function or the module binds the
 //! same name — the missing `nonlocal` / `global`. Calling it raises `UnboundLocalError`.
 
-use super::{Code, Diagnostic, Edit, Fix, Related};
+use std::sync::Arc;
+
+use super::{Code, Diagnostic, Edit, Finding, Fix, Origin, Related, Select};
 use crate::analysis::{
     Occurrence, Resolution, ScopeId, ScopeKind, SymbolFlags, TextRange, UnassignedRead,
 };
 use crate::ide::FileView;
 
-pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
-    file.analysis
+pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
+    let analysis = file.analysis;
+    analysis
         .facts
         .unassigned_reads
         .iter()
-        .filter_map(|r| diagnostic(file, r))
+        .filter_map(|r| {
+            let o = analysis
+                .occurrence_at(r.read.start)
+                .filter(|o| o.range == r.read)?;
+            // The function's symbols and facts (its body start), and the bindings of the name
+            // inside and outside it.
+            let origin = Origin {
+                scopes: vec![analysis.frame_of(o.scope)],
+                names: vec![Arc::clone(&o.name)],
+                ..Origin::default()
+            };
+            if !select.wants(&origin) {
+                return None;
+            }
+            let diagnostic = diagnostic(file, r, o)?;
+            Some(Finding::new(diagnostic, origin))
+        })
         .collect()
 }
 
@@ -23,11 +42,8 @@ enum Outer {
     Module,
 }
 
-fn diagnostic(file: &FileView, read: &UnassignedRead) -> Option<Diagnostic> {
+fn diagnostic(file: &FileView, read: &UnassignedRead, o: &Occurrence) -> Option<Diagnostic> {
     let analysis = file.analysis;
-    let o = analysis
-        .occurrence_at(read.read.start)
-        .filter(|o| o.range == read.read)?;
     let function = analysis.frame_of(o.scope);
     let outer = outer_binding(file, function, &o.name)?;
     // Unassigned on some paths only: a missing declaration when the outer variable already

@@ -2,24 +2,57 @@
 //! declaration changes nothing (reads find the same variable without it). The fix removes the
 //! name, or the whole statement when none of its names is needed.
 
-use super::{Code, Diagnostic, Edit, Fix};
+use std::sync::Arc;
+
+use super::{Code, Diagnostic, Edit, Finding, Fix, Origin, Select};
 use crate::analysis::{
-    Declaration, OccurrenceKind, Resolution, ScopeId, ScopeKind, Symbol, SymbolFlags, TextRange,
+    Declaration, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, Symbol, SymbolFlags,
+    TextRange,
 };
 use crate::ide::FileView;
 
-pub(super) fn check(file: &FileView) -> Vec<Diagnostic> {
-    let mut found = unused(file);
-    let unused: Vec<TextRange> = found.iter().map(|d| d.range).collect();
-    for diagnostic in &mut found {
-        diagnostic
+pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
+    let mut found = unused(file, select);
+    let unused: Vec<TextRange> = found.iter().map(|f| f.diagnostic.range).collect();
+    for f in &mut found {
+        let range = f.diagnostic.range;
+        Arc::make_mut(&mut f.diagnostic)
             .fixes
-            .extend(removal(file, diagnostic.range, &unused));
+            .extend(removal(file, range, &unused));
     }
     found
 }
 
-fn unused(file: &FileView) -> Vec<Diagnostic> {
+/// What the diagnostic of the declared name `o` reads besides the declaring scope's symbols
+/// and its enclosing scopes': for the fix, whether the statement's other names are needed (for
+/// a `nonlocal` name, by the scopes capturing the variable from its owner), and the statement's
+/// line. The same for every name of the statement.
+fn origin(file: &FileView, o: &Occurrence) -> Origin {
+    let analysis = file.analysis;
+    let declarations = &analysis.facts.declarations;
+    let at = declarations.partition_point(|d| d.statement.end < o.range.start);
+    let statement = declarations
+        .get(at)
+        .filter(|d| d.statement.contains_range(o.range));
+    let mut scopes = vec![o.scope];
+    if o.kind == OccurrenceKind::NonlocalDecl {
+        let alone = [o.range];
+        let names = statement.map_or(&alone[..], |d| &d.names[..]);
+        let owners = names.iter().filter_map(|n| {
+            let name = analysis.occurrence_at(n.start)?;
+            let symbol = analysis.scope(o.scope).symbol(&name.name)?;
+            Some(analysis.frame_of(symbol.variable.scope))
+        });
+        scopes.extend(owners);
+    }
+    Origin {
+        scopes,
+        lines: statement.map(|d| d.statement.start).into_iter().collect(),
+        ..Origin::default()
+    }
+}
+
+fn unused(file: &FileView, select: &Select) -> Vec<Finding> {
     let analysis = file.analysis;
     // A scope with a SyntaxError does not compile: its declarations are the error's business.
     let has_error = |scope: ScopeId| {
@@ -35,6 +68,10 @@ fn unused(file: &FileView) -> Vec<Diagnostic> {
         .filter(|o| matches!(o.kind, OccurrenceKind::NonlocalDecl | OccurrenceKind::GlobalDecl))
         .filter(|o| !has_error(o.scope))
         .filter_map(|o| {
+            let origin = origin(file, o);
+            if !select.wants(&origin) {
+                return None;
+            }
             let symbol = analysis.scope(o.scope).symbol(&o.name)?;
             let global = o.kind == OccurrenceKind::GlobalDecl;
             let needed = if global {
@@ -56,7 +93,7 @@ fn unused(file: &FileView) -> Vec<Diagnostic> {
                 ),
             );
             diagnostic.unnecessary = true;
-            Some(diagnostic)
+            Some(Finding::new(diagnostic, origin))
         })
         .collect()
 }

@@ -7,10 +7,13 @@ use crate::ide::diagnostics::Diagnostic;
 
 /// The paragraphs explaining the closure bugs among `diagnostics` (the file's) at `offset`, and
 /// the range of the first one's subject there; `None` when none is at `offset`.
-pub(super) fn bugs_at(diagnostics: &[Diagnostic], offset: usize) -> Option<(TextRange, String)> {
+pub(super) fn bugs_at(
+    diagnostics: &[impl std::borrow::Borrow<Diagnostic>],
+    offset: usize,
+) -> Option<(TextRange, String)> {
     let mut range = None;
     let mut paragraphs = Vec::new();
-    for d in diagnostics {
+    for d in diagnostics.iter().map(std::borrow::Borrow::borrow) {
         if d.code.is_syntax_error() {
             continue;
         }
