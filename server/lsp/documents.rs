@@ -331,8 +331,7 @@ impl Document {
         let (upto, edit) = last.changes.filter(|(upto, _)| *upto == self.generation)?;
         let earlier = kept::take_earlier(&mut last.kept, upto)
             .filter(|earlier| earlier.leads_to(&edit, self.text.len()))?;
-        // Edited in place unless a module of that version still holds it.
-        let mut outline = Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+        let mut outline = earlier.into_owned();
         outline
             .edit(&self.text, tree, edit, &[])
             .then(|| Arc::new(outline))
@@ -368,8 +367,7 @@ impl Document {
         let Some(spliced) = earlier.spliced_into(spliced, self.text.len()) else {
             return;
         };
-        // Edited in place unless a request still holds them.
-        let mut lenses = Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
+        let mut lenses = earlier.into_owned();
         lenses.advance(&self.view(analysis), spliced);
         *last = Some(self.kept(Arc::new(lenses)));
     }
@@ -460,9 +458,9 @@ impl Document {
         let advanced = kept::take_earlier(&mut last, self.generation)
             .filter(|earlier| steps.from == earlier.generation && steps.to == self.generation)
             .and_then(|earlier| {
-                let findings =
-                    Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
-                findings.advance(&self.view(analysis), &steps.steps)
+                earlier
+                    .into_owned()
+                    .advance(&self.view(analysis), &steps.steps)
             });
         let findings = Arc::new(advanced.unwrap_or_else(|| {
             self.stats.whole_findings.fetch_add(1, Ordering::Relaxed);
@@ -512,9 +510,8 @@ impl Document {
             let Some(earlier) = kept::take_earlier(&mut last, self.generation) else {
                 return;
             };
-            let findings =
-                Arc::try_unwrap(earlier.value).unwrap_or_else(|shared| (*shared).clone());
-            *last = findings
+            *last = earlier
+                .into_owned()
                 .advance(&file, &steps.steps)
                 .map(|findings| self.kept(Arc::new(findings)));
             *steps = Steps::at(self.generation, self.text.len());

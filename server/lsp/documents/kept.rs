@@ -35,6 +35,14 @@ impl<T> Kept<T> {
     }
 }
 
+impl<T: Clone> Kept<Arc<T>> {
+    /// The value, to edit in place into the next version's: taken out of its `Arc`, or copied
+    /// when a request or a module of that version still holds it.
+    pub fn into_owned(self) -> T {
+        Arc::try_unwrap(self.value).unwrap_or_else(|shared| (*shared).clone())
+    }
+}
+
 /// The kept result if it is version `generation`'s.
 pub(super) fn current<T: Clone>(slot: &Option<Kept<T>>, generation: u64) -> Option<T> {
     slot.as_ref()
