@@ -230,6 +230,33 @@ fn def_scopes(a: &Analysis, function: ScopeId) -> Option<std::ops::Range<u32>> {
     }
 }
 
+/// The scopes before `first` in pre-order whose range holds the whole `edit`: the ancestors of
+/// `first`, and the 3.14 `__annotate__` scope spanning the `def` of `first` or of an ancestor
+/// (the scope just before it among its siblings). Every other scope before `first` ends before
+/// it starts, or lies in its header, before the body the edit is in.
+fn containing_before(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
+    let mut found = Vec::new();
+    for id in std::iter::once(first).chain(a.ancestors(first)) {
+        let scope = a.scope(id);
+        if id < first {
+            found.push(id);
+        }
+        let siblings = scope.parent.map_or(&[][..], |p| &a.scope(p).children);
+        let at = siblings.iter().position(|&c| c == id).unwrap_or(0);
+        let annotate = at.checked_sub(1).map(|i| siblings[i]).filter(|&c| {
+            let s = a.scope(c);
+            s.kind == ScopeKind::Annotation && s.range == scope.range
+        });
+        found.extend(annotate.filter(|&c| c < first));
+    }
+    found.retain(|&id| {
+        let range = a.scope(id).range;
+        range.start <= edit.start && edit.old_end <= range.end
+    });
+    found.sort_unstable();
+    found
+}
+
 /// The node of the `def` or class (`kind`) spanning exactly `range`.
 fn def_node<'t>(root: Node<'t>, range: TextRange, kind: &str) -> Option<Node<'t>> {
     let mut node = root.descendant_for_byte_range(range.start, range.end)?;
@@ -715,6 +742,7 @@ impl Splice {
             |at| edit.shift(at),
         );
 
+        let containing = containing_before(&prev, ScopeId(old_start), edit);
         // The function's scopes, with their links in the previous analysis's ids.
         let new_scopes: Vec<_> = self
             .new
@@ -741,10 +769,8 @@ impl Splice {
         // Before the function, only the scopes enclosing the edit change (its enclosing scopes,
         // 3.14's `__annotate__` spanning its `def`): their ends move, the old function's
         // scopes leave their capture lists.
-        for scope in &mut prev.scopes[..old_start as usize] {
-            if scope.range.end < edit.old_end {
-                continue;
-            }
+        for ScopeId(i) in containing {
+            let scope = &mut prev.scopes[i as usize];
             scope.range = shift(scope.range);
             if grown != 0 {
                 scope.children.iter_mut().for_each(|c| *c = id(*c));
