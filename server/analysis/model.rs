@@ -572,7 +572,8 @@ pub struct CalleeRead {
 
 impl Facts {
     /// Maps every scope id by `scope` (a fact about a scope mapped to `None` is dropped) and
-    /// every byte offset by `offset`, in place.
+    /// every byte offset in the text by `offset`, in place. A loop closure's offsets follow its
+    /// maker's start (see [`LoopClosure`]): only those of closures made by the module move.
     pub fn remap(
         &mut self,
         scope: impl Fn(ScopeId) -> Option<ScopeId>,
@@ -580,27 +581,14 @@ impl Facts {
     ) {
         let range = |r: &mut TextRange| *r = TextRange::new(offset(r.start), offset(r.end));
         self.loop_closures.retain_mut(|c| {
+            let made_by_module = c.maker == ScopeId::MODULE;
             let (Some(id), Some(maker)) = (scope(c.scope), scope(c.maker)) else {
                 return false;
             };
             c.scope = id;
             c.maker = maker;
-            for l in &mut c.loops {
-                range(&mut l.header);
-                l.per_iteration.iter_mut().for_each(range);
-            }
-            if let Escape::Kept { at, .. } = &mut c.escape {
-                range(at);
-            }
-            if let Some(d) = &mut c.defaults {
-                d.at = offset(d.at);
-            }
-            for u in c.name_uses.iter_mut().flatten() {
-                range(&mut u.range);
-                if let PassAt::Call { callee, at, .. } = &mut u.how {
-                    callee.iter_mut().for_each(range);
-                    *at = offset(*at);
-                }
+            if made_by_module {
+                c.map_offsets(&offset);
             }
             true
         });
@@ -665,6 +653,11 @@ pub struct ModuleImport {
 }
 
 /// A closure (lambda, def, class, generator expression) created inside loops.
+///
+/// Its byte offsets (loops, where it is kept, its defaults slot, the uses of its name) all lie in
+/// its maker and are counted from the maker's start (the module's is 0): an edit outside the
+/// maker moves them with it and leaves the fact as it is, and one inside the maker finds the
+/// fact again. [`LoopClosure::in_text`] gives them in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoopClosure {
     pub scope: ScopeId,
@@ -683,6 +676,38 @@ pub struct LoopClosure {
     /// its block (so the loop's values there are those the function was made with): every use,
     /// and how each can pass those values as arguments. `None` when some use cannot.
     pub name_uses: Option<Vec<NameUse>>,
+}
+
+impl LoopClosure {
+    /// Maps every byte offset of the fact by `offset`, in place.
+    pub fn map_offsets(&mut self, offset: impl Fn(usize) -> usize) {
+        let range = |r: &mut TextRange| *r = TextRange::new(offset(r.start), offset(r.end));
+        for l in &mut self.loops {
+            range(&mut l.header);
+            l.per_iteration.iter_mut().for_each(range);
+        }
+        if let Escape::Kept { at, .. } = &mut self.escape {
+            range(at);
+        }
+        if let Some(d) = &mut self.defaults {
+            d.at = offset(d.at);
+        }
+        for u in self.name_uses.iter_mut().flatten() {
+            range(&mut u.range);
+            if let PassAt::Call { callee, at, .. } = &mut u.how {
+                callee.iter_mut().for_each(range);
+                *at = offset(*at);
+            }
+        }
+    }
+
+    /// The fact with its offsets in the text of `analysis`, the analysis holding it.
+    pub fn in_text(&self, analysis: &Analysis) -> LoopClosure {
+        let base = analysis.scope(self.maker).range.start;
+        let mut placed = self.clone();
+        placed.map_offsets(|at| at + base);
+        placed
+    }
 }
 
 /// A use of a nested `def`'s name where the loop's values can be passed to the function.

@@ -54,7 +54,7 @@ pub(super) fn loop_closure<'t>(
     }
     let escape = escape_of(tree, scope, frame, node, made, &loops);
     let loops = loops.into_iter().map(|(_, l)| l).collect();
-    Some(LoopClosure {
+    let mut closure = LoopClosure {
         scope,
         maker: frame,
         bound_to_global: bound_to_global(tree, scope, frame),
@@ -62,7 +62,10 @@ pub(super) fn loop_closure<'t>(
         escape,
         defaults: default_slot(tree, node),
         name_uses: name_uses(tree, scope, node, made),
-    })
+    };
+    let base = analysis.scope(frame).range.start;
+    closure.map_offsets(|at| at - base);
+    Some(closure)
 }
 
 /// Whether the closure `scope`, made by `frame`, is bound to a module variable through a

@@ -975,14 +975,15 @@ pub(crate) mod tests {
 
     const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";
 
-    /// Chunked equals whole, or the text has a syntax error and is analysed whole.
+    /// Chunked equals whole (its flow facts too), or the text has a syntax error and is
+    /// analysed whole.
     fn check(text: &str, version: PythonVersion, cache: &mut ChunkCache) {
         match chunked(text, version, cache) {
-            Some(a) => assert_eq!(
-                project(&a),
-                project(&whole(text, version)),
-                "{version} {text}"
-            ),
+            Some(a) => {
+                let whole = whole(text, version);
+                assert_eq!(project(&a), project(&whole), "{version} {text}");
+                assert_eq!(a.facts, whole.facts, "{version} {text}");
+            }
             None => assert!(syntax::parse(text).root_node().has_error(), "{text}"),
         }
     }
