@@ -1175,7 +1175,7 @@ impl<'t> Walker<'_, '_, 't> {
         for part in parts.into_iter().flatten() {
             state = self.expr(Some(part), state);
         }
-        if let Some(scope) = self.tree.scope_of_node(definition) {
+        if let Some(scope) = self.tree.scope_of_node(definition, self.frame) {
             self.created(scope, definition, &mut state);
         }
         let name = definition.field(Field::Name);
@@ -1186,7 +1186,7 @@ impl<'t> Walker<'_, '_, 't> {
             self.assign(var, &mut state);
             if let Some(c) = self
                 .tree
-                .scope_of_node(definition)
+                .scope_of_node(definition, self.frame)
                 .and_then(|s| self.closure_of(s))
             {
                 // A def bound to its name: calls of that name run it.
@@ -1270,7 +1270,7 @@ impl<'t> Walker<'_, '_, 't> {
                 if let Some(params) = node.field(Field::Parameters) {
                     state = self.expr(Some(params), state);
                 }
-                if let Some(scope) = self.tree.scope_of_node(node) {
+                if let Some(scope) = self.tree.scope_of_node(node, self.frame) {
                     self.created(scope, node, &mut state);
                 }
                 state
@@ -1308,7 +1308,7 @@ impl<'t> Walker<'_, '_, 't> {
         if let Some(first) = first {
             state = self.expr(first.field(Field::Right), state);
         }
-        let scope = self.tree.scope_of_node(node);
+        let scope = self.tree.scope_of_node(node, self.frame);
         if !scope.is_some_and(|s| self.runs_where_made(s)) {
             if let Some(scope) = scope {
                 self.created(scope, node, &mut state);

@@ -281,11 +281,18 @@ impl<'t> Tree<'_, 't> {
             .filter(|n| n.kind() == Kind::Identifier && n.range() == range)
     }
 
-    /// The scope whose code `node` (a scope's node) is, found by its range.
-    fn scope_of_node(&self, node: SyntaxNode<'t>) -> Option<ScopeId> {
+    /// The scope whose code `node` (a scope's node) is, found by its range: searched from
+    /// `within` when that scope holds the node (a frame's nested scopes lie under the frame: the
+    /// search then skips the siblings of its ancestors), else from the module.
+    fn scope_of_node(&self, node: SyntaxNode<'t>, within: ScopeId) -> Option<ScopeId> {
         let range = node.range();
         let analysis = self.analysis;
-        let mut id = ScopeId::MODULE;
+        let outer = analysis.scope(within).range;
+        let mut id = if outer != range && outer.contains_range(range) {
+            within
+        } else {
+            ScopeId::MODULE
+        };
         'descend: loop {
             for &child in &analysis.scope(id).children {
                 let scope = analysis.scope(child);
