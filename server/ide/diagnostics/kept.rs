@@ -90,7 +90,10 @@ impl Step {
             .occurrences_in(spliced.new_span)
             .iter()
             .filter(|o| spliced.new_span.contains_range(o.range))
-            .filter(|o| !scopes.contains(&o.symbol.scope.0))
+            // Written in the re-analysed scopes (not the header's names, defaults and
+            // annotations, which its enclosing scope evaluates: a splice leaves them as they were)
+            // and living outside them.
+            .filter(|o| scopes.contains(&o.scope.0) && !scopes.contains(&o.symbol.scope.0))
             .filter(|o| {
                 o.symbol.scope != ScopeId::MODULE
                     || o.is_binding()
