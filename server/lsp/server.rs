@@ -39,9 +39,7 @@ use ls_types::request::{
     SemanticTokensFullDeltaRequest, SemanticTokensFullRequest, SemanticTokensRangeRequest,
     Shutdown,
 };
-use ls_types::{
-    Diagnostic, LogMessageParams, MessageType, PublishDiagnosticsParams, ShowMessageParams, Uri,
-};
+use ls_types::{LogMessageParams, MessageType, PublishDiagnosticsParams, ShowMessageParams, Uri};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -123,11 +121,12 @@ pub(crate) enum Event {
         id: RequestId,
         answer: Result<Vec<u8>, ResponseError>,
     },
-    /// Diagnostics computed for one version.
+    /// Diagnostics computed for one version: the `publishDiagnostics` notification, written
+    /// (off the main loop: a big file's can be megabytes), sent if the version is still current.
     Diagnostics {
         uri: Uri,
         version: i32,
-        items: Vec<Diagnostic>,
+        notification: Vec<u8>,
     },
     /// The first stage of a document's analysis is done: its diagnostics can be computed.
     FirstStage { uri: Uri, version: i32 },
@@ -488,14 +487,10 @@ impl Server {
             Event::Diagnostics {
                 uri,
                 version,
-                items,
+                notification,
             } => {
                 if self.docs.get(&uri).is_some_and(|d| d.version == version) {
-                    self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: items,
-                        version: Some(version),
-                    });
+                    self.writer.send(notification);
                 }
             }
             Event::FirstStage { uri, version } => self.push_diagnostics(uri, version),
@@ -1012,19 +1007,28 @@ impl Server {
             }
             // The snapshot moves into the computation and is dropped before the push (see the
             // request jobs).
+            let published = uri.clone();
             match guarded(move || {
                 probe.checkpoint("diagnostics");
                 let ctx = snapshot.ctx();
-                ctx.diagnostics()
-                    .iter()
-                    .map(|d| to_proto::diagnostic(&ctx, d))
-                    .collect::<Vec<_>>()
+                let params = to_proto::Publish {
+                    uri: published,
+                    diagnostics: to_proto::diagnostics(&ctx, &ctx.diagnostics()),
+                    version: Some(version),
+                };
+                jsonrpc::call_body(None, PublishDiagnostics::METHOD, &params)
             }) {
-                Ok(items) => {
+                Ok(Ok(notification)) => {
                     let _ = events.send(Event::Diagnostics {
                         uri: uri.clone(),
                         version,
-                        items,
+                        notification,
+                    });
+                }
+                Ok(Err(error)) => {
+                    let _ = events.send(Event::Log {
+                        kind: MessageType::ERROR,
+                        message: format!("diagnostics of {}: {error}", uri.as_str()),
                     });
                 }
                 Err(panic) => {

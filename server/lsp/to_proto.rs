@@ -1,13 +1,13 @@
 //! `ide` results as LSP types: the only place feature data meets the protocol.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ls_types::{
-    AnnotatedTextEdit, ChangeAnnotation, CodeAction, CodeActionKind, CodeDescription, Diagnostic,
-    DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, DocumentChanges,
-    DocumentHighlight, DocumentHighlightKind, Hover, HoverContents, InlayHint, InlayHintLabel,
-    InlayHintLabelPart, InlayHintLabelPartTooltip, Location, MarkupContent, MarkupKind,
-    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
+    AnnotatedTextEdit, ChangeAnnotation, CodeAction, CodeActionKind, Diagnostic,
+    DiagnosticSeverity, DiagnosticTag, DocumentChanges, DocumentHighlight, DocumentHighlightKind,
+    Hover, HoverContents, InlayHint, InlayHintLabel, InlayHintLabelPart, InlayHintLabelPartTooltip,
+    Location, MarkupContent, MarkupKind, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
     PrepareRenameResponse, Range, SemanticToken, SemanticTokenModifier, SemanticTokenType,
     SemanticTokensEdit, SemanticTokensLegend, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
 };
@@ -137,39 +137,133 @@ pub fn highlight(ctx: &Ctx, highlight: ide::highlights::Highlight) -> DocumentHi
 }
 
 /// A diagnostic with its code's documentation, the places it is about and, for code that can go,
-/// the `Unnecessary` tag (shown faded).
-pub fn diagnostic(ctx: &Ctx, diagnostic: &ide::diagnostics::Diagnostic) -> Diagnostic {
-    use ide::diagnostics::Severity;
-    let related: Vec<DiagnosticRelatedInformation> = diagnostic
-        .related
+/// the `Unnecessary` tag (shown faded): the protocol's `Diagnostic`, typed. It shares the
+/// analysis's diagnostic (its messages) and its document's URI instead of copying them, and
+/// serialises as the protocol's type does: a file's report can hold thousands, each with
+/// related places, and copying every message and URI into the protocol's type was most of a
+/// report's time.
+#[derive(Clone, Debug)]
+pub struct LspDiagnostic {
+    diagnostic: Arc<ide::diagnostics::Diagnostic>,
+    uri: Arc<Uri>,
+    range: Range,
+    /// The ranges of `diagnostic.related`, in order.
+    related: Vec<Range>,
+}
+
+/// The diagnostics of a document, typed (see [`LspDiagnostic`]).
+pub fn diagnostics(ctx: &Ctx, shown: &[Arc<ide::diagnostics::Diagnostic>]) -> Vec<LspDiagnostic> {
+    let uri = Arc::new(ctx.doc.uri.clone());
+    shown
         .iter()
-        .map(|r| DiagnosticRelatedInformation {
-            location: ctx.location(r.range),
-            message: r.message.clone(),
+        .map(|d| LspDiagnostic {
+            diagnostic: Arc::clone(d),
+            uri: Arc::clone(&uri),
+            range: ctx.range(d.range),
+            related: d.related.iter().map(|r| ctx.range(r.range)).collect(),
         })
-        .collect();
-    Diagnostic {
-        range: ctx.range(diagnostic.range),
-        severity: Some(match diagnostic.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            Severity::Warning => DiagnosticSeverity::WARNING,
-            Severity::Information => DiagnosticSeverity::INFORMATION,
-            Severity::Hint => DiagnosticSeverity::HINT,
-        }),
-        code: Some(NumberOrString::String(diagnostic.code.as_str().into())),
-        code_description: diagnostic
-            .code
-            .help_uri()
-            .parse()
-            .ok()
-            .map(|href| CodeDescription { href }),
-        source: Some(SOURCE.into()),
-        message: diagnostic.message.clone(),
-        related_information: (!related.is_empty()).then_some(related),
-        tags: diagnostic
-            .unnecessary
-            .then(|| vec![DiagnosticTag::UNNECESSARY]),
-        data: None,
+        .collect()
+}
+
+/// The protocol's `Diagnostic` of `diagnostic` (for a code action that names it).
+pub fn diagnostic(ctx: &Ctx, diagnostic: &ide::diagnostics::Diagnostic) -> Diagnostic {
+    let typed = diagnostics(ctx, &[Arc::new(diagnostic.clone())]);
+    serde_json::to_value(&typed[0])
+        .and_then(serde_json::from_value)
+        .expect("a typed diagnostic is a protocol diagnostic")
+}
+
+/// A pull-diagnostics answer: the protocol's full report (`DocumentDiagnosticReportResult`,
+/// with no result id), typed.
+#[derive(Debug, Serialize)]
+pub struct FullReport {
+    kind: &'static str,
+    items: Vec<LspDiagnostic>,
+}
+
+impl FullReport {
+    pub fn new(items: Vec<LspDiagnostic>) -> Self {
+        FullReport {
+            kind: "full",
+            items,
+        }
+    }
+}
+
+/// A `textDocument/publishDiagnostics` notification's parameters, typed.
+#[derive(Debug, Serialize)]
+pub struct Publish {
+    pub uri: Uri,
+    pub diagnostics: Vec<LspDiagnostic>,
+    pub version: Option<i32>,
+}
+
+/// How an [`LspDiagnostic`] is written: the protocol's fields, borrowed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosticFields<'a> {
+    range: Range,
+    severity: DiagnosticSeverity,
+    code: &'static str,
+    code_description: Href,
+    source: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_information: Vec<RelatedFields<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<[DiagnosticTag; 1]>,
+}
+
+#[derive(Serialize)]
+struct Href {
+    href: String,
+}
+
+#[derive(Serialize)]
+struct RelatedFields<'a> {
+    location: LocationFields<'a>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct LocationFields<'a> {
+    uri: &'a Uri,
+    range: Range,
+}
+
+impl Serialize for LspDiagnostic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ide::diagnostics::Severity;
+        let d = &*self.diagnostic;
+        DiagnosticFields {
+            range: self.range,
+            severity: match d.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                Severity::Warning => DiagnosticSeverity::WARNING,
+                Severity::Information => DiagnosticSeverity::INFORMATION,
+                Severity::Hint => DiagnosticSeverity::HINT,
+            },
+            code: d.code.as_str(),
+            code_description: Href {
+                href: d.code.help_uri(),
+            },
+            source: SOURCE,
+            message: &d.message,
+            related_information: d
+                .related
+                .iter()
+                .zip(&self.related)
+                .map(|(r, &range)| RelatedFields {
+                    location: LocationFields {
+                        uri: &self.uri,
+                        range,
+                    },
+                    message: &r.message,
+                })
+                .collect(),
+            tags: d.unnecessary.then_some([DiagnosticTag::UNNECESSARY]),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -577,6 +671,94 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&lens).unwrap(),
             serde_json::to_value(&protocol).unwrap()
+        );
+    }
+
+    /// The protocol's `Diagnostic` of `d`, built field by field with its own types.
+    fn protocol_diagnostic(ctx: &Ctx, d: &ide::diagnostics::Diagnostic) -> Diagnostic {
+        use ide::diagnostics::Severity;
+        let related: Vec<_> = d
+            .related
+            .iter()
+            .map(|r| ls_types::DiagnosticRelatedInformation {
+                location: ctx.location(r.range),
+                message: r.message.clone(),
+            })
+            .collect();
+        Diagnostic {
+            range: ctx.range(d.range),
+            severity: Some(match d.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                Severity::Warning => DiagnosticSeverity::WARNING,
+                Severity::Information => DiagnosticSeverity::INFORMATION,
+                Severity::Hint => DiagnosticSeverity::HINT,
+            }),
+            code: Some(ls_types::NumberOrString::String(d.code.as_str().into())),
+            code_description: Some(ls_types::CodeDescription {
+                href: d.code.help_uri().parse().unwrap(),
+            }),
+            source: Some(SOURCE.into()),
+            message: d.message.clone(),
+            related_information: (!related.is_empty()).then_some(related),
+            tags: d.unnecessary.then(|| vec![DiagnosticTag::UNNECESSARY]),
+            data: None,
+        }
+    }
+
+    /// Typed diagnostics and reports are written as the protocol's types are: related places,
+    /// the `Unnecessary` tag, a SyntaxError's documentation, the full report around them.
+    #[test]
+    fn typed_diagnostics_serialise_as_the_protocol_types() {
+        let text = "def f():\n    global g\n    fs = []\n    for i in range(3):\n        fs.append(lambda: i)\n    return fs\n\ndef h():\n    nonlocal q\n";
+        let doc = Document::new(
+            "file:///t.py".parse().unwrap(),
+            1,
+            text.into(),
+            Default::default(),
+        );
+        let settings = Settings::default();
+        let ctx = Ctx::new(&doc, Encoding::Utf16, &settings);
+        let shown = ctx.diagnostics();
+        let codes: Vec<_> = shown.iter().map(|d| d.code.as_str()).collect();
+        assert!(shown.iter().any(|d| !d.related.is_empty()), "{codes:?}");
+        assert!(shown.iter().any(|d| d.unnecessary), "{codes:?}");
+        assert!(shown.iter().any(|d| d.code.is_syntax_error()), "{codes:?}");
+        let typed = diagnostics(&ctx, &shown);
+        let protocol: Vec<Diagnostic> =
+            shown.iter().map(|d| protocol_diagnostic(&ctx, d)).collect();
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap(),
+            serde_json::to_value(&protocol).unwrap()
+        );
+        assert_eq!(diagnostic(&ctx, &shown[0]), protocol[0]);
+        let report = ls_types::DocumentDiagnosticReportResult::Report(
+            ls_types::DocumentDiagnosticReport::Full(
+                ls_types::RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: ls_types::FullDocumentDiagnosticReport {
+                        result_id: None,
+                        items: protocol.clone(),
+                    },
+                },
+            ),
+        );
+        assert_eq!(
+            serde_json::to_value(FullReport::new(typed.clone())).unwrap(),
+            serde_json::to_value(&report).unwrap()
+        );
+        let publish = ls_types::PublishDiagnosticsParams {
+            uri: doc.uri.clone(),
+            diagnostics: protocol,
+            version: Some(1),
+        };
+        let typed = Publish {
+            uri: doc.uri.clone(),
+            diagnostics: typed,
+            version: Some(1),
+        };
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap(),
+            serde_json::to_value(&publish).unwrap()
         );
     }
 }

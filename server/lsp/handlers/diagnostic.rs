@@ -1,50 +1,30 @@
 //! `textDocument/diagnostic` (pull diagnostics): always a full report.
 
 use ls_types::request::DocumentDiagnosticRequest;
-use ls_types::{
-    DocumentDiagnosticParams, DocumentDiagnosticReport, DocumentDiagnosticReportResult,
-    FullDocumentDiagnosticReport, RelatedFullDocumentDiagnosticReport, Uri,
-};
+use ls_types::{DocumentDiagnosticParams, Uri};
 
 use super::{DocumentRequestHandler, budget};
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
-use crate::lsp::to_proto;
-
-fn report(items: Vec<ls_types::Diagnostic>) -> DocumentDiagnosticReportResult {
-    DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(
-        RelatedFullDocumentDiagnosticReport {
-            related_documents: None,
-            full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                result_id: None,
-                items,
-            },
-        },
-    ))
-}
+use crate::lsp::to_proto::{self, FullReport};
 
 impl DocumentRequestHandler for DocumentDiagnosticRequest {
-    type Answer = Self::Result;
+    type Answer = FullReport;
 
     fn document(params: &DocumentDiagnosticParams) -> &Uri {
         &params.text_document.uri
     }
 
-    fn not_open() -> DocumentDiagnosticReportResult {
-        report(Vec::new())
+    fn not_open() -> FullReport {
+        FullReport::new(Vec::new())
     }
 
     fn run(
         snapshot: &Snapshot,
         _params: DocumentDiagnosticParams,
-    ) -> Result<DocumentDiagnosticReportResult, ResponseError> {
+    ) -> Result<FullReport, ResponseError> {
         let ctx = snapshot.ctx();
-        let items = ctx.diagnostics();
-        Ok(report(
-            budget(items.iter(), snapshot.response_items)
-                .into_iter()
-                .map(|d| to_proto::diagnostic(&ctx, d))
-                .collect(),
-        ))
+        let shown = budget(ctx.diagnostics().iter().cloned(), snapshot.response_items);
+        Ok(FullReport::new(to_proto::diagnostics(&ctx, &shown)))
     }
 }
