@@ -38,10 +38,10 @@ fn origin(file: &FileView, o: &Occurrence) -> Origin {
     if o.kind == OccurrenceKind::NonlocalDecl {
         let alone = [o.range];
         let names = statement.map_or(&alone[..], |d| &d.names[..]);
+        // Each name's occurrence names the variable it declares (the owner's symbol).
         let owners = names.iter().filter_map(|n| {
             let name = analysis.occurrence_at(n.start)?;
-            let symbol = analysis.scope(o.scope).symbol(&name.name)?;
-            Some(analysis.frame_of(symbol.variable.scope))
+            Some(analysis.frame_of(name.symbol.scope))
         });
         scopes.extend(owners);
     }
@@ -62,9 +62,14 @@ fn unused(file: &FileView, select: &Select) -> Vec<Finding> {
             .iter()
             .any(|e| range.contains(e.range.start))
     };
+    // The declared names, from the `global` and `nonlocal` statements (not a scan of every
+    // occurrence of the file on each ask).
     analysis
-        .occurrences
+        .facts
+        .declarations
         .iter()
+        .flat_map(|d| &d.names)
+        .filter_map(|name| analysis.occurrence_at(name.start).filter(|o| o.range == *name))
         .filter(|o| matches!(o.kind, OccurrenceKind::NonlocalDecl | OccurrenceKind::GlobalDecl))
         .filter(|o| !has_error(o.scope))
         .filter_map(|o| {
