@@ -572,8 +572,7 @@ pub struct CalleeRead {
 
 impl Facts {
     /// Maps every scope id by `scope` (a fact about a scope mapped to `None` is dropped) and
-    /// every byte offset in the text by `offset`, in place. A loop closure's offsets follow its
-    /// maker's start (see [`LoopClosure`]): only those of closures made by the module move.
+    /// every byte offset in the text by `offset` (across one edit or shift), in place.
     pub fn remap(
         &mut self,
         scope: impl Fn(ScopeId) -> Option<ScopeId>,
@@ -581,15 +580,12 @@ impl Facts {
     ) {
         let range = |r: &mut TextRange| *r = TextRange::new(offset(r.start), offset(r.end));
         self.loop_closures.retain_mut(|c| {
-            let made_by_module = c.maker == ScopeId::MODULE;
             let (Some(id), Some(maker)) = (scope(c.scope), scope(c.maker)) else {
                 return false;
             };
             c.scope = id;
             c.maker = maker;
-            if made_by_module {
-                c.map_offsets(&offset);
-            }
+            c.move_by(&offset);
             true
         });
         for r in &mut self.unassigned_reads {
@@ -654,10 +650,10 @@ pub struct ModuleImport {
 
 /// A closure (lambda, def, class, generator expression) created inside loops.
 ///
-/// Its byte offsets (loops, where it is kept, its defaults slot, the uses of its name) all lie in
-/// its maker and are counted from the maker's start (the module's is 0): an edit outside the
-/// maker moves them with it and leaves the fact as it is, and one inside the maker finds the
-/// fact again. [`LoopClosure::in_text`] gives them in the text.
+/// Its byte offsets (loops, where it is kept, its defaults slot, the uses of its name) are
+/// counted from the first of them, `span.start`, the only one kept in the text's terms: an edit
+/// before or after them all moves `span` alone, not every offset behind the fact's pointers.
+/// [`LoopClosure::in_text`] gives them in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoopClosure {
     pub scope: ScopeId,
@@ -676,36 +672,69 @@ pub struct LoopClosure {
     /// its block (so the loop's values there are those the function was made with): every use,
     /// and how each can pass those values as arguments. `None` when some use cannot.
     pub name_uses: Option<Vec<NameUse>>,
+    /// From the first offset of the fact to the last, in the text.
+    pub span: TextRange,
 }
 
 impl LoopClosure {
-    /// Maps every byte offset of the fact by `offset`, in place.
-    pub fn map_offsets(&mut self, offset: impl Fn(usize) -> usize) {
-        let range = |r: &mut TextRange| *r = TextRange::new(offset(r.start), offset(r.end));
+    /// Counts the fact's offsets, given in the text, from the first of them (see the type).
+    pub fn anchor(&mut self) {
+        let (mut first, mut last) = (usize::MAX, 0);
+        self.each_offset(&mut |at| {
+            first = first.min(*at);
+            last = last.max(*at);
+        });
+        let first = first.min(last);
+        self.span = TextRange::new(first, last);
+        self.each_offset(&mut |at| *at -= first);
+    }
+
+    /// Moves the fact by `offset`, which maps the text's offsets across one edit or shift
+    /// (keeping their order): when it moves the first and last alike, it moves them all alike,
+    /// and only `span` changes.
+    pub fn move_by(&mut self, offset: impl Fn(usize) -> usize) {
+        let span = TextRange::new(offset(self.span.start), offset(self.span.end));
+        if span.end - span.start != self.span.end - self.span.start {
+            // The change lies inside the fact: each offset moves on its own.
+            let base = self.span.start;
+            self.each_offset(&mut |at| *at = offset(base + *at) - span.start);
+        }
+        self.span = span;
+    }
+
+    /// Visits every byte offset of the fact.
+    fn each_offset(&mut self, f: &mut dyn FnMut(&mut usize)) {
+        fn range(r: &mut TextRange, f: &mut dyn FnMut(&mut usize)) {
+            f(&mut r.start);
+            f(&mut r.end);
+        }
         for l in &mut self.loops {
-            range(&mut l.header);
-            l.per_iteration.iter_mut().for_each(range);
+            range(&mut l.header, f);
+            for r in &mut l.per_iteration {
+                range(r, f);
+            }
         }
         if let Escape::Kept { at, .. } = &mut self.escape {
-            range(at);
+            range(at, f);
         }
         if let Some(d) = &mut self.defaults {
-            d.at = offset(d.at);
+            f(&mut d.at);
         }
         for u in self.name_uses.iter_mut().flatten() {
-            range(&mut u.range);
+            range(&mut u.range, f);
             if let PassAt::Call { callee, at, .. } = &mut u.how {
-                callee.iter_mut().for_each(range);
-                *at = offset(*at);
+                if let Some(callee) = callee {
+                    range(callee, f);
+                }
+                f(at);
             }
         }
     }
 
-    /// The fact with its offsets in the text of `analysis`, the analysis holding it.
-    pub fn in_text(&self, analysis: &Analysis) -> LoopClosure {
-        let base = analysis.scope(self.maker).range.start;
+    /// The fact with its offsets in the text.
+    pub fn in_text(&self) -> LoopClosure {
         let mut placed = self.clone();
-        placed.map_offsets(|at| at + base);
+        placed.each_offset(&mut |at| *at += self.span.start);
         placed
     }
 }
@@ -987,6 +1016,73 @@ mod tests {
     use super::*;
     use crate::analysis::{self, PythonVersion};
     use crate::syntax;
+
+    /// A loop closure kept relative to its first offset moves as its offsets in the text do:
+    /// by `span` alone when an edit lies before or after them all, one by one when it lies
+    /// among them.
+    #[test]
+    fn loop_closures_move_as_their_offsets_do() {
+        let range = |start, end| TextRange::new(start, end);
+        let in_text = LoopClosure {
+            scope: ScopeId(2),
+            maker: ScopeId(1),
+            bound_to_global: false,
+            loops: vec![Loop {
+                header: range(10, 30),
+                per_iteration: vec![range(12, 13), range(32, 60)],
+                ends_after: false,
+            }],
+            escape: Escape::Kept {
+                how: Kept::Stored,
+                at: range(4, 9),
+            },
+            defaults: Some(DefaultSlot {
+                at: 40,
+                before: String::new(),
+                after: String::new(),
+                is_def: true,
+            }),
+            name_uses: Some(vec![NameUse {
+                range: range(50, 51),
+                how: PassAt::Call {
+                    callee: Some(range(45, 49)),
+                    at: 52,
+                    before: String::new(),
+                },
+            }]),
+            span: TextRange::default(),
+        };
+        let mut kept = in_text.clone();
+        kept.anchor();
+        assert_eq!(kept.span, range(4, 60));
+        assert_eq!(
+            kept.in_text(),
+            LoopClosure {
+                span: kept.span,
+                ..in_text.clone()
+            }
+        );
+        // An edit inserting 3 bytes at `at` (or deleting 3 after it), as `Edit::shift` moves
+        // offsets: those from the old end on move, the others stay.
+        for at in [0, 4, 20, 45, 59, 60, 61] {
+            for grew in [3i64, -3] {
+                let old_end = if grew > 0 { at } else { at + 3 };
+                let shift = |o: usize| {
+                    if o >= old_end {
+                        (o as i64 + grew) as usize
+                    } else {
+                        o
+                    }
+                };
+                let mut moved = kept.clone();
+                moved.move_by(shift);
+                let mut expected = in_text.clone();
+                expected.each_offset(&mut |o| *o = shift(*o));
+                expected.anchor();
+                assert_eq!(moved, expected, "edit at {at} by {grew}");
+            }
+        }
+    }
 
     /// `scopes_meeting` finds what a scan of every scope finds, on stdlib files in every version,
     /// for ranges of every size.

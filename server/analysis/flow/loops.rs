@@ -62,9 +62,9 @@ pub(super) fn loop_closure<'t>(
         escape,
         defaults: default_slot(tree, node),
         name_uses: name_uses(tree, scope, node, made),
+        span: TextRange::default(),
     };
-    let base = analysis.scope(frame).range.start;
-    closure.map_offsets(|at| at - base);
+    closure.anchor();
     Some(closure)
 }
 

@@ -24,7 +24,7 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
             continue;
         };
         found.extend(
-            diagnostics(file, &closure.in_text(file.analysis))
+            diagnostics(file, &closure.in_text())
                 .into_iter()
                 .map(|diagnostic| Finding::new(diagnostic, origin.clone())),
         );
