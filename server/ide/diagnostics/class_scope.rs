@@ -67,7 +67,7 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
         .occurrences
         .iter()
         .filter(|o| o.kind == OccurrenceKind::Read && o.symbol.scope == ScopeId::MODULE)
-        .filter(|o| !bound.contains(&o.symbol))
+        .filter(|o| !bound.contains(&o.symbol) && may_fire(file, o))
         .filter_map(|o| {
             // The reader's symbols and its enclosing scopes' (unchanged by a splice outside
             // them), the bindings of the name in the module and the class.
@@ -90,15 +90,19 @@ fn is_blind_to_class(kind: ScopeKind) -> bool {
     kind.is_user_function() || kind.is_comprehension()
 }
 
-/// The diagnostic of `o`, a read of a module variable no statement binds.
+/// Whether the read `o` of a module variable no statement binds can be a finding at all: read
+/// where the class namespace is invisible, of a name that is no builtin or implicit global.
+/// What decides it never changes with an edit elsewhere, so it is asked before the origin.
+fn may_fire(file: &FileView, o: &Occurrence) -> bool {
+    let analysis = file.analysis;
+    is_blind_to_class(analysis.scope(o.scope).kind)
+        && !builtins::is_builtin(analysis.version, &o.name)
+        && !IMPLICIT_GLOBALS.contains(&&*o.name)
+}
+
+/// The diagnostic of `o`, a read of a module variable no statement binds that [`may_fire`].
 fn diagnostic(file: &FileView, o: &Occurrence) -> Option<Diagnostic> {
     let analysis = file.analysis;
-    if !is_blind_to_class(analysis.scope(o.scope).kind)
-        || builtins::is_builtin(analysis.version, &o.name)
-        || IMPLICIT_GLOBALS.contains(&&*o.name)
-    {
-        return None;
-    }
     // The nearest class around the read whose body binds the name.
     let class = analysis.ancestors(o.scope).find(|&a| {
         let scope = analysis.scope(a);
