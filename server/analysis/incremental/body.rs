@@ -214,20 +214,25 @@ fn scopes_around(a: &Analysis, range: TextRange) -> Vec<ScopeId> {
 /// method in pre-order) and the method's own. `None` when something lies between them.
 fn def_scopes(a: &Analysis, function: ScopeId) -> Option<std::ops::Range<u32>> {
     let own = a.subtree(function);
-    let scope = a.scope(function);
-    let siblings = &a.scope(scope.parent?).children;
-    let at = siblings.iter().position(|&c| c == function)?;
-    let annotate = at.checked_sub(1).map(|i| siblings[i]).filter(|&c| {
-        let s = a.scope(c);
-        s.kind == ScopeKind::Annotation && s.range == scope.range
-    });
-    match annotate {
+    a.scope(function).parent?;
+    match annotate_of(a, function) {
         None => Some(own),
         Some(annotate) => {
             let before = a.subtree(annotate);
             (before.end == own.start).then_some(before.start..own.end)
         }
     }
+}
+
+/// 3.14's `__annotate__` scope of the `def` making `scope`: the scope just before it among its
+/// siblings, spanning the same text.
+fn annotate_of(a: &Analysis, scope: ScopeId) -> Option<ScopeId> {
+    let range = a.scope(scope).range;
+    let siblings = &a.scope(a.scope(scope).parent?).children;
+    let at = siblings.iter().position(|&c| c == scope)?;
+    let before = siblings[at.checked_sub(1)?];
+    let s = a.scope(before);
+    (s.kind == ScopeKind::Annotation && s.range == range).then_some(before)
 }
 
 /// The scopes before `first` in pre-order whose range holds the whole `edit`: the ancestors of
@@ -237,17 +242,10 @@ fn def_scopes(a: &Analysis, function: ScopeId) -> Option<std::ops::Range<u32>> {
 fn containing_before(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
     let mut found = Vec::new();
     for id in std::iter::once(first).chain(a.ancestors(first)) {
-        let scope = a.scope(id);
         if id < first {
             found.push(id);
         }
-        let siblings = scope.parent.map_or(&[][..], |p| &a.scope(p).children);
-        let at = siblings.iter().position(|&c| c == id).unwrap_or(0);
-        let annotate = at.checked_sub(1).map(|i| siblings[i]).filter(|&c| {
-            let s = a.scope(c);
-            s.kind == ScopeKind::Annotation && s.range == scope.range
-        });
-        found.extend(annotate.filter(|&c| c < first));
+        found.extend(annotate_of(a, id).filter(|&c| c < first));
     }
     found.retain(|&id| {
         let range = a.scope(id).range;
