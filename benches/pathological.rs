@@ -43,7 +43,7 @@ fn time(text: &str) -> (Duration, Duration) {
         let analysis = analysis::analyze(text, &tree, PythonVersion::Py314);
         total.push(started.elapsed());
         assert!(
-            !analysis.has_syntax_errors,
+            !analysis.has_syntax_errors(),
             "the benchmark text should parse"
         );
         assert!(

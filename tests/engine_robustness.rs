@@ -7,7 +7,10 @@ use closure_lens::syntax::parse;
 /// Runs the analysis for every version on a thread with the default 2 MiB stack, as a test
 /// thread has (the analysis grows its stack itself when it recurses deep).
 fn analyse_everywhere(text: String) -> Vec<bool> {
-    analyses(text).iter().map(|a| a.has_syntax_errors).collect()
+    analyses(text)
+        .iter()
+        .map(|a| a.has_syntax_errors())
+        .collect()
 }
 
 fn analyses(text: String) -> Vec<Analysis> {
@@ -30,11 +33,11 @@ fn deeply_nested_brackets_lambdas_and_blocks() {
     let depth = 50_000;
     let brackets = format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
     for analysis in analyses(brackets) {
-        let deep = analysis.too_deep.expect("too deep to analyse");
+        let deep = analysis.too_deep.clone().expect("too deep to analyse");
         // The statement takes one level: the 6000th parenthesis is the first left out.
         assert_eq!(deep.limit, 6000);
         assert_eq!(deep.range.start, "x = ".len() + 5999);
-        assert!(!analysis.has_syntax_errors);
+        assert!(!analysis.has_syntax_errors());
     }
 
     let lambdas = format!("f = {}0\n", "lambda: ".repeat(10_000));
@@ -66,7 +69,7 @@ fn whatever_cpython_parses_is_analysed_in_full() {
     for text in shapes {
         for analysis in analyses(text) {
             assert!(analysis.too_deep.is_none());
-            assert!(!analysis.has_syntax_errors);
+            assert!(!analysis.has_syntax_errors());
             let mut lambdas = analysis.scopes.iter().filter(|s| s.name == "lambda");
             let innermost = lambdas.next_back().expect("a lambda");
             let closure = innermost.code.as_ref().expect("a code object");
@@ -170,7 +173,7 @@ fn a_file_with_syntax_errors_keeps_the_closures_that_parsed() {
     let text = "def make_counter():\n    count = 0\n    def counter():\n        nonlocal count\n        count += 1\n        return count\n    return counter\n\ndef broken(:\n    pass\n";
     let tree = parse(text);
     let analysis = analyze(text, &tree, PythonVersion::Py312);
-    assert!(analysis.has_syntax_errors);
+    assert!(analysis.has_syntax_errors());
     let counter = analysis
         .scopes
         .iter()

@@ -162,7 +162,7 @@ fn analyse(path: &Path, version: PythonVersion) -> (Value, Analysis) {
         .map(|e| json!({"message": e.message(), "line": position(&lines, e.range.start).line}))
         .collect();
     let json = json!({
-        "has_syntax_errors": analysis.has_syntax_errors,
+        "has_syntax_errors": analysis.has_syntax_errors(),
         "too_deep": analysis.too_deep.is_some(),
         "scopes": scopes,
         "errors": errors,

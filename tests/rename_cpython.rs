@@ -218,7 +218,7 @@ fn cases_for(path: &Path, count: usize, seed: u64) -> Result<Vec<Value>, &'stati
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8")?;
     let tree = syntax::parse(&text);
     let analysis = analysis::analyze(&text, &tree, PythonVersion::Py311);
-    if analysis.has_syntax_errors {
+    if analysis.has_syntax_errors() {
         return Err("tree-sitter syntax errors");
     }
     let lines = LineIndex::new(&text);

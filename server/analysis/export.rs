@@ -11,7 +11,7 @@ use super::code::{self, CodeFacts};
 use super::collect::RawOccurrence;
 use super::model::{
     Analysis, ClosureError, CodeCells, Facts, Occurrence, PythonVersion, Resolution, Scope,
-    ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TooDeep,
+    ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
 };
 
 pub(crate) struct Inputs<'a> {
@@ -20,7 +20,7 @@ pub(crate) struct Inputs<'a> {
     pub wk: &'a WellKnown,
     pub occurrences: &'a [RawOccurrence],
     pub errors: Vec<ClosureError>,
-    pub has_syntax_errors: bool,
+    pub parse_errors: Vec<TextRange>,
     pub too_deep: Option<TooDeep>,
     pub has_star_import: bool,
 }
@@ -32,7 +32,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         wk,
         occurrences,
         errors,
-        has_syntax_errors,
+        parse_errors,
         too_deep,
         has_star_import,
     } = inputs;
@@ -173,7 +173,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         scopes,
         occurrences,
         errors,
-        has_syntax_errors,
+        parse_errors,
         too_deep,
         has_star_import,
         facts: Facts::default(),

@@ -45,7 +45,7 @@ pub fn symbols(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
     let mut resolver = resolve::Resolver::new(&mut collector.table, &collector.wk, version);
     resolver.run();
     errors.append(&mut resolver.errors);
-    let has_syntax_errors = has_unrecovered_errors(root, &collector.recovered);
+    let parse_errors = unrecovered_errors(root, &collector.recovered);
     let too_deep = collector.too_deep.map(|range| TooDeep {
         range,
         limit: collect::MAX_DEPTH,
@@ -56,7 +56,7 @@ pub fn symbols(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
         wk: &collector.wk,
         occurrences: &collector.occurrences,
         errors,
-        has_syntax_errors,
+        parse_errors,
         too_deep,
         has_star_import: collector.has_star_import,
     })
@@ -68,22 +68,25 @@ pub fn add_facts(analysis: &mut Analysis, text: &str, tree: &Tree) {
     analysis.facts = flow::facts(text, grammar::SyntaxNode::new(tree.root_node()), analysis);
 }
 
-/// Whether the tree has ERROR or MISSING nodes outside the ranges the collector recovered.
-fn has_unrecovered_errors(root: Node<'_>, recovered: &[TextRange]) -> bool {
+/// The ERROR and MISSING nodes of the tree outside the ranges the collector recovered, in
+/// source order (only the paths to them are walked).
+pub(crate) fn unrecovered_errors(root: Node<'_>, recovered: &[TextRange]) -> Vec<TextRange> {
+    let mut found = Vec::new();
     if !root.has_error() {
-        return false;
+        return found;
     }
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         if node.is_error() || node.is_missing() {
             let range = TextRange::new(node.start_byte(), node.end_byte());
             if !recovered.contains(&range) {
-                return true;
+                found.push(range);
             }
             continue;
         }
         let mut cursor = node.walk();
         stack.extend(node.children(&mut cursor).filter(|c| c.has_error()));
     }
-    false
+    found.sort_by_key(|r| (r.start, r.end));
+    found
 }

@@ -482,8 +482,9 @@ pub struct Analysis {
     pub occurrences: Vec<Occurrence>,
     /// Closure-related SyntaxErrors, in the order CPython checks them.
     pub errors: Vec<ClosureError>,
-    /// Whether the tree had syntax errors (the analysis then covers the parts that parsed intact).
-    pub has_syntax_errors: bool,
+    /// Where the tree has syntax errors (ERROR and MISSING nodes the analysis could not read
+    /// past), in source order; the analysis covers the parts that parsed intact.
+    pub parse_errors: Vec<TextRange>,
     /// Set when some code nests too deep to be analysed; that code is left out.
     pub too_deep: Option<TooDeep>,
     /// Whether the module runs a `from … import *`, binding globals no statement names.
@@ -892,6 +893,11 @@ pub struct BodyStart {
 }
 
 impl Analysis {
+    /// Whether the tree had syntax errors (see [`Analysis::parse_errors`]).
+    pub fn has_syntax_errors(&self) -> bool {
+        !self.parse_errors.is_empty()
+    }
+
     /// The scope with id `id`.
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id.index()]

@@ -222,7 +222,7 @@ impl FileResult {
             .collect();
         FileResult {
             python_version: file.analysis.version.as_str().to_owned(),
-            has_syntax_errors: file.analysis.has_syntax_errors,
+            has_syntax_errors: file.analysis.has_syntax_errors(),
             too_deep: file.analysis.too_deep.as_ref().map(|deep| TooDeep {
                 range: range(lines, deep.range),
                 limit: deep.limit,

@@ -18,8 +18,13 @@
 //! are kept. On 3.14 the `def`'s `__annotate__` scope, just before the method in pre-order, is
 //! analysed again with it.
 //!
+//! A body may hold syntax errors (someone is typing in it): the focused passes read it as a
+//! whole analysis reads it, and its parse errors replace the old body's. Errors around the body
+//! (in its header, or in a node that holds the whole `def`) are refused.
+//!
 //! Whole == spliced, always: every case this module cannot prove unchanged outside the body
-//! (syntax errors, a tree that changed outside it, nesting too deep, star imports) is refused.
+//! (syntax errors around it, a tree that changed outside it, nesting too deep, star imports) is
+//! refused.
 
 use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
@@ -136,8 +141,7 @@ pub fn reanalyze(
     rows: i64,
 ) -> Result<(Analysis, Spliced), Box<Analysis>> {
     let root = tree.root_node();
-    if root.has_error() || prev.has_syntax_errors || prev.too_deep.is_some() || prev.has_star_import
-    {
+    if prev.too_deep.is_some() || prev.has_star_import {
         return Err(Box::new(prev));
     }
     let bodies = candidates(&prev, edit)
@@ -253,6 +257,15 @@ fn containing_before(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
     });
     found.sort_unstable();
     found
+}
+
+/// Whether each of `errors` (parse errors) lies apart from `span` (a `def` or class) or strictly
+/// inside `inside` (its body): then the errors outside are not the `def`'s, and none can change
+/// what the `def` gives the rest.
+fn errors_apart(errors: &[TextRange], span: TextRange, inside: TextRange) -> bool {
+    errors.iter().all(|e| {
+        e.end < span.start || e.start > span.end || inside.start < e.start && e.end < inside.end
+    })
 }
 
 /// The node of the `def` or class (`kind`) spanning exactly `range`.
@@ -450,10 +463,7 @@ impl Splice {
             ScopeKind::Class => body.start_byte(),
             _ => scope.header_end,
         };
-        if node.has_error()
-            || unit == Unit::Body
-                && (body.start_byte() < scope.header_end || body_start > edit.start)
-        {
+        if unit == Unit::Body && (body.start_byte() < scope.header_end || body_start > edit.start) {
             return None;
         }
         let old = match unit {
@@ -461,8 +471,22 @@ impl Splice {
             Unit::Def => def_scopes(prev, function)?,
         };
         let old_body = TextRange::new(body_start, scope.range.end);
+        let body_after = TextRange::new(body_start, range.end);
+        // Syntax errors may lie inside the body (someone is typing there), not around it.
+        let errors_inside = match unit {
+            Unit::Body => (old_body, body_after),
+            Unit::Def => (TextRange::default(), TextRange::default()),
+        };
+        if unit == Unit::Def && node.has_error()
+            || !errors_apart(&prev.parse_errors, scope.range, errors_inside.0)
+        {
+            return None;
+        }
 
-        let fresh = focused(text, root, prev.version, range)?;
+        let fresh = focused(text, root, node, prev.version, range)?;
+        if !errors_apart(&fresh.parse_errors, range, errors_inside.1) {
+            return None;
+        }
         let new_root = (0..fresh.scopes.len() as u32).find(|&i| {
             let s = &fresh.scopes[i as usize];
             s.range == range && s.kind == scope.kind
@@ -866,6 +890,13 @@ impl Splice {
         }
 
         prev.errors = self.errors(std::mem::take(&mut prev.errors), &prev, shift);
+        // Parse errors lie apart from the function or inside its body (see `plan`).
+        let old_span = self.old_span;
+        prev.parse_errors.retain(|&e| !old_span.contains_range(e));
+        prev.parse_errors.iter_mut().for_each(|e| *e = shift(*e));
+        prev.parse_errors
+            .extend_from_slice(&self.fresh.parse_errors);
+        prev.parse_errors.sort_by_key(|e| (e.start, e.end));
         users.splice(
             &mut prev,
             self.old.clone(),
@@ -891,11 +922,13 @@ impl Splice {
     }
 }
 
-/// The focused passes' analysis of the `def` at `range` (see the module documentation), or
-/// `None` when some code there nests too deep.
+/// The focused passes' analysis of the `def` at `range`, whose node is `def` (see the module
+/// documentation), or `None` when some code there nests too deep. Its parse errors are those
+/// inside `def`.
 fn focused(
     text: &str,
     root: Node<'_>,
+    def: Node<'_>,
     version: PythonVersion,
     range: TextRange,
 ) -> Option<Analysis> {
@@ -915,7 +948,7 @@ fn focused(
         wk: &collector.wk,
         occurrences: &collector.occurrences,
         errors,
-        has_syntax_errors: false,
+        parse_errors: crate::analysis::unrecovered_errors(def, &collector.recovered),
         too_deep: None,
         has_star_import: collector.has_star_import,
     }))
@@ -1170,8 +1203,8 @@ mod tests {
         }
         format!(
             "other: {:?} {:?}",
-            (a.has_syntax_errors, a.facts.module_start),
-            (b.has_syntax_errors, b.facts.module_start)
+            (&a.parse_errors, a.facts.module_start),
+            (&b.parse_errors, b.facts.module_start)
         )
     }
 
@@ -1251,6 +1284,53 @@ mod tests {
                 assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
                 prev = spliced;
             }
+        }
+    }
+
+    /// Typing a statement into a method character by character passes through texts that do
+    /// not parse (`total =`, `total = count +`, `… if a`): each of them re-analyses the method
+    /// alone, syntax errors and all, and equals the whole analysis. (An editor closes brackets
+    /// as they open: an unclosed one makes tree-sitter read the methods after it differently,
+    /// and then the class is analysed again.)
+    #[test]
+    fn bodies_with_syntax_errors_are_spliced() {
+        let line = "        fs = [lambda: (__x, super()) for _ in a]\n";
+        let mut typed: Vec<String> = "        total = count + len"
+            .chars()
+            .map(String::from)
+            .collect();
+        typed.push("(a)".into());
+        typed.extend(" if a else 0".chars().map(String::from));
+        for version in PythonVersion::ALL {
+            let mut text = SAMPLE.to_owned();
+            let mut tree = syntax::parse(&text);
+            let mut prev = analysis::analyze(&text, &tree, version);
+            let mut implied = None;
+            let mut anchor = line.to_owned();
+            let mut broken = 0;
+            let steps = typed.iter().map(|t| (None, t.as_str()));
+            // Then a stray character in the finished line, and one in the next method.
+            let stray = [(Some("total = "), "$"), (Some("for i in range(3"), "$")];
+            for (at, insert) in steps.chain(stray) {
+                let at = at.map_or_else(|| anchor.clone(), str::to_owned);
+                let (edit, changed, rows) = type_after(&mut text, &mut tree, &at, insert);
+                if at == anchor {
+                    anchor.push_str(insert);
+                }
+                let whole = analysis::analyze(&text, &tree, version);
+                broken += usize::from(whole.has_syntax_errors());
+                let Ok((spliced, _)) =
+                    reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
+                else {
+                    panic!("{version}: {insert:?} not spliced\n{text}");
+                };
+                assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
+                prev = spliced;
+            }
+            assert!(
+                prev.parse_errors.len() == 2 && broken > 10,
+                "{version}: {broken}"
+            );
         }
     }
 

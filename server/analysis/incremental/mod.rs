@@ -617,7 +617,10 @@ fn stitch_fresh(
         out.scopes.extend(scopes);
         out.occurrences.extend(occurrences);
         out.errors.extend(errors);
-        out.has_syntax_errors |= chunk.analysis.has_syntax_errors;
+        out.parse_errors.extend(
+            (chunk.analysis.parse_errors.iter())
+                .map(|r| TextRange::new(r.start + start, r.end + start)),
+        );
         out.too_deep = out.too_deep.or_else(|| too_deep(&placed));
         out.has_star_import |= chunk.analysis.has_star_import;
         layout.push(placed);
@@ -766,9 +769,13 @@ fn patch(
     }
     analysis.scopes[0] = module;
     analysis.facts = placed_facts(&new_layout);
-    analysis.has_syntax_errors = new_layout
+    analysis.parse_errors = new_layout
         .iter()
-        .any(|p| p.chunk.analysis.has_syntax_errors);
+        .flat_map(|p| {
+            (p.chunk.analysis.parse_errors.iter())
+                .map(|r| TextRange::new(r.start + p.start, r.end + p.start))
+        })
+        .collect();
     analysis.too_deep = new_layout.iter().find_map(too_deep);
     analysis.has_star_import = new_layout.iter().any(|p| p.chunk.analysis.has_star_import);
     // The occurrences moved: the per-variable index built for the previous text is stale.
@@ -1075,7 +1082,7 @@ pub(crate) mod tests {
         let broken = text.replace("def h3(q)", "def h3(q");
         let a = analyze_in_pieces(&broken, PythonVersion::Py314).unwrap();
         assert_eq!(a, analyze_in_pieces(&broken, PythonVersion::Py314).unwrap());
-        assert!(a.has_syntax_errors);
+        assert!(a.has_syntax_errors());
         let linked = format!("from __future__ import annotations\n{text}");
         assert!(analyze_in_pieces(&linked, PythonVersion::Py314).is_none());
         assert_eq!(next_line_start("a\r\nb", 2), 3);

@@ -154,7 +154,10 @@ impl BodyEdits {
                 while !text.is_char_boundary(at) {
                     at -= 1;
                 }
-                let typed = ["(", ")", ":", "x", " ", "\n", "é"][(seed >> 5) as usize % 7];
+                // Brackets and colons break the syntax around them; a stray `$` or `+` mostly
+                // breaks just the statement it lands in.
+                const TYPED: [&str; 9] = ["(", ")", ":", "x", " ", "\n", "é", "$", " +"];
+                let typed = TYPED[(seed >> 5) as usize % TYPED.len()];
                 Some((at, at, typed.into()))
             }
         }

@@ -312,7 +312,7 @@ impl<'a, 't> Target<'a, 't> {
         let variable = cursor.symbol;
         let symbol = analysis.symbol(variable);
         let old = normalize(file.text(cursor.range)).into_owned();
-        if analysis.has_syntax_errors {
+        if analysis.has_syntax_errors() {
             return Err(RenameError::new(
                 Refusal::SyntaxErrors,
                 "the file has syntax errors: rename needs the whole file to parse, or it could miss uses",
