@@ -15,6 +15,8 @@ mod peers;
 mod synthetic;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use common::{ms, percentile, stdlib};
@@ -110,6 +112,9 @@ pub fn hints(client: &mut LspClient, uri: &str, first: u64, last: u64) -> Value 
     )
 }
 
+/// Pull reports that said nothing changed since the previous one, counted by [`edit_cycles`].
+static UNCHANGED_REPORTS: AtomicUsize = AtomicUsize::new(0);
+
 /// What an edit cycle asks for after the edit.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Ask {
@@ -139,7 +144,8 @@ impl Ask {
 }
 
 /// `cycles` (edit → `ask`) cycles (an even number leaves `text` as it was); returns the
-/// latencies.
+/// latencies. Pull diagnostics name the previous report's result id, as VS Code does; the
+/// unchanged reports are counted in `unchanged`.
 pub fn edit_cycles(
     client: &mut LspClient,
     uri: &str,
@@ -152,6 +158,7 @@ pub fn edit_cycles(
     let sites = body_edit_sites(text);
     assert!(!sites.is_empty(), "no edit sites");
     let mut samples = Vec::with_capacity(cycles);
+    let mut previous_report = Value::Null;
     for i in 0..cycles {
         // Insert `_` into an assigned identifier, then take it out again on the next cycle.
         let site = sites[(i / 2 * 37) % sites.len()];
@@ -171,13 +178,23 @@ pub fn edit_cycles(
             Ask::VisibleHints => hints(client, uri, first, first + VISIBLE_LINES),
             Ask::WholeHints => hints(client, uri, 0, 1_000_000),
             feature => {
-                let (method, params) = feature.request(uri);
+                let (method, mut params) = feature.request(uri);
+                if feature == Ask::Diagnostics && previous_report.is_string() {
+                    params["previousResultId"] = previous_report.clone();
+                }
                 client.call(method, params)
             }
         };
         samples.push(began.elapsed());
         match ask {
-            Ask::Diagnostics => assert_eq!(result["kind"], "full", "diagnostics failed: {result}"),
+            Ask::Diagnostics => {
+                assert!(
+                    result["kind"] == "full" || result["kind"] == "unchanged",
+                    "diagnostics failed: {result}"
+                );
+                UNCHANGED_REPORTS.fetch_add(usize::from(result["kind"] == "unchanged"), Relaxed);
+                previous_report = result["resultId"].clone();
+            }
             Ask::SemanticTokens => assert!(result["data"].is_array(), "tokens failed: {result}"),
             _ => assert!(result.is_array(), "{ask:?} failed: {result}"),
         }
@@ -522,10 +539,16 @@ fn stdio_session(uri: &str, mut text: String, thorough: bool) -> Latencies {
             None,
             FEATURE_CYCLES,
         );
+        let unchanged = UNCHANGED_REPORTS.swap(0, Relaxed);
         println!(
-            "edit -> {what:<22} ({FEATURE_CYCLES}x): median {:7.2} ms, p95 {:7.2} ms",
+            "edit -> {what:<22} ({FEATURE_CYCLES}x): median {:7.2} ms, p95 {:7.2} ms{}",
             percentile(&mut samples, 0.5),
-            percentile(&mut samples, 0.95)
+            percentile(&mut samples, 0.95),
+            if ask == Ask::Diagnostics {
+                format!(" ({unchanged} reports unchanged)")
+            } else {
+                String::new()
+            }
         );
     }
     if thorough {

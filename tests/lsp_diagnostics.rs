@@ -162,3 +162,50 @@ fn the_hover_on_a_flagged_closure_explains_it_in_the_diagnostic_s_words() {
         );
     }
 }
+
+/// A pull naming the previous report's result id gets an unchanged report while the
+/// diagnostics read the same, and a full one (a new id) as soon as one differs or the id is
+/// not the last one sent.
+#[test]
+fn a_pull_that_names_the_previous_report_is_told_when_nothing_changed() {
+    let mut client = TestServer::start();
+    client.initialize_default();
+    client.open(URI, TEXT);
+    let pull = |client: &mut TestServer, previous: Option<&Value>| {
+        let mut params = json!({"textDocument": {"uri": URI}});
+        if let Some(id) = previous {
+            params["previousResultId"] = id.clone();
+        }
+        client.call("textDocument/diagnostic", params)
+    };
+    let first = pull(&mut client, None);
+    assert_eq!(first["kind"], "full", "{first}");
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(2), "{first}");
+    let id = first["resultId"].clone();
+    assert!(id.is_string(), "{first}");
+
+    // A comment at the end of a line: no diagnostic moves.
+    let mut version = 1;
+    let mut edit = |client: &mut TestServer, line: u32, character: u32, text: &str| {
+        version += 1;
+        let at = json!({"line": line, "character": character});
+        client.change(URI, version, at.clone(), at, text);
+    };
+    edit(&mut client, 0, 11, "  # made");
+    let same = pull(&mut client, Some(&id));
+    assert_eq!(same, json!({"kind": "unchanged", "resultId": id}));
+
+    // A line before the diagnostics: they move, the report is full again, with a new id.
+    edit(&mut client, 0, 0, "import os\n");
+    let moved = pull(&mut client, Some(&id));
+    assert_eq!(moved["kind"], "full", "{moved}");
+    assert_ne!(moved["resultId"], id);
+    let line = |report: &Value| report["items"][0]["range"]["start"]["line"].clone();
+    assert_eq!(line(&moved), json!(line(&first).as_u64().unwrap() + 1));
+
+    // An id that is not the last one sent: full.
+    let stale = pull(&mut client, Some(&id));
+    assert_eq!(stale["kind"], "full", "{stale}");
+    let last = stale["resultId"].clone();
+    assert_eq!(pull(&mut client, Some(&last))["kind"], "unchanged");
+}

@@ -9,7 +9,8 @@
 //! - [`context`]: what one request works on.
 //! - [`modules`]: open documents as modules of the workspace (buffers win over the disk).
 //! - [`to_proto`]: `ide` results as LSP types.
-//! - [`token_cache`]: the semantic tokens last sent per document (for deltas).
+//! - [`sent`]: the semantic tokens and pull diagnostics last sent per document (for deltas and
+//!   unchanged reports).
 //! - [`convert`]: LSP positions <-> byte offsets.
 //! - [`probe`]: statistics and injected panics for in-process tests.
 
@@ -21,9 +22,9 @@ pub mod jsonrpc;
 pub mod modules;
 pub mod probe;
 pub mod scheduler;
+pub mod sent;
 pub mod server;
 pub mod to_proto;
-pub mod token_cache;
 pub mod transport;
 
 use std::process::ExitCode;

@@ -56,8 +56,8 @@ use crate::lsp::jsonrpc::{
 use crate::lsp::modules::{self, OpenFiles};
 use crate::lsp::probe::{Probe, Query};
 use crate::lsp::scheduler::{Lane, Priority, Scheduler, Ticket, Withdrawn};
+use crate::lsp::sent::{SentReports, SentTokens};
 use crate::lsp::to_proto;
-use crate::lsp::token_cache::TokenCache;
 use crate::lsp::transport::{DEFAULT_MAX_MESSAGE_SIZE, Frame, FrameReader, Writer};
 use crate::workspace::{RealFs, Roots, Workspace};
 
@@ -208,7 +208,9 @@ pub struct Snapshot {
     /// What the client supports.
     pub flags: ClientFlags,
     /// The semantic tokens last sent for each document (for `semanticTokens/full/delta`).
-    pub tokens: Arc<TokenCache>,
+    pub tokens: Arc<SentTokens>,
+    /// The pull diagnostics last reported for each document (for unchanged reports).
+    pub reports: Arc<SentReports>,
     /// Where to send what the user must be told.
     pub(crate) events: Sender<Event>,
     /// The other modules of the workspace.
@@ -230,6 +232,7 @@ impl Snapshot {
             response_items: server.options.response_items,
             flags: server.flags,
             tokens: Arc::clone(&server.tokens),
+            reports: Arc::clone(&server.reports),
             events: server.events.clone(),
             workspace: Arc::clone(&server.workspace),
             open_files: Arc::clone(&server.open_files),
@@ -295,7 +298,9 @@ pub struct Server {
     /// Set by `exit`: the session is over.
     exit: Option<bool>,
     /// The semantic tokens last sent per document.
-    pub(crate) tokens: Arc<TokenCache>,
+    pub(crate) tokens: Arc<SentTokens>,
+    /// The pull diagnostics last reported per document.
+    pub(crate) reports: Arc<SentReports>,
     /// The workspace folders (from `initialize`).
     pub(crate) folders: Vec<std::path::PathBuf>,
     /// Other modules, read on demand.
@@ -329,6 +334,7 @@ where
         in_flight: HashMap::new(),
         diagnostics_due: HashMap::new(),
         tokens: Arc::default(),
+        reports: Arc::default(),
         diagnostics_jobs: HashMap::new(),
         pending_prefetch: Default::default(),
         outgoing: HashMap::new(),
@@ -919,6 +925,7 @@ impl Server {
     pub(crate) fn close(&mut self, uri: &Uri) {
         self.hot.retain(|u| u != uri);
         self.tokens.forget(uri);
+        self.reports.forget(uri);
         self.diagnostics_due.remove(uri);
         if let Some(ticket) = self.diagnostics_jobs.remove(uri) {
             ticket.withdraw();

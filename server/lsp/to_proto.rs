@@ -151,6 +151,26 @@ pub struct LspDiagnostic {
     related: Vec<Range>,
 }
 
+/// Equal when written alike: what the client is sent (positions in its terms, not the text's
+/// offsets; no fixes, which a code action finds again).
+impl PartialEq for LspDiagnostic {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&*self.diagnostic, &*other.diagnostic);
+        let same_words = || {
+            a.severity == b.severity
+                && a.code == b.code
+                && a.message == b.message
+                && a.unnecessary == b.unnecessary
+                && a.related.len() == b.related.len()
+                && (a.related.iter().zip(&b.related)).all(|(x, y)| x.message == y.message)
+        };
+        self.range == other.range
+            && self.related == other.related
+            && self.uri == other.uri
+            && (Arc::ptr_eq(&self.diagnostic, &other.diagnostic) || same_words())
+    }
+}
+
 /// The diagnostics of a document, typed (see [`LspDiagnostic`]).
 pub fn diagnostics(ctx: &Ctx, shown: &[Arc<ide::diagnostics::Diagnostic>]) -> Vec<LspDiagnostic> {
     let uri = Arc::new(ctx.doc.uri.clone());
@@ -173,21 +193,28 @@ pub fn diagnostic(ctx: &Ctx, diagnostic: &ide::diagnostics::Diagnostic) -> Diagn
         .expect("a typed diagnostic is a protocol diagnostic")
 }
 
-/// A pull-diagnostics answer: the protocol's full report (`DocumentDiagnosticReportResult`,
-/// with no result id), typed.
+/// A pull-diagnostics answer (the protocol's `DocumentDiagnosticReportResult`), typed: every
+/// diagnostic, or that those of the client's previous report (its result id) still hold.
 #[derive(Debug, Serialize)]
-pub struct FullReport {
-    kind: &'static str,
-    items: Vec<LspDiagnostic>,
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Report {
+    Full {
+        #[serde(rename = "resultId", skip_serializing_if = "Option::is_none")]
+        result_id: Option<String>,
+        #[serde(serialize_with = "shared_items")]
+        items: Arc<Vec<LspDiagnostic>>,
+    },
+    Unchanged {
+        #[serde(rename = "resultId")]
+        result_id: String,
+    },
 }
 
-impl FullReport {
-    pub fn new(items: Vec<LspDiagnostic>) -> Self {
-        FullReport {
-            kind: "full",
-            items,
-        }
-    }
+fn shared_items<S: serde::Serializer>(
+    items: &Arc<Vec<LspDiagnostic>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    items.as_slice().serialize(serializer)
 }
 
 /// A `textDocument/publishDiagnostics` notification's parameters, typed.
@@ -705,6 +732,46 @@ mod tests {
         }
     }
 
+    /// Two typed diagnostics are equal exactly when they are written alike: an edit that moves
+    /// a diagnostic's offsets but not its line and column leaves it equal (an unchanged pull
+    /// report), one that changes a word or a position does not.
+    #[test]
+    fn typed_diagnostics_are_equal_when_written_alike() {
+        let text = "def f():\n    global g\n    fs = []\n    for i in range(3):\n        fs.append(lambda: i)\n    return fs\n\ndef h():\n    nonlocal q\n";
+        let moved = text
+            .replace("def f():", "def f_():")
+            .replace("def h():", "def hh():");
+        let typed = |text: &str| {
+            let doc = Document::new(
+                "file:///t.py".parse().unwrap(),
+                1,
+                text.into(),
+                Default::default(),
+            );
+            let settings = Settings::default();
+            let ctx = Ctx::new(&doc, Encoding::Utf16, &settings);
+            diagnostics(&ctx, &ctx.diagnostics())
+        };
+        let (before, after) = (typed(text), typed(&moved));
+        assert!(before.len() >= 3 && before.len() == after.len());
+        let written = |d: &LspDiagnostic| serde_json::to_string(d).unwrap();
+        let mut pairs = 0;
+        for a in before.iter().chain(&after) {
+            for b in before.iter().chain(&after) {
+                assert_eq!(
+                    a == b,
+                    written(a) == written(b),
+                    "{}\n{}",
+                    written(a),
+                    written(b)
+                );
+                pairs += usize::from(a == b && !Arc::ptr_eq(&a.diagnostic, &b.diagnostic));
+            }
+        }
+        // The diagnostics on lines the edit left alone are equal across the two versions.
+        assert!(pairs >= 2, "{pairs}");
+    }
+
     /// Typed diagnostics and reports are written as the protocol's types are: related places,
     /// the `Unnecessary` tag, a SyntaxError's documentation, the full report around them.
     #[test]
@@ -743,7 +810,11 @@ mod tests {
             ),
         );
         assert_eq!(
-            serde_json::to_value(FullReport::new(typed.clone())).unwrap(),
+            serde_json::to_value(Report::Full {
+                result_id: None,
+                items: Arc::new(typed.clone())
+            })
+            .unwrap(),
             serde_json::to_value(&report).unwrap()
         );
         let publish = ls_types::PublishDiagnosticsParams {

@@ -1,4 +1,8 @@
-//! `textDocument/diagnostic` (pull diagnostics): always a full report.
+//! `textDocument/diagnostic` (pull diagnostics): a full report, or an unchanged one when the
+//! client's previous report holds the same diagnostics (most keystrokes change none: a large
+//! file's full report can be megabytes).
+
+use std::sync::Arc;
 
 use ls_types::request::DocumentDiagnosticRequest;
 use ls_types::{DocumentDiagnosticParams, Uri};
@@ -6,25 +10,39 @@ use ls_types::{DocumentDiagnosticParams, Uri};
 use super::{DocumentRequestHandler, budget};
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
-use crate::lsp::to_proto::{self, FullReport};
+use crate::lsp::to_proto::{self, Report};
 
 impl DocumentRequestHandler for DocumentDiagnosticRequest {
-    type Answer = FullReport;
+    type Answer = Report;
 
     fn document(params: &DocumentDiagnosticParams) -> &Uri {
         &params.text_document.uri
     }
 
-    fn not_open() -> FullReport {
-        FullReport::new(Vec::new())
+    fn not_open() -> Report {
+        Report::Full {
+            result_id: None,
+            items: Arc::default(),
+        }
     }
 
-    fn run(
-        snapshot: &Snapshot,
-        _params: DocumentDiagnosticParams,
-    ) -> Result<FullReport, ResponseError> {
+    fn run(snapshot: &Snapshot, params: DocumentDiagnosticParams) -> Result<Report, ResponseError> {
         let ctx = snapshot.ctx();
         let shown = budget(ctx.diagnostics().iter().cloned(), snapshot.response_items);
-        Ok(FullReport::new(to_proto::diagnostics(&ctx, &shown)))
+        let items = to_proto::diagnostics(&ctx, &shown);
+        let uri = &params.text_document.uri;
+        if let Some(previous) = params.previous_result_id {
+            if (snapshot.reports.sent(uri, &previous)).is_some_and(|sent| *sent == items) {
+                return Ok(Report::Unchanged {
+                    result_id: previous,
+                });
+            }
+        }
+        let items = Arc::new(items);
+        let result_id = snapshot.reports.remember(uri, Arc::clone(&items));
+        Ok(Report::Full {
+            result_id: Some(result_id),
+            items,
+        })
     }
 }
