@@ -102,7 +102,11 @@ pub fn latencies(
         );
         client.call("shutdown", serde_json::Value::Null);
         client.notify("exit", serde_json::Value::Null);
-        Latencies { open, edits }
+        Latencies {
+            open,
+            edits,
+            cached: Vec::new(),
+        }
     }));
     session.map_err(|_| {
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
