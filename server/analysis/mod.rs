@@ -38,14 +38,48 @@ pub fn analyze(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
 /// The first stage of [`analyze`]: everything but the flow facts (left empty): the scopes, what
 /// each binds, declares and captures, the occurrences, the errors.
 pub fn symbols(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
+    module_symbols(text, tree.root_node(), version, None)
+}
+
+/// [`analyze`] of the module made of the top-level statements of `tree` that lie in
+/// `statements` (whole lines from a statement's start, without syntax errors), read off the
+/// document's own tree: what [`analyze`] gives for their text parsed on its own, in the
+/// document's coordinates (the chunks of the per-statement re-analysis, parsed once).
+pub(crate) fn analyze_statements(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    statements: TextRange,
+) -> Analysis {
     let root = tree.root_node();
-    let mut collector = collect::Collector::new(text, version, grammar::SyntaxNode::new(root));
-    collector.run(grammar::SyntaxNode::new(root));
+    let mut analysis = module_symbols(text, root, version, Some(statements));
+    let root = grammar::SyntaxNode::new(root);
+    analysis.facts = flow::facts(text, root, &analysis, statements);
+    analysis
+}
+
+/// The symbols of the module (see [`symbols`]), or of its statements in `statements` (see
+/// [`analyze_statements`]).
+fn module_symbols(
+    text: &str,
+    root: Node<'_>,
+    version: PythonVersion,
+    statements: Option<TextRange>,
+) -> Analysis {
+    let node = grammar::SyntaxNode::new(root);
+    let mut collector = collect::Collector::new(text, version, node);
+    match statements {
+        Some(statements) => collector.run_statements(node, statements),
+        None => collector.run(node),
+    }
     let mut errors = std::mem::take(&mut collector.errors);
     let mut resolver = resolve::Resolver::new(&mut collector.table, &collector.wk, version);
     resolver.run();
     errors.append(&mut resolver.errors);
-    let parse_errors = unrecovered_errors(root, &collector.recovered);
+    let mut parse_errors = unrecovered_errors(root, &collector.recovered);
+    if let Some(statements) = statements {
+        parse_errors.retain(|e| statements.contains_range(*e));
+    }
     let too_deep = collector.too_deep.map(|range| TooDeep {
         range,
         limit: collect::MAX_DEPTH,
@@ -65,7 +99,8 @@ pub fn symbols(text: &str, tree: &Tree, version: PythonVersion) -> Analysis {
 /// The second stage of [`analyze`]: the flow facts of `analysis`, the first stage's result for
 /// the same `text` and `tree`.
 pub fn add_facts(analysis: &mut Analysis, text: &str, tree: &Tree) {
-    analysis.facts = flow::facts(text, grammar::SyntaxNode::new(tree.root_node()), analysis);
+    let root = grammar::SyntaxNode::new(tree.root_node());
+    analysis.facts = flow::facts(text, root, analysis, TextRange::new(0, text.len()));
 }
 
 /// The ERROR and MISSING nodes of the tree outside the ranges the collector recovered, in

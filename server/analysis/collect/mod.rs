@@ -126,6 +126,21 @@ impl<'a, 't> Collector<'a, 't> {
         self.visit_body(Some(root));
     }
 
+    /// Visits the module's top-level statements that lie in `statements` (whole lines from a
+    /// statement's start) as a run over a module made of just them visits its body: the chunks
+    /// of the per-statement re-analysis, read off the document's own tree.
+    pub fn run_statements(&mut self, root: SyntaxNode<'t>, statements: TextRange) {
+        self.occurrences
+            .reserve((statements.end - statements.start) / 8);
+        let inside: Vec<SyntaxNode<'t>> = (root.named_children(&self.cursors))
+            .filter(|c| statements.contains_range(c.range()))
+            .collect();
+        self.first_statement_line = inside.first().map_or(1, |c| c.line());
+        for child in inside {
+            self.visit_stmt(child);
+        }
+    }
+
     /// Visits the `def` at `focus` in full and, around it, only what its names' resolution
     /// depends on: the blocks enclosing it (entered as a whole run enters them, at the same
     /// depth), the statements of the functions among them (their locals are what the `def` can

@@ -30,8 +30,14 @@ use super::model::{
 /// nested lambdas would make the facts quadratic.
 const MAX_SCOPE_DEPTH: u32 = 400;
 
-/// Everything [`Facts`] holds for `analysis` of `text`, whose tree is rooted at `root`.
-pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -> Facts {
+/// Everything [`Facts`] holds for `analysis` of `text`, whose tree is rooted at `root`: of the
+/// module made of the top-level statements in `statements` (all of them, or a chunk's).
+pub(crate) fn facts<'t>(
+    text: &str,
+    root: SyntaxNode<'t>,
+    analysis: &Analysis,
+    statements: TextRange,
+) -> Facts {
     let tree = Tree::new(text, root, analysis);
     let mut facts = Facts::default();
     // Scopes come in pre-order: a parent's depth is known before its children's.
@@ -46,7 +52,7 @@ pub(crate) fn facts<'t>(text: &str, root: SyntaxNode<'t>, analysis: &Analysis) -
         facts.super_calls.extend(super_call_at(&tree, o));
     }
     facts.declarations = declarations(&tree, &analysis.occurrences);
-    module_statements(&tree, &mut facts);
+    module_statements(&tree, statements, &mut facts);
     facts.callee_reads = tree.callee_reads.take();
     facts.sort();
     facts
@@ -396,16 +402,18 @@ fn positional_parameters<'t>(tree: &Tree<'_, 't>, params: SyntaxNode<'t>) -> u32
     count
 }
 
-/// What the top-level imports bind ([`Facts::module_imports`]), and where a new import goes
-/// ([`Facts::module_start`]).
-fn module_statements(tree: &Tree, facts: &mut Facts) {
+/// What the top-level imports in `statements` bind ([`Facts::module_imports`]), and where a new
+/// import goes ([`Facts::module_start`]).
+fn module_statements(tree: &Tree, statements: TextRange, facts: &mut Facts) {
     let text = |n: SyntaxNode| -> String {
         tree.text[n.byte_range()]
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '\\')
             .collect()
     };
-    for statement in tree.root.named_children(&tree.pool) {
+    let inside =
+        (tree.root.named_children(&tree.pool)).filter(|s| statements.contains_range(s.range()));
+    for statement in inside {
         let is_string = statement.kind() == Kind::ExpressionStatement
             && statement
                 .named_child(0)

@@ -2,20 +2,20 @@
 //! statement, so after an edit only the statements whose text changed are analysed again; the
 //! others come from a per-document cache and are stitched into one [`Analysis`].
 //!
-//! Each chunk (one or more whole lines starting with a top-level statement) is parsed and analysed
-//! as a module of its own with [`analyze`](super::analyze), the one analysis entry point; offsets,
-//! lines and scope ids are then shifted into place. Modules whose top level links statements together
-//! (`from __future__` imports, module-level `global`/`nonlocal`) are analysed whole instead.
+//! Each chunk (one or more whole lines starting with a top-level statement) is analysed as a
+//! module of its own, read off the document's tree (one parse per edit): the analysis a chunk's
+//! text parsed on its own would get ([`analyze_statements`](super::analyze_statements), tested
+//! field for field against [`analyze`](super::analyze)), kept in the chunk's coordinates and
+//! keyed by its text; offsets, lines and scope ids are shifted into place when stitched. Modules
+//! whose top level links statements together (`from __future__` imports, module-level
+//! `global`/`nonlocal`) are analysed whole instead.
 //!
-//! Stitched == whole, always: a chunk parsed on its own equals its part of the whole tree only
-//! when there is no syntax error to recover from (tree-sitter's recovery depends on what
-//! surrounds the error). So a text whose tree has an ERROR or MISSING node, or with a chunk that
-//! has one when parsed alone, is analysed whole.
+//! Stitched == whole, always: a text whose tree has an ERROR or MISSING node is analysed whole.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tree_sitter::{InputEdit, Point, Tree};
+use tree_sitter::Tree;
 
 use crate::analysis::{
     Analysis, ClosureError, Facts, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
@@ -40,9 +40,6 @@ pub struct ChunkAnalysis {
 pub struct ChunkCache {
     version: Option<PythonVersion>,
     entries: HashMap<String, Arc<ChunkAnalysis>>,
-    /// The chunk parsed last and its tree: the next edit usually lands in the same statement,
-    /// whose new text is then parsed incrementally from this tree.
-    last_parse: Option<(String, Tree)>,
     /// The analysis computed last, which the next version's starts from.
     last: Option<Last>,
     /// How many analyses were made by re-analysing one function body.
@@ -246,12 +243,9 @@ fn fill(
             used.insert(key, Arc::clone(&found));
             found
         } else {
-            let chunk_tree = parse_chunk(chunk_text, &mut cache.last_parse);
-            if chunk_tree.root_node().has_error() {
-                return None;
-            }
-            let analysis = super::analyze(chunk_text, &chunk_tree, version);
-            let analysed = Arc::new(ChunkAnalysis { analysis });
+            let statements = TextRange::new(start, end);
+            let analysis = super::analyze_statements(text, tree, version, statements);
+            let analysed = Arc::new(chunk_of(analysis, start, row as u32, chunk_text.len()));
             used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
             analysed
         };
@@ -261,71 +255,9 @@ fn fill(
     Some(chunks)
 }
 
-/// Parses a chunk, incrementally from the last parsed chunk when the two texts share most of
-/// their bytes (one edited statement), else from scratch.
-fn parse_chunk(text: &str, last: &mut Option<(String, Tree)>) -> Tree {
-    // Tree points count `\n` only here, so text with a lone `\r` is parsed from scratch.
-    let has_cr = |t: &str| t.contains('\r');
-    let incremental = last
-        .as_ref()
-        .filter(|(old, _)| !has_cr(old) && !has_cr(text))
-        .and_then(|(old, tree)| {
-            let prefix = floor_boundary(text, common_prefix(old.as_bytes(), text.as_bytes()));
-            let max_suffix = old.len().min(text.len()) - prefix;
-            let suffix = common_suffix(old.as_bytes(), text.as_bytes()).min(max_suffix);
-            let suffix = text.len() - ceil_boundary(text, text.len() - suffix);
-            if prefix + suffix < text.len() / 2 || old.len() < prefix + suffix {
-                return None;
-            }
-            let (old_end, new_end) = (old.len() - suffix, text.len() - suffix);
-            let mut tree = tree.clone();
-            tree.edit(&InputEdit {
-                start_byte: prefix,
-                old_end_byte: old_end,
-                new_end_byte: new_end,
-                start_position: point(old, prefix),
-                old_end_position: point(old, old_end),
-                new_end_position: point(text, new_end),
-            });
-            Some(syntax::parse_with(
-                &mut syntax::python_parser(),
-                text,
-                Some(&tree),
-            ))
-        });
-    let tree = incremental.unwrap_or_else(|| syntax::parse(text));
-    *last = Some((text.to_owned(), tree.clone()));
-    tree
-}
-
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
-}
-
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    a.iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count()
-}
-
-fn floor_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn ceil_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
-}
-
-/// The tree-sitter point (rows count `\n`) of byte `offset` in `text`.
-fn point(text: &str, offset: usize) -> Point {
+/// The tree-sitter point (rows count `\n`) of byte `offset` in `text` (for the tests' edits).
+#[cfg(test)]
+fn point(text: &str, offset: usize) -> tree_sitter::Point {
     let before = &text.as_bytes()[..offset];
     let row = before.iter().filter(|&&b| b == b'\n').count();
     let column = offset
@@ -333,7 +265,16 @@ fn point(text: &str, offset: usize) -> Point {
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
-    Point::new(row, column)
+    tree_sitter::Point::new(row, column)
+}
+
+/// The char boundary at or before `at` (for the tests' edits).
+#[cfg(test)]
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Where one chunk sits in a stitched analysis.
@@ -403,6 +344,35 @@ impl ChunkIds<'_> {
             ..s.clone()
         }
     }
+}
+
+/// The analysis of the chunk at `start` (row `row`, `len` bytes), read off the document's tree
+/// ([`analyze_statements`](super::analyze_statements)), in the chunk's own coordinates: what
+/// analysing its text parsed on its own gives.
+fn chunk_of(mut analysis: Analysis, start: usize, row: u32, len: usize) -> ChunkAnalysis {
+    let back = |r: TextRange| TextRange::new(r.start - start, r.end - start);
+    analysis.scopes[0].range = TextRange::new(0, len);
+    for scope in &mut analysis.scopes[1..] {
+        scope.line -= row;
+        scope.code_line -= row;
+        scope.range = back(scope.range);
+        scope.focus_range = back(scope.focus_range);
+        scope.header_end -= start;
+    }
+    for o in &mut analysis.occurrences {
+        o.range = back(o.range);
+    }
+    for e in &mut analysis.errors {
+        e.range = back(e.range);
+    }
+    for e in &mut analysis.parse_errors {
+        *e = back(*e);
+    }
+    if let Some(deep) = &mut analysis.too_deep {
+        deep.range = back(deep.range);
+    }
+    analysis.facts.remap(Some, |at| at - start);
+    ChunkAnalysis { analysis }
 }
 
 /// The chunk's scopes (without its module), occurrences and errors in document coordinates.
@@ -995,6 +965,47 @@ pub(crate) mod tests {
         }
     }
 
+    /// Each chunk read off the document's tree equals the chunk parsed and analysed on its own,
+    /// field for field (flow facts included), in every version; returns how many were compared.
+    fn chunks_read_off_the_tree_equal_chunks_parsed_alone(text: &str) -> usize {
+        let tree = syntax::parse(text);
+        let Some(starts) = chunk_starts(&tree) else {
+            return 0;
+        };
+        for version in PythonVersion::ALL {
+            for (i, &(start, row)) in starts.iter().enumerate() {
+                let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
+                let chunk = &text[start..end];
+                let read = super::super::analyze_statements(
+                    text,
+                    &tree,
+                    version,
+                    TextRange::new(start, end),
+                );
+                let read = chunk_of(read, start, row as u32, chunk.len()).analysis;
+                let alone = whole(chunk, version);
+                assert!(read == alone, "{version} {chunk}\n{read:#?}\n{alone:#?}");
+            }
+        }
+        starts.len()
+    }
+
+    #[test]
+    fn chunks_are_read_off_the_document_s_tree() {
+        assert!(chunks_read_off_the_tree_equal_chunks_parsed_alone(SAMPLE) > 5);
+        // Line ends of every kind, and characters of every width.
+        let mixed = "def f(a):\r\n    s = \"é😀\"\r    return lambda: a\n\nx: int = 1\rclass C:\r\n    y: 'C'\n";
+        assert!(chunks_read_off_the_tree_equal_chunks_parsed_alone(mixed) == 3);
+        let Some(stdlib) = stdlib() else {
+            return;
+        };
+        for name in ["test/test_typing.py", "typing.py", "dataclasses.py"] {
+            if let Ok(text) = std::fs::read_to_string(stdlib.join(name)) {
+                assert!(chunks_read_off_the_tree_equal_chunks_parsed_alone(&text) > 20);
+            }
+        }
+    }
+
     #[test]
     fn chunked_equals_whole_on_samples() {
         for version in PythonVersion::ALL {
@@ -1088,36 +1099,6 @@ pub(crate) mod tests {
         assert_eq!(next_line_start("a\r\nb", 2), 3);
         assert_eq!(next_line_start("a\rb", 1), 2);
         assert_eq!(next_line_start("a\n  b\n# c\nd", 1), 10);
-    }
-
-    #[test]
-    fn incremental_chunk_parses_equal_fresh_ones() {
-        let mut last = None;
-        let mut text = String::from("def f(a):\r\n    s = \"é😀\"\n    return lambda: a\n");
-        parse_chunk(&text, &mut last);
-        for (at, insert) in [
-            (4, "x"),
-            (20, "变"),
-            (0, "@d\n"),
-            (30, "(("),
-            (31, ""),
-            (12, "\n  "),
-        ] {
-            let at = floor_boundary(&text, at.min(text.len()));
-            text.insert_str(at, insert);
-            let tree = parse_chunk(&text, &mut last);
-            assert_eq!(
-                tree.root_node().to_sexp(),
-                syntax::parse(&text).root_node().to_sexp(),
-                "{text:?}"
-            );
-        }
-        // Unrelated text: parsed from scratch, still right.
-        let tree = parse_chunk("x = 1\n", &mut last);
-        assert_eq!(
-            tree.root_node().to_sexp(),
-            syntax::parse("x = 1\n").root_node().to_sexp()
-        );
     }
 
     #[test]
