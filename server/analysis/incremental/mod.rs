@@ -960,6 +960,7 @@ pub(crate) mod tests {
                 let whole = whole(text, version);
                 assert_eq!(project(&a), project(&whole), "{version} {text}");
                 assert_eq!(a.facts, whole.facts, "{version} {text}");
+                assert_eq!(a.parse_errors, whole.parse_errors, "{version} {text}");
             }
             None => assert!(syntax::parse(text).root_node().has_error(), "{text}"),
         }
@@ -1128,7 +1129,9 @@ pub(crate) mod tests {
                 );
             }
             if let Some(a) = chunked(&text, version, cache) {
-                assert_eq!(project(&a), project(&whole(&text, version)), "step {step}");
+                let whole = whole(&text, version);
+                assert_eq!(project(&a), project(&whole), "step {step}");
+                assert_eq!(a.facts, whole.facts, "step {step}");
             }
         }
     }
