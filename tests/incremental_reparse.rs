@@ -116,8 +116,8 @@ fn outside<'a, 't>(all: &'a [NodeFacts<'t>], range: &Range<usize>) -> Vec<&'a No
 /// (edited) that `new` (its reparse, whose nodes are `new_nodes`) still has as one node of the
 /// same kind over the same range, and that holds every range of `old.changed_ranges(new)`,
 /// leaves everything outside it as it was: the premise of the server's re-analysis of one body,
-/// which reuses the analysis of the rest. Only checked when neither tree has an error, as the
-/// server does. Returns how many were checked.
+/// which reuses the analysis of the rest. Checked whether or not the trees have errors: the
+/// server re-analyses a body with errors in it too. Returns how many were checked.
 fn same_outside_the_defs_around(
     old: &Tree,
     new: &Tree,
@@ -126,7 +126,7 @@ fn same_outside_the_defs_around(
     what: &str,
 ) -> usize {
     let around = defs_around(old, &edit);
-    if around.is_empty() || old.root_node().has_error() || new.root_node().has_error() {
+    if around.is_empty() {
         return 0;
     }
     let old_nodes = nodes(old);
