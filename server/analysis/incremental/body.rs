@@ -1334,6 +1334,31 @@ mod tests {
         }
     }
 
+    /// A missing name (`lambda: +`) is an empty occurrence, here at the very end of the lambda;
+    /// it names a new implied global, first used before `b`: the globals are put in order and
+    /// its occurrence renumbered like any other.
+    #[test]
+    fn a_missing_name_at_the_end_of_a_scope_is_renumbered() {
+        for version in PythonVersion::ALL {
+            let mut text =
+                "def f():\n    return {k: lambda: a}\n\ndef g():\n    return b\n".to_owned();
+            let mut tree = syntax::parse(&text);
+            let prev = analysis::analyze(&text, &tree, version);
+            let at = text.find("lambda: a").unwrap() + "lambda: ".len();
+            let (edit, changed) = apply(&mut text, &mut tree, at, at + 1, "+");
+            let whole = analysis::analyze(&text, &tree, version);
+            assert!(
+                whole.occurrences.iter().any(|o| o.name.is_empty()),
+                "{text}"
+            );
+            let Ok((spliced, _)) = reanalyze(prev, &mut None, &text, &tree, edit, &changed, 0)
+            else {
+                panic!("{version}: not spliced");
+            };
+            assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
+        }
+    }
+
     /// On which Python versions an edit is analysed with its method alone.
     type Alone = fn(PythonVersion) -> bool;
 

@@ -155,11 +155,14 @@ impl ImpliedUsers {
                 .symbols
                 .iter_mut()
                 .for_each(|s| moved(&mut s.variable));
+            // A missing name (a syntax error) is an empty occurrence, possibly at the very end.
             let range = scope.range;
             let lo = a
                 .occurrences
                 .partition_point(|o| o.range.start < range.start);
-            let hi = a.occurrences.partition_point(|o| o.range.start < range.end);
+            let hi = a
+                .occurrences
+                .partition_point(|o| o.range.start <= range.end);
             for o in &mut a.occurrences[lo..hi] {
                 if o.scope == id {
                     moved(&mut o.symbol);
