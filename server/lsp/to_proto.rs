@@ -732,6 +732,14 @@ mod tests {
         }
     }
 
+    /// What `f` makes of a request's view of `text` (default settings, UTF-16).
+    fn with_ctx<R>(text: &str, f: impl FnOnce(&Ctx) -> R) -> R {
+        let uri = "file:///t.py".parse().unwrap();
+        let doc = Document::new(uri, 1, text.into(), Default::default());
+        let settings = Settings::default();
+        f(&Ctx::new(&doc, Encoding::Utf16, &settings))
+    }
+
     /// Two typed diagnostics are equal exactly when they are written alike: an edit that moves
     /// a diagnostic's offsets but not its line and column leaves it equal (an unchanged pull
     /// report), one that changes a word or a position does not.
@@ -741,17 +749,7 @@ mod tests {
         let moved = text
             .replace("def f():", "def f_():")
             .replace("def h():", "def hh():");
-        let typed = |text: &str| {
-            let doc = Document::new(
-                "file:///t.py".parse().unwrap(),
-                1,
-                text.into(),
-                Default::default(),
-            );
-            let settings = Settings::default();
-            let ctx = Ctx::new(&doc, Encoding::Utf16, &settings);
-            diagnostics(&ctx, &ctx.diagnostics())
-        };
+        let typed = |text: &str| with_ctx(text, |ctx| diagnostics(ctx, &ctx.diagnostics()));
         let (before, after) = (typed(text), typed(&moved));
         assert!(before.len() >= 3 && before.len() == after.len());
         let written = |d: &LspDiagnostic| serde_json::to_string(d).unwrap();
@@ -777,59 +775,53 @@ mod tests {
     #[test]
     fn typed_diagnostics_serialise_as_the_protocol_types() {
         let text = "def f():\n    global g\n    fs = []\n    for i in range(3):\n        fs.append(lambda: i)\n    return fs\n\ndef h():\n    nonlocal q\n";
-        let doc = Document::new(
-            "file:///t.py".parse().unwrap(),
-            1,
-            text.into(),
-            Default::default(),
-        );
-        let settings = Settings::default();
-        let ctx = Ctx::new(&doc, Encoding::Utf16, &settings);
-        let shown = ctx.diagnostics();
-        let codes: Vec<_> = shown.iter().map(|d| d.code.as_str()).collect();
-        assert!(shown.iter().any(|d| !d.related.is_empty()), "{codes:?}");
-        assert!(shown.iter().any(|d| d.unnecessary), "{codes:?}");
-        assert!(shown.iter().any(|d| d.code.is_syntax_error()), "{codes:?}");
-        let typed = diagnostics(&ctx, &shown);
-        let protocol: Vec<Diagnostic> =
-            shown.iter().map(|d| protocol_diagnostic(&ctx, d)).collect();
-        assert_eq!(
-            serde_json::to_value(&typed).unwrap(),
-            serde_json::to_value(&protocol).unwrap()
-        );
-        assert_eq!(diagnostic(&ctx, &shown[0]), protocol[0]);
-        let report = ls_types::DocumentDiagnosticReportResult::Report(
-            ls_types::DocumentDiagnosticReport::Full(
-                ls_types::RelatedFullDocumentDiagnosticReport {
-                    related_documents: None,
-                    full_document_diagnostic_report: ls_types::FullDocumentDiagnosticReport {
-                        result_id: None,
-                        items: protocol.clone(),
+        with_ctx(text, |ctx| {
+            let shown = ctx.diagnostics();
+            let codes: Vec<_> = shown.iter().map(|d| d.code.as_str()).collect();
+            assert!(shown.iter().any(|d| !d.related.is_empty()), "{codes:?}");
+            assert!(shown.iter().any(|d| d.unnecessary), "{codes:?}");
+            assert!(shown.iter().any(|d| d.code.is_syntax_error()), "{codes:?}");
+            let typed = diagnostics(ctx, &shown);
+            let protocol: Vec<Diagnostic> =
+                shown.iter().map(|d| protocol_diagnostic(ctx, d)).collect();
+            assert_eq!(
+                serde_json::to_value(&typed).unwrap(),
+                serde_json::to_value(&protocol).unwrap()
+            );
+            assert_eq!(diagnostic(ctx, &shown[0]), protocol[0]);
+            let report = ls_types::DocumentDiagnosticReportResult::Report(
+                ls_types::DocumentDiagnosticReport::Full(
+                    ls_types::RelatedFullDocumentDiagnosticReport {
+                        related_documents: None,
+                        full_document_diagnostic_report: ls_types::FullDocumentDiagnosticReport {
+                            result_id: None,
+                            items: protocol.clone(),
+                        },
                     },
-                },
-            ),
-        );
-        assert_eq!(
-            serde_json::to_value(Report::Full {
-                result_id: None,
-                items: Arc::new(typed.clone())
-            })
-            .unwrap(),
-            serde_json::to_value(&report).unwrap()
-        );
-        let publish = ls_types::PublishDiagnosticsParams {
-            uri: doc.uri.clone(),
-            diagnostics: protocol,
-            version: Some(1),
-        };
-        let typed = Publish {
-            uri: doc.uri.clone(),
-            diagnostics: typed,
-            version: Some(1),
-        };
-        assert_eq!(
-            serde_json::to_value(&typed).unwrap(),
-            serde_json::to_value(&publish).unwrap()
-        );
+                ),
+            );
+            assert_eq!(
+                serde_json::to_value(Report::Full {
+                    result_id: None,
+                    items: Arc::new(typed.clone())
+                })
+                .unwrap(),
+                serde_json::to_value(&report).unwrap()
+            );
+            let publish = ls_types::PublishDiagnosticsParams {
+                uri: ctx.doc.uri.clone(),
+                diagnostics: protocol,
+                version: Some(1),
+            };
+            let typed = Publish {
+                uri: ctx.doc.uri.clone(),
+                diagnostics: typed,
+                version: Some(1),
+            };
+            assert_eq!(
+                serde_json::to_value(&typed).unwrap(),
+                serde_json::to_value(&publish).unwrap()
+            );
+        });
     }
 }

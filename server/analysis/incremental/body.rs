@@ -1014,6 +1014,23 @@ mod tests {
         )
     }
 
+    /// Re-analyses the body `edit` touched (panics if that is refused) and checks that it
+    /// gives what a whole analysis of the new `text` gives; returns it.
+    fn spliced_whole(
+        prev: Analysis,
+        implied: &mut Option<ImpliedUsers>,
+        (text, tree): (&str, &Tree),
+        (edit, changed, rows): (Edit, Vec<TextRange>, i64),
+    ) -> Analysis {
+        let whole = analysis::analyze(text, tree, prev.version);
+        let version = prev.version;
+        let Ok((spliced, _)) = reanalyze(prev, implied, text, tree, edit, &changed, rows) else {
+            panic!("{version}: {edit:?} not spliced\n{text}");
+        };
+        assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
+        spliced
+    }
+
     /// Random edits inside function bodies: each spliced analysis equals the whole one.
     /// Returns (spliced, edits).
     fn random_body_edits(
@@ -1274,15 +1291,8 @@ mod tests {
                 ("    limit = 3\n", "    lam = lambda: limit\n"),
                 ("yield g", "\n            total = i"),
             ] {
-                let (edit, changed, rows) = type_after(&mut text, &mut tree, anchor, insert);
-                let whole = analysis::analyze(&text, &tree, version);
-                let Ok((spliced, _)) =
-                    reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
-                else {
-                    panic!("{version}: {insert:?} not spliced\n{text}");
-                };
-                assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
-                prev = spliced;
+                let typed = type_after(&mut text, &mut tree, anchor, insert);
+                prev = spliced_whole(prev, &mut implied, (&text, &tree), typed);
             }
         }
     }
@@ -1313,19 +1323,12 @@ mod tests {
             let stray = [(Some("total = "), "$"), (Some("for i in range(3"), "$")];
             for (at, insert) in steps.chain(stray) {
                 let at = at.map_or_else(|| anchor.clone(), str::to_owned);
-                let (edit, changed, rows) = type_after(&mut text, &mut tree, &at, insert);
+                let typed = type_after(&mut text, &mut tree, &at, insert);
                 if at == anchor {
                     anchor.push_str(insert);
                 }
-                let whole = analysis::analyze(&text, &tree, version);
-                broken += usize::from(whole.has_syntax_errors());
-                let Ok((spliced, _)) =
-                    reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
-                else {
-                    panic!("{version}: {insert:?} not spliced\n{text}");
-                };
-                assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
-                prev = spliced;
+                prev = spliced_whole(prev, &mut implied, (&text, &tree), typed);
+                broken += usize::from(prev.has_syntax_errors());
             }
             assert!(
                 prev.parse_errors.len() == 2 && broken > 10,
@@ -1346,16 +1349,11 @@ mod tests {
             let prev = analysis::analyze(&text, &tree, version);
             let at = text.find("lambda: a").unwrap() + "lambda: ".len();
             let (edit, changed) = apply(&mut text, &mut tree, at, at + 1, "+");
-            let whole = analysis::analyze(&text, &tree, version);
+            let spliced = spliced_whole(prev, &mut None, (&text, &tree), (edit, changed, 0));
             assert!(
-                whole.occurrences.iter().any(|o| o.name.is_empty()),
+                spliced.occurrences.iter().any(|o| o.name.is_empty()),
                 "{text}"
             );
-            let Ok((spliced, _)) = reanalyze(prev, &mut None, &text, &tree, edit, &changed, 0)
-            else {
-                panic!("{version}: not spliced");
-            };
-            assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
         }
     }
 
