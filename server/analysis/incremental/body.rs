@@ -471,20 +471,20 @@ impl Splice {
             Unit::Def => def_scopes(prev, function)?,
         };
         let old_body = TextRange::new(body_start, scope.range.end);
-        let body_after = TextRange::new(body_start, range.end);
-        // Syntax errors may lie inside the body (someone is typing there), not around it.
-        let errors_inside = match unit {
-            Unit::Body => (old_body, body_after),
-            Unit::Def => (TextRange::default(), TextRange::default()),
+        // Syntax errors may lie inside the body (someone is typing there), not around it; a
+        // whole `def` analysed again has none.
+        let (errors_before, errors_after) = match unit {
+            Unit::Body => (old_body, TextRange::new(body_start, range.end)),
+            Unit::Def => Default::default(),
         };
         if unit == Unit::Def && node.has_error()
-            || !errors_apart(&prev.parse_errors, scope.range, errors_inside.0)
+            || !errors_apart(&prev.parse_errors, scope.range, errors_before)
         {
             return None;
         }
 
         let fresh = focused(text, root, node, prev.version, range)?;
-        if !errors_apart(&fresh.parse_errors, range, errors_inside.1) {
+        if !errors_apart(&fresh.parse_errors, range, errors_after) {
             return None;
         }
         let new_root = (0..fresh.scopes.len() as u32).find(|&i| {
