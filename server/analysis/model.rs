@@ -364,6 +364,13 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// Whether this is the annotation scope of a module's or a class's body (3.14's
+    /// `__annotate__`): made with the range of the body's first annotation, it holds the others
+    /// too, which lie elsewhere in its parent. (A `def`'s has the `def`'s range.)
+    pub fn annotates_body(&self) -> bool {
+        self.kind == ScopeKind::Annotation && self.focus_range == self.range
+    }
+
     /// CPython's symbol table for the scope, in insertion order.
     pub fn symtable(&self) -> impl Iterator<Item = &Symbol> {
         self.symbols

@@ -961,41 +961,6 @@ mod tests {
     use crate::analysis;
     use crate::syntax;
 
-    /// Applies `edit` (replacing `old_end - start` bytes by `insert`) to `text` and its tree;
-    /// with where the syntax changed.
-    fn apply(
-        text: &mut String,
-        tree: &mut Tree,
-        start: usize,
-        old_end: usize,
-        insert: &str,
-    ) -> (Edit, Vec<TextRange>) {
-        let point = super::super::point;
-        let (start_position, old_end_position) = (point(text, start), point(text, old_end));
-        text.replace_range(start..old_end, insert);
-        let new_end = start + insert.len();
-        tree.edit(&tree_sitter::InputEdit {
-            start_byte: start,
-            old_end_byte: old_end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position: point(text, new_end),
-        });
-        let new = syntax::parse_with(&mut syntax::python_parser(), text, Some(tree));
-        let changed = tree
-            .changed_ranges(&new)
-            .map(|r| TextRange::new(r.start_byte, r.end_byte))
-            .collect();
-        *tree = new;
-        let edit = Edit {
-            start,
-            old_end,
-            new_end,
-        };
-        (edit, changed)
-    }
-
     /// Types `insert` just after the first `anchor` in `text` and its tree: the edit, where the
     /// syntax changed, and how many lines it added.
     fn type_after(
@@ -1006,7 +971,7 @@ mod tests {
     ) -> (Edit, Vec<TextRange>, i64) {
         let at = text.find(anchor).unwrap() + anchor.len();
         let rows_before = tree.root_node().end_position().row as i64;
-        let (edit, changed) = apply(text, tree, at, at, insert);
+        let (edit, changed) = super::super::reparse_edited(text, tree, at, at, insert);
         (
             edit,
             changed,
@@ -1050,7 +1015,8 @@ mod tests {
             };
             let rows_before = tree.root_node().end_position().row as i64;
             let removed = text[at..old_end].to_owned();
-            let (edit, changed) = apply(&mut text, &mut tree, at, old_end, &insert);
+            let (edit, changed) =
+                super::super::reparse_edited(&mut text, &mut tree, at, old_end, &insert);
             let rows = tree.root_node().end_position().row as i64 - rows_before;
             if tree.root_node().has_error() {
                 edits.take_back(at, insert.len(), removed);
@@ -1348,12 +1314,38 @@ mod tests {
             let mut tree = syntax::parse(&text);
             let prev = analysis::analyze(&text, &tree, version);
             let at = text.find("lambda: a").unwrap() + "lambda: ".len();
-            let (edit, changed) = apply(&mut text, &mut tree, at, at + 1, "+");
+            let (edit, changed) =
+                super::super::reparse_edited(&mut text, &mut tree, at, at + 1, "+");
             let spliced = spliced_whole(prev, &mut None, (&text, &tree), (edit, changed, 0));
             assert!(
                 spliced.occurrences.iter().any(|o| o.name.is_empty()),
                 "{text}"
             );
+        }
+    }
+
+    /// Under 3.14's rules the module's (and a class's) annotations share one `__annotate__`
+    /// scope, whose range is its first annotation's: when a splice moves the implied globals
+    /// they name (a function before them names a new one first), the occurrences in the later
+    /// annotations are renumbered too.
+    #[test]
+    fn implied_globals_in_later_annotations_are_renumbered() {
+        for version in PythonVersion::ALL {
+            let mut text = "def f():\n    return x\n\na: int = 1\nb: str = 2\n\nclass C:\n    c: int\n    d: bytes\n".to_owned();
+            let mut tree = syntax::parse(&text);
+            let prev = analysis::analyze(&text, &tree, version);
+            let at = text.find("return x").unwrap() + "return x".len();
+            let typed = super::super::reparse_edited(&mut text, &mut tree, at, at, ", y");
+            let spliced = spliced_whole(prev, &mut None, (&text, &tree), (typed.0, typed.1, 0));
+            let y = spliced.scopes[0]
+                .symbols
+                .iter()
+                .position(|s| &*s.name == "y");
+            let bytes = spliced.scopes[0]
+                .symbols
+                .iter()
+                .position(|s| &*s.name == "bytes");
+            assert!(y < bytes, "{version}: the implied globals moved");
         }
     }
 

@@ -134,7 +134,8 @@ impl ImpliedUsers {
         }
 
         // Only the scopes naming a global that moved hold references to renumber: their
-        // symbols, and their occurrences (which lie in their range).
+        // symbols, and their occurrences (which lie in their range, but for those of a body's
+        // annotation scope: see `Scope::annotates_body`).
         let mut touched: Vec<ScopeId> = (0..self.users.len())
             .filter(|&k| renumber[k] != Some((first + k) as u32))
             .flat_map(|k| self.users[k].iter().copied())
@@ -150,13 +151,17 @@ impl ImpliedUsers {
             }
         };
         for &id in &touched {
+            let scope = &a.scopes[id.index()];
+            let range = match scope.parent {
+                Some(parent) if scope.annotates_body() => a.scope(parent).range,
+                _ => scope.range,
+            };
             let scope = &mut a.scopes[id.index()];
             scope
                 .symbols
                 .iter_mut()
                 .for_each(|s| moved(&mut s.variable));
             // A missing name (a syntax error) is an empty occurrence, possibly at the very end.
-            let range = scope.range;
             let lo = a
                 .occurrences
                 .partition_point(|o| o.range.start < range.start);

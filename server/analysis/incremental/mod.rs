@@ -268,6 +268,41 @@ fn point(text: &str, offset: usize) -> tree_sitter::Point {
     tree_sitter::Point::new(row, column)
 }
 
+/// Replaces `start..old_end` of `text` by `insert` and parses it again incrementally (for the
+/// tests' edits): the edit, and where tree-sitter found the syntax changed.
+#[cfg(test)]
+fn reparse_edited(
+    text: &mut String,
+    tree: &mut Tree,
+    start: usize,
+    old_end: usize,
+    insert: &str,
+) -> (Edit, Vec<TextRange>) {
+    let (start_position, old_end_position) = (point(text, start), point(text, old_end));
+    text.replace_range(start..old_end, insert);
+    let new_end = start + insert.len();
+    tree.edit(&tree_sitter::InputEdit {
+        start_byte: start,
+        old_end_byte: old_end,
+        new_end_byte: new_end,
+        start_position,
+        old_end_position,
+        new_end_position: point(text, new_end),
+    });
+    let new = syntax::parse_with(&mut syntax::python_parser(), text, Some(tree));
+    let changed = tree
+        .changed_ranges(&new)
+        .map(|r| TextRange::new(r.start_byte, r.end_byte))
+        .collect();
+    *tree = new;
+    let edit = Edit {
+        start,
+        old_end,
+        new_end,
+    };
+    (edit, changed)
+}
+
 /// The char boundary at or before `at` (for the tests' edits).
 #[cfg(test)]
 fn floor_boundary(text: &str, mut at: usize) -> usize {
