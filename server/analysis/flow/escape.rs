@@ -8,7 +8,9 @@
 
 use super::Tree;
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
-use crate::analysis::model::{Kept, OccurrenceKind, PassAt, Resolution, ScopeKind, TextRange};
+use crate::analysis::model::{
+    Kept, OccurrenceKind, PassAt, Resolution, ScopeId, ScopeKind, TextRange,
+};
 
 /// What happens to a value where it is produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -434,6 +436,9 @@ fn same_file_callee<'t>(
     let o = analysis.occurrence_at(function.start_byte())?;
     if o.range != function.range() {
         return None;
+    }
+    if o.symbol.scope == ScopeId::MODULE {
+        tree.reads_module_callee();
     }
     let variable = analysis.symbol(o.symbol);
     if variable.flags.contains(crate::analysis::SymbolFlags::PARAM) {

@@ -54,6 +54,7 @@ pub(crate) fn facts<'t>(
     facts.declarations = declarations(&tree, &analysis.occurrences);
     module_statements(&tree, statements, &mut facts);
     facts.callee_reads = tree.callee_reads.take();
+    facts.module_callee_readers = tree.module_callee_readers.take();
     facts.sort();
     facts
 }
@@ -85,6 +86,20 @@ pub(crate) fn refresh<'t>(
     let (facts, redone) = redo.facts(text, root, analysis, facts);
     analysis.facts = facts;
     redone
+}
+
+/// Brings the facts of `readers` up to date in `analysis` (and those of the loop closures bound
+/// to a global), after what they were judged by changed outside them: the facts of a chunk's
+/// scopes that looked a called name up among the chunk's bindings, once the module is whole.
+pub(crate) fn refind<'t>(
+    text: &str,
+    root: SyntaxNode<'t>,
+    analysis: &mut Analysis,
+    readers: &[ScopeId],
+) {
+    // No body was analysed again: none to find anything in.
+    let nothing = TextRange::default();
+    refresh(text, root, analysis, nothing, 0..0, &[], readers);
 }
 
 /// What [`refresh`] recomputes.
@@ -146,6 +161,7 @@ impl Redo<'_> {
         };
         facts.loop_closures.retain(|c| !redone(c.scope));
         facts.callee_reads.retain(|c| !redone(c.reader));
+        facts.module_callee_readers.retain(|&r| !redone(r));
         facts
             .unassigned_reads
             .retain(|r| reader_of(r.read, false).is_some_and(|f| !redone(f)));
@@ -182,6 +198,7 @@ impl Redo<'_> {
         }
         facts.declarations.extend(declarations(&tree, inside));
         facts.callee_reads.extend(tree.callee_reads.take());
+        (facts.module_callee_readers).extend(tree.module_callee_readers.take());
         facts.sort();
         (facts, redo)
     }
@@ -225,6 +242,8 @@ pub(super) struct Tree<'a, 't> {
     /// The scope whose facts are being found, and the callee bodies they were judged by.
     reader: Cell<ScopeId>,
     callee_reads: RefCell<Vec<CalleeRead>>,
+    /// The scopes whose facts looked a called name up among the module's bindings.
+    module_callee_readers: RefCell<Vec<ScopeId>>,
 }
 
 impl<'a, 't> Tree<'a, 't> {
@@ -237,6 +256,7 @@ impl<'a, 't> Tree<'a, 't> {
             callees: RefCell::default(),
             reader: Cell::new(ScopeId::MODULE),
             callee_reads: RefCell::default(),
+            module_callee_readers: RefCell::default(),
         }
     }
 
@@ -246,6 +266,12 @@ impl<'a, 't> Tree<'a, 't> {
         self.callee_reads
             .borrow_mut()
             .push(CalleeRead { reader, callee });
+    }
+
+    /// Notes that the facts being found depend on what the module binds to a name called.
+    fn reads_module_callee(&self) {
+        let reader = self.reader.get();
+        self.module_callee_readers.borrow_mut().push(reader);
     }
 }
 

@@ -1168,7 +1168,7 @@ mod tests {
             return format!("errors:\n{:?}\n{:?}", a.errors, b.errors);
         }
         let (f, g) = (&a.facts, &b.facts);
-        let facts: [(&str, &dyn std::fmt::Debug, &dyn std::fmt::Debug); 8] = [
+        let facts: [(&str, &dyn std::fmt::Debug, &dyn std::fmt::Debug); 9] = [
             ("loops", &f.loop_closures, &g.loop_closures),
             ("unassigned", &f.unassigned_reads, &g.unassigned_reads),
             ("empty", &f.empty_cell_reads, &g.empty_cell_reads),
@@ -1176,6 +1176,11 @@ mod tests {
             ("declarations", &f.declarations, &g.declarations),
             ("body starts", &f.body_starts, &g.body_starts),
             ("callees", &f.callee_reads, &g.callee_reads),
+            (
+                "module callees",
+                &f.module_callee_readers,
+                &g.module_callee_readers,
+            ),
             ("imports", &f.module_imports, &g.module_imports),
         ];
         for (name, x, y) in facts {

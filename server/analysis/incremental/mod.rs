@@ -151,7 +151,7 @@ fn stitched(
     cache: &mut ChunkCache,
 ) -> Option<Arc<Analysis>> {
     let chunks = fill(text, tree, version, cache)?;
-    let (analysis, layout) = stitch(text, version, &chunks, cache.last.take());
+    let (analysis, layout) = stitch(text, tree, version, &chunks, cache.last.take());
     Some(cache.keep(analysis, Some(layout), generation, text, tree))
 }
 
@@ -474,6 +474,7 @@ fn placed_facts(layout: &[Placed]) -> Facts {
         facts.body_starts.extend(chunk.body_starts);
         facts.module_imports.extend(chunk.module_imports);
         facts.callee_reads.extend(chunk.callee_reads);
+        (facts.module_callee_readers).extend(chunk.module_callee_readers);
         facts.module_start = facts.module_start.or(chunk.module_start);
     }
     facts
@@ -582,13 +583,26 @@ fn first_scopes(chunks: &[(Arc<ChunkAnalysis>, usize, u32)], mut next: usize) ->
 /// result in place when possible (only the changed chunks are converted), else from scratch.
 fn stitch(
     text: &str,
+    tree: &Tree,
     version: PythonVersion,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
     last: Option<Last>,
 ) -> (Arc<Analysis>, Vec<Placed>) {
     let patched = last.and_then(|prev| patch(text, chunks, prev));
-    let (stitched, layout) = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
+    let (mut stitched, layout) = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
+    refind_module_callee_facts(text, tree, &mut stitched);
     (Arc::new(stitched), layout)
+}
+
+/// Finds again, in the whole module, the facts a chunk judged by looking a called name up among
+/// its own bindings: the function a name calls may be defined (or bound twice) in another
+/// chunk ([`Facts::module_callee_readers`]).
+fn refind_module_callee_facts(text: &str, tree: &Tree, analysis: &mut Analysis) {
+    let readers = analysis.facts.module_callee_readers.clone();
+    if !readers.is_empty() {
+        let root = super::grammar::SyntaxNode::new(tree.root_node());
+        super::flow::refind(text, root, analysis, &readers);
+    }
 }
 
 fn stitch_fresh(
@@ -1135,6 +1149,18 @@ pub(crate) mod tests {
         assert_eq!(next_line_start("a\r\nb", 2), 3);
         assert_eq!(next_line_start("a\rb", 1), 2);
         assert_eq!(next_line_start("a\n  b\n# c\nd", 1), 10);
+    }
+
+    /// Facts judged by what a function of another chunk does with a closure (it keeps it: the
+    /// loop closure outlives its iteration) are judged on the whole module.
+    #[test]
+    fn facts_judged_by_a_function_of_another_chunk_are_judged_whole() {
+        let text = "def keep(f):\n    return f\n\ndef make():\n    for i in range(3):\n        keep(lambda: i)\n";
+        for version in PythonVersion::ALL {
+            let whole = whole(text, version);
+            assert!(!whole.facts.callee_reads.is_empty(), "{version}");
+            check(text, version, &mut ChunkCache::default());
+        }
     }
 
     #[test]
