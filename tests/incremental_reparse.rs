@@ -6,7 +6,9 @@
 //! (`vendor/tree-sitter/PATCHES.md`: repetition nodes are reusable) must keep, and what the
 //! server's re-analysis of one function body relies on, with one more premise checked below: a
 //! `def` or `class` around the edit that is still one node over the same range, and holds every
-//! range `Tree::changed_ranges` reports, leaves the tree outside it as it was.
+//! range `Tree::changed_ranges` reports, leaves the tree outside it as it was; and the premise
+//! of its re-analysis by top-level statements: a chunk of statements outside the edit widened
+//! over the changed ranges, over the same bytes as before, is as it was, node for node.
 //!
 //! The edits: typing inside bodies (`BodyEdits`: names, statements, deleted lines), hostile ones
 //! (`random_edit`), lines duplicated, runs of lines indented or dedented one line at a time, and
@@ -32,6 +34,7 @@ use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::ops::Range;
 
+use closure_lens::analysis::incremental::chunk_starts;
 use closure_lens::analysis::incremental::random_edits::BodyEdits;
 use closure_lens::analysis::{self, PythonVersion};
 use closure_lens::line_index::LineIndex;
@@ -155,6 +158,60 @@ fn same_outside_the_defs_around(
     checked
 }
 
+/// Panics unless every chunk of `new` (its top-level statements split as the server splits
+/// them, [`chunk_starts`]; its nodes are `new_nodes`; its text `len` bytes long) that lies
+/// outside the edit (`edit`, in the new text) widened over `old.changed_ranges(new)`, and that
+/// `old` (edited) has too over the same bytes, is in `old` as it is, node for node: the premise of the server's re-analysis
+/// by top-level statements, which takes the analysis of such a chunk from the last version,
+/// with syntax errors in the tree or not. Returns how many chunks were checked.
+fn same_chunks_outside_the_change(
+    (old, new): (&Tree, &Tree),
+    new_nodes: &[NodeFacts],
+    edit: Range<usize>,
+    len: usize,
+    what: &str,
+) -> usize {
+    let changed = old.changed_ranges(new).map(|r| r.start_byte..r.end_byte);
+    let change = changed.fold(edit, |w, c| w.start.min(c.start)..w.end.max(c.end));
+    let chunks = |tree: &Tree| -> Vec<Range<usize>> {
+        let starts = chunk_starts(tree).unwrap_or_default();
+        let ends = starts.iter().skip(1).map(|s| s.0).chain([len]);
+        starts.iter().zip(ends).map(|(s, e)| s.0..e).collect()
+    };
+    let old_chunks = chunks(old);
+    let old_nodes = nodes(old);
+    // The statements in `chunk` and their nodes (depth 1 is a statement).
+    let inside = |all: &[NodeFacts], chunk: &Range<usize>| -> Vec<String> {
+        let mut kept = Vec::new();
+        let mut statement_inside = false;
+        for n in all {
+            if n.depth == 1 {
+                statement_inside = chunk.start <= n.bytes.start && n.bytes.end <= chunk.end;
+            }
+            if n.depth >= 1 && statement_inside {
+                kept.push(format!("{n:?}"));
+            }
+        }
+        kept
+    };
+    let mut checked = 0;
+    for chunk in chunks(new) {
+        let outside = chunk.end <= change.start || chunk.start >= change.end;
+        if !outside || !old_chunks.contains(&chunk) {
+            continue;
+        }
+        checked += 1;
+        if let Some(difference) = first_difference(
+            &inside(&old_nodes, &chunk),
+            &inside(new_nodes, &chunk),
+            ["old", "new"],
+        ) {
+            panic!("{what}: the chunk {chunk:?} outside the change {change:?}\n      {difference}");
+        }
+    }
+    checked
+}
+
 /// The `def`s and `class`es of `tree` whose body holds `edit` (after a def's `:`, from a class's
 /// first statement, as the server asks): their kind and range.
 fn defs_around<'t>(tree: &'t Tree, edit: &Range<usize>) -> Vec<(&'t str, Range<usize>)> {
@@ -191,6 +248,8 @@ struct Session {
     skipped: usize,
     /// How many times a `def` or `class` around an edit was found the same outside.
     defs_checked: usize,
+    /// How many chunks outside an edit's change were found the same.
+    chunks_checked: usize,
 }
 
 impl Session {
@@ -210,6 +269,7 @@ impl Session {
             compared: 0,
             skipped: 0,
             defs_checked: 0,
+            chunks_checked: 0,
         }
     }
 
@@ -254,6 +314,13 @@ impl Session {
         }
         self.defs_checked +=
             same_outside_the_defs_around(&self.tree, &new, &new_nodes, start..new_end, &what);
+        self.chunks_checked += same_chunks_outside_the_change(
+            (&self.tree, &new),
+            &new_nodes,
+            start..new_end,
+            self.text.len(),
+            &what,
+        );
         self.tree = new;
         if !without_error {
             self.skipped += 1;
@@ -372,8 +439,8 @@ fn bracket(rng: &mut Rng, text: &str) -> Vec<Edit> {
 }
 
 /// `edits` edits of `text`, each compared with a fresh parse unless that has an error.
-/// Returns (edits compared, edits not compared, defs checked outside).
-fn run(name: &'static str, text: String, edits: usize, seed: u64) -> (usize, usize, usize) {
+/// Returns (edits compared, edits not compared, defs checked outside, chunks checked).
+fn run(name: &'static str, text: String, edits: usize, seed: u64) -> [usize; 4] {
     let mut session = Session::new(name, text);
     let mut rng = Rng(seed);
     let mut body_edits = BodyEdits::new(seed);
@@ -403,10 +470,15 @@ fn run(name: &'static str, text: String, edits: usize, seed: u64) -> (usize, usi
     }
     println!(
         "{name}: {} edits compared with a fresh parse, {} with a syntax error not compared; \
-         {} defs around an edit the same outside",
-        session.compared, session.skipped, session.defs_checked
+         {} defs around an edit the same outside; {} chunks outside a change the same",
+        session.compared, session.skipped, session.defs_checked, session.chunks_checked
     );
-    (session.compared, session.skipped, session.defs_checked)
+    [
+        session.compared,
+        session.skipped,
+        session.defs_checked,
+        session.chunks_checked,
+    ]
 }
 
 #[test]
@@ -424,12 +496,13 @@ fn incremental_reparse_equals_a_fresh_parse() {
         ("test/test_typing.py", read("test/test_typing.py")),
         ("synthetic class", synthetic_class(3_000)),
     ];
-    let (mut compared, mut skipped, mut defs) = (0, 0, 0);
+    let (mut compared, mut skipped, mut defs, mut chunks) = (0, 0, 0, 0);
     for (seed, (name, text)) in inputs.into_iter().enumerate() {
-        let (c, s, d) = run(name, text, edits, seed as u64 + 1);
+        let [c, s, d, t] = run(name, text, edits, seed as u64 + 1);
         compared += c;
         skipped += s;
         defs += d;
+        chunks += t;
     }
     println!("all: {compared} edits compared, {skipped} not compared, {defs} defs checked outside");
     assert!(
@@ -440,5 +513,9 @@ fn incremental_reparse_equals_a_fresh_parse() {
     assert!(
         defs > compared / 2,
         "only {defs} defs around {compared} edits were checked outside"
+    );
+    assert!(
+        chunks > compared,
+        "only {chunks} chunks outside {compared} edits were checked"
     );
 }

@@ -568,10 +568,18 @@ pub struct Facts {
     /// Which same-file functions' bodies the facts of which scope were judged by (what a callee
     /// does with a closure it is given), sorted: an edit to a callee's body changes them.
     pub callee_reads: Vec<CalleeRead>,
-    /// The scopes whose facts were judged by looking a called name up among the module's
-    /// bindings (what the same-file function it names does, if it names one), sorted: facts
-    /// found from some of the module's statements (a chunk) are found again once it is whole.
-    pub module_callee_readers: Vec<ScopeId>,
+    /// The module variables called whose bindings the facts of which scope were judged by (what
+    /// the same-file function the name is bound to does, if it is bound to one), sorted: facts
+    /// found from some of the module's statements (a chunk) are found again once it is whole, if
+    /// other statements bind the name.
+    pub module_callees: Vec<ModuleCallee>,
+}
+
+/// The facts of `reader` depend on what the module binds to `name`, a name it calls.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ModuleCallee {
+    pub reader: ScopeId,
+    pub name: std::sync::Arc<str>,
 }
 
 /// The facts of `reader` (its frame's reads, the loop closure it is) depend on the body of the
@@ -634,8 +642,8 @@ impl Facts {
                 }
                 _ => false,
             });
-        self.module_callee_readers
-            .retain_mut(|reader| scope(*reader).map(|id| *reader = id).is_some());
+        self.module_callees
+            .retain_mut(|c| scope(c.reader).map(|id| c.reader = id).is_some());
     }
 
     /// Puts every list in the order a whole-file analysis gives it (by position or by scope).
@@ -648,8 +656,8 @@ impl Facts {
         self.body_starts.sort_by_key(|b| b.scope);
         self.callee_reads.sort_unstable();
         self.callee_reads.dedup();
-        self.module_callee_readers.sort_unstable();
-        self.module_callee_readers.dedup();
+        self.module_callees.sort_unstable();
+        self.module_callees.dedup();
     }
 }
 

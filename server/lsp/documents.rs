@@ -116,20 +116,8 @@ pub struct Document {
 struct LastOutline {
     kept: Option<Kept<Arc<Outline>>>,
     /// The last version counted, and the changes from the outline's version to it as one edit,
-    /// widened over where tree-sitter found the syntax changed (see [`widened`]).
+    /// widened over where tree-sitter found the syntax changed (see [`Edit::widened`]).
     changes: Option<(u64, Edit)>,
-}
-
-/// `edit`, widened over `changed` (where the syntax differs, in the text after it): outside
-/// the result, the text and the tree are as before, shifted.
-fn widened(edit: Edit, changed: &[TextRange]) -> Edit {
-    let start = changed.iter().map(|c| c.start).fold(edit.start, usize::min);
-    let new_end = changed.iter().map(|c| c.end).fold(edit.new_end, usize::max);
-    Edit {
-        start,
-        old_end: (new_end as i64 - edit.delta()) as usize,
-        new_end,
-    }
 }
 
 /// A version's diagnostics, and the settings they were found under.
@@ -308,7 +296,7 @@ impl Document {
         }
         let step = self.syntax.changed_since(counted).and_then(|changed| {
             let edit = lock(&self.edits).covering(counted, self.generation)?;
-            Some(widened(edit, &changed))
+            Some(edit.widened(&changed))
         });
         *last = match step {
             Some(step) => LastOutline {
@@ -578,6 +566,7 @@ impl Document {
                 &self.text,
                 &tree,
                 self.python_version,
+                self.generation,
                 &mut lock(&self.chunks),
             );
         });

@@ -438,7 +438,7 @@ fn same_file_callee<'t>(
         return None;
     }
     if o.symbol.scope == ScopeId::MODULE {
-        tree.reads_module_callee();
+        tree.reads_module_callee(&o.name);
     }
     let variable = analysis.symbol(o.symbol);
     if variable.flags.contains(crate::analysis::SymbolFlags::PARAM) {
@@ -472,15 +472,39 @@ fn same_file_callee<'t>(
     let symbol = analysis.symbol_id(definition, name)?;
     tree.reads_callee(definition);
     // Each parameter is judged once (and a recursive function, as it is being judged, is
-    // unknowable to itself).
+    // unknowable to itself); what judging it read is noted again for each reader, so that the
+    // facts do not depend on which scope asked first.
     let key = (definition, param);
     if let Some(known) = tree.callees.borrow().get(&key) {
-        return Some(*known);
+        tree.note_again(&known.read);
+        return Some(known.verdict);
     }
-    tree.callees.borrow_mut().insert(key, CalleeUse::Unknowable);
+    let unknowable = Judged {
+        verdict: CalleeUse::Unknowable,
+        read: Read::default(),
+    };
+    tree.callees.borrow_mut().insert(key, unknowable);
+    let noted = tree.noted();
     let verdict = parameter_use(tree, symbol, depth);
-    tree.callees.borrow_mut().insert(key, verdict);
+    let read = tree.noted_since(noted);
+    tree.callees
+        .borrow_mut()
+        .insert(key, Judged { verdict, read });
     Some(verdict)
+}
+
+/// What a function does with a parameter, and what judging it read.
+pub(super) struct Judged {
+    verdict: CalleeUse,
+    read: Read,
+}
+
+/// What judging some facts read: the same-file functions' bodies, and the module variables
+/// called (see `Facts::callee_reads` and `Facts::module_callees`).
+#[derive(Default)]
+pub(super) struct Read {
+    pub callees: Vec<ScopeId>,
+    pub names: Vec<std::sync::Arc<str>>,
 }
 
 /// What a function does with its parameter `symbol`.

@@ -15,13 +15,14 @@ mod escape;
 mod loops;
 
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
 use super::model::{
-    Analysis, BodyStart, CalleeRead, Declaration, Facts, LoopClosure, ModuleImport, Occurrence,
-    OccurrenceKind, Scope, ScopeId, ScopeKind, SuperCall, TextRange,
+    Analysis, BodyStart, CalleeRead, Declaration, Facts, LoopClosure, ModuleCallee, ModuleImport,
+    Occurrence, OccurrenceKind, Scope, ScopeId, ScopeKind, SuperCall, TextRange,
 };
 
 /// Scopes nested deeper than this get no facts. Only a chain of lambdas (`lambda: lambda: …`) can
@@ -54,7 +55,7 @@ pub(crate) fn facts<'t>(
     facts.declarations = declarations(&tree, &analysis.occurrences);
     module_statements(&tree, statements, &mut facts);
     facts.callee_reads = tree.callee_reads.take();
-    facts.module_callee_readers = tree.module_callee_readers.take();
+    facts.module_callees = tree.module_callees.take();
     facts.sort();
     facts
 }
@@ -161,7 +162,7 @@ impl Redo<'_> {
         };
         facts.loop_closures.retain(|c| !redone(c.scope));
         facts.callee_reads.retain(|c| !redone(c.reader));
-        facts.module_callee_readers.retain(|&r| !redone(r));
+        facts.module_callees.retain(|c| !redone(c.reader));
         facts
             .unassigned_reads
             .retain(|r| reader_of(r.read, false).is_some_and(|f| !redone(f)));
@@ -198,7 +199,7 @@ impl Redo<'_> {
         }
         facts.declarations.extend(declarations(&tree, inside));
         facts.callee_reads.extend(tree.callee_reads.take());
-        (facts.module_callee_readers).extend(tree.module_callee_readers.take());
+        facts.module_callees.extend(tree.module_callees.take());
         facts.sort();
         (facts, redo)
     }
@@ -238,12 +239,12 @@ pub(super) struct Tree<'a, 't> {
     pool: CursorPool<'t>,
     analysis: &'a Analysis,
     /// What same-file functions do with their parameters, as judged so far.
-    callees: RefCell<FxHashMap<(ScopeId, usize), escape::CalleeUse>>,
+    callees: RefCell<FxHashMap<(ScopeId, usize), escape::Judged>>,
     /// The scope whose facts are being found, and the callee bodies they were judged by.
     reader: Cell<ScopeId>,
     callee_reads: RefCell<Vec<CalleeRead>>,
-    /// The scopes whose facts looked a called name up among the module's bindings.
-    module_callee_readers: RefCell<Vec<ScopeId>>,
+    /// The module variables called whose bindings the facts were judged by.
+    module_callees: RefCell<Vec<ModuleCallee>>,
 }
 
 impl<'a, 't> Tree<'a, 't> {
@@ -256,7 +257,7 @@ impl<'a, 't> Tree<'a, 't> {
             callees: RefCell::default(),
             reader: Cell::new(ScopeId::MODULE),
             callee_reads: RefCell::default(),
-            module_callee_readers: RefCell::default(),
+            module_callees: RefCell::default(),
         }
     }
 
@@ -268,10 +269,45 @@ impl<'a, 't> Tree<'a, 't> {
             .push(CalleeRead { reader, callee });
     }
 
-    /// Notes that the facts being found depend on what the module binds to a name called.
-    fn reads_module_callee(&self) {
+    /// How many callee bodies and module variables were noted so far (see [`Self::noted_since`]).
+    fn noted(&self) -> (usize, usize) {
+        (
+            self.callee_reads.borrow().len(),
+            self.module_callees.borrow().len(),
+        )
+    }
+
+    /// The callee bodies and module variables noted since [`Self::noted`] said `noted`.
+    fn noted_since(&self, (callees, names): (usize, usize)) -> escape::Read {
+        escape::Read {
+            callees: self.callee_reads.borrow()[callees..]
+                .iter()
+                .map(|c| c.callee)
+                .collect(),
+            names: self.module_callees.borrow()[names..]
+                .iter()
+                .map(|c| Arc::clone(&c.name))
+                .collect(),
+        }
+    }
+
+    /// Notes again, for the scope whose facts are being found, what judging a callee read.
+    fn note_again(&self, read: &escape::Read) {
+        for &callee in &read.callees {
+            self.reads_callee(callee);
+        }
+        for name in &read.names {
+            self.reads_module_callee(name);
+        }
+    }
+
+    /// Notes that the facts being found depend on what the module binds to `name`, called.
+    fn reads_module_callee(&self, name: &Arc<str>) {
         let reader = self.reader.get();
-        self.module_callee_readers.borrow_mut().push(reader);
+        let name = Arc::clone(name);
+        self.module_callees
+            .borrow_mut()
+            .push(ModuleCallee { reader, name });
     }
 }
 

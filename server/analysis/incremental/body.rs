@@ -70,6 +70,18 @@ impl Edit {
         self.new_end as i64 - self.old_end as i64
     }
 
+    /// This edit widened over `changed` (where tree-sitter found the syntax differs, in the new
+    /// text): outside the result, the text and the tree are as before, shifted.
+    pub fn widened(self, changed: &[TextRange]) -> Edit {
+        let start = changed.iter().map(|c| c.start).fold(self.start, usize::min);
+        let new_end = changed.iter().map(|c| c.end).fold(self.new_end, usize::max);
+        Edit {
+            start,
+            old_end: (new_end as i64 - self.delta()) as usize,
+            new_end,
+        }
+    }
+
     /// Where `offset` of the old text is in the new one (offsets inside the change stay).
     pub fn shift(self, offset: usize) -> usize {
         if offset >= self.old_end {
@@ -1176,11 +1188,7 @@ mod tests {
             ("declarations", &f.declarations, &g.declarations),
             ("body starts", &f.body_starts, &g.body_starts),
             ("callees", &f.callee_reads, &g.callee_reads),
-            (
-                "module callees",
-                &f.module_callee_readers,
-                &g.module_callee_readers,
-            ),
+            ("module callees", &f.module_callees, &g.module_callees),
             ("imports", &f.module_imports, &g.module_imports),
         ];
         for (name, x, y) in facts {

@@ -6,11 +6,21 @@
 //! module of its own, read off the document's tree (one parse per edit): the analysis a chunk's
 //! text parsed on its own would get ([`analyze_statements`](super::analyze_statements), tested
 //! field for field against [`analyze`](super::analyze)), kept in the chunk's coordinates and
-//! keyed by its text; offsets, lines and scope ids are shifted into place when stitched. Modules
-//! whose top level links statements together (`from __future__` imports, module-level
-//! `global`/`nonlocal`) are analysed whole instead.
+//! keyed by its text; offsets, lines and scope ids are shifted into place when stitched. What
+//! crosses chunks is put right when stitching: the module's symbols are merged, the errors put
+//! in the order a whole analysis lists them, and the facts a chunk judged by a function it calls
+//! but another chunk defines are found again. Modules whose top level links statements together
+//! (`from __future__` imports, `global`/`nonlocal` at module level, and under 3.14's rules the
+//! annotations of module variables in more than one chunk, which share one scope) are analysed
+//! whole instead.
 //!
-//! Stitched == whole, always: a text whose tree has an ERROR or MISSING node is analysed whole.
+//! A tree with ERROR or MISSING nodes is chunked too, but the shape tree-sitter gives a chunk's
+//! text then depends on the text around it (an unterminated string earlier can end a `def`
+//! after its header): its chunks are never looked up by text, only taken from the previous
+//! version's layout where the edit and the changed ranges prove them unchanged. The layout
+//! follows body splices (the chunk a splice changed is analysed again at the next stitch).
+//!
+//! Stitched == whole, always.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,8 +28,8 @@ use std::sync::Arc;
 use tree_sitter::Tree;
 
 use crate::analysis::{
-    Analysis, ClosureError, Facts, Occurrence, PythonVersion, Resolution, Scope, ScopeId, Symbol,
-    SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    Analysis, ClosureError, Facts, Occurrence, OccurrenceKind, PythonVersion, Resolution, Scope,
+    ScopeId, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
 };
 use crate::syntax;
 
@@ -33,6 +43,25 @@ pub use body::{Edit, Spliced};
 /// One chunk's analysis, in the chunk's own coordinates.
 pub struct ChunkAnalysis {
     analysis: Analysis,
+    /// Whether its statements link it to the others ([`links`]), and whether they annotate
+    /// module variables ([`annotates_module`]: two such chunks are linked).
+    links: bool,
+    annotates: bool,
+}
+
+impl ChunkAnalysis {
+    fn new(analysis: Analysis) -> Self {
+        ChunkAnalysis {
+            links: links(&analysis),
+            annotates: annotates_module(&analysis),
+            analysis,
+        }
+    }
+
+    /// The length of the chunk's text.
+    fn len(&self) -> usize {
+        self.analysis.scopes[0].range.end
+    }
 }
 
 /// Chunk analyses of one document, keyed by chunk text, for one Python version.
@@ -46,24 +75,26 @@ pub struct ChunkCache {
     body_splices: u64,
     /// How many times the previous analysis was copied before re-analysing (it was shared).
     copies: u64,
+    /// How many chunks were analysed (not reused).
+    chunks_analysed: u64,
+    /// Whether the chunks of the last text tried were linked (see [`links`]): a text with syntax
+    /// errors is then analysed whole until one without is chunked.
+    linked: bool,
 }
 
-/// The chunks of `text`: (start byte, start row), tiling the text from 0 to its end.
-fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
+/// The chunks of the text parsed into `tree`: (start byte, start row), tiling the text from 0
+/// to its end. `None` when its statements are linked by a `from __future__` import (see
+/// [`links`] for the other links, found as chunks are analysed). Public for the test of the
+/// reparse's premise (`tests/incremental_reparse.rs`).
+pub fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
     let root = tree.root_node();
-    if root.has_error() {
+    if root.kind() != "module" || has_future_import(root) {
         return None;
     }
     let mut starts = vec![(0, 0)];
     let mut covered = 0;
     let mut cursor = root.walk();
     for child in root.children(&mut cursor) {
-        if matches!(
-            child.kind(),
-            "future_import_statement" | "global_statement" | "nonlocal_statement"
-        ) {
-            return None;
-        }
         let at = child.start_byte();
         if child.start_position().column == 0 && at >= covered && at > starts.last()?.0 {
             starts.push((at, child.start_position().row));
@@ -71,6 +102,35 @@ fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
         covered = covered.max(child.end_byte());
     }
     Some(starts)
+}
+
+/// Whether a `from __future__` import is among the module's statements (it changes how the
+/// statements after it are read).
+fn has_future_import(root: tree_sitter::Node<'_>) -> bool {
+    let mut cursor = root.walk();
+    root.children(&mut cursor)
+        .any(|c| c.kind() == "future_import_statement")
+}
+
+/// Whether a chunk's statements annotate module variables under 3.14's rules: the module has
+/// one annotation scope (`__annotate__`), made at its first annotation and holding them all
+/// ([`Scope::annotates_body`]), so two chunks that both annotate are linked through it.
+fn annotates_module(analysis: &Analysis) -> bool {
+    let children = &analysis.scopes[0].children;
+    children.iter().any(|&c| analysis.scope(c).annotates_body())
+}
+
+/// Whether a chunk's analysis links its statements to the others': a `global` or `nonlocal`
+/// statement at module level (its place among the module's bindings matters), wherever it
+/// sits (in an `if`, a `try`, an ERROR node).
+fn links(analysis: &Analysis) -> bool {
+    analysis.occurrences.iter().any(|o| {
+        o.scope == ScopeId::MODULE
+            && matches!(
+                o.kind,
+                OccurrenceKind::GlobalDecl | OccurrenceKind::NonlocalDecl
+            )
+    })
 }
 
 /// The analysis of `text`, version `generation` of a document (versions count up), parsed into
@@ -91,6 +151,8 @@ pub fn analyze_version(
     whole: impl FnOnce() -> Analysis,
 ) -> Arc<Analysis> {
     let rows = tree.root_node().end_position().row;
+    // The change since the last version analysed, widened over where the syntax changed.
+    let mut change = None;
     if let Some(last) = cache.last.take() {
         let edit = (last.analysis.version == version && last.generation < generation)
             .then(|| edit_since(last.generation))
@@ -98,6 +160,7 @@ pub fn analyze_version(
             .filter(|(e, _)| e.new_end - e.start + last.len == text.len() + e.old_end - e.start);
         match edit {
             Some((edit, changed)) => {
+                change = Some(edit.widened(&changed));
                 let Last {
                     analysis,
                     layout,
@@ -108,11 +171,15 @@ pub fn analyze_version(
                     cache.copies += 1;
                     (*shared).clone()
                 });
+                let occurrences = prev.occurrences.len();
                 let added = rows as i64 - last.rows as i64;
                 match body::reanalyze(prev, &mut implied, text, tree, edit, &changed, added) {
                     Ok((analysis, spliced)) => {
                         cache.body_splices += 1;
-                        let analysis = cache.keep(Arc::new(analysis), None, generation, text, tree);
+                        let layout =
+                            layout.map(|l| l.after_splice(&spliced, &analysis, occurrences, added));
+                        let analysis = Arc::new(analysis);
+                        let analysis = cache.keep(analysis, layout, generation, text, tree);
                         if let Some(kept) = &mut cache.last {
                             kept.implied = implied;
                             kept.spliced = Some((last.generation, spliced));
@@ -133,7 +200,7 @@ pub fn analyze_version(
         }
     }
     if !cache.is_empty() {
-        if let Some(stitched) = stitched(text, tree, version, generation, cache) {
+        if let Some(stitched) = stitched(text, tree, version, generation, cache, change) {
             return stitched;
         }
     }
@@ -141,31 +208,70 @@ pub fn analyze_version(
     cache.keep(analysis, None, generation, text, tree)
 }
 
-/// Analyses `text` chunk by chunk, reusing `cache`; `None` when the module must be analysed whole
-/// (with [`analyze`](crate::analysis::analyze)).
+/// Analyses `text` chunk by chunk, reusing `cache` and, given the `change` since the version
+/// analysed last (widened over where the syntax changed), that version's chunks; `None` when
+/// the module must be analysed whole (with [`analyze`](crate::analysis::analyze)).
 fn stitched(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
     generation: u64,
     cache: &mut ChunkCache,
+    change: Option<Edit>,
 ) -> Option<Arc<Analysis>> {
-    let chunks = fill(text, tree, version, cache)?;
-    let (analysis, layout) = stitch(text, tree, version, &chunks, cache.last.take());
+    let last = cache.last.take().filter(|l| l.analysis.version == version);
+    let prior = change
+        .zip(last.as_ref().and_then(|l| l.layout.as_ref()))
+        .map(|(change, layout)| Prior {
+            placed: &layout.placed,
+            change,
+        });
+    let Some(chunks) = fill(text, tree, version, cache, prior) else {
+        cache.last = last;
+        return None;
+    };
+    let (analysis, layout) = stitch(text, tree, version, &chunks, last);
     Some(cache.keep(analysis, Some(layout), generation, text, tree))
 }
 
-/// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it first).
-pub fn warm(text: &str, tree: &Tree, version: PythonVersion, cache: &mut ChunkCache) {
-    if cache.is_empty() {
-        let _ = fill(text, tree, version, cache);
+/// Fills an empty `cache` with the chunks of `text`, version `generation` of the document (a
+/// no-op if something else filled it first). The chunks of a tree with syntax errors cannot be
+/// keyed by their text: they are kept as the layout of a stitched analysis of this version,
+/// which replaces the one kept (equal to it) for the next edit to patch.
+pub fn warm(
+    text: &str,
+    tree: &Tree,
+    version: PythonVersion,
+    generation: u64,
+    cache: &mut ChunkCache,
+) {
+    if !cache.is_empty() {
+        return;
+    }
+    if !tree.root_node().has_error() {
+        let _ = fill(text, tree, version, cache, None);
+        return;
+    }
+    let this_version = |l: &Last| l.generation == generation && l.analysis.version == version;
+    if cache.last.as_ref().is_some_and(this_version) {
+        if let Some(chunks) = fill(text, tree, version, cache, None) {
+            let stitched = stitch_fresh(text, version, &chunks);
+            let (analysis, layout) = stitched.with_facts_refound(text, tree);
+            cache.keep(Arc::new(analysis), Some(layout), generation, text, tree);
+        }
     }
 }
 
 impl ChunkCache {
-    /// Whether no chunk analysis is cached.
+    /// Whether nothing is cached to re-analyse the next version by its top-level statements:
+    /// no chunk keyed by its text, no layout of the last analysis.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.last.as_ref().is_none_or(|l| l.layout.is_none())
+    }
+
+    /// How many chunks were analysed (not reused) so far (for tests and benchmarks).
+    pub fn chunks_analysed(&self) -> u64 {
+        self.chunks_analysed
     }
 
     /// Keeps `analysis` (of `text`, parsed into `tree`, version `generation`) for the next
@@ -173,7 +279,7 @@ impl ChunkCache {
     fn keep(
         &mut self,
         analysis: Arc<Analysis>,
-        layout: Option<Vec<Placed>>,
+        layout: Option<Layout>,
         generation: u64,
         text: &str,
         tree: &Tree,
@@ -213,13 +319,44 @@ impl ChunkCache {
     }
 }
 
-/// The analysed chunks of `text` (from the cache or computed), with their start byte and row;
-/// the cache keeps exactly these afterwards.
+/// The chunks of the version analysed last, and the change since (widened over where the
+/// syntax changed).
+struct Prior<'a> {
+    placed: &'a [Placed],
+    change: Edit,
+}
+
+impl Prior<'_> {
+    /// The analysis of the new text's chunk `start..end`, when it lies outside the change and
+    /// the last version had a chunk of its length at its place: the text and the tree there are
+    /// as they were, so the chunk's analysis is too.
+    fn chunk(&self, start: usize, end: usize) -> Option<&Arc<ChunkAnalysis>> {
+        let change = self.change;
+        let old_start = if end <= change.start {
+            start
+        } else if start >= change.new_end {
+            (start as i64 - change.delta()) as usize
+        } else {
+            return None;
+        };
+        let i = self
+            .placed
+            .binary_search_by_key(&old_start, |p| p.start)
+            .ok()?;
+        let placed = &self.placed[i];
+        (!placed.stale && placed.chunk.len() == end - start).then_some(&placed.chunk)
+    }
+}
+
+/// The analysed chunks of `text` (from the cache, from the `prior` version's or computed),
+/// with their start byte and row. When the tree has no syntax error, the cache keeps exactly
+/// these afterwards, keyed by their text; else it is left as it was.
 fn fill(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
     cache: &mut ChunkCache,
+    prior: Option<Prior>,
 ) -> Option<Vec<(Arc<ChunkAnalysis>, usize, u32)>> {
     let starts = chunk_starts(tree)?;
     if starts.len() < 2 {
@@ -231,27 +368,61 @@ fn fill(
         // first analysis) must not drop it, or the first edit cannot re-analyse one body.
         cache.last = cache.last.take().filter(|l| l.analysis.version == version);
         cache.version = Some(version);
+        cache.linked = false;
     }
-    let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::with_capacity(starts.len());
+    // Keyed by text only when no syntax error makes a chunk's shape depend on its surroundings.
+    let by_text = !tree.root_node().has_error();
+    if !by_text && cache.linked {
+        // Finding the link again would analyse every chunk up to it.
+        return None;
+    }
+    let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::new();
     let mut chunks = Vec::with_capacity(starts.len());
+    let mut annotating = 0;
     for (i, &(start, row)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
         let chunk_text = text.get(start..end)?;
-        let analysed = if let Some(found) = used.get(chunk_text) {
-            Arc::clone(found)
+        let found = if !by_text {
+            None
+        } else if let Some(found) = used.get(chunk_text) {
+            Some(Arc::clone(found))
         } else if let Some((key, found)) = cache.entries.remove_entry(chunk_text) {
             used.insert(key, Arc::clone(&found));
-            found
+            Some(found)
         } else {
-            let statements = TextRange::new(start, end);
-            let analysis = super::analyze_statements(text, tree, version, statements);
-            let analysed = Arc::new(chunk_of(analysis, start, row as u32, chunk_text.len()));
-            used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
-            analysed
+            None
         };
+        let analysed = match found {
+            Some(found) => found,
+            None => {
+                let analysed = match prior.as_ref().and_then(|p| p.chunk(start, end)) {
+                    Some(known) => Arc::clone(known),
+                    None => {
+                        let statements = TextRange::new(start, end);
+                        let analysis = super::analyze_statements(text, tree, version, statements);
+                        cache.chunks_analysed += 1;
+                        Arc::new(chunk_of(analysis, start, row as u32, chunk_text.len()))
+                    }
+                };
+                if by_text {
+                    used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
+                }
+                analysed
+            }
+        };
+        annotating += analysed.annotates as usize;
+        if analysed.links || annotating > 1 {
+            // Kept for the next try, which finds the link again at the price of a lookup.
+            cache.entries.extend(used);
+            cache.linked = true;
+            return None;
+        }
         chunks.push((analysed, start, row as u32));
     }
-    cache.entries = used;
+    if by_text {
+        cache.entries = used;
+    }
+    cache.linked = false;
     Some(chunks)
 }
 
@@ -318,20 +489,63 @@ struct Placed {
     chunk: Arc<ChunkAnalysis>,
     start: usize,
     row: u32,
-    /// Index of the chunk's first scope after the module, of its first occurrence, first error.
+    /// Index of the chunk's first scope after the module, and of its first occurrence.
     scope: usize,
     occurrence: usize,
-    error: usize,
     /// The stitched module's index of each of the chunk's module symbols.
     module_map: Arc<[u32]>,
+    /// Whether a body splice changed the chunk since: `chunk` is the analysis of its old text
+    /// (its part of the stitched analysis is up to date).
+    stale: bool,
+}
+
+/// Where each chunk sits in a stitched analysis, in order.
+struct Layout {
+    placed: Vec<Placed>,
+    /// Whether body splices since the stitch may have renumbered the module's symbols: the
+    /// chunks' `module_map`s are then found again by name.
+    renumbered: bool,
+}
+
+impl Layout {
+    /// The layout after a body splice (`spliced`, which made `analysis` from one with
+    /// `occurrences` occurrences, adding `rows` lines): the chunk it changed is stale, those
+    /// after it moved.
+    fn after_splice(
+        mut self,
+        spliced: &Spliced,
+        analysis: &Analysis,
+        occurrences: usize,
+        rows: i64,
+    ) -> Layout {
+        let edit = spliced.edit;
+        let changed = self
+            .placed
+            .partition_point(|p| p.start <= edit.start)
+            .saturating_sub(1);
+        let scopes = spliced.new_scopes.len() as i64 - spliced.old_scopes.len() as i64;
+        let grown = analysis.occurrences.len() as i64 - occurrences as i64;
+        if let Some(placed) = self.placed.get_mut(changed) {
+            placed.stale = true;
+        }
+        for p in self.placed.iter_mut().skip(changed + 1) {
+            p.start = edit.shift(p.start);
+            p.row = (p.row as i64 + rows) as u32;
+            p.scope = (p.scope as i64 + scopes) as usize;
+            p.occurrence = (p.occurrence as i64 + grown) as usize;
+        }
+        self.renumbered = true;
+        self
+    }
 }
 
 /// The analysis of the version analysed last, patched in place for the next version when
 /// nothing else still holds it.
 pub struct Last {
     analysis: Arc<Analysis>,
-    /// Where each chunk sits in it, when it was stitched from chunks (and not patched since).
-    layout: Option<Vec<Placed>>,
+    /// Where each chunk sits in it, when it was stitched from chunks (and only body splices
+    /// patched it since).
+    layout: Option<Layout>,
     /// Which version of the document it is (see [`analyze_version`]), and its text's length and
     /// rows.
     generation: u64,
@@ -407,16 +621,16 @@ fn chunk_of(mut analysis: Analysis, start: usize, row: u32, len: usize) -> Chunk
         deep.range = back(deep.range);
     }
     analysis.facts.remap(Some, |at| at - start);
-    ChunkAnalysis { analysis }
+    ChunkAnalysis::new(analysis)
 }
 
-/// The chunk's scopes (without its module), occurrences and errors in document coordinates.
+/// The chunk's scopes (without its module) and occurrences in document coordinates.
 fn place(
     chunk: &ChunkAnalysis,
     start: usize,
     row: u32,
     ids: &ChunkIds,
-) -> (Vec<Scope>, Vec<Occurrence>, Vec<ClosureError>) {
+) -> (Vec<Scope>, Vec<Occurrence>) {
     let shift = |r: TextRange| TextRange::new(r.start + start, r.end + start);
     let analysis = &chunk.analysis;
     let scopes = analysis.scopes[1..]
@@ -444,15 +658,32 @@ fn place(
             symbol: ids.symbol(o.symbol),
         })
         .collect();
-    let errors = analysis
-        .errors
-        .iter()
-        .map(|e| ClosureError {
-            kind: e.kind.clone(),
-            range: shift(e.range),
-        })
-        .collect();
-    (scopes, occurrences, errors)
+    (scopes, occurrences)
+}
+
+/// The errors of every chunk, in document coordinates and in the order a whole analysis lists
+/// them: every chunk's from visiting the statements, then every chunk's from resolving the
+/// names (each chunk lists its own so; no chunk has an error in the module's own block, as
+/// only a module-level `nonlocal` makes one, and that links the chunks). Rebuilt on each
+/// stitch: they are few.
+fn placed_errors(layout: &[Placed]) -> Vec<ClosureError> {
+    let mut errors = Vec::new();
+    for resolving in [false, true] {
+        for placed in layout {
+            errors.extend(
+                (placed.chunk.analysis.errors.iter())
+                    .filter(|e| e.kind.is_resolution_error() == resolving)
+                    .map(|e| ClosureError {
+                        kind: e.kind.clone(),
+                        range: TextRange::new(
+                            e.range.start + placed.start,
+                            e.range.end + placed.start,
+                        ),
+                    }),
+            );
+        }
+    }
+    errors
 }
 
 /// The facts of every chunk, in document coordinates (rebuilt on each stitch: they are few).
@@ -474,7 +705,7 @@ fn placed_facts(layout: &[Placed]) -> Facts {
         facts.body_starts.extend(chunk.body_starts);
         facts.module_imports.extend(chunk.module_imports);
         facts.callee_reads.extend(chunk.callee_reads);
-        (facts.module_callee_readers).extend(chunk.module_callee_readers);
+        facts.module_callees.extend(chunk.module_callees);
         facts.module_start = facts.module_start.or(chunk.module_start);
     }
     facts
@@ -504,12 +735,14 @@ fn remap_module_references(analysis: &mut Analysis, placed: &Placed) {
 }
 
 /// The module scope of the stitched analysis (children and symbols gathered from every chunk,
-/// in the order a whole-file analysis lists them) and, per chunk, where its module symbols went.
+/// in the order a whole-file analysis lists them); per chunk, where its module symbols went;
+/// and per module symbol, how many chunks bind it or declare it `global` (see
+/// [`cross_chunk_callers`]).
 fn merge_modules(
     text: &str,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
     first_scopes: &[usize],
-) -> (Scope, Vec<Arc<[u32]>>) {
+) -> (Scope, Vec<Arc<[u32]>>, Vec<u32>) {
     let first = &chunks[0].0.analysis.scopes[0];
     let mut module = Scope {
         children: Vec::new(),
@@ -518,6 +751,7 @@ fn merge_modules(
         ..first.clone()
     };
     let mut index: HashMap<Arc<str>, u32> = HashMap::new();
+    let mut binders: Vec<u32> = Vec::new();
     // The symbol-table entries of every chunk first, then the implied globals, as in `export`.
     for origin in [SymbolOrigin::Symtable, SymbolOrigin::Implied] {
         for (chunk, _, _) in chunks {
@@ -525,11 +759,18 @@ fn merge_modules(
                 if symbol.origin != origin {
                     continue;
                 }
+                let binds = symbol
+                    .flags
+                    .intersects(SymbolFlags::BOUND | SymbolFlags::GLOBAL);
                 match index.get(&symbol.name) {
-                    Some(&i) => merge_module_symbol(&mut module.symbols[i as usize], symbol),
+                    Some(&i) => {
+                        merge_module_symbol(&mut module.symbols[i as usize], symbol);
+                        binders[i as usize] += binds as u32;
+                    }
                     None => {
                         let at = module.symbols.len();
                         index.insert(symbol.name.clone(), at as u32);
+                        binders.push(binds as u32);
                         module.symbols.push(Symbol {
                             variable: SymbolId::new(ScopeId::MODULE, at),
                             captures_from: None,
@@ -564,7 +805,39 @@ fn merge_modules(
         }
         maps.push(map);
     }
-    (module, maps)
+    (module, maps, binders)
+}
+
+/// The scopes whose facts a chunk judged by what a name it calls is bound to among its own
+/// statements ([`Facts::module_callees`]), where other chunks bind the name too (`binders`, from
+/// [`merge_modules`]): the function may be defined there, or the name bound twice, so the facts
+/// must be found again on the whole module.
+fn cross_chunk_callers(layout: &[Placed], binders: &[u32]) -> Vec<ScopeId> {
+    let mut readers = Vec::new();
+    for placed in layout {
+        let chunk = &placed.chunk.analysis;
+        let ids = ChunkIds {
+            first_scope: placed.scope,
+            module_map: &placed.module_map,
+        };
+        let module = &chunk.scopes[0].symbols;
+        for callee in &chunk.facts.module_callees {
+            let elsewhere = match module.iter().position(|s| s.name == callee.name) {
+                Some(local) => {
+                    let here = module[local].flags;
+                    let here = here.intersects(SymbolFlags::BOUND | SymbolFlags::GLOBAL) as u32;
+                    binders[placed.module_map[local] as usize] > here
+                }
+                None => true,
+            };
+            if elsewhere {
+                readers.push(ids.scope(callee.reader));
+            }
+        }
+    }
+    readers.sort_unstable();
+    readers.dedup();
+    readers
 }
 
 /// The first scope index each chunk gets when placed after the module, in order.
@@ -579,29 +852,39 @@ fn first_scopes(chunks: &[(Arc<ChunkAnalysis>, usize, u32)], mut next: usize) ->
         .collect()
 }
 
-/// Joins chunk analyses into one, in document coordinates: by patching the previous version's
-/// result in place when possible (only the changed chunks are converted), else from scratch.
+/// Joins chunk analyses into one, in document coordinates (parsed into `tree`): by patching the
+/// previous version's result in place when possible (only the changed chunks are converted),
+/// else from scratch.
 fn stitch(
     text: &str,
     tree: &Tree,
     version: PythonVersion,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
     last: Option<Last>,
-) -> (Arc<Analysis>, Vec<Placed>) {
+) -> (Arc<Analysis>, Layout) {
     let patched = last.and_then(|prev| patch(text, chunks, prev));
-    let (mut stitched, layout) = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
-    refind_module_callee_facts(text, tree, &mut stitched);
-    (Arc::new(stitched), layout)
+    let stitched = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
+    let (analysis, layout) = stitched.with_facts_refound(text, tree);
+    (Arc::new(analysis), layout)
 }
 
-/// Finds again, in the whole module, the facts a chunk judged by looking a called name up among
-/// its own bindings: the function a name calls may be defined (or bound twice) in another
-/// chunk ([`Facts::module_callee_readers`]).
-fn refind_module_callee_facts(text: &str, tree: &Tree, analysis: &mut Analysis) {
-    let readers = analysis.facts.module_callee_readers.clone();
-    if !readers.is_empty() {
-        let root = super::grammar::SyntaxNode::new(tree.root_node());
-        super::flow::refind(text, root, analysis, &readers);
+/// A stitched analysis, where each chunk sits in it, and the scopes whose facts must be found
+/// again on the whole module ([`cross_chunk_callers`]).
+struct Stitched {
+    analysis: Analysis,
+    layout: Layout,
+    callers: Vec<ScopeId>,
+}
+
+impl Stitched {
+    /// The analysis with the facts of the callers found again in `tree` (the document's), and
+    /// the layout.
+    fn with_facts_refound(mut self, text: &str, tree: &Tree) -> (Analysis, Layout) {
+        if !self.callers.is_empty() {
+            let root = super::grammar::SyntaxNode::new(tree.root_node());
+            super::flow::refind(text, root, &mut self.analysis, &self.callers);
+        }
+        (self.analysis, self.layout)
     }
 }
 
@@ -609,13 +892,13 @@ fn stitch_fresh(
     text: &str,
     version: PythonVersion,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
-) -> (Analysis, Vec<Placed>) {
+) -> Stitched {
     let mut out = Analysis {
         version,
         ..Analysis::default()
     };
     let firsts = first_scopes(chunks, 1);
-    let (module, maps) = merge_modules(text, chunks, &firsts);
+    let (module, maps, binders) = merge_modules(text, chunks, &firsts);
     out.scopes.push(module);
     let mut layout = Vec::with_capacity(chunks.len());
     for ((chunk, start, row), map) in chunks.iter().zip(maps) {
@@ -625,17 +908,16 @@ fn stitch_fresh(
             row: *row,
             scope: out.scopes.len(),
             occurrence: out.occurrences.len(),
-            error: out.errors.len(),
             module_map: map,
+            stale: false,
         };
         let ids = ChunkIds {
             first_scope: placed.scope,
             module_map: &placed.module_map,
         };
-        let (scopes, occurrences, errors) = place(chunk, *start, *row, &ids);
+        let (scopes, occurrences) = place(chunk, *start, *row, &ids);
         out.scopes.extend(scopes);
         out.occurrences.extend(occurrences);
-        out.errors.extend(errors);
         out.parse_errors.extend(
             (chunk.analysis.parse_errors.iter())
                 .map(|r| TextRange::new(r.start + start, r.end + start)),
@@ -645,7 +927,15 @@ fn stitch_fresh(
         layout.push(placed);
     }
     out.facts = placed_facts(&layout);
-    (out, layout)
+    out.errors = placed_errors(&layout);
+    Stitched {
+        analysis: out,
+        callers: cross_chunk_callers(&layout, &binders),
+        layout: Layout {
+            placed: layout,
+            renumbered: false,
+        },
+    }
 }
 
 /// The chunk's first code too deep to analyse, in document coordinates.
@@ -659,15 +949,27 @@ fn too_deep(placed: &Placed) -> Option<TooDeep> {
 }
 
 /// Patches the previous stitched analysis for `chunks`; `None` when it is still shared.
-fn patch(
-    text: &str,
-    chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
-    prev: Last,
-) -> Option<(Analysis, Vec<Placed>)> {
-    let layout = prev.layout?;
+fn patch(text: &str, chunks: &[(Arc<ChunkAnalysis>, usize, u32)], prev: Last) -> Option<Stitched> {
+    let Layout {
+        placed: mut layout,
+        renumbered,
+    } = prev.layout?;
     let mut analysis = Arc::try_unwrap(prev.analysis).ok()?;
+    if renumbered {
+        // Body splices may have renumbered the module's symbols: the chunks' maps follow.
+        let index: HashMap<&str, u32> = (analysis.scopes[0].symbols.iter().enumerate())
+            .map(|(i, s)| (&*s.name, i as u32))
+            .collect();
+        for placed in layout.iter_mut().filter(|p| !p.stale) {
+            let module = &placed.chunk.analysis.scopes[0].symbols;
+            placed.module_map = (module.iter())
+                .map(|s| index.get(&*s.name).copied())
+                .collect::<Option<_>>()?;
+        }
+    }
     let (n_old, n_new) = (layout.len(), chunks.len());
-    let same = |p: &Placed, c: &(Arc<ChunkAnalysis>, usize, u32)| Arc::ptr_eq(&p.chunk, &c.0);
+    let same =
+        |p: &Placed, c: &(Arc<ChunkAnalysis>, usize, u32)| !p.stale && Arc::ptr_eq(&p.chunk, &c.0);
     let prefix = layout
         .iter()
         .zip(chunks)
@@ -681,22 +983,18 @@ fn patch(
         .count();
     let (old_end, new_end) = (n_old - suffix, n_new - suffix);
     // Old middle: layout[prefix..old_end], replaced by chunks[prefix..new_end].
-    let bound = |i: usize| -> (usize, usize, usize) {
+    let bound = |i: usize| -> (usize, usize) {
         match layout.get(i) {
-            Some(p) => (p.scope, p.occurrence, p.error),
-            None => (
-                analysis.scopes.len(),
-                analysis.occurrences.len(),
-                analysis.errors.len(),
-            ),
+            Some(p) => (p.scope, p.occurrence),
+            None => (analysis.scopes.len(), analysis.occurrences.len()),
         }
     };
-    let (scope_lo, occ_lo, err_lo) = bound(prefix);
-    let (scope_hi, occ_hi, err_hi) = bound(old_end);
+    let (scope_lo, occ_lo) = bound(prefix);
+    let (scope_hi, occ_hi) = bound(old_end);
     let firsts = first_scopes(chunks, 1);
-    let (module, maps) = merge_modules(text, chunks, &firsts);
+    let (module, maps, binders) = merge_modules(text, chunks, &firsts);
     let mut new_layout: Vec<Placed> = layout[..prefix].to_vec();
-    let (mut scopes, mut occurrences, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut scopes, mut occurrences) = (Vec::new(), Vec::new());
     for ((chunk, start, row), map) in chunks[prefix..new_end].iter().zip(&maps[prefix..]) {
         let placed = Placed {
             chunk: Arc::clone(chunk),
@@ -704,32 +1002,28 @@ fn patch(
             row: *row,
             scope: scope_lo + scopes.len(),
             occurrence: occ_lo + occurrences.len(),
-            error: err_lo + errors.len(),
             module_map: Arc::clone(map),
+            stale: false,
         };
         let ids = ChunkIds {
             first_scope: placed.scope,
             module_map: &placed.module_map,
         };
-        let (s, o, e) = place(chunk, *start, *row, &ids);
+        let (s, o) = place(chunk, *start, *row, &ids);
         scopes.extend(s);
         occurrences.extend(o);
-        errors.extend(e);
         new_layout.push(placed);
     }
     let scope_delta = scope_lo as i64 + scopes.len() as i64 - scope_hi as i64;
     let occ_delta = occ_lo as i64 + occurrences.len() as i64 - occ_hi as i64;
-    let err_delta = err_lo as i64 + errors.len() as i64 - err_hi as i64;
     let (byte_delta, row_delta) = match (layout.get(old_end), chunks.get(new_end)) {
         (Some(p), Some(c)) => (c.1 as i64 - p.start as i64, c.2 as i64 - p.row as i64),
         _ => (0, 0),
     };
     let after_scopes = scope_lo + scopes.len();
     let after_occurrences = occ_lo + occurrences.len();
-    let after_errors = err_lo + errors.len();
     analysis.scopes.splice(scope_lo..scope_hi, scopes);
     analysis.occurrences.splice(occ_lo..occ_hi, occurrences);
-    analysis.errors.splice(err_lo..err_hi, errors);
 
     let id = |id: ScopeId| {
         if id == ScopeId::MODULE {
@@ -764,9 +1058,6 @@ fn patch(
             o.scope = id(o.scope);
             o.symbol = symbol(o.symbol);
         }
-        for e in &mut analysis.errors[after_errors..] {
-            e.range = range(e.range);
-        }
     }
     for p in &layout[old_end..] {
         new_layout.push(Placed {
@@ -775,8 +1066,8 @@ fn patch(
             row: (p.row as i64 + row_delta) as u32,
             scope: (p.scope as i64 + scope_delta) as usize,
             occurrence: (p.occurrence as i64 + occ_delta) as usize,
-            error: (p.error as i64 + err_delta) as usize,
             module_map: Arc::clone(&p.module_map),
+            stale: false,
         });
     }
     // Chunks kept in place whose module symbols moved: their references follow.
@@ -788,6 +1079,7 @@ fn patch(
     }
     analysis.scopes[0] = module;
     analysis.facts = placed_facts(&new_layout);
+    analysis.errors = placed_errors(&new_layout);
     analysis.parse_errors = new_layout
         .iter()
         .flat_map(|p| {
@@ -801,7 +1093,14 @@ fn patch(
     analysis.by_variable = Default::default();
     #[cfg(test)]
     tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    Some((analysis, new_layout))
+    Some(Stitched {
+        analysis,
+        callers: cross_chunk_callers(&new_layout, &binders),
+        layout: Layout {
+            placed: new_layout,
+            renumbered: false,
+        },
+    })
 }
 
 /// Pieces of a big text are at least this long (fewer, larger pieces: less stitching).
@@ -812,11 +1111,14 @@ const MIN_PIECE: usize = 64 << 10;
 /// lines that start at column 0; a piece that does not parse without error (the cut fell inside
 /// a string, a bracket, a decorated or compound statement) is grown fourfold, up to three times,
 /// then taken as it is. The result is a function of the text alone, so a fresh open and an
-/// edited document agree. `None` when the module links its top-level statements (see the module
-/// documentation): then it must be analysed whole.
+/// edited document agree (but for what a whole analysis would add across pieces: a closure
+/// passed to a function of another piece is judged as if passed to an unknown one). `None`
+/// when the module links its top-level statements (see the module documentation): then it
+/// must be analysed whole.
 pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis> {
     let mut chunks = Vec::new();
     let (mut start, mut row) = (0usize, 0u32);
+    let mut annotating = 0;
     while start < text.len() {
         let mut want = MIN_PIECE;
         let (end, piece, tree) = loop {
@@ -828,21 +1130,16 @@ pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis>
             }
             want *= 4;
         };
-        let linked = {
-            let mut cursor = tree.root_node().walk();
-            tree.root_node().children(&mut cursor).any(|c| {
-                matches!(
-                    c.kind(),
-                    "future_import_statement" | "global_statement" | "nonlocal_statement"
-                )
-            })
-        };
-        if linked {
+        if has_future_import(tree.root_node()) {
             return None;
         }
-        let analysis = super::analyze(piece, &tree, version);
+        let chunk = ChunkAnalysis::new(super::analyze(piece, &tree, version));
         drop(tree);
-        chunks.push((Arc::new(ChunkAnalysis { analysis }), start, row));
+        annotating += chunk.annotates as usize;
+        if chunk.links || annotating > 1 {
+            return None;
+        }
+        chunks.push((Arc::new(chunk), start, row));
         row += syntax::parser_input(piece).matches('\n').count() as u32;
         start = end;
     }
@@ -850,7 +1147,7 @@ pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis>
     if chunks.is_empty() {
         return None;
     }
-    Some(stitch_fresh(text, version, &chunks).0)
+    Some(stitch_fresh(text, version, &chunks).analysis)
 }
 
 /// The first line start at or after `at` (or the end of the text), where a line starts after
@@ -906,7 +1203,7 @@ pub(crate) mod tests {
     }
 
     fn chunked(text: &str, version: PythonVersion, cache: &mut ChunkCache) -> Option<Analysis> {
-        let stitched = stitched(text, &syntax::parse(text), version, 0, cache)?;
+        let stitched = stitched(text, &syntax::parse(text), version, 0, cache, None)?;
         // Patched in place next time only if nothing else holds it: compare a copy.
         Some(Analysis::clone(&stitched))
     }
@@ -978,8 +1275,8 @@ pub(crate) mod tests {
                 )
             })
             .collect();
-        let mut errors: Vec<_> = a.errors.iter().map(|e| (e.message(), e.range)).collect();
-        errors.sort();
+        // In order: the first is the one CPython raises.
+        let errors: Vec<_> = a.errors.iter().map(|e| (e.message(), e.range)).collect();
         // The module's symbols, with each occurrence's variable checked to be the one named.
         // Their flags and resolution are not compared: a 3.12+ module-level comprehension's
         // names are copied into the module only when no other statement mentions them, which a
@@ -1001,7 +1298,7 @@ pub(crate) mod tests {
 
     const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";
 
-    /// Chunked equals whole (its flow facts too), or the text has a syntax error and is
+    /// Chunked equals whole (its flow facts too), or the module links its statements and is
     /// analysed whole.
     fn check(text: &str, version: PythonVersion, cache: &mut ChunkCache) {
         match chunked(text, version, cache) {
@@ -1011,8 +1308,16 @@ pub(crate) mod tests {
                 assert_eq!(a.facts, whole.facts, "{version} {text}");
                 assert_eq!(a.parse_errors, whole.parse_errors, "{version} {text}");
             }
-            None => assert!(syntax::parse(text).root_node().has_error(), "{text}"),
+            None => assert!(may_link(text, version), "{version} {text}"),
         }
+    }
+
+    /// Whether `text`'s statements may be linked (see [`chunk_starts`], [`links`] and
+    /// [`annotates_module`]) or too few to chunk.
+    fn may_link(text: &str, version: PythonVersion) -> bool {
+        let whole = whole(text, version);
+        let few = chunk_starts(&syntax::parse(text)).is_none_or(|s| s.len() < 2);
+        few || text.contains("__future__") || links(&whole) || annotates_module(&whole)
     }
 
     /// Each chunk read off the document's tree equals the chunk parsed and analysed on its own,
@@ -1111,7 +1416,8 @@ pub(crate) mod tests {
             ("count += 1", "count += i"),
         ] {
             text = text.replacen(from, to, 1);
-            let stitched = stitched(&text, &syntax::parse(&text), version, 0, &mut cache).unwrap();
+            let stitched =
+                stitched(&text, &syntax::parse(&text), version, 0, &mut cache, None).unwrap();
             for o in &stitched.occurrences {
                 let of: Vec<_> = stitched.occurrences_of(o.symbol).collect();
                 assert!(of.contains(&o), "{from:?}: {o:?} not in {of:?}");
@@ -1168,8 +1474,353 @@ pub(crate) mod tests {
         let mut cache = ChunkCache::default();
         let text = "from __future__ import annotations\ndef f():\n    x = 1\n";
         assert!(chunked(text, PythonVersion::Py314, &mut cache).is_none());
-        let text = "x = 1\nglobal x\n";
-        assert!(chunked(text, PythonVersion::Py314, &mut cache).is_none());
+        // A module-level `global` or `nonlocal`, wherever it sits, links the statements: the
+        // binding before it makes a SyntaxError only the whole module shows.
+        for text in [
+            "x = 1\nglobal x\n",
+            "x = 1\nif a:\n    global x\n",
+            "x = 1\ntry:\n    pass\nexcept E:\n    nonlocal x\n",
+            "x = 1\nglobal x $\n",
+        ] {
+            assert!(
+                chunked(text, PythonVersion::Py314, &mut cache).is_none(),
+                "{text}"
+            );
+            assert!(
+                analyze_in_pieces(text, PythonVersion::Py314).is_none(),
+                "{text}"
+            );
+            let whole = whole(text, PythonVersion::Py314);
+            assert!(
+                !whole.errors.is_empty() || whole.has_syntax_errors(),
+                "{text}"
+            );
+        }
+        // A link found once is found again without analysing a chunk; once it goes, the module
+        // is chunked again.
+        let mut cache = ChunkCache::default();
+        let linked = "x = 1\n\nif a:\n    global x\n\ndef f():\n    pass\n";
+        assert!(chunked(linked, PythonVersion::Py314, &mut cache).is_none());
+        let analysed = cache.chunks_analysed();
+        assert!(chunked(linked, PythonVersion::Py314, &mut cache).is_none());
+        assert_eq!(cache.chunks_analysed(), analysed);
+        let unlinked = linked.replace("global x", "pass");
+        assert!(chunked(&unlinked, PythonVersion::Py314, &mut cache).is_some());
+        // Under 3.14's rules, the module's annotations share one scope, made at the first.
+        let text = "x: int = 1\n\ndef f(a: int): pass\n\ny: str = 2\n";
+        for version in PythonVersion::ALL {
+            let chunked = chunked(text, version, &mut ChunkCache::default());
+            assert_eq!(
+                chunked.is_none(),
+                version >= PythonVersion::Py314,
+                "{version}"
+            );
+        }
+        let long = text.repeat(4000);
+        for version in [PythonVersion::Py313, PythonVersion::Py314] {
+            let pieces = analyze_in_pieces(&long, version);
+            assert_eq!(
+                pieces.is_none(),
+                version >= PythonVersion::Py314,
+                "{version}"
+            );
+        }
+        // One chunk annotating, and functions with annotations of their own: stitched.
+        let text = "x: int = 1; y: str = 2\n\ndef f(a: int): pass\n";
+        check(text, PythonVersion::Py314, &mut ChunkCache::default());
+        assert!(chunked(text, PythonVersion::Py314, &mut ChunkCache::default()).is_some());
+    }
+
+    /// The SyntaxErrors of several chunks come in the order a whole analysis lists them (the
+    /// first is the one CPython raises): those found visiting every chunk before those found
+    /// resolving names.
+    #[test]
+    fn errors_of_several_chunks_are_in_the_whole_order() {
+        let text = "def f():\n    nonlocal q\n\ndef g(p):\n    global p\n";
+        for version in PythonVersion::ALL {
+            let a = chunked(text, version, &mut ChunkCache::default()).unwrap();
+            let messages: Vec<String> = a.errors.iter().map(|e| e.message()).collect();
+            assert_eq!(
+                messages,
+                [
+                    "name 'p' is parameter and global",
+                    "no binding for nonlocal 'q' found"
+                ],
+            );
+            assert_eq!(a.errors, whole(text, version).errors);
+        }
+    }
+
+    /// Where a stitched analysis first differs from the whole one in what the features rely on
+    /// (see [`project`]) or in its facts, briefly (the texts are long).
+    fn first_difference(stitched: &Analysis, whole: &Analysis) -> Option<String> {
+        fn first<T: std::fmt::Debug + PartialEq>(what: &str, x: &[T], y: &[T]) -> Option<String> {
+            let differs = x.iter().zip(y).position(|(a, b)| a != b);
+            let i = differs.or((x.len() != y.len()).then(|| x.len().min(y.len())))?;
+            let (n, m) = (x.len(), y.len());
+            Some(format!(
+                "{what} {i} of {n} vs {m}:\n{:?}\n{:?}",
+                x.get(i),
+                y.get(i)
+            ))
+        }
+        let (p, q) = (project(stitched), project(whole));
+        let (f, g) = (&stitched.facts, &whole.facts);
+        None.or_else(|| first("scope", &p.0, &q.0))
+            .or_else(|| first("occurrence", &p.1, &q.1))
+            .or_else(|| first("error", &p.2, &q.2))
+            .or_else(|| first("module symbol", &p.3, &q.3))
+            .or_else(|| first("loop closure", &f.loop_closures, &g.loop_closures))
+            .or_else(|| first("unassigned read", &f.unassigned_reads, &g.unassigned_reads))
+            .or_else(|| first("empty cell read", &f.empty_cell_reads, &g.empty_cell_reads))
+            .or_else(|| first("super call", &f.super_calls, &g.super_calls))
+            .or_else(|| first("declaration", &f.declarations, &g.declarations))
+            .or_else(|| first("body start", &f.body_starts, &g.body_starts))
+            .or_else(|| first("module import", &f.module_imports, &g.module_imports))
+            .or_else(|| first("callee read", &f.callee_reads, &g.callee_reads))
+            .or_else(|| {
+                let (x, y) = (&f.module_callees, &g.module_callees);
+                first("module callee reader", x, y)
+            })
+            .or_else(|| (f != g).then(|| format!("{f:?}\n{g:?}")))
+    }
+
+    /// A document edited and analysed version by version as the server does it
+    /// ([`analyze_version`] after a whole first analysis and the warm-up), each version checked
+    /// against a whole analysis of its text.
+    struct Typing {
+        text: String,
+        tree: Tree,
+        version: PythonVersion,
+        generation: u64,
+        cache: ChunkCache,
+        /// How many versions were analysed whole, and how many of them had syntax errors.
+        wholes: usize,
+        broken_wholes: usize,
+        /// How many versions with syntax errors were not analysed whole.
+        broken_stitched: usize,
+    }
+
+    impl Typing {
+        fn open(text: &str, version: PythonVersion) -> Typing {
+            let mut typing = Typing {
+                text: text.to_owned(),
+                tree: syntax::parse(text),
+                version,
+                generation: 0,
+                cache: ChunkCache::default(),
+                wholes: 0,
+                broken_wholes: 0,
+                broken_stitched: 0,
+            };
+            typing.analyse(|_| None);
+            typing
+        }
+
+        /// Replaces `start..end` by `insert`, analyses the new version and checks it.
+        fn edit(&mut self, start: usize, end: usize, insert: &str) -> Arc<Analysis> {
+            let (edit, changed) =
+                reparse_edited(&mut self.text, &mut self.tree, start, end, insert);
+            self.generation += 1;
+            let analysis = self.analyse(|_| Some((edit, changed)));
+            let (text, version) = (&self.text, self.version);
+            let whole = whole(text, version);
+            let at = format!("{version}: {insert:?} at {start}..{end}\n{text}");
+            let difference = first_difference(&analysis, &whole);
+            assert!(
+                difference.is_none(),
+                "{}\n{at}",
+                difference.unwrap_or_default()
+            );
+            assert_eq!(analysis.parse_errors, whole.parse_errors, "{at}");
+            analysis
+        }
+
+        fn analyse(
+            &mut self,
+            edit_since: impl FnOnce(u64) -> Option<(Edit, Vec<TextRange>)>,
+        ) -> Arc<Analysis> {
+            let (text, tree, version) = (&self.text, &self.tree, self.version);
+            let mut whole = false;
+            let analysis = analyze_version(
+                text,
+                tree,
+                version,
+                self.generation,
+                &mut self.cache,
+                edit_since,
+                || {
+                    whole = true;
+                    analysis::analyze(text, tree, version)
+                },
+            );
+            let broken = tree.root_node().has_error();
+            self.wholes += whole as usize;
+            self.broken_wholes += (whole && broken) as usize;
+            self.broken_stitched += (!whole && broken) as usize;
+            // The server warms the cache whenever it is empty after an analysis.
+            warm(text, tree, version, self.generation, &mut self.cache);
+            analysis
+        }
+
+        /// Types `insert` character by character just after the first `anchor`.
+        fn type_after(&mut self, anchor: &str, insert: &str) {
+            let mut at = self.text.find(anchor).unwrap() + anchor.len();
+            for ch in insert.chars() {
+                self.edit(at, at, ch.encode_utf8(&mut [0; 4]));
+                at += ch.len_utf8();
+            }
+        }
+    }
+
+    /// Typing a new top-level function, a class attribute, an unclosed bracket and stray
+    /// characters at module level passes through texts with syntax errors: each is stitched
+    /// from the chunks the edit touched, never analysed whole, and equals the whole analysis.
+    #[test]
+    fn module_level_typing_through_syntax_errors_is_stitched() {
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::open(SAMPLE, version);
+            let opened = doc.cache.chunks_analysed();
+            doc.type_after(
+                "import os\n",
+                "\ndef new(q, *, k=(1, 2)):\n    return lambda: q + k\n",
+            );
+            doc.type_after("class C:\n", "    limit = [1, (2)]\n");
+            doc.type_after("# comment\n", "$ + (\n");
+            let at = doc.text.find("$ + (\n").unwrap();
+            doc.edit(at, at + 6, "");
+            // An edit in a body (spliced) between edits at module level (stitched).
+            doc.type_after("__x = 1", "; y = __x");
+            doc.type_after("y = 2\n", "@de");
+            doc.type_after("def make_counter(", "z");
+            doc.type_after("__x = 1", "$");
+            doc.type_after("y = 2\n@de", "c\n");
+            // Replacements that keep a chunk's length (overtyping a name).
+            for (from, to) in [("y = 2", "w = 2"), ("def f(a)", "def f(b)")] {
+                let at = doc.text.find(from).unwrap();
+                doc.edit(at, at + from.len(), to);
+            }
+            assert_eq!(doc.wholes, 1, "{version}: analysed whole after an edit");
+            assert!(
+                doc.broken_stitched > 40,
+                "{version}: {}",
+                doc.broken_stitched
+            );
+            // Only the chunks an edit touched are analysed again: one, or two when it splits
+            // one or joins two.
+            let edits = doc.generation;
+            let analysed = doc.cache.chunks_analysed() - opened;
+            assert!(
+                analysed <= edits * 2,
+                "{version}: {analysed} chunks for {edits} edits"
+            );
+        }
+    }
+
+    /// What random module-level edits type at the start of a line: statements, pieces of them
+    /// that break the syntax around them (brackets, strings, headers without bodies) and
+    /// statements that link the chunks.
+    const AT_LINE_STARTS: [&str; 20] = [
+        "def f(",
+        "def g(a):\n    return lambda: a\n",
+        "x = (",
+        ")\n",
+        "class K:\n",
+        "    def m(self):\n",
+        "@dec\n",
+        "if a:\n",
+        "'''",
+        "\"",
+        "$",
+        "global g\n",
+        "try:\n",
+        "import os\n",
+        "fs = [lambda: i for i in r]\n",
+        "for i in r:\n    fs.append(lambda: i)\n",
+        "else:\n",
+        "\n",
+        "    ",
+        "y = x + ",
+    ];
+
+    /// Random edits as someone typing makes them, kept when they break the syntax: text typed
+    /// at line starts ([`AT_LINE_STARTS`]) and anywhere, lines and characters deleted, names
+    /// overtyped (the text keeps its length), edits in bodies. Every version equals the whole
+    /// analysis; returns how many had syntax errors and were not analysed whole.
+    fn random_typing(text: &str, version: PythonVersion, steps: usize, seed: u64) -> usize {
+        let mut doc = Typing::open(text, version);
+        let mut bodies = random_edits::BodyEdits::new(seed);
+        let mut state = seed;
+        let mut analysis = whole(text, version);
+        for _ in 0..steps {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let text = &doc.text;
+            let at = floor_boundary(text, (state >> 33) as usize % (text.len() + 1));
+            let line = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+            let next_char = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            let pick = (state >> 8) as usize;
+            let (start, end, insert) = match (state >> 58) % 6 {
+                0 | 1 => (
+                    line,
+                    line,
+                    AT_LINE_STARTS[pick % AT_LINE_STARTS.len()].to_owned(),
+                ),
+                2 => (
+                    at,
+                    at,
+                    ["(", ":", "x", " ", "\n", "é", "$", "'"][pick % 8].to_owned(),
+                ),
+                3 if pick % 2 == 0 => (line, line_end, String::new()),
+                3 => (at, next_char, String::new()),
+                4 => match analysis
+                    .occurrences
+                    .get(pick % analysis.occurrences.len().max(1))
+                {
+                    Some(o) if o.range.end > o.range.start => {
+                        let end = o.range.end;
+                        let last = text[..end].chars().next_back().map_or(1, char::len_utf8);
+                        let typed = if text[..end].ends_with('q') { "z" } else { "q" };
+                        (end - last, end, typed.to_owned())
+                    }
+                    _ => (at, at, "q".to_owned()),
+                },
+                _ => bodies
+                    .next(text, &analysis)
+                    .unwrap_or((at, at, "x".to_owned())),
+            };
+            analysis = Analysis::clone(&doc.edit(start, end, &insert));
+        }
+        doc.broken_stitched
+    }
+
+    /// Random typing over samples and stdlib files, in 3.11 and 3.14: every version equals the
+    /// whole analysis, and versions with syntax errors are stitched.
+    /// `CLOSURE_LENS_TYPING_EDITS=N` makes N edits per file and version (default 40).
+    #[test]
+    fn random_typing_equals_whole() {
+        let steps = std::env::var("CLOSURE_LENS_TYPING_EDITS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(40);
+        let mut texts = vec![SAMPLE.repeat(3)];
+        if let Some(stdlib) = stdlib() {
+            for name in ["dataclasses.py", "functools.py"] {
+                texts.extend(std::fs::read_to_string(stdlib.join(name)));
+            }
+        }
+        let mut stitched = 0;
+        for (i, text) in texts.iter().enumerate() {
+            for version in [PythonVersion::Py311, PythonVersion::Py314] {
+                stitched += random_typing(text, version, steps, 3 + i as u64);
+            }
+        }
+        assert!(
+            stitched > steps,
+            "{stitched} versions with syntax errors stitched"
+        );
     }
 
     /// Single-character edits at pseudo-random places: each version, patched, equals whole.
