@@ -85,6 +85,15 @@ fn body_edit_sites(text: &str) -> Vec<usize> {
     sites
 }
 
+/// The starts of the top-level statements that follow a blank line (where someone starts typing
+/// a new function).
+fn top_level_sites(text: &str) -> Vec<usize> {
+    (text.match_indices("\n\n"))
+        .map(|(i, _)| i + 2)
+        .filter(|&at| text[at..].starts_with(|c: char| c.is_ascii_alphabetic()))
+        .collect()
+}
+
 /// The first parameter of each `def` (inside a method's header, not its body): byte offset of its
 /// second character.
 fn header_edit_sites(text: &str) -> Vec<usize> {
@@ -255,9 +264,15 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
             .spawn_scoped(scope, || {
                 mark_big_stack();
                 print!("in-process per edit in a body: ");
-                let body = edits_on_this_thread(text, &body_edit_sites(text), CYCLES);
+                let body = edits_on_this_thread(text, &body_edit_sites(text), CYCLES, "_");
                 print!("  {HEADER_CYCLES} in a def's parameters instead: ");
-                edits_on_this_thread(text, &header_edit_sites(text), HEADER_CYCLES);
+                edits_on_this_thread(text, &header_edit_sites(text), HEADER_CYCLES, "_");
+                let top = top_level_sites(text);
+                if !top.is_empty() {
+                    // A syntax error at module level, as typing a new function makes one.
+                    print!("  {HEADER_CYCLES} typing `def f():⏎` before a top-level statement: ");
+                    edits_on_this_thread(text, &top, HEADER_CYCLES, "def f():\n");
+                }
                 body
             })
             .expect("a thread for the in-process edits")
@@ -266,10 +281,15 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
     })
 }
 
-/// `cycles` one-character edits at `sites` (inserting `_`, then taking it out), each followed by
-/// the re-analysis: the apply + reparse, re-analysis and tree-sitter reparse alone medians (the
-/// last on a copy of the text and tree edited alike).
-fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64, f64) {
+/// `cycles` edits at `sites` (inserting `typed`, then taking it out), each followed by the
+/// re-analysis: the apply + reparse, re-analysis and tree-sitter reparse alone medians (the last
+/// on a copy of the text and tree edited alike).
+fn edits_on_this_thread(
+    text: &str,
+    sites: &[usize],
+    cycles: usize,
+    typed: &str,
+) -> (f64, f64, f64) {
     use closure_lens::line_index::Encoding;
     use closure_lens::lsp::documents::Document;
     use ls_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -292,13 +312,17 @@ fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64
         let end = if i % 2 == 0 {
             at
         } else {
-            Position::new(at.line, at.character + 1)
+            let end = utf16_pos(&doc.text, site + typed.len());
+            Position::new(
+                end["line"].as_u64().unwrap() as u32,
+                end["character"].as_u64().unwrap() as u32,
+            )
         };
         let change = TextDocumentContentChangeEvent {
             range: Some(Range::new(at, end)),
             range_length: None,
             text: if i % 2 == 0 {
-                "_".into()
+                typed.into()
             } else {
                 String::new()
             },
@@ -310,7 +334,13 @@ fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64
         let began = Instant::now();
         doc.analysis();
         analyse.push(began.elapsed());
-        alone.push(reparse_alone(&mut parser, &mut raw, site, i % 2 == 0));
+        alone.push(reparse_alone(
+            &mut parser,
+            &mut raw,
+            site,
+            typed,
+            i % 2 == 0,
+        ));
     }
     let (apply_median, analyse_median, alone_median) = (
         percentile(&mut apply, 0.5),
@@ -328,12 +358,13 @@ fn edits_on_this_thread(text: &str, sites: &[usize], cycles: usize) -> (f64, f64
     (apply_median, analyse_median, alone_median)
 }
 
-/// Inserts `_` at `site` (or takes it out again) in `raw`'s text and reparses its tree
+/// Inserts `typed` at `site` (or takes it out again) in `raw`'s text and reparses its tree
 /// incrementally, timing the tree's edit and the parse only (no changed ranges, no line index).
 fn reparse_alone(
     parser: &mut tree_sitter::Parser,
     raw: &mut (String, tree_sitter::Tree),
     site: usize,
+    typed: &str,
     insert: bool,
 ) -> Duration {
     let (text, tree) = raw;
@@ -342,10 +373,10 @@ fn reparse_alone(
         let row = before.matches('\n').count();
         tree_sitter::Point::new(row, at - before.rfind('\n').map_or(0, |n| n + 1))
     };
-    let old_end = if insert { site } else { site + 1 };
+    let old_end = if insert { site } else { site + typed.len() };
     let (start_position, old_end_position) = (point(text, site), point(text, old_end));
-    text.replace_range(site..old_end, if insert { "_" } else { "" });
-    let new_end = if insert { site + 1 } else { site };
+    text.replace_range(site..old_end, if insert { typed } else { "" });
+    let new_end = if insert { site + typed.len() } else { site };
     let edit = tree_sitter::InputEdit {
         start_byte: site,
         old_end_byte: old_end,
