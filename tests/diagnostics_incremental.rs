@@ -21,15 +21,12 @@ use closure_lens::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeId, S
 use closure_lens::config::Settings;
 use closure_lens::line_index::Encoding;
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
-use common::edits::stdlib;
+use common::edits::{from_env, stdlib};
 use common::synthetic::synthetic_class;
 use ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 fn steps() -> usize {
-    std::env::var("CLOSURE_LENS_DIAGNOSTIC_EDITS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(40)
+    from_env("CLOSURE_LENS_DIAGNOSTIC_EDITS", 40)
 }
 
 fn position(doc: &Document, offset: usize) -> Position {

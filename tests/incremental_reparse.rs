@@ -39,7 +39,7 @@ use closure_lens::analysis::incremental::random_edits::BodyEdits;
 use closure_lens::analysis::{self, PythonVersion};
 use closure_lens::line_index::LineIndex;
 use closure_lens::syntax;
-use common::edits::{Rng, random_edit, stdlib};
+use common::edits::{Rng, from_env, random_edit, stdlib};
 use common::synthetic::synthetic_class;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
@@ -147,15 +147,21 @@ fn same_outside_the_defs_around(
             continue;
         }
         checked += 1;
-        if let Some(difference) = first_difference(
+        let place = || format!("{what}: outside the {kind} at {range:?}");
+        assert_same(
             &outside(&old_nodes, &range),
             &outside(new_nodes, &range),
-            ["old", "new"],
-        ) {
-            panic!("{what}: outside the {kind} at {range:?}\n      {difference}");
-        }
+            place,
+        );
     }
     checked
+}
+
+/// Panics unless `old` and `new` are equal, saying where (`place`) and how they differ.
+fn assert_same<T: PartialEq + Debug>(old: &[T], new: &[T], place: impl Fn() -> String) {
+    if let Some(difference) = first_difference(old, new, ["old", "new"]) {
+        panic!("{}\n      {difference}", place());
+    }
 }
 
 /// Panics unless every chunk of `new` (its top-level statements split as the server splits
@@ -201,13 +207,12 @@ fn same_chunks_outside_the_change(
             continue;
         }
         checked += 1;
-        if let Some(difference) = first_difference(
+        let place = || format!("{what}: the chunk {chunk:?} outside the change {change:?}");
+        assert_same(
             &inside(&old_nodes, &chunk),
             &inside(new_nodes, &chunk),
-            ["old", "new"],
-        ) {
-            panic!("{what}: the chunk {chunk:?} outside the change {change:?}\n      {difference}");
-        }
+            place,
+        );
     }
     checked
 }
@@ -483,10 +488,7 @@ fn run(name: &'static str, text: String, edits: usize, seed: u64) -> [usize; 4] 
 
 #[test]
 fn incremental_reparse_equals_a_fresh_parse() {
-    let edits = std::env::var("CLOSURE_LENS_REPARSE_EDITS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(80);
+    let edits = from_env("CLOSURE_LENS_REPARSE_EDITS", 80);
     let stdlib = stdlib();
     let read = |name: &str| {
         std::fs::read_to_string(stdlib.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

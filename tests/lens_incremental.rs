@@ -22,7 +22,7 @@ use closure_lens::ide::code_lens::{CodeLens, code_lenses};
 use closure_lens::line_index::{Encoding, LineIndex};
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, random_edit, stdlib, utf8_change};
+use common::edits::{Rng, from_env, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
 use ls_types::Uri;
 
@@ -106,10 +106,7 @@ fn session(name: &str, text: String, version: PythonVersion, steps: usize, seed:
 #[test]
 fn edited_lenses_equal_fresh_ones() {
     // CLOSURE_LENS_LENS_EDITS=N runs N edits per input and Python version (default 120).
-    let steps = std::env::var("CLOSURE_LENS_LENS_EDITS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(120);
+    let steps = from_env("CLOSURE_LENS_LENS_EDITS", 120);
     let lib = stdlib();
     let mut inputs: Vec<(String, String)> = [
         "functools.py",

@@ -20,7 +20,7 @@ use closure_lens::line_index::Encoding;
 use closure_lens::lsp::context::Ctx;
 use closure_lens::lsp::documents::Document;
 use closure_lens::lsp::to_proto;
-use common::edits::{Rng, random_edit, stdlib};
+use common::edits::{Rng, from_env, random_edit, stdlib};
 use ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 use serde_json::{Value, json};
 
@@ -237,10 +237,7 @@ const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def i
 #[test]
 fn random_edits_keep_every_feature_equal_to_a_fresh_open() {
     // CLOSURE_LENS_INCREMENTAL_SEEDS=N runs N seeds per encoding (default 6).
-    let seeds = std::env::var("CLOSURE_LENS_INCREMENTAL_SEEDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(6u64);
+    let seeds = from_env("CLOSURE_LENS_INCREMENTAL_SEEDS", 6u64);
     for encoding in [Encoding::Utf16, Encoding::Utf8] {
         for seed in 1..=seeds {
             session(SAMPLE, encoding, seed, 300, 1 + seed as usize % 10);

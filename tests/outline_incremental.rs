@@ -22,7 +22,7 @@ use closure_lens::ide::decorators::Outline;
 use closure_lens::line_index::Encoding;
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, random_edit, stdlib, utf8_change};
+use common::edits::{Rng, from_env, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
 use ls_types::Uri;
 
@@ -86,10 +86,7 @@ fn session(name: &str, text: String, steps: usize, seed: u64) -> (u64, u64) {
 #[test]
 fn edited_outlines_equal_fresh_ones() {
     // CLOSURE_LENS_OUTLINE_EDITS=N runs N edits per input (default 150).
-    let steps = std::env::var("CLOSURE_LENS_OUTLINE_EDITS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(150);
+    let steps = from_env("CLOSURE_LENS_OUTLINE_EDITS", 150);
     let lib = stdlib();
     let mut inputs: Vec<(String, String)> = ["functools.py", "dataclasses.py", "argparse.py"]
         .iter()

@@ -22,7 +22,7 @@ use closure_lens::ide::{FileView, semantic_tokens};
 use closure_lens::line_index::{Encoding, LineIndex};
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, random_edit, stdlib, utf8_change};
+use common::edits::{Rng, from_env, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
 use ls_types::Uri;
 
@@ -154,10 +154,7 @@ fn session(
 #[test]
 fn edited_tokens_equal_fresh_ones() {
     // CLOSURE_LENS_TOKEN_EDITS=N runs N edits per input and version (default 100).
-    let steps = std::env::var("CLOSURE_LENS_TOKEN_EDITS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let steps = from_env("CLOSURE_LENS_TOKEN_EDITS", 100);
     let lib = stdlib();
     let mut inputs: Vec<(String, String)> =
         ["test/test_scope.py", "functools.py", "dataclasses.py"]

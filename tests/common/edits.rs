@@ -145,3 +145,12 @@ pub fn utf8_position(text: &str, offset: usize) -> ls_types::Position {
         - before.matches("\r\n").count();
     ls_types::Position::new(line as u32, (offset - line_start) as u32)
 }
+
+/// The number in the environment variable `name` (a test's size, raised for longer runs), or
+/// `default` when it is unset or not a number.
+pub fn from_env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

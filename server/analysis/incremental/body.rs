@@ -1223,10 +1223,7 @@ mod tests {
         let Some(stdlib) = super::super::tests::stdlib() else {
             return;
         };
-        let steps = std::env::var("CLOSURE_LENS_BODY_EDITS")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(60);
+        let steps = super::super::from_env("CLOSURE_LENS_BODY_EDITS", 60);
         let (mut spliced, mut edits) = (0, 0);
         for name in [
             "dataclasses.py",

@@ -474,6 +474,16 @@ fn reparse_edited(
     (edit, changed)
 }
 
+/// The number in the environment variable `name` (a test's size, raised for longer runs), or
+/// `default` when it is unset or not a number.
+#[cfg(test)]
+fn from_env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The char boundary at or before `at` (for the tests' edits).
 #[cfg(test)]
 fn floor_boundary(text: &str, mut at: usize) -> usize {
@@ -1801,10 +1811,7 @@ pub(crate) mod tests {
     /// `CLOSURE_LENS_TYPING_EDITS=N` makes N edits per file and version (default 40).
     #[test]
     fn random_typing_equals_whole() {
-        let steps = std::env::var("CLOSURE_LENS_TYPING_EDITS")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(40);
+        let steps = from_env("CLOSURE_LENS_TYPING_EDITS", 40);
         let mut texts = vec![SAMPLE.repeat(3)];
         if let Some(stdlib) = stdlib() {
             for name in ["dataclasses.py", "functools.py"] {
