@@ -254,7 +254,8 @@ fn annotate_of(a: &Analysis, scope: ScopeId) -> Option<ScopeId> {
 /// The scopes before `first` in pre-order whose range holds the whole `edit`: the ancestors of
 /// `first`, and the 3.14 `__annotate__` scope spanning the `def` of `first` or of an ancestor
 /// (the scope just before it among its siblings). Every other scope before `first` ends before
-/// it starts, or lies in its header, before the body the edit is in.
+/// it starts, lies in its header, before the body the edit is in, or lies in a later annotation
+/// of an enclosing body ([`annotations_after`]).
 fn containing_before(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
     let mut found = Vec::new();
     for id in std::iter::once(first).chain(a.ancestors(first)) {
@@ -268,6 +269,28 @@ fn containing_before(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
         range.start <= edit.start && edit.old_end <= range.end
     });
     found.sort_unstable();
+    found
+}
+
+/// The scopes before `first` in pre-order that lie after `edit` in the text: those in the later
+/// annotations of a body enclosing `first`, which its 3.14 `__annotate__` scope holds (made at
+/// the body's first annotation, before `first`; see [`Scope::annotates_body`]).
+fn annotations_after(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
+    let mut found = Vec::new();
+    for block in a.ancestors(first) {
+        let children = &a.scope(block).children;
+        let annotate = children
+            .iter()
+            .find(|&&c| c < first && a.scope(c).annotates_body());
+        let Some(&annotate) = annotate else {
+            continue;
+        };
+        // Its subtree follows it in pre-order.
+        let subtree = (annotate.0 + 1..first.0)
+            .map(ScopeId)
+            .take_while(|&id| a.ancestors(id).any(|p| p == annotate));
+        found.extend(subtree.filter(|&id| a.scope(id).range.start >= edit.old_end));
+    }
     found
 }
 
@@ -777,6 +800,7 @@ impl Splice {
         );
 
         let containing = containing_before(&prev, ScopeId(old_start), edit);
+        let annotations = annotations_after(&prev, ScopeId(old_start), edit);
         // The function's scopes, with their links in the previous analysis's ids.
         let new_scopes: Vec<_> = self
             .new
@@ -815,6 +839,15 @@ impl Splice {
                     symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
                 }
             }
+        }
+        // Before it but after the edit, the scopes in later annotations move (their ids stay).
+        for ScopeId(i) in annotations {
+            let scope = &mut prev.scopes[i as usize];
+            scope.line = (scope.line as i64 + rows) as u32;
+            scope.code_line = (scope.code_line as i64 + rows) as u32;
+            scope.range = shift(scope.range);
+            scope.focus_range = shift(scope.focus_range);
+            scope.header_end = edit.shift(scope.header_end);
         }
         // After it, everything moves.
         for scope in &mut prev.scopes[after..] {
@@ -1356,6 +1389,25 @@ mod tests {
                 .iter()
                 .position(|s| &*s.name == "bytes");
             assert!(y < bytes, "{version}: the implied globals moved");
+        }
+    }
+
+    /// A lambda in a later annotation of a body belongs to the body's 3.14 `__annotate__` scope,
+    /// made at its first annotation: it comes before a function defined in between in pre-order,
+    /// but after it in the text, and moves with an edit in the function.
+    #[test]
+    fn lambdas_in_later_annotations_move_with_an_edit_before_them() {
+        for version in PythonVersion::ALL {
+            let mut text = "a: int = 1\n\ndef f():\n    return 1\n\nb: (lambda: 2) = 3\n\nclass C:\n    c: int\n    def m(self):\n        pass\n    d: [x for x in 'ab']\n".to_owned();
+            let mut tree = syntax::parse(&text);
+            let mut prev = analysis::analyze(&text, &tree, version);
+            for (anchor, insert) in [
+                ("return 1", "\n    y = 2"),
+                ("        pass", "\n        z = 1"),
+            ] {
+                let typed = type_after(&mut text, &mut tree, anchor, insert);
+                prev = spliced_whole(prev, &mut None, (&text, &tree), typed);
+            }
         }
     }
 
