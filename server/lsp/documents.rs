@@ -566,7 +566,6 @@ impl Document {
                 &self.text,
                 &tree,
                 self.python_version,
-                self.generation,
                 &mut lock(&self.chunks),
             );
         });

@@ -199,7 +199,10 @@ pub fn analyze_version(
             None => cache.last = Some(last),
         }
     }
-    if !cache.is_empty() {
+    // The warm-up cannot fill the cache for a text with syntax errors: after an edit, its
+    // chunks are analysed here (and carried over from one version to the next).
+    let broken_edit = change.is_some() && tree.root_node().has_error();
+    if !cache.is_empty() || broken_edit {
         if let Some(stitched) = stitched(text, tree, version, generation, cache, change) {
             return stitched;
         }
@@ -234,31 +237,11 @@ fn stitched(
     Some(cache.keep(analysis, Some(layout), generation, text, tree))
 }
 
-/// Fills an empty `cache` with the chunks of `text`, version `generation` of the document (a
-/// no-op if something else filled it first). The chunks of a tree with syntax errors cannot be
-/// keyed by their text: they are kept as the layout of a stitched analysis of this version,
-/// which replaces the one kept (equal to it) for the next edit to patch.
-pub fn warm(
-    text: &str,
-    tree: &Tree,
-    version: PythonVersion,
-    generation: u64,
-    cache: &mut ChunkCache,
-) {
-    if !cache.is_empty() {
-        return;
-    }
-    if !tree.root_node().has_error() {
+/// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it
+/// first, or if the tree has syntax errors: its chunks cannot be keyed by their text).
+pub fn warm(text: &str, tree: &Tree, version: PythonVersion, cache: &mut ChunkCache) {
+    if cache.is_empty() && !tree.root_node().has_error() {
         let _ = fill(text, tree, version, cache, None);
-        return;
-    }
-    let this_version = |l: &Last| l.generation == generation && l.analysis.version == version;
-    if cache.last.as_ref().is_some_and(this_version) {
-        if let Some(chunks) = fill(text, tree, version, cache, None) {
-            let stitched = stitch_fresh(text, version, &chunks);
-            let (analysis, layout) = stitched.with_facts_refound(text, tree);
-            cache.keep(Arc::new(analysis), Some(layout), generation, text, tree);
-        }
     }
 }
 
@@ -1669,7 +1652,7 @@ pub(crate) mod tests {
             self.broken_wholes += (whole && broken) as usize;
             self.broken_stitched += (!whole && broken) as usize;
             // The server warms the cache whenever it is empty after an analysis.
-            warm(text, tree, version, self.generation, &mut self.cache);
+            warm(text, tree, version, &mut self.cache);
             analysis
         }
 
@@ -1724,6 +1707,18 @@ pub(crate) mod tests {
                 analysed <= edits * 2,
                 "{version}: {analysed} chunks for {edits} edits"
             );
+            // A text opened with a syntax error: the warm-up cannot key its chunks by their
+            // text, so its first edit analyses them all; the next ones only those they reach.
+            let mut doc = Typing::open(&SAMPLE.replace("class C:", "class C(:"), version);
+            assert_eq!(doc.cache.chunks_analysed(), 0, "{version}");
+            let at = doc.text.find("# comment\n").unwrap();
+            doc.edit(at, at, "z = 1\n");
+            let all = doc.cache.chunks_analysed();
+            assert!(all > 5, "{version}: {all}");
+            doc.edit(at, at, "w = 2\n");
+            let next = doc.cache.chunks_analysed() - all;
+            assert!(next <= 2, "{version}: {next} chunks analysed again");
+            assert_eq!(doc.wholes, 1, "{version}: analysed whole after an edit");
         }
     }
 
@@ -1818,16 +1813,17 @@ pub(crate) mod tests {
                 texts.extend(std::fs::read_to_string(stdlib.join(name)));
             }
         }
-        let mut stitched = 0;
+        let (mut stitched, mut edits) = (0, 0);
         for (i, text) in texts.iter().enumerate() {
             for version in [PythonVersion::Py311, PythonVersion::Py314] {
                 stitched += random_typing(text, version, steps, 3 + i as u64);
+                edits += steps;
             }
         }
-        assert!(
-            stitched > steps,
-            "{stitched} versions with syntax errors stitched"
-        );
+        // The texts get more broken as the edits go on (linked more often, or by errors that
+        // span chunks): a tenth of the versions at least had errors and were stitched.
+        println!("{stitched} of {edits} versions had syntax errors and were stitched");
+        assert!(stitched * 10 > edits, "only {stitched} of {edits}");
     }
 
     /// Single-character edits at pseudo-random places: each version, patched, equals whole.
