@@ -28,8 +28,8 @@ use std::sync::Arc;
 use tree_sitter::Tree;
 
 use crate::analysis::{
-    Analysis, ClosureError, Facts, Occurrence, OccurrenceKind, PythonVersion, Resolution, Scope,
-    ScopeId, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    Analysis, ClosureError, Facts, LoopClosure, Occurrence, OccurrenceKind, PythonVersion,
+    Resolution, Scope, ScopeId, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
 };
 use crate::syntax;
 
@@ -729,13 +729,12 @@ fn remap_module_references(analysis: &mut Analysis, placed: &Placed) {
 
 /// The module scope of the stitched analysis (children and symbols gathered from every chunk,
 /// in the order a whole-file analysis lists them); per chunk, where its module symbols went;
-/// and per module symbol, how many chunks bind it or declare it `global` (see
-/// [`cross_chunk_callers`]).
+/// and per module symbol, how many chunks bind it (see [`Binders`]).
 fn merge_modules(
     text: &str,
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
     first_scopes: &[usize],
-) -> (Scope, Vec<Arc<[u32]>>, Vec<u32>) {
+) -> (Scope, Vec<Arc<[u32]>>, Vec<Binders>) {
     let first = &chunks[0].0.analysis.scopes[0];
     let mut module = Scope {
         children: Vec::new(),
@@ -744,7 +743,7 @@ fn merge_modules(
         ..first.clone()
     };
     let mut index: HashMap<Arc<str>, u32> = HashMap::new();
-    let mut binders: Vec<u32> = Vec::new();
+    let mut binders: Vec<Binders> = Vec::new();
     // The symbol-table entries of every chunk first, then the implied globals, as in `export`.
     for origin in [SymbolOrigin::Symtable, SymbolOrigin::Implied] {
         for (chunk, _, _) in chunks {
@@ -752,18 +751,16 @@ fn merge_modules(
                 if symbol.origin != origin {
                     continue;
                 }
-                let binds = symbol
-                    .flags
-                    .intersects(SymbolFlags::BOUND | SymbolFlags::GLOBAL);
+                let binds = Binders::of(symbol);
                 match index.get(&symbol.name) {
                     Some(&i) => {
                         merge_module_symbol(&mut module.symbols[i as usize], symbol);
-                        binders[i as usize] += binds as u32;
+                        binders[i as usize].add(binds);
                     }
                     None => {
                         let at = module.symbols.len();
                         index.insert(symbol.name.clone(), at as u32);
-                        binders.push(binds as u32);
+                        binders.push(binds);
                         module.symbols.push(Symbol {
                             variable: SymbolId::new(ScopeId::MODULE, at),
                             captures_from: None,
@@ -801,11 +798,48 @@ fn merge_modules(
     (module, maps, binders)
 }
 
-/// The scopes whose facts a chunk judged by what a name it calls is bound to among its own
-/// statements ([`Facts::module_callees`]), where other chunks bind the name too (`binders`, from
-/// [`merge_modules`]): the function may be defined there, or the name bound twice, so the facts
-/// must be found again on the whole module.
-fn cross_chunk_callers(layout: &[Placed], binders: &[u32]) -> Vec<ScopeId> {
+/// How many chunks bind a module variable: at all (or declare it `global`), and otherwise than
+/// by an import.
+#[derive(Clone, Copy, Default)]
+struct Binders {
+    any: u32,
+    not_imported: u32,
+}
+
+impl Binders {
+    /// One chunk's binding of its module symbol `symbol`.
+    fn of(symbol: &Symbol) -> Binders {
+        let flags = symbol.flags;
+        let not_imported = SymbolFlags::LOCAL | SymbolFlags::PARAM | SymbolFlags::GLOBAL;
+        Binders {
+            any: flags.intersects(SymbolFlags::BOUND | SymbolFlags::GLOBAL) as u32,
+            not_imported: flags.intersects(not_imported) as u32,
+        }
+    }
+
+    fn add(&mut self, other: Binders) {
+        self.any += other.any;
+        self.not_imported += other.not_imported;
+    }
+
+    /// Whether a chunk that binds the name as `here` judged a call to it as the whole module
+    /// would, when all chunks together bind it as `self`: unless another chunk binds it
+    /// otherwise than by an import (it may define the function), or binds it at all while this
+    /// one does too (bound twice, the function is not known).
+    fn judged_alike(self, here: Binders) -> bool {
+        let not_imported = self.not_imported - here.not_imported;
+        let any = self.any - here.any;
+        not_imported == 0 && (here.any == 0 || any == 0)
+    }
+}
+
+/// The scopes whose facts a chunk judged from its own statements but other chunks may change,
+/// to be found again on the whole module: those judged by what a name they call is bound to
+/// ([`Facts::module_callees`]) when other chunks' bindings of the name may change the judgment
+/// (`binders`, from [`merge_modules`]; see [`Binders::judged_alike`]); and the loop closures
+/// made at module level or bound to a global, whose name other statements may use (and a
+/// module-level one is bound to a global when any function declares one).
+fn judged_across_chunks(layout: &[Placed], binders: &[Binders]) -> Vec<ScopeId> {
     let mut readers = Vec::new();
     for placed in layout {
         let chunk = &placed.chunk.analysis;
@@ -815,18 +849,18 @@ fn cross_chunk_callers(layout: &[Placed], binders: &[u32]) -> Vec<ScopeId> {
         };
         let module = &chunk.scopes[0].symbols;
         for callee in &chunk.facts.module_callees {
-            let elsewhere = match module.iter().position(|s| s.name == callee.name) {
-                Some(local) => {
-                    let here = module[local].flags;
-                    let here = here.intersects(SymbolFlags::BOUND | SymbolFlags::GLOBAL) as u32;
-                    binders[placed.module_map[local] as usize] > here
-                }
-                None => true,
-            };
-            if elsewhere {
+            let local = module.iter().position(|s| s.name == callee.name);
+            let alike = local.is_some_and(|local| {
+                let all = binders[placed.module_map[local] as usize];
+                all.judged_alike(Binders::of(&module[local]))
+            });
+            if !alike {
                 readers.push(ids.scope(callee.reader));
             }
         }
+        let global = |c: &&LoopClosure| c.maker == ScopeId::MODULE || c.bound_to_global;
+        let closures = chunk.facts.loop_closures.iter().filter(global);
+        readers.extend(closures.map(|c| ids.scope(c.scope)));
     }
     readers.sort_unstable();
     readers.dedup();
@@ -862,20 +896,20 @@ fn stitch(
 }
 
 /// A stitched analysis, where each chunk sits in it, and the scopes whose facts must be found
-/// again on the whole module ([`cross_chunk_callers`]).
+/// again on the whole module ([`judged_across_chunks`]).
 struct Stitched {
     analysis: Analysis,
     layout: Layout,
-    callers: Vec<ScopeId>,
+    refind: Vec<ScopeId>,
 }
 
 impl Stitched {
-    /// The analysis with the facts of the callers found again in `tree` (the document's), and
-    /// the layout.
+    /// The analysis with the facts to find again found in `tree` (the document's), and the
+    /// layout.
     fn with_facts_refound(mut self, text: &str, tree: &Tree) -> (Analysis, Layout) {
-        if !self.callers.is_empty() {
+        if !self.refind.is_empty() {
             let root = super::grammar::SyntaxNode::new(tree.root_node());
-            super::flow::refind(text, root, &mut self.analysis, &self.callers);
+            super::flow::refind(text, root, &mut self.analysis, &self.refind);
         }
         (self.analysis, self.layout)
     }
@@ -923,7 +957,7 @@ fn stitch_fresh(
     out.errors = placed_errors(&layout);
     Stitched {
         analysis: out,
-        callers: cross_chunk_callers(&layout, &binders),
+        refind: judged_across_chunks(&layout, &binders),
         layout: Layout {
             placed: layout,
             renumbered: false,
@@ -1088,7 +1122,7 @@ fn patch(text: &str, chunks: &[(Arc<ChunkAnalysis>, usize, u32)], prev: Last) ->
     tests::PATCHES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Some(Stitched {
         analysis,
-        callers: cross_chunk_callers(&new_layout, &binders),
+        refind: judged_across_chunks(&new_layout, &binders),
         layout: Layout {
             placed: new_layout,
             renumbered: false,
@@ -1458,6 +1492,31 @@ pub(crate) mod tests {
         for version in PythonVersion::ALL {
             let whole = whole(text, version);
             assert!(!whole.facts.callee_reads.is_empty(), "{version}");
+            check(text, version, &mut ChunkCache::default());
+        }
+        // Bound twice (imported by another statement): the function is not known, and the
+        // closure is judged kept; imported only: unknown in the chunk as in the module.
+        let twice = "from m import keep\n\nif a:\n    def keep(f):\n        return f\n    def make():\n        for i in range(3):\n            keep(lambda: i)\n";
+        let imported =
+            "from m import keep\n\ndef make():\n    for i in range(3):\n        keep(lambda: i)\n";
+        for text in [twice, imported] {
+            for version in PythonVersion::ALL {
+                check(text, version, &mut ChunkCache::default());
+            }
+        }
+    }
+
+    /// A loop closure made at module level is bound to a global when any function declares
+    /// one, and its name may be used by other statements: judged on the whole module.
+    #[test]
+    fn module_level_loop_closures_are_judged_whole() {
+        let text = "def g():\n    global X\n    X = 1\n\nfor i in range(3):\n    def h():\n        return i\n    hs.append(h)\n\nh()\n";
+        for version in PythonVersion::ALL {
+            let whole = whole(text, version);
+            assert!(
+                whole.facts.loop_closures.iter().any(|c| c.bound_to_global),
+                "{version}"
+            );
             check(text, version, &mut ChunkCache::default());
         }
     }
