@@ -274,7 +274,7 @@ fn containing_before(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
 
 /// The scopes before `first` in pre-order that lie after `edit` in the text: those in the later
 /// annotations of a body enclosing `first`, which its 3.14 `__annotate__` scope holds (made at
-/// the body's first annotation, before `first`; see [`Scope::annotates_body`]).
+/// the body's first annotation, before `first`; see [`Scope::annotates_body`](crate::analysis::Scope::annotates_body)).
 fn annotations_after(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
     let mut found = Vec::new();
     for block in a.ancestors(first) {
