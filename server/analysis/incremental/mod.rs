@@ -113,10 +113,26 @@ fn has_future_import(root: tree_sitter::Node<'_>) -> bool {
 
 /// Whether a chunk's statements annotate module variables under 3.14's rules: the module has
 /// one annotation scope (`__annotate__`), made at its first annotation and holding them all
-/// ([`Scope::annotates_body`](crate::analysis::Scope::annotates_body)), so two chunks that both annotate are linked through it.
+/// ([`Scope::annotates_body`](crate::analysis::Scope::annotates_body)), so two chunks that
+/// both annotate are linked through it.
 fn annotates_module(analysis: &Analysis) -> bool {
     let children = &analysis.scopes[0].children;
     children.iter().any(|&c| analysis.scope(c).annotates_body())
+}
+
+/// What links the chunks of one module, found as they come: one that [`links`], or a second
+/// one that [`annotates_module`].
+#[derive(Default)]
+struct Linked {
+    annotating: usize,
+}
+
+impl Linked {
+    /// Whether `chunk`, after the chunks seen before it, links the module's statements.
+    fn by(&mut self, chunk: &ChunkAnalysis) -> bool {
+        self.annotating += chunk.annotates as usize;
+        chunk.links || self.annotating > 1
+    }
 }
 
 /// Whether a chunk's analysis links its statements to the others': a `global` or `nonlocal`
@@ -352,7 +368,7 @@ fn fill(
     }
     let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::new();
     let mut chunks = Vec::with_capacity(starts.len());
-    let mut annotating = 0;
+    let mut linked = Linked::default();
     for (i, &(start, row)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
         let chunk_text = text.get(start..end)?;
@@ -384,8 +400,7 @@ fn fill(
                 analysed
             }
         };
-        annotating += analysed.annotates as usize;
-        if analysed.links || annotating > 1 {
+        if linked.by(&analysed) {
             // Kept for the next try, which finds the link again at the price of a lookup.
             cache.entries.extend(used);
             cache.linked = true;
@@ -530,7 +545,7 @@ const MIN_PIECE: usize = 64 << 10;
 pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis> {
     let mut chunks = Vec::new();
     let (mut start, mut row) = (0usize, 0u32);
-    let mut annotating = 0;
+    let mut linked = Linked::default();
     while start < text.len() {
         let mut want = MIN_PIECE;
         let (end, piece, tree) = loop {
@@ -547,8 +562,7 @@ pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis>
         }
         let chunk = ChunkAnalysis::new(super::analyze(piece, &tree, version));
         drop(tree);
-        annotating += chunk.annotates as usize;
-        if chunk.links || annotating > 1 {
+        if linked.by(&chunk) {
             return None;
         }
         chunks.push((Arc::new(chunk), start, row));
