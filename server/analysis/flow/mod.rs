@@ -90,8 +90,8 @@ pub(crate) fn refresh<'t>(
 }
 
 /// Brings the facts of `readers` up to date in `analysis` (and those of the loop closures bound
-/// to a global), after what they were judged by changed outside them: the facts of a chunk's
-/// scopes that looked a called name up among the chunk's bindings, once the module is whole.
+/// to a global), after what they were judged by changed outside them: the facts a chunk judged
+/// from its own statements that other chunks may change, once the module is whole.
 pub(crate) fn refind<'t>(
     text: &str,
     root: SyntaxNode<'t>,
