@@ -107,6 +107,10 @@ pub(crate) struct Block {
     pub detached: bool,
     /// `__annotate__` of a function body's local annotations (3.14): never compiled.
     pub unevaluated: bool,
+    /// A function whose body a focused run did not visit, its previous analysis being kept
+    /// (see [`Collector::run_focused`](super::collect::Collector::run_focused)): the free
+    /// variables it gives its parent, which stand for its analysis.
+    pub kept_free: Option<Vec<NameId>>,
 }
 
 impl Block {
@@ -142,6 +146,7 @@ impl Block {
             comp_inlined: false,
             detached: false,
             unevaluated: false,
+            kept_free: None,
         }
     }
 

@@ -213,6 +213,11 @@ impl<'a> Resolver<'a> {
                 && child_block.comprehension.is_some()
                 && !child_block.generator
                 && !can_see_class_scope;
+            if let Some(kept) = &child_block.kept_free {
+                // Its previous analysis stands: only what it gives this block is needed.
+                newfree.extend(kept.iter().copied());
+                continue;
+            }
             let mut child_bound = newbound.clone();
             let mut child_free = NameSet::default();
             let mut child_global = newglobal.clone();

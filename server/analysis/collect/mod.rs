@@ -20,7 +20,9 @@ use rustc_hash::FxHashSet;
 use super::blocks::{Block, BlockId, BlockType, NameId, Sym, SymbolTable, WellKnown, def};
 use super::errors::ErrorKind;
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
-use super::model::{ClosureError, OccurrenceKind, PythonVersion, Resolution, TextRange};
+use super::model::{
+    ClosureError, OccurrenceKind, PythonVersion, Resolution, Symbol, SymbolOrigin, TextRange,
+};
 use super::names::{mangle, normalize};
 
 /// The deepest syntax nesting analysed: CPython's parser refuses anything deeper.
@@ -77,6 +79,9 @@ pub(crate) struct Collector<'a, 't> {
     /// The `def` whose body alone is re-analysed ([`Self::run_focused`]): outside it, only what
     /// decides how its names resolve is visited.
     focus: Option<TextRange>,
+    /// Functions inside the focus whose bodies are not visited (their previous analysis is
+    /// kept), by range, sorted, with their previous symbols.
+    kept: Vec<(TextRange, &'a [Symbol])>,
 }
 
 impl<'a, 't> Collector<'a, 't> {
@@ -111,6 +116,7 @@ impl<'a, 't> Collector<'a, 't> {
             first_statement_line: 1,
             cursors: CursorPool::default(),
             focus: None,
+            kept: Vec::new(),
         };
         collector.table.blocks[0].code_line = 1;
         collector.first_statement_line = first_statement_line(root, &collector.cursors);
@@ -146,10 +152,41 @@ impl<'a, 't> Collector<'a, 't> {
     /// depth), the statements of the functions among them (their locals are what the `def` can
     /// capture), but no other function's, lambda's or class's body, and no statement of a class
     /// or the module that does not contain the `def` (their names are invisible inside it).
-    pub fn run_focused(&mut self, root: SyntaxNode<'t>, focus: TextRange) {
+    ///
+    /// The bodies of the functions in `kept` (by range, sorted, with their symbols in a
+    /// previous analysis) are not visited either: their blocks stand for that analysis, by the
+    /// free variables it gives their parent ([`Block::kept_free`]).
+    pub fn run_focused(
+        &mut self,
+        root: SyntaxNode<'t>,
+        focus: TextRange,
+        kept: Vec<(TextRange, &'a [Symbol])>,
+    ) {
         self.focus = Some(focus);
+        self.kept = kept;
         self.run(root);
         self.focus = None;
+        self.kept = Vec::new();
+    }
+
+    /// Whether the body of the function block being entered at `node` is kept: then its
+    /// free variables are noted instead.
+    fn keeps_body(&mut self, node: SyntaxNode<'t>) -> bool {
+        let range = node.range();
+        let Ok(at) = self.kept.binary_search_by_key(&range.start, |k| k.0.start) else {
+            return false;
+        };
+        let block = self.block(self.cur);
+        if self.kept[at].0 != range || block.ty != BlockType::Function || block.is_lambda {
+            return false;
+        }
+        let free = self.kept[at]
+            .1
+            .iter()
+            .filter(|s| s.resolution == Resolution::Free && s.origin == SymbolOrigin::Symtable);
+        let free = free.map(|s| self.table.names.intern(&s.name)).collect();
+        self.cur_block().kept_free = Some(free);
+        true
     }
 
     /// Whether a focused run skips the statements of the current block that do not hold the
@@ -170,6 +207,9 @@ impl<'a, 't> Collector<'a, 't> {
     /// Visits the body of the `def`, `lambda` or class at `node` with `visit`, unless a focused
     /// run skips it (it does not contain the focus); inside the focus, everything is visited.
     fn visit_scope_body(&mut self, node: SyntaxNode<'t>, visit: impl FnOnce(&mut Self)) {
+        if !self.kept.is_empty() && self.keeps_body(node) {
+            return;
+        }
         match self.focus {
             Some(focus) if node.range() == focus => {
                 self.focus = None;

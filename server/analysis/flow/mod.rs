@@ -61,8 +61,9 @@ pub(crate) fn facts<'t>(
 }
 
 /// Brings `analysis.facts` up to date after the body `body` of one function was analysed again
-/// and spliced in as the scopes `subtree` (the facts of the rest already mapped to the new
-/// text). What the body can change is recomputed: the facts of every scope in it; of the
+/// and spliced in as the scopes `scopes` (the facts of the rest already mapped to the new text;
+/// a re-analysed class's kept methods are among the rest). What the body can change is
+/// recomputed: the facts of every scope analysed again; of the
 /// enclosing frames (`enclosing`: the function is among their closures); of the scopes whose
 /// facts were judged by a call into the old body (`readers`); of the loop closures made by an
 /// enclosing scope, or bound to a global, whose uses may be in the body; and the `super()`
@@ -72,18 +73,9 @@ pub(crate) fn refresh<'t>(
     text: &str,
     root: SyntaxNode<'t>,
     analysis: &mut Analysis,
-    body: TextRange,
-    subtree: std::ops::Range<u32>,
-    enclosing: &[ScopeId],
-    readers: &[ScopeId],
+    redo: Redo<'_>,
 ) -> Vec<ScopeId> {
     let facts = std::mem::take(&mut analysis.facts);
-    let redo = Redo {
-        body,
-        subtree,
-        enclosing,
-        readers,
-    };
     let (facts, redone) = redo.facts(text, root, analysis, facts);
     analysis.facts = facts;
     redone
@@ -99,19 +91,38 @@ pub(crate) fn refind<'t>(
     readers: &[ScopeId],
 ) {
     // No body was analysed again: none to find anything in.
-    let nothing = TextRange::default();
-    refresh(text, root, analysis, nothing, 0..0, &[], readers);
+    let redo = Redo {
+        body: TextRange::default(),
+        kept: &[],
+        scopes: &[],
+        enclosing: &[],
+        readers,
+    };
+    refresh(text, root, analysis, redo);
 }
 
 /// What [`refresh`] recomputes.
-struct Redo<'a> {
-    body: TextRange,
-    subtree: std::ops::Range<u32>,
-    enclosing: &'a [ScopeId],
-    readers: &'a [ScopeId],
+pub(crate) struct Redo<'a> {
+    /// The body analysed again, in which the `global`/`nonlocal` statements and the `super()`
+    /// calls are found again...
+    pub body: TextRange,
+    /// ...but for the statements in these functions, kept as they were (sorted).
+    pub kept: &'a [TextRange],
+    /// The scopes analysed again.
+    pub scopes: &'a [ScopeId],
+    /// The scopes enclosing them, and the scopes whose facts were judged by a call into them.
+    pub enclosing: &'a [ScopeId],
+    pub readers: &'a [ScopeId],
 }
 
 impl Redo<'_> {
+    /// Whether `range` lies in the body analysed again, outside the functions kept.
+    fn redone(&self, range: TextRange) -> bool {
+        let at = self.kept.partition_point(|k| k.end < range.start);
+        self.body.contains_range(range)
+            && self.kept.get(at).is_none_or(|k| !k.contains_range(range))
+    }
+
     /// Whether the loop closure `c` may be judged differently after the body changed: made by
     /// an enclosing frame, or bound to a global (whose uses may be in the body).
     fn loop_closure_may_change(&self, c: &LoopClosure) -> bool {
@@ -125,7 +136,7 @@ impl Redo<'_> {
         analysis: &Analysis,
         mut facts: Facts,
     ) -> (Facts, Vec<ScopeId>) {
-        let mut redo: Vec<ScopeId> = self.subtree.clone().map(ScopeId).collect();
+        let mut redo: Vec<ScopeId> = self.scopes.to_vec();
         redo.extend(
             self.enclosing
                 .iter()
@@ -169,9 +180,7 @@ impl Redo<'_> {
         facts
             .empty_cell_reads
             .retain(|r| reader_of(r.read, true).is_some_and(|f| !redone(f)));
-        facts
-            .declarations
-            .retain(|d| !body.contains_range(d.statement));
+        facts.declarations.retain(|d| !self.redone(d.statement));
         facts.body_starts.retain(|b| !redone(b.scope));
 
         let tree = Tree::new(text, root, analysis);
@@ -197,7 +206,17 @@ impl Redo<'_> {
         for o in inside {
             facts.super_calls.extend(super_call_at(&tree, o));
         }
-        facts.declarations.extend(declarations(&tree, inside));
+        // The kept functions' declarations stand.
+        let mut rest = inside;
+        for kept in self.kept {
+            let before = rest.partition_point(|o| o.range.start < kept.start);
+            facts
+                .declarations
+                .extend(declarations(&tree, &rest[..before]));
+            let past = rest.partition_point(|o| o.range.start < kept.end);
+            rest = &rest[past..];
+        }
+        facts.declarations.extend(declarations(&tree, rest));
         facts.callee_reads.extend(tree.callee_reads.take());
         facts.module_callees.extend(tree.module_callees.take());
         facts.sort();

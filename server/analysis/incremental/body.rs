@@ -18,6 +18,16 @@
 //! are kept. On 3.14 the `def`'s `__annotate__` scope, just before the method in pre-order, is
 //! analysed again with it.
 //!
+//! An edit at a class's own level (a new method, a class attribute, a method's new name, a
+//! decorator) re-analyses the class, but not the methods it leaves alone: a class's names are not
+//! visible inside its functions, so what a method's body resolves to does not depend on the
+//! class's statements, and all the class needs of the method is the free variables it passes up
+//! (its `__class__`, an enclosing function's variables). The focused passes read those off the
+//! previous analysis instead of visiting the body ([`Block::kept_free`](crate::analysis::blocks::Block::kept_free)),
+//! and the method's previous scopes, occurrences and facts move into the new analysis, renumbered
+//! (its `__class__` is the class's new cell). A method is kept when it lies apart from the edit
+//! and from where the tree changed, with no error in it.
+//!
 //! A body may hold syntax errors (someone is typing in it): the focused passes read it as a
 //! whole analysis reads it, and its parse errors replace the old body's. Errors around the body
 //! (in its header, or in a node that holds the whole `def`) are refused.
@@ -34,8 +44,8 @@ use super::implied::ImpliedUsers;
 use crate::analysis::blocks::def;
 use crate::analysis::grammar::SyntaxNode;
 use crate::analysis::{
-    Analysis, ClosureError, Occurrence, PythonVersion, Resolution, ScopeId, ScopeKind, Symbol,
-    SymbolFlags, SymbolId, SymbolOrigin, TextRange, collect, export, flow, resolve,
+    Analysis, ClosureError, Occurrence, Resolution, Scope, ScopeId, ScopeKind, Symbol, SymbolFlags,
+    SymbolId, SymbolOrigin, TextRange, collect, export, flow, resolve,
 };
 
 /// One contiguous change: `start..old_end` of the old text became `start..new_end`.
@@ -110,6 +120,11 @@ pub struct Spliced {
     pub new_scopes: std::ops::Range<u32>,
     /// The scopes enclosing them, innermost first (ids before them, the same in both).
     pub enclosing: Vec<ScopeId>,
+    /// When a class was re-analysed: its methods kept as they were (their scopes, occurrences
+    /// and facts only moved), by their ids before and the new id of the first. They count among
+    /// the re-analysed scopes all the same: what a feature finds in a method may depend on its
+    /// class's names (a read of a class attribute that class scope hides).
+    pub kept: Vec<(std::ops::Range<u32>, u32)>,
     /// The scopes whose flow facts were found again (new ids, sorted; see `flow::refresh`):
     /// the other scopes' facts only moved. The `super()` calls and `global`/`nonlocal`
     /// statements found again are those in `new_span` and those of the functions defined by an
@@ -322,6 +337,103 @@ fn def_node<'t>(root: Node<'t>, range: TextRange, kind: &str) -> Option<Node<'t>
     }
 }
 
+/// A method to keep as it was: its scope, its range after the edit.
+type Keep = (ScopeId, TextRange);
+
+/// The methods of `class` that an edit of its body leaves as they were: the functions defined
+/// in its body (not generic ones) that lie apart from the edit and from where the tree changed,
+/// with no error in them. Nothing else a class holds reaches inside them (a class's names are
+/// not visible in its functions), so their analysis stands and the class's is made from what
+/// they give it ([`Block::kept_free`](crate::analysis::blocks::Block::kept_free)).
+fn kept_methods(prev: &Analysis, class: ScopeId, edit: Edit, changed: &[TextRange]) -> Vec<Keep> {
+    let apart = |a: TextRange, b: TextRange| a.end < b.start || b.end < a.start;
+    let edited = TextRange::new(edit.start, edit.old_end);
+    let children = &prev.scope(class).children;
+    children
+        .iter()
+        .filter_map(|&c| {
+            let s = prev.scope(c);
+            let new = TextRange::new(edit.shift(s.range.start), edit.shift(s.range.end));
+            let keep = s.kind == ScopeKind::Function
+                && apart(s.range, edited)
+                && changed.iter().all(|&r| apart(new, r))
+                && prev.errors.iter().all(|e| apart(s.range, e.range))
+                && prev.parse_errors.iter().all(|&e| apart(s.range, e));
+            keep.then_some((c, new))
+        })
+        .collect()
+}
+
+/// The kept methods whose bodies the focused run did skip (`skipped`, their ranges), each with
+/// the scope standing for it among the children of `class` in `fresh`.
+fn match_kept(
+    prev: &Analysis,
+    fresh: &Analysis,
+    class: ScopeId,
+    keep: &[Keep],
+    skipped: &[TextRange],
+) -> Option<Vec<Kept>> {
+    let children = &fresh.scope(class).children;
+    let mut kept = Vec::with_capacity(skipped.len());
+    let mut at = 0;
+    for (old, range) in keep.iter().filter(|k| skipped.contains(&k.1)) {
+        let found = children[at..].iter().position(|&c| {
+            let s = fresh.scope(c);
+            s.range == *range && s.kind == ScopeKind::Function
+        })?;
+        at += found;
+        kept.push(Kept {
+            old: prev.subtree(*old),
+            fresh: children[at].0,
+            at: 0,
+        });
+    }
+    Some(kept)
+}
+
+/// The new index of each symbol of the previous `class` that a kept method names (its
+/// `__class__` cell), found in `fresh`'s class by name; `None` when one has no counterpart, or
+/// when a kept method names a variable of another scope the splice renumbers.
+fn class_symbols(
+    prev: &Analysis,
+    fresh: &Analysis,
+    class: ScopeId,
+    kept: &[Kept],
+) -> Option<FxHashMap<u32, u32>> {
+    let old_class = kept
+        .first()
+        .map(|k| prev.scope(ScopeId(k.old.start)))?
+        .parent?;
+    let renumbered = prev.subtree(old_class);
+    let new_symbols = &fresh.scope(class).symbols;
+    let mut map = FxHashMap::default();
+    for k in kept {
+        for id in k.old.clone() {
+            for symbol in &prev.scope(ScopeId(id)).symbols {
+                let v = symbol.variable;
+                if symbol
+                    .captures_from
+                    .is_some_and(|c| !k.old.contains(&c.0) && c != v.scope)
+                {
+                    return None;
+                }
+                if k.old.contains(&v.scope.0) || !renumbered.contains(&v.scope.0) {
+                    continue;
+                }
+                if v.scope != old_class {
+                    return None;
+                }
+                let old = prev.symbol(v);
+                let new = new_symbols
+                    .iter()
+                    .position(|s| s.name == old.name && s.origin == old.origin)?;
+                map.insert(v.symbol.0, new as u32);
+            }
+        }
+    }
+    Some(map)
+}
+
 /// What a function body shares with the rest of the module, in the order a whole analysis
 /// meets it: its free variables, the module variables it names, the names it declares global.
 struct Interface<'a> {
@@ -332,12 +444,20 @@ struct Interface<'a> {
 
 impl<'a> Interface<'a> {
     /// The interface of `scopes`, one or more whole subtrees side by side (a method and its
-    /// `__annotate__` scope): their roots' free variables, sorted.
-    fn of(a: &'a Analysis, scopes: std::ops::Range<u32>) -> Self {
-        let roots = scopes
-            .clone()
-            .map(ScopeId)
-            .filter(|&id| a.scope(id).parent.is_none_or(|p| !scopes.contains(&p.0)));
+    /// `__annotate__` scope): their roots' free variables, sorted. The subtrees `except` (of
+    /// methods kept as they were) are left out.
+    fn of(a: &'a Analysis, scopes: std::ops::Range<u32>, except: &[std::ops::Range<u32>]) -> Self {
+        // `except` is sorted: the first range not wholly before `id` is the one it may be in.
+        let ids = || {
+            scopes
+                .clone()
+                .filter(|id| {
+                    let at = except.partition_point(|e| e.end <= *id);
+                    except.get(at).is_none_or(|e| !e.contains(id))
+                })
+                .map(ScopeId)
+        };
+        let roots = ids().filter(|&id| a.scope(id).parent.is_none_or(|p| !scopes.contains(&p.0)));
         let mut free: Vec<&str> = roots
             .flat_map(|id| &a.scope(id).symbols)
             .filter(|s| {
@@ -348,10 +468,11 @@ impl<'a> Interface<'a> {
         free.sort_unstable();
         free.dedup();
         let mut globals: Vec<&str> = Vec::new();
+        let mut seen = rustc_hash::FxHashSet::default();
         let mut declared = Vec::new();
-        for id in scopes {
-            for s in &a.scope(ScopeId(id)).symbols {
-                if s.variable.scope == ScopeId::MODULE && !globals.contains(&&*s.name) {
+        for id in ids() {
+            for s in &a.scope(id).symbols {
+                if s.variable.scope == ScopeId::MODULE && seen.insert(&*s.name) {
                     globals.push(&s.name);
                 }
                 if s.flags.bits() & def::GLOBAL != 0 {
@@ -441,6 +562,25 @@ impl Method<'_> {
     }
 }
 
+/// A method of a re-analysed class kept as it was: its scopes in the previous analysis, the
+/// scope standing for it in the focused run's, and the id its first scope gets.
+struct Kept {
+    old: std::ops::Range<u32>,
+    fresh: u32,
+    at: u32,
+}
+
+impl Kept {
+    /// Its new id of its previous scope `id` (one of its own, or one outside it).
+    fn scope(&self, id: ScopeId) -> ScopeId {
+        if self.old.contains(&id.0) {
+            ScopeId(id.0 - self.old.start + self.at)
+        } else {
+            id
+        }
+    }
+}
+
 /// A planned splice: the function's new analysis (from a focused run) and how its ids map into
 /// the previous analysis.
 struct Splice {
@@ -449,6 +589,13 @@ struct Splice {
     /// The function's scopes there, and in the previous analysis.
     new: std::ops::Range<u32>,
     old: std::ops::Range<u32>,
+    /// The id in the spliced analysis of each of the `new` scopes.
+    ids: Vec<u32>,
+    /// When a class is re-analysed: its methods kept as they were (sorted), whose bodies the
+    /// focused run did not visit, and the new index of each of the class's previous symbols
+    /// that they name.
+    kept: Vec<Kept>,
+    class_symbols: FxHashMap<u32, u32>,
     /// The enclosing scopes: (id in `fresh`, id in the previous analysis).
     chain: Vec<(ScopeId, ScopeId)>,
     /// The function's body before the edit.
@@ -518,7 +665,11 @@ impl Splice {
             return None;
         }
 
-        let fresh = focused(text, root, node, prev.version, range)?;
+        let keep = match (unit, scope.kind) {
+            (Unit::Body, ScopeKind::Class) => kept_methods(prev, function, edit, changed),
+            _ => Vec::new(),
+        };
+        let (fresh, kept_ranges) = focused(text, root, node, prev, range, &keep)?;
         if !errors_apart(&fresh.parse_errors, range, errors_after) {
             return None;
         }
@@ -538,14 +689,37 @@ impl Splice {
             Unit::Body => TextRange::new(body_start, range.end),
             Unit::Def => TextRange::new(header_end, range.end),
         };
+        let kept = match_kept(prev, &fresh, ScopeId(new_root), &keep, &kept_ranges)?;
+        let (old_kept, new_kept): (Vec<_>, Vec<_>) = kept
+            .iter()
+            .map(|k| (k.old.clone(), k.fresh..k.fresh + 1))
+            .unzip();
         let (before, after) = (
-            Interface::of(prev, old.clone()),
-            Interface::of(&fresh, new.clone()),
+            Interface::of(prev, old.clone(), &old_kept),
+            Interface::of(&fresh, new.clone(), &new_kept),
         );
         if fresh.has_star_import || before.free != after.free || before.declared != after.declared {
             return None;
         }
-        let globals_changed = before.globals != after.globals;
+        // The order of the module variables named is that of the whole subtree.
+        let globals_changed = before.globals != after.globals || !kept.is_empty();
+        let class_symbols = match kept.is_empty() {
+            true => FxHashMap::default(),
+            false => class_symbols(prev, &fresh, ScopeId(new_root), &kept)?,
+        };
+        let mut kept = kept;
+        let mut ids = Vec::with_capacity(new.len());
+        let (mut next, mut methods) = (old.start, kept.iter_mut().peekable());
+        for i in new.clone() {
+            ids.push(next);
+            match methods.next_if(|k| k.fresh == i) {
+                Some(k) => {
+                    k.at = next;
+                    next += k.old.len() as u32;
+                }
+                None => next += 1,
+            }
+        }
         let chain: Vec<(ScopeId, ScopeId)> = fresh
             .ancestors(ScopeId(new_root))
             .zip(prev.ancestors(function))
@@ -582,6 +756,9 @@ impl Splice {
             fresh,
             new,
             old,
+            ids,
+            kept,
+            class_symbols,
             chain,
             old_body,
             old_span,
@@ -601,6 +778,9 @@ impl Splice {
         let fresh = &self.fresh;
         let mut wanted: Vec<SymbolId> = Vec::new();
         for id in self.new.clone() {
+            if self.kept_at(id).is_some() {
+                continue;
+            }
             for s in &fresh.scope(ScopeId(id)).symbols {
                 wanted.push(s.variable);
             }
@@ -634,11 +814,23 @@ impl Splice {
         Some(())
     }
 
+    /// The kept method that `fresh`'s scope `id` stands for, if it is one.
+    fn kept_at(&self, id: u32) -> Option<&Kept> {
+        let at = self.kept.binary_search_by_key(&id, |k| k.fresh).ok()?;
+        Some(&self.kept[at])
+    }
+
+    /// How many scopes the function's make in the spliced analysis (the kept methods' own).
+    fn spliced_len(&self) -> u32 {
+        let kept: u32 = self.kept.iter().map(|k| k.old.len() as u32 - 1).sum();
+        self.new.len() as u32 + kept
+    }
+
     /// The previous analysis's id of `fresh`'s scope `id` (the function's scopes land where the
     /// old ones start).
     fn scope(&self, id: ScopeId) -> ScopeId {
         if self.new.contains(&id.0) {
-            ScopeId(self.old.start + id.0 - self.new.start)
+            ScopeId(self.ids[(id.0 - self.new.start) as usize])
         } else {
             self.chain
                 .iter()
@@ -655,6 +847,92 @@ impl Splice {
             }
         } else {
             self.outside[&id]
+        }
+    }
+
+    /// A kept method's previous scope (`root`: its own, for which `stand_in` is the focused
+    /// run's), renumbered and moved by the edit.
+    fn graft(
+        &self,
+        scope: &mut Scope,
+        k: &Kept,
+        root: bool,
+        stand_in: &Scope,
+        edit: Edit,
+        rows: i64,
+    ) {
+        scope.parent = scope.parent.map(|p| k.scope(p));
+        scope.children.iter_mut().for_each(|c| *c = k.scope(*c));
+        for symbol in &mut scope.symbols {
+            symbol.variable = self.kept_symbol(k, symbol.variable);
+            symbol.captures_from = symbol.captures_from.map(|c| k.scope(c));
+            symbol.captured_by.iter_mut().for_each(|c| *c = k.scope(*c));
+        }
+        if root {
+            // Its decorators may lie before the edit, its `def` after it.
+            scope.line = stand_in.line;
+            scope.code_line = stand_in.code_line;
+            scope.range = stand_in.range;
+            scope.focus_range = stand_in.focus_range;
+            scope.header_end = stand_in.header_end;
+        } else if scope.range.start >= edit.old_end {
+            scope.line = (scope.line as i64 + rows) as u32;
+            scope.code_line = (scope.code_line as i64 + rows) as u32;
+            scope.range =
+                TextRange::new(edit.shift(scope.range.start), edit.shift(scope.range.end));
+            scope.focus_range = TextRange::new(
+                edit.shift(scope.focus_range.start),
+                edit.shift(scope.focus_range.end),
+            );
+            scope.header_end = edit.shift(scope.header_end);
+        }
+    }
+
+    /// The new id of a kept method's variable `v`: its own, its class's (renumbered by name) or
+    /// one outside the class.
+    fn kept_symbol(&self, k: &Kept, v: SymbolId) -> SymbolId {
+        if k.old.contains(&v.scope.0) {
+            return SymbolId {
+                scope: k.scope(v.scope),
+                symbol: v.symbol,
+            };
+        }
+        match self.class_symbols.get(&v.symbol.0) {
+            Some(&new) if v.scope.0 == self.old.start => SymbolId::new(v.scope, new as usize),
+            _ => v,
+        }
+    }
+
+    /// Lists the kept methods' scopes under the cells outside them they capture (their class's
+    /// `__class__`, an enclosing function's variable).
+    fn kept_captures(&self, a: &mut Analysis) {
+        let mut touched = Vec::new();
+        for k in &self.kept {
+            let own = k.at..k.at + k.old.len() as u32;
+            // Inlined comprehensions (3.12+) read their parent's cells as their parent.
+            for id in own.clone() {
+                if a.scopes[id as usize].inlined {
+                    continue;
+                }
+                for i in 0..a.scopes[id as usize].symbols.len() {
+                    let symbol = &a.scopes[id as usize].symbols[i];
+                    if symbol.captures_from.is_none_or(|c| own.contains(&c.0)) {
+                        continue;
+                    }
+                    let cell = symbol.variable;
+                    a.scopes[cell.scope.index()].symbols[cell.symbol.0 as usize]
+                        .captured_by
+                        .push(ScopeId(id));
+                    touched.push(cell);
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for cell in touched {
+            a.scopes[cell.scope.index()].symbols[cell.symbol.0 as usize]
+                .captured_by
+                .sort_unstable();
         }
     }
 
@@ -728,8 +1006,9 @@ impl Splice {
             old_span: prev.scope(ScopeId(old_start)).range,
             new_span: self.fresh.scope(ScopeId(self.new.start)).range,
             old_scopes: self.old.clone(),
-            new_scopes: old_start..old_start + self.new.len() as u32,
+            new_scopes: old_start..old_start + self.spliced_len(),
             enclosing: prev.ancestors(ScopeId(old_start)).collect(),
+            kept: self.kept.iter().map(|k| (k.old.clone(), k.at)).collect(),
             refound: Vec::new(),
         }
     }
@@ -745,7 +1024,8 @@ impl Splice {
         edit: Edit,
         rows: i64,
     ) -> (Analysis, Vec<ScopeId>) {
-        let grown = (self.new.len() as i64) - (self.old.len() as i64);
+        let spliced_len = self.spliced_len();
+        let grown = (spliced_len as i64) - (self.old.len() as i64);
         let (old_start, old_end) = (self.old.start, self.old.end);
         // Ids of scopes after the function move by `grown`; its old ids are gone.
         let id = |s: ScopeId| -> ScopeId {
@@ -774,56 +1054,83 @@ impl Splice {
             });
         }
 
-        // Facts first: which frames read the old body as a callee, then the rest mapped.
+        // Facts first: which frames read the old body as a callee, then the rest mapped (the
+        // kept methods' facts stand).
         let old_ids = self.old.clone();
+        let kept_of = |s: ScopeId| {
+            let at = self.kept.partition_point(|k| k.old.end <= s.0);
+            self.kept.get(at).filter(|k| k.old.contains(&s.0))
+        };
+        let replaced = |s: ScopeId| old_ids.contains(&s.0) && kept_of(s).is_none();
+        let new_id = |s: ScopeId| match kept_of(s) {
+            Some(k) => Some(k.scope(s)),
+            None => (!old_ids.contains(&s.0)).then(|| id(s)),
+        };
         let readers: Vec<ScopeId> = prev
             .facts
             .callee_reads
             .iter()
-            .filter(|c| old_ids.contains(&c.callee.0) && !old_ids.contains(&c.reader.0))
-            .map(|c| id(c.reader))
+            .filter(|c| replaced(c.callee) && !replaced(c.reader))
+            .filter_map(|c| new_id(c.reader))
             .collect();
-        let old_body = self.old_body;
+        let kept_spans: Vec<TextRange> = self
+            .kept
+            .iter()
+            .map(|k| prev.scope(ScopeId(k.old.start)).range)
+            .collect();
+        let gone = |r: TextRange| {
+            self.old_body.contains_range(r) && !kept_spans.iter().any(|k| k.contains_range(r))
+        };
         let mut facts = std::mem::take(&mut prev.facts);
-        facts
-            .unassigned_reads
-            .retain(|r| !old_body.contains_range(r.read));
-        facts
-            .empty_cell_reads
-            .retain(|r| !old_body.contains_range(r.read));
-        facts
-            .declarations
-            .retain(|d| !old_body.contains_range(d.statement));
-        facts.remap(
-            |s| (!old_ids.contains(&s.0)).then(|| id(s)),
-            |at| edit.shift(at),
-        );
+        facts.unassigned_reads.retain(|r| !gone(r.read));
+        facts.empty_cell_reads.retain(|r| !gone(r.read));
+        facts.declarations.retain(|d| !gone(d.statement));
+        facts.remap(new_id, |at| edit.shift(at));
 
         let containing = containing_before(&prev, ScopeId(old_start), edit);
         let annotations = annotations_after(&prev, ScopeId(old_start), edit);
         // The function's scopes, with their links in the previous analysis's ids.
-        let new_scopes: Vec<_> = self
-            .new
-            .clone()
-            .map(|i| {
-                let s = self.fresh.scope(ScopeId(i));
-                let mut scope = s.clone();
-                scope.parent = s.parent.map(|p| self.scope(p));
-                scope.children = s.children.iter().map(|&c| self.scope(c)).collect();
-                for symbol in &mut scope.symbols {
-                    symbol.variable = self.symbol(symbol.variable);
-                    symbol.captures_from = symbol.captures_from.map(|c| self.scope(c));
-                    for c in &mut symbol.captured_by {
-                        *c = self.scope(*c);
-                    }
+        let fresh_scope = |i: u32| {
+            let s = self.fresh.scope(ScopeId(i));
+            let mut scope = s.clone();
+            scope.parent = s.parent.map(|p| self.scope(p));
+            scope.children = s.children.iter().map(|&c| self.scope(c)).collect();
+            for symbol in &mut scope.symbols {
+                symbol.variable = self.symbol(symbol.variable);
+                symbol.captures_from = symbol.captures_from.map(|c| self.scope(c));
+                for c in &mut symbol.captured_by {
+                    *c = self.scope(*c);
                 }
-                scope
-            })
-            .collect();
-        prev.scopes
-            .splice(old_start as usize..old_end as usize, new_scopes);
+            }
+            scope
+        };
+        if self.kept.is_empty() {
+            let new_scopes = self.new.clone().map(fresh_scope);
+            prev.scopes
+                .splice(old_start as usize..old_end as usize, new_scopes);
+        } else {
+            let range = old_start as usize..old_end as usize;
+            let mut old_scopes: Vec<Option<Scope>> = prev.scopes.drain(range).map(Some).collect();
+            let mut new_scopes = Vec::with_capacity(spliced_len as usize);
+            for i in self.new.clone() {
+                let Some(k) = self.kept_at(i) else {
+                    new_scopes.push(fresh_scope(i));
+                    continue;
+                };
+                let stand_in = self.fresh.scope(ScopeId(i));
+                for o in k.old.clone() {
+                    let Some(mut scope) = old_scopes[(o - old_start) as usize].take() else {
+                        continue;
+                    };
+                    self.graft(&mut scope, k, o == k.old.start, stand_in, edit, rows);
+                    new_scopes.push(scope);
+                }
+            }
+            let at = old_start as usize;
+            prev.scopes.splice(at..at, new_scopes);
+        }
         let function_line = self.fresh.scope(ScopeId(self.new.start)).line;
-        let after = old_start as usize + self.new.len();
+        let after = (old_start + spliced_len) as usize;
         // Before the function, only the scopes enclosing the edit change (its enclosing scopes,
         // 3.14's `__annotate__` spanning its `def`): their ends move, the old function's
         // scopes leave their capture lists.
@@ -893,6 +1200,7 @@ impl Splice {
                 cell.captured_by.sort_unstable();
             }
         }
+        self.kept_captures(&mut prev);
 
         // Occurrences: the function's own replace the old ones; the header's other ones (the
         // class's) stay, moved where the edit put them.
@@ -903,29 +1211,58 @@ impl Splice {
         let hi = prev
             .occurrences
             .partition_point(|o| o.range.start <= self.old_span.end);
-        let mut replaced: Vec<Occurrence> = match self.class_part {
-            Some(ref part) => part.clone(),
-            None => prev.occurrences[lo..hi]
-                .iter()
-                .filter(|o| !old_ids.contains(&o.scope.0))
-                .cloned()
-                .collect(),
-        };
         let new_range = TextRange::new(fn_start, self.new_span.end);
-        replaced.extend(
-            self.fresh
-                .occurrences_in(new_range)
-                .iter()
-                .filter(|o| self.new.contains(&o.scope.0))
-                .map(|o| Occurrence {
-                    scope: self.scope(o.scope),
-                    symbol: self.symbol(o.symbol),
-                    ..o.clone()
-                }),
-        );
-        replaced.sort_by_key(|o| (o.range.start, o.range.end));
-        let count = replaced.len();
-        prev.occurrences.splice(lo..hi, replaced);
+        let fresh = self
+            .fresh
+            .occurrences_in(new_range)
+            .iter()
+            .filter(|o| self.new.contains(&o.scope.0) && self.kept_at(o.scope.0).is_none())
+            .map(|o| Occurrence {
+                scope: self.scope(o.scope),
+                symbol: self.symbol(o.symbol),
+                ..o.clone()
+            });
+        let count = if self.kept.is_empty() {
+            let mut replaced: Vec<Occurrence> = match self.class_part {
+                Some(ref part) => part.clone(),
+                None => prev.occurrences[lo..hi]
+                    .iter()
+                    .filter(|o| !old_ids.contains(&o.scope.0))
+                    .cloned()
+                    .collect(),
+            };
+            replaced.extend(fresh);
+            replaced.sort_by_key(|o| (o.range.start, o.range.end));
+            let count = replaced.len();
+            prev.occurrences.splice(lo..hi, replaced);
+            count
+        } else {
+            // The kept methods' occurrences (most of a big class's) are moved, not copied.
+            // A method's occurrences come one after another: the last one found is tried first.
+            let mut last = &self.kept[0];
+            let mut kept_of = |s: ScopeId| {
+                if !last.old.contains(&s.0) {
+                    last = kept_of(s)?;
+                }
+                Some(last)
+            };
+            let stay = prev
+                .occurrences
+                .drain(lo..hi)
+                .filter_map(|mut o| match kept_of(o.scope) {
+                    Some(k) => {
+                        o.range = shift(o.range);
+                        o.symbol = self.kept_symbol(k, o.symbol);
+                        o.scope = k.scope(o.scope);
+                        Some(o)
+                    }
+                    None => (!old_ids.contains(&o.scope.0)).then_some(o),
+                });
+            let merged = merge_sorted(stay, fresh);
+            let count = merged.len();
+            prev.occurrences.splice(lo..lo, merged);
+            count
+        };
         for o in &mut prev.occurrences[lo + count..] {
             o.range = shift(o.range);
             if grown != 0 {
@@ -953,41 +1290,87 @@ impl Splice {
         prev.facts = facts;
         prev.by_variable = Default::default();
         let enclosing: Vec<ScopeId> = prev.ancestors(ScopeId(old_start)).collect();
-        let new_ids = old_start..old_start + self.new.len() as u32;
-        let refound = flow::refresh(
-            text,
-            SyntaxNode::new(root),
-            &mut prev,
-            self.new_span,
-            new_ids,
-            &enclosing,
-            &readers,
-        );
+        let kept_ids = |s: &u32| {
+            let at = self
+                .kept
+                .partition_point(|k| k.at + k.old.len() as u32 <= *s);
+            self.kept.get(at).is_some_and(|k| k.at <= *s)
+        };
+        let new_ids: Vec<ScopeId> = (old_start..after as u32)
+            .filter(|s| !kept_ids(s))
+            .map(ScopeId)
+            .collect();
+        let kept: Vec<TextRange> = self
+            .kept
+            .iter()
+            .map(|k| prev.scope(ScopeId(k.at)).range)
+            .collect();
+        let redo = flow::Redo {
+            body: self.new_span,
+            kept: &kept,
+            scopes: &new_ids,
+            enclosing: &enclosing,
+            readers: &readers,
+        };
+        let refound = flow::refresh(text, SyntaxNode::new(root), &mut prev, redo);
         (prev, refound)
+    }
+}
+
+/// The occurrences of `a` and `b`, each sorted by place, in one sorted list.
+fn merge_sorted(
+    a: impl Iterator<Item = Occurrence>,
+    b: impl Iterator<Item = Occurrence>,
+) -> Vec<Occurrence> {
+    let key = |o: &Occurrence| (o.range.start, o.range.end);
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    let mut merged = Vec::with_capacity(a.size_hint().0 + b.size_hint().0);
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if key(y) < key(x) => b.next(),
+            (Some(_), _) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(o) => merged.push(o),
+            None => return merged,
+        }
     }
 }
 
 /// The focused passes' analysis of the `def` at `range`, whose node is `def` (see the module
 /// documentation), or `None` when some code there nests too deep. Its parse errors are those
-/// inside `def`.
+/// inside `def`. The bodies of the methods in `keep` are not visited; with the ranges of those
+/// skipped.
 fn focused(
     text: &str,
     root: Node<'_>,
     def: Node<'_>,
-    version: PythonVersion,
+    prev: &Analysis,
     range: TextRange,
-) -> Option<Analysis> {
+    keep: &[Keep],
+) -> Option<(Analysis, Vec<TextRange>)> {
+    let version = prev.version;
     let root = SyntaxNode::new(root);
     let mut collector = collect::Collector::new(text, version, root);
-    collector.run_focused(root, range);
+    let kept = keep
+        .iter()
+        .map(|&(s, r)| (r, &prev.scope(s).symbols[..]))
+        .collect();
+    collector.run_focused(root, range, kept);
     if collector.too_deep.is_some() {
         return None;
     }
+    let skipped = collector.table.blocks.iter();
+    let skipped = skipped
+        .filter(|b| b.kept_free.is_some())
+        .map(|b| b.range)
+        .collect();
     let mut errors = std::mem::take(&mut collector.errors);
     let mut resolver = resolve::Resolver::new(&mut collector.table, &collector.wk, version);
     resolver.run();
     errors.append(&mut resolver.errors);
-    Some(export::build(export::Inputs {
+    let analysis = export::build(export::Inputs {
         version,
         table: &collector.table,
         wk: &collector.wk,
@@ -996,7 +1379,8 @@ fn focused(
         parse_errors: crate::analysis::unrecovered_errors(def, &collector.recovered),
         too_deep: None,
         has_star_import: collector.has_star_import,
-    }))
+    });
+    Some((analysis, skipped))
 }
 
 #[cfg(test)]
@@ -1004,6 +1388,7 @@ mod tests {
     use super::super::random_edits::BodyEdits;
     use super::*;
     use crate::analysis;
+    use crate::analysis::PythonVersion;
     use crate::syntax;
 
     /// Types `insert` just after the first `anchor` in `text` and its tree: the edit, where the
@@ -1042,16 +1427,16 @@ mod tests {
     }
 
     /// Random edits inside function bodies: each spliced analysis equals the whole one.
-    /// Returns (spliced, edits).
+    /// Returns (spliced, edits, splices of a class that kept some of its methods).
     fn random_body_edits(
         mut text: String,
         version: PythonVersion,
         steps: usize,
         seed: u64,
-    ) -> (usize, usize) {
+    ) -> (usize, usize, usize) {
         let mut tree = syntax::parse(&text);
         let mut prev = analysis::analyze(&text, &tree, version);
-        let mut spliced = 0;
+        let (mut spliced, mut kept) = (0, 0);
         let mut implied = None;
         let mut edits = BodyEdits::new(seed);
         for step in 0..steps {
@@ -1071,6 +1456,7 @@ mod tests {
             prev = match reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows) {
                 Ok((patched, record)) => {
                     spliced += 1;
+                    kept += usize::from(!record.kept.is_empty());
                     if patched != whole {
                         panic!(
                             "step {step}: {edit:?} {insert:?}\n{text}\n{}",
@@ -1088,7 +1474,7 @@ mod tests {
                 }
             };
         }
-        (spliced, steps)
+        (spliced, steps, kept)
     }
 
     /// Checks what `record` claims of a splice from `before` to `after`: outside the
@@ -1242,11 +1628,12 @@ mod tests {
     #[test]
     fn spliced_equals_whole_on_a_sample() {
         for version in PythonVersion::ALL {
-            let (spliced, edits) = random_body_edits(SAMPLE.to_owned(), version, 300, 7);
+            let (spliced, edits, kept) = random_body_edits(SAMPLE.to_owned(), version, 300, 7);
             assert!(
                 spliced * 4 > edits,
                 "{version}: only {spliced} of {edits} spliced"
             );
+            assert!(kept > 0, "{version}: no class kept a method");
         }
     }
 
@@ -1257,7 +1644,7 @@ mod tests {
             return;
         };
         let steps = super::super::from_env("CLOSURE_LENS_BODY_EDITS", 60);
-        let (mut spliced, mut edits) = (0, 0);
+        let (mut spliced, mut edits, mut kept) = (0, 0, 0);
         for name in [
             "dataclasses.py",
             "functools.py",
@@ -1271,9 +1658,10 @@ mod tests {
                 .into_iter()
                 .enumerate()
             {
-                let (s, e) = random_body_edits(text.clone(), version, steps, 11 + i as u64);
+                let (s, e, k) = random_body_edits(text.clone(), version, steps, 11 + i as u64);
                 spliced += s;
                 edits += e;
+                kept += k;
             }
         }
         // Most refusals are edits that change which globals a body names (see the note on
@@ -1282,6 +1670,63 @@ mod tests {
             edits == 0 || spliced * 4 > edits,
             "only {spliced} of {edits} spliced"
         );
+        assert!(
+            edits == 0 || kept > 0,
+            "no class kept a method in {edits} edits"
+        );
+    }
+
+    /// Typing at a class's level (a new method, a class attribute, a method's new name, a
+    /// decorator) analyses the class's own statements again and keeps its other methods: their
+    /// cells (`__class__`, an enclosing function's variables) and names stay right.
+    #[test]
+    fn class_level_typing_keeps_the_other_methods() {
+        const CLASS: &str = "def outer(base):\n    shared = 1\n\n    class K(base):\n        size: int = 2\n\n        def first(self, a):\n            return super().first(a) + shared\n\n        @staticmethod\n        def second(b):\n            fs = [lambda: (b, shared) for _ in b]\n            return fs\n\n        def third(self):\n            def inner():\n                return __class__, shared\n            return inner\n\n    return K\n";
+        for version in PythonVersion::ALL {
+            let mut text = CLASS.to_owned();
+            let mut tree = syntax::parse(&text);
+            let mut prev = analysis::analyze(&text, &tree, version);
+            let mut implied = None;
+            let mut kept = 0;
+            for (anchor, typed) in [
+                (
+                    "            return fs\n\n",
+                    "        def added(self):\n            return super().x, shared\n\n",
+                ),
+                ("        size: int = 2\n", "        limit = shared\n"),
+                ("        def first", "_renamed"),
+                ("            return fs\n\n", "\n"),
+                ("            return fs\n\n", "        @property"),
+            ] {
+                let mut anchor = anchor.to_owned();
+                for c in typed.chars() {
+                    let at = type_after(&mut text, &mut tree, &anchor, &c.to_string());
+                    anchor.push(c);
+                    let whole = analysis::analyze(&text, &tree, version);
+                    let before = prev.clone();
+                    let (spliced, record) =
+                        reanalyze(prev, &mut implied, &text, &tree, at.0, &at.1, at.2)
+                            .unwrap_or_else(|_| {
+                                panic!("{version}: {anchor:?} not spliced\n{text}")
+                            });
+                    assert!(
+                        spliced == whole,
+                        "{version} {anchor:?}\n{}",
+                        first_difference(&spliced, &whole)
+                    );
+                    check_record(&before, &spliced, &record).unwrap();
+                    if before.scope(ScopeId(record.old_scopes.start)).kind == ScopeKind::Class {
+                        assert!(
+                            !record.kept.is_empty(),
+                            "{version}: {anchor:?} kept nothing"
+                        );
+                        kept += 1;
+                    }
+                    prev = spliced;
+                }
+            }
+            assert!(kept > 40, "{version}: methods kept in {kept} edits");
+        }
     }
 
     /// An edit between a class's methods (a class attribute, a method's header) re-analyses the
