@@ -94,6 +94,23 @@ fn top_level_sites(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The end of the name of each method of a top-level class: typing there renames the method,
+/// which changes its class's names.
+fn method_name_sites(text: &str) -> Vec<usize> {
+    let mut sites = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("    def ") {
+            let name = rest.find('(').unwrap_or(0);
+            if name > 0 {
+                sites.push(offset + "    def ".len() + name);
+            }
+        }
+        offset += line.len();
+    }
+    sites
+}
+
 /// The first parameter of each `def` (inside a method's header, not its body): byte offset of its
 /// second character.
 fn header_edit_sites(text: &str) -> Vec<usize> {
@@ -272,6 +289,12 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
                     // A syntax error at module level, as typing a new function makes one.
                     print!("  {HEADER_CYCLES} typing `def f():⏎` before a top-level statement: ");
                     edits_on_this_thread(text, &top, HEADER_CYCLES, "def f():\n");
+                }
+                let names = method_name_sites(text);
+                if !names.is_empty() {
+                    // At a class's own level: the class is analysed again, its other methods kept.
+                    print!("  {HEADER_CYCLES} typing in a method's name: ");
+                    edits_on_this_thread(text, &names, HEADER_CYCLES, "_");
                 }
                 body
             })

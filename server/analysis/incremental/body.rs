@@ -340,22 +340,34 @@ fn def_node<'t>(root: Node<'t>, range: TextRange, kind: &str) -> Option<Node<'t>
 /// A method to keep as it was: its scope, its range after the edit.
 type Keep = (ScopeId, TextRange);
 
-/// The methods of `class` that an edit of its body leaves as they were: the functions defined
-/// in its body (not generic ones) that lie apart from the edit and from where the tree changed,
-/// with no error in them. Nothing else a class holds reaches inside them (a class's names are
-/// not visible in its functions), so their analysis stands and the class's is made from what
-/// they give it ([`Block::kept_free`](crate::analysis::blocks::Block::kept_free)).
-fn kept_methods(prev: &Analysis, class: ScopeId, edit: Edit, changed: &[TextRange]) -> Vec<Keep> {
+/// The methods of `class` that an edit of its body (making `text`) leaves as they were: the
+/// functions defined in its body (not generic ones) that lie, from the start of their first
+/// line (a one-line body's facts read the indentation before the `def`), apart from the edit
+/// and from where the tree changed, with no error in them. Nothing else a class holds reaches
+/// inside them (a class's names are not visible in its functions), so their analysis stands and
+/// the class's is made from what they give it
+/// ([`Block::kept_free`](crate::analysis::blocks::Block::kept_free)).
+fn kept_methods(
+    prev: &Analysis,
+    text: &str,
+    class: ScopeId,
+    edit: Edit,
+    changed: &[TextRange],
+) -> Vec<Keep> {
     let apart = |a: TextRange, b: TextRange| a.end < b.start || b.end < a.start;
-    let edited = TextRange::new(edit.start, edit.old_end);
+    let edited = TextRange::new(edit.start, edit.new_end);
     let children = &prev.scope(class).children;
     children
         .iter()
         .filter_map(|&c| {
             let s = prev.scope(c);
             let new = TextRange::new(edit.shift(s.range.start), edit.shift(s.range.end));
+            let line = text
+                .get(..new.start)
+                .and_then(|before| before.rfind('\n'))
+                .map_or(0, |i| i + 1);
             let keep = s.kind == ScopeKind::Function
-                && apart(s.range, edited)
+                && apart(TextRange::new(line, new.end), edited)
                 && changed.iter().all(|&r| apart(new, r))
                 && prev.errors.iter().all(|e| apart(s.range, e.range))
                 && prev.parse_errors.iter().all(|&e| apart(s.range, e));
@@ -376,7 +388,9 @@ fn match_kept(
     let children = &fresh.scope(class).children;
     let mut kept = Vec::with_capacity(skipped.len());
     let mut at = 0;
-    for (old, range) in keep.iter().filter(|k| skipped.contains(&k.1)) {
+    // Both are in the order of the text.
+    let was_skipped = |r: &TextRange| skipped.binary_search_by_key(&r.start, |s| s.start).is_ok();
+    for (old, range) in keep.iter().filter(|k| was_skipped(&k.1)) {
         let found = children[at..].iter().position(|&c| {
             let s = fresh.scope(c);
             s.range == *range && s.kind == ScopeKind::Function
@@ -666,7 +680,7 @@ impl Splice {
         }
 
         let keep = match (unit, scope.kind) {
-            (Unit::Body, ScopeKind::Class) => kept_methods(prev, function, edit, changed),
+            (Unit::Body, ScopeKind::Class) => kept_methods(prev, text, function, edit, changed),
             _ => Vec::new(),
         };
         let (fresh, kept_ranges) = focused(text, root, node, prev, range, &keep)?;
@@ -1079,7 +1093,9 @@ impl Splice {
             .map(|k| prev.scope(ScopeId(k.old.start)).range)
             .collect();
         let gone = |r: TextRange| {
-            self.old_body.contains_range(r) && !kept_spans.iter().any(|k| k.contains_range(r))
+            let at = kept_spans.partition_point(|k| k.end < r.start);
+            self.old_body.contains_range(r)
+                && kept_spans.get(at).is_none_or(|k| !k.contains_range(r))
         };
         let mut facts = std::mem::take(&mut prev.facts);
         facts.unassigned_reads.retain(|r| !gone(r.read));
@@ -1240,24 +1256,24 @@ impl Splice {
             // The kept methods' occurrences (most of a big class's) are moved, not copied.
             // A method's occurrences come one after another: the last one found is tried first.
             let mut last = &self.kept[0];
-            let mut kept_of = |s: ScopeId| {
+            let mut method_of = |s: ScopeId| {
                 if !last.old.contains(&s.0) {
                     last = kept_of(s)?;
                 }
                 Some(last)
             };
-            let stay = prev
-                .occurrences
-                .drain(lo..hi)
-                .filter_map(|mut o| match kept_of(o.scope) {
-                    Some(k) => {
-                        o.range = shift(o.range);
-                        o.symbol = self.kept_symbol(k, o.symbol);
-                        o.scope = k.scope(o.scope);
-                        Some(o)
-                    }
-                    None => (!old_ids.contains(&o.scope.0)).then_some(o),
-                });
+            let stay =
+                prev.occurrences
+                    .drain(lo..hi)
+                    .filter_map(|mut o| match method_of(o.scope) {
+                        Some(k) => {
+                            o.range = shift(o.range);
+                            o.symbol = self.kept_symbol(k, o.symbol);
+                            o.scope = k.scope(o.scope);
+                            Some(o)
+                        }
+                        None => (!old_ids.contains(&o.scope.0)).then_some(o),
+                    });
             let merged = merge_sorted(stay, fresh);
             let count = merged.len();
             prev.occurrences.splice(lo..lo, merged);
@@ -1681,7 +1697,7 @@ mod tests {
     /// cells (`__class__`, an enclosing function's variables) and names stay right.
     #[test]
     fn class_level_typing_keeps_the_other_methods() {
-        const CLASS: &str = "def outer(base):\n    shared = 1\n\n    class K(base):\n        size: int = 2\n\n        def first(self, a):\n            return super().first(a) + shared\n\n        @staticmethod\n        def second(b):\n            fs = [lambda: (b, shared) for _ in b]\n            return fs\n\n        def third(self):\n            def inner():\n                return __class__, shared\n            return inner\n\n    return K\n";
+        const CLASS: &str = "def outer(base):\n    shared = 1\n\n    class K(base):\n        size: int = 2\n\n        def first(self, a):\n            return super().first(a) + shared\n\n        def short(self): return shared\n\n        @staticmethod\n        def second(b):\n            fs = [lambda: (b, shared) for _ in b]\n            return fs\n\n        def third(self):\n            def inner():\n                return __class__, shared\n            return inner\n\n    return K\n";
         for version in PythonVersion::ALL {
             let mut text = CLASS.to_owned();
             let mut tree = syntax::parse(&text);
@@ -1697,6 +1713,8 @@ mod tests {
                 ("        def first", "_renamed"),
                 ("            return fs\n\n", "\n"),
                 ("            return fs\n\n", "        @property"),
+                // A one-line body's facts read the indentation before its `def`.
+                ("first(a) + shared\n\n", " "),
             ] {
                 let mut anchor = anchor.to_owned();
                 for c in typed.chars() {
@@ -1704,11 +1722,11 @@ mod tests {
                     anchor.push(c);
                     let whole = analysis::analyze(&text, &tree, version);
                     let before = prev.clone();
-                    let (spliced, record) =
+                    let Ok((spliced, record)) =
                         reanalyze(prev, &mut implied, &text, &tree, at.0, &at.1, at.2)
-                            .unwrap_or_else(|_| {
-                                panic!("{version}: {anchor:?} not spliced\n{text}")
-                            });
+                    else {
+                        panic!("{version}: {anchor:?} not spliced\n{text}");
+                    };
                     assert!(
                         spliced == whole,
                         "{version} {anchor:?}\n{}",
