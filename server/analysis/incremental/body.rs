@@ -1697,50 +1697,69 @@ mod tests {
     /// cells (`__class__`, an enclosing function's variables) and names stay right.
     #[test]
     fn class_level_typing_keeps_the_other_methods() {
-        const CLASS: &str = "def outer(base):\n    shared = 1\n\n    class K(base):\n        size: int = 2\n\n        def first(self, a):\n            return super().first(a) + shared\n\n        def short(self): return shared\n\n        @staticmethod\n        def second(b):\n            fs = [lambda: (b, shared) for _ in b]\n            return fs\n\n        def third(self):\n            def inner():\n                return __class__, shared\n            return inner\n\n    return K\n";
+        const CLASS: &str = "def outer(base):\n    shared = 1\n\n    class K(base):\n        size: int = 2\n\n        def first(self, a):\n            return super().first(a) + shared\n\n        def short(self): return shared\n\n        @staticmethod\n        def second(b):\n            fs = [lambda: (b, shared) for _ in b]\n            return fs\n\n        def third(self):\n            def inner():\n                return __class__, shared\n            return inner\n\n        for i in range(2):\n            def looped(self):\n                return i\n\n    return K\n";
+        // The methods of a class made in a loop are loop closures of the function running it.
+        const IN_A_LOOP: &str = "def make():\n    out = []\n    for i in range(3):\n        class C:\n            def get(self):\n                return i\n\n            def other(self):\n                return 0\n\n        out.append(C)\n    return out\n";
+        let typing: [(&str, &[(&str, &str)]); 2] = [
+            (
+                CLASS,
+                &[
+                    (
+                        "            return fs\n\n",
+                        "        def added(self):\n            return super().x, shared\n\n",
+                    ),
+                    ("        size: int = 2\n", "        limit = shared\n"),
+                    ("        def first", "_renamed"),
+                    ("            return fs\n\n", "\n"),
+                    ("            return fs\n\n", "        @property"),
+                    ("                return i\n", "        hook = looped\n"),
+                    // A one-line body's facts read the indentation before its `def`.
+                    ("first(a) + shared\n\n", " "),
+                ],
+            ),
+            (
+                IN_A_LOOP,
+                &[
+                    ("                return 0\n", "            keep = get\n"),
+                    ("            def other", "_one"),
+                ],
+            ),
+        ];
         for version in PythonVersion::ALL {
-            let mut text = CLASS.to_owned();
-            let mut tree = syntax::parse(&text);
-            let mut prev = analysis::analyze(&text, &tree, version);
-            let mut implied = None;
             let mut kept = 0;
-            for (anchor, typed) in [
-                (
-                    "            return fs\n\n",
-                    "        def added(self):\n            return super().x, shared\n\n",
-                ),
-                ("        size: int = 2\n", "        limit = shared\n"),
-                ("        def first", "_renamed"),
-                ("            return fs\n\n", "\n"),
-                ("            return fs\n\n", "        @property"),
-                // A one-line body's facts read the indentation before its `def`.
-                ("first(a) + shared\n\n", " "),
-            ] {
-                let mut anchor = anchor.to_owned();
-                for c in typed.chars() {
-                    let at = type_after(&mut text, &mut tree, &anchor, &c.to_string());
-                    anchor.push(c);
-                    let whole = analysis::analyze(&text, &tree, version);
-                    let before = prev.clone();
-                    let Ok((spliced, record)) =
-                        reanalyze(prev, &mut implied, &text, &tree, at.0, &at.1, at.2)
-                    else {
-                        panic!("{version}: {anchor:?} not spliced\n{text}");
-                    };
-                    assert!(
-                        spliced == whole,
-                        "{version} {anchor:?}\n{}",
-                        first_difference(&spliced, &whole)
-                    );
-                    check_record(&before, &spliced, &record).unwrap();
-                    if before.scope(ScopeId(record.old_scopes.start)).kind == ScopeKind::Class {
+            for (source, steps) in typing {
+                let mut text = source.to_owned();
+                let mut tree = syntax::parse(&text);
+                let mut prev = analysis::analyze(&text, &tree, version);
+                let mut implied = None;
+                for &(anchor, typed) in steps {
+                    let mut anchor = anchor.to_owned();
+                    for c in typed.chars() {
+                        let at = type_after(&mut text, &mut tree, &anchor, &c.to_string());
+                        anchor.push(c);
+                        let whole = analysis::analyze(&text, &tree, version);
+                        let before = prev.clone();
+                        let Ok((spliced, record)) =
+                            reanalyze(prev, &mut implied, &text, &tree, at.0, &at.1, at.2)
+                        else {
+                            panic!("{version}: {anchor:?} not spliced\n{text}");
+                        };
                         assert!(
-                            !record.kept.is_empty(),
-                            "{version}: {anchor:?} kept nothing"
+                            spliced == whole,
+                            "{version} {anchor:?}\n{}",
+                            first_difference(&spliced, &whole)
                         );
-                        kept += 1;
+                        check_record(&before, &spliced, &record).unwrap();
+                        let root = before.scope(ScopeId(record.old_scopes.start));
+                        if root.kind == ScopeKind::Class {
+                            assert!(
+                                !record.kept.is_empty(),
+                                "{version}: {anchor:?} kept nothing"
+                            );
+                            kept += 1;
+                        }
+                        prev = spliced;
                     }
-                    prev = spliced;
                 }
             }
             assert!(kept > 40, "{version}: methods kept in {kept} edits");
