@@ -911,9 +911,13 @@ impl Splice {
                 symbol: v.symbol,
             };
         }
+        if v.scope.0 != self.old.start {
+            return v;
+        }
+        // `class_symbols` holds every one a kept method names (see `plan`).
         match self.class_symbols.get(&v.symbol.0) {
-            Some(&new) if v.scope.0 == self.old.start => SymbolId::new(v.scope, new as usize),
-            _ => v,
+            Some(&new) => SymbolId::new(v.scope, new as usize),
+            None => v,
         }
     }
 
