@@ -60,12 +60,12 @@ pub(crate) fn facts<'t>(
     facts
 }
 
-/// Brings `analysis.facts` up to date after the body `body` of one function was analysed again
-/// and spliced in as the scopes `scopes` (the facts of the rest already mapped to the new text;
-/// a re-analysed class's kept methods are among the rest). What the body can change is
-/// recomputed: the facts of every scope analysed again; of the
-/// enclosing frames (`enclosing`: the function is among their closures); of the scopes whose
-/// facts were judged by a call into the old body (`readers`); of the loop closures made by an
+/// Brings `analysis.facts` up to date after the body `redo.body` of one function was analysed
+/// again and spliced in as the scopes `redo.scopes` (the facts of the rest already mapped to the
+/// new text; a re-analysed class's kept methods are among the rest). What the body can change is
+/// recomputed: the facts of every scope analysed again; of the enclosing frames
+/// (`redo.enclosing`: the function is among their closures); of the scopes whose facts were
+/// judged by a call into the old body (`redo.readers`); of the loop closures made by an
 /// enclosing scope, or bound to a global, whose uses may be in the body; and the `super()`
 /// calls in the body or in a function defined by an enclosing scope (its calls may be in the
 /// body).
@@ -110,8 +110,9 @@ pub(crate) struct Redo<'a> {
     pub kept: &'a [TextRange],
     /// The scopes analysed again.
     pub scopes: &'a [ScopeId],
-    /// The scopes enclosing them, and the scopes whose facts were judged by a call into them.
+    /// The scopes enclosing them.
     pub enclosing: &'a [ScopeId],
+    /// The scopes whose facts were judged by a call into the scopes analysed again.
     pub readers: &'a [ScopeId],
 }
 
