@@ -471,9 +471,18 @@ fn unparenthesized(mut node: SyntaxNode<'_>) -> SyntaxNode<'_> {
     node
 }
 
-fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 {
-    let first = root.named_children(pool).next();
-    first.map_or(1, SyntaxNode::line)
+/// The line of the module's first statement (1 for an empty module): where 3.14's module
+/// `__annotate__` starts.
+pub(crate) fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 {
+    first_statement(root, pool).map_or(1, SyntaxNode::line)
+}
+
+/// The module's first statement, if it has one.
+pub(crate) fn first_statement<'t>(
+    root: SyntaxNode<'t>,
+    pool: &CursorPool<'t>,
+) -> Option<SyntaxNode<'t>> {
+    root.named_children(pool).next()
 }
 
 /// Whether `from __future__ import annotations` appears among the module's leading statements.

@@ -27,7 +27,8 @@ use std::sync::Arc;
 
 use tree_sitter::Tree;
 
-use crate::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeId, TextRange};
+use crate::analysis::grammar::{CursorPool, SyntaxNode};
+use crate::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeId, TextRange, collect};
 use crate::syntax;
 
 mod body;
@@ -546,6 +547,7 @@ pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis>
     let mut chunks = Vec::new();
     let (mut start, mut row) = (0usize, 0u32);
     let mut linked = Linked::default();
+    let mut first_line = None;
     while start < text.len() {
         let mut want = MIN_PIECE;
         let (end, piece, tree) = loop {
@@ -560,6 +562,11 @@ pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis>
         if has_future_import(tree.root_node()) {
             return None;
         }
+        if first_line.is_none() {
+            let pool = CursorPool::default();
+            let first = collect::first_statement(SyntaxNode::new(tree.root_node()), &pool);
+            first_line = first.map(|s| s.line() + row);
+        }
         let chunk = ChunkAnalysis::new(super::analyze(piece, &tree, version));
         drop(tree);
         if linked.by(&chunk) {
@@ -573,7 +580,9 @@ pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis>
     if chunks.is_empty() {
         return None;
     }
-    Some(stitch_fresh(text, version, &chunks).analysis)
+    let mut analysis = stitch_fresh(text, version, &chunks).analysis;
+    stitch::start_module_annotate(&mut analysis, first_line.unwrap_or(1));
+    Some(analysis)
 }
 
 /// The first line start at or after `at` (or the end of the text), where a line starts after
@@ -602,7 +611,7 @@ fn next_line_start(text: &str, at: usize) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::analysis::{self, OccurrenceKind};
+    use crate::analysis::{self, CodeCells, OccurrenceKind};
 
     /// How many stitches were done by patching (the tests check the patch path runs).
     pub(super) static PATCHES: std::sync::atomic::AtomicUsize =
@@ -635,6 +644,7 @@ pub(crate) mod tests {
         Vec<(TextRange, Arc<str>, OccurrenceKind, TextRange, TextRange)>,
         Vec<(String, TextRange)>,
         Vec<ModuleSymbol>,
+        Option<CodeCells>,
     );
     type ModuleSymbol = (Arc<str>, String, Vec<TextRange>);
 
@@ -703,7 +713,9 @@ pub(crate) mod tests {
             })
             .collect();
         module.sort();
-        (scopes, occurrences, errors, module)
+        // The module's own cells (3.14's `__conditional_annotations__`).
+        let module_code = a.scopes[0].code.clone();
+        (scopes, occurrences, errors, module, module_code)
     }
 
     const SAMPLE: &str = "import os\n\ndef make_counter():\n    count = 0\n    def inc():\n        nonlocal count\n        count += 1\n        return count\n    return inc\n\nclass C:\n    def m(self):\n        __x = 1\n        return lambda: (__x, super())\n\nx = [lambda: i for i in range(3)]; y = 2\n# comment\n@dec\ndef f(a):\n    def g():\n        nonlocal b\n    return [a for _ in a]\n";
@@ -969,6 +981,23 @@ pub(crate) mod tests {
     /// The SyntaxErrors of several chunks come in the order a whole analysis lists them (the
     /// first is the one CPython raises): those found visiting every chunk before those found
     /// resolving names.
+    /// 3.14: a module-level annotation in a conditional block gives the module a cell
+    /// (`__conditional_annotations__`), whichever statement holds it; the module's
+    /// `__annotate__` starts at the module's first statement, not at the statement holding it.
+    /// A `yield` at module level (an error) marks the module, whichever statement holds it.
+    #[test]
+    fn a_later_statement_s_module_annotations_are_the_module_s() {
+        let text = "def f():\n    return 1\n\nif f():\n    y: int = 1\n    yield\n";
+        let mut cache = ChunkCache::default();
+        let whole = whole(text, PythonVersion::Py314);
+        let cells = whole.scopes[0].code.as_ref().map(|c| c.cellvars.clone());
+        assert_eq!(cells, Some(vec!["__conditional_annotations__".to_owned()]));
+        for text in [text, &text.replace("return 1", "return 2")] {
+            let stitched = chunked(text, PythonVersion::Py314, &mut cache).expect("stitched");
+            assert_eq!(stitched.scopes, whole.scopes);
+        }
+    }
+
     #[test]
     fn errors_of_several_chunks_are_in_the_whole_order() {
         let text = "def f():\n    nonlocal q\n\ndef g(p):\n    global p\n";

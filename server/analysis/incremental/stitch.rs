@@ -9,6 +9,8 @@ use std::sync::Arc;
 use tree_sitter::Tree;
 
 use super::{ChunkAnalysis, Last, Spliced};
+use crate::analysis::collect;
+use crate::analysis::grammar::{CursorPool, SyntaxNode};
 use crate::analysis::{
     Analysis, ClosureError, Facts, LoopClosure, Occurrence, PythonVersion, Resolution, Scope,
     ScopeId, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
@@ -295,6 +297,19 @@ pub(super) fn merge_modules(
         }
         maps.push(map);
     }
+    // A `yield` or `await` at module level (an error, but marked) in any statement marks it.
+    let modules = || chunks.iter().map(|(c, _, _)| &c.analysis.scopes[0]);
+    module.is_generator = modules().any(|m| m.is_generator);
+    module.is_coroutine = modules().any(|m| m.is_coroutine);
+    // The module's cells (3.14's `__conditional_annotations__`, which an annotation in a
+    // conditional block of any statement makes) are every chunk's.
+    let codes = modules().filter_map(|m| m.code.as_ref());
+    let mut cells: Vec<String> = codes.flat_map(|c| c.cellvars.iter().cloned()).collect();
+    cells.sort_unstable();
+    cells.dedup();
+    if let Some(code) = &mut module.code {
+        code.cellvars = cells;
+    }
     (module, maps, binders)
 }
 
@@ -394,8 +409,21 @@ pub(super) fn stitch(
 ) -> (Arc<Analysis>, Layout) {
     let patched = last.and_then(|prev| patch(text, chunks, prev));
     let stitched = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
-    let (analysis, layout) = stitched.with_facts_refound(text, tree);
+    let (mut analysis, layout) = stitched.with_facts_refound(text, tree);
+    let root = SyntaxNode::new(tree.root_node());
+    let first_line = collect::first_statement_line(root, &CursorPool::default());
+    start_module_annotate(&mut analysis, first_line);
     (Arc::new(analysis), layout)
+}
+
+/// 3.14: starts the module's `__annotate__` scope (if it has one) at `first_line`, the line of
+/// the module's first statement (a chunk's own analysis starts it at the chunk's).
+pub(super) fn start_module_annotate(analysis: &mut Analysis, first_line: u32) {
+    let module = &analysis.scopes[0];
+    let annotate = (module.children.iter()).find(|&&c| analysis.scope(c).annotates_body());
+    if let Some(&id) = annotate {
+        analysis.scopes[id.index()].code_line = first_line;
+    }
 }
 
 /// A stitched analysis, where each chunk sits in it, and the scopes whose facts must be found
@@ -411,7 +439,7 @@ impl Stitched {
     /// layout.
     pub(super) fn with_facts_refound(mut self, text: &str, tree: &Tree) -> (Analysis, Layout) {
         if !self.refind.is_empty() {
-            let root = super::super::grammar::SyntaxNode::new(tree.root_node());
+            let root = SyntaxNode::new(tree.root_node());
             super::super::flow::refind(text, root, &mut self.analysis, &self.refind);
         }
         (self.analysis, self.layout)
