@@ -105,7 +105,11 @@ fn class_level_edits(text: String, version: PythonVersion, edits: usize, seed: u
         } else {
             utf8_change(&doc.text, at, at, "_")
         };
-        doc.apply_changes(step as i32 + 2, &[change.clone()], Encoding::Utf8);
+        doc.apply_changes(
+            step as i32 + 2,
+            std::slice::from_ref(&change),
+            Encoding::Utf8,
+        );
         let incremental = canonical(Analysis::clone(doc.analysis()));
         let fresh = analysis::analyze(&doc.text, &syntax::parse(&doc.text), version);
         assert!(
