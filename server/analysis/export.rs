@@ -282,11 +282,10 @@ impl Links<'_> {
             if b.comp_inlined {
                 continue;
             }
-            if let Some(sym) = b.symbols.get(&name) {
-                // A parameter named `__class__` is an ordinary cell too.
-                if sym.scope == Resolution::Cell || sym.flags & def::COMP_CELL != 0 {
-                    return Some(id);
-                }
+            let sym = b.symbols.get(&name);
+            // A parameter named `__class__` is an ordinary cell too.
+            if sym.is_some_and(|s| s.scope == Resolution::Cell || s.flags & def::COMP_CELL != 0) {
+                return Some(id);
             }
             if self.is_class_cell(name) {
                 let module_owns =
@@ -294,6 +293,11 @@ impl Links<'_> {
                 if b.ty == BlockType::Class || module_owns {
                     return Some(id);
                 }
+            }
+            // A block of functions binding the name is where it resolves: an inlined
+            // comprehension (3.12+) reads its parent's local there, which no cell holds.
+            if sym.is_some_and(|s| s.scope == Resolution::Local) && b.ty != BlockType::Class {
+                return None;
             }
         }
         None

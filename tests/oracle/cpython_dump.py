@@ -200,6 +200,10 @@ def _scopes(top):
             ((f >> SCOPE_OFF) & SCOPE_MASK) == CELL or (f & FLAG_MASK & DEF_COMP_CELL) != 0
         )
 
+    def is_local(scope, name):
+        f = scope["flags"].get(name)
+        return f is not None and ((f >> SCOPE_OFF) & SCOPE_MASK) == LOCAL
+
     for s in scopes:
         # Every name of the code object's co_freevars: the free names, and those the scope binds
         # itself while a nested scope captures the enclosing variable (DEF_FREE_CLASS).
@@ -222,6 +226,10 @@ def _scopes(top):
                     or (name == "__conditional_annotations__" and ps["kind"] == "module")
                 ):
                     owner = p
+                    break
+                # A scope binding the name (not a class) is where it resolves: a 3.12+ inlined
+                # comprehension reads its parent's local there, which no cell holds.
+                if ps["kind"] != "class" and is_local(ps, name):
                     break
                 p = ps["parent"]
             s["captures_from"][name] = owner

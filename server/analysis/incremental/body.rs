@@ -1770,6 +1770,24 @@ mod tests {
         }
     }
 
+    /// A 3.12+ inlined comprehension reading its function's local captures nothing, though a
+    /// module-level comprehension holds a cell of the same name (which the re-analysis of the
+    /// function does not see).
+    #[test]
+    fn an_inlined_comprehension_reads_its_function_s_local() {
+        const TEXT: &str = "fs = [lambda: s for s in range(2)]\n\ndef f(xs):\n    for s in xs:\n        ys = [s for _ in xs]\n    return ys\n";
+        for version in [PythonVersion::Py312, PythonVersion::Py314] {
+            let mut text = TEXT.to_owned();
+            let mut tree = syntax::parse(&text);
+            let prev = analysis::analyze(&text, &tree, version);
+            let comp = prev.scopes.iter().find(|s| s.inlined && s.range.start > 40);
+            let s = comp.and_then(|c| c.symbols.iter().find(|s| &*s.name == "s"));
+            assert_eq!(s.map(|s| s.captures_from), Some(None), "{version}");
+            let typed = type_after(&mut text, &mut tree, "    return ys", " or xs");
+            spliced_whole(prev, &mut None, (&text, &tree), typed);
+        }
+    }
+
     /// An edit between a class's methods (a class attribute, a method's header) re-analyses the
     /// class alone; one inside a method, the method alone.
     #[test]
