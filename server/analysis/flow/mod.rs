@@ -190,14 +190,15 @@ impl Redo<'_> {
                 scope_facts(&tree, scope, &mut facts);
             }
         }
-        // A `super()` call's facts include the calls of its function in the enclosing scope.
+        // A `super()` call's facts include the calls of its function in the enclosing scope:
+        // found again for the functions an enclosing scope defines, and for those redone.
         let old_calls = std::mem::take(&mut facts.super_calls);
         for call in old_calls
             .into_iter()
             .filter(|c| !body.contains_range(c.range))
         {
             let parent = analysis.scope(call.frame).parent;
-            if !parent.is_some_and(|p| self.enclosing.contains(&p)) {
+            if !parent.is_some_and(|p| self.enclosing.contains(&p)) && !redone(call.frame) {
                 facts.super_calls.push(call);
             } else if let Some(o) = analysis.occurrence_at(call.range.start) {
                 facts.super_calls.extend(super_call_at(&tree, o));

@@ -981,6 +981,20 @@ pub(crate) mod tests {
     /// The SyntaxErrors of several chunks come in the order a whole analysis lists them (the
     /// first is the one CPython raises): those found visiting every chunk before those found
     /// resolving names.
+    /// A `super()` call's facts read how the module calls its function (here, not at all: it
+    /// is stored, in another statement): judged on the whole module.
+    #[test]
+    fn super_calls_of_a_module_function_are_judged_whole() {
+        let text = "def f(self):\n    return super().m()\n\ng = f\n\nx = 1\n";
+        for version in PythonVersion::ALL {
+            let mut cache = ChunkCache::default();
+            let whole = whole(text, version);
+            assert_eq!(whole.facts.super_calls[0].called_with, None, "{version}");
+            check(text, version, &mut cache);
+            check(&text.replace("x = 1", "x = 2"), version, &mut cache);
+        }
+    }
+
     /// 3.14: a module-level annotation in a conditional block gives the module a cell
     /// (`__conditional_annotations__`), whichever statement holds it; the module's
     /// `__annotate__` starts at the module's first statement, not at the statement holding it.

@@ -13,7 +13,7 @@ use crate::analysis::collect;
 use crate::analysis::grammar::{CursorPool, SyntaxNode};
 use crate::analysis::{
     Analysis, ClosureError, Facts, LoopClosure, Occurrence, PythonVersion, Resolution, Scope,
-    ScopeId, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
 };
 
 /// Where one chunk sits in a stitched analysis.
@@ -353,7 +353,8 @@ impl Binders {
 /// ([`Facts::module_callees`]) when other chunks' bindings of the name may change the judgment
 /// (`binders`, from [`merge_modules`]; see [`Binders::judged_alike`]); and the loop closures
 /// made at module level or bound to a global, whose name other statements may use (and a
-/// module-level one is bound to a global when any function declares one).
+/// module-level one is bound to a global when any function declares one); and the module-level
+/// functions calling `super()`, whose facts read how other statements call them.
 pub(super) fn judged_across_chunks(layout: &[Placed], binders: &[Binders]) -> Vec<ScopeId> {
     let mut readers = Vec::new();
     for placed in layout {
@@ -376,6 +377,10 @@ pub(super) fn judged_across_chunks(layout: &[Placed], binders: &[Binders]) -> Ve
         let global = |c: &&LoopClosure| c.maker == ScopeId::MODULE || c.bound_to_global;
         let closures = chunk.facts.loop_closures.iter().filter(global);
         readers.extend(closures.map(|c| ids.scope(c.scope)));
+        // A `super()` call's facts read how the module calls its function (by name).
+        let top = |c: &&SuperCall| chunk.scope(c.frame).parent == Some(ScopeId::MODULE);
+        let calls = chunk.facts.super_calls.iter().filter(top);
+        readers.extend(calls.map(|c| ids.scope(c.frame)));
     }
     readers.sort_unstable();
     readers.dedup();
