@@ -69,6 +69,21 @@ pub fn check(file: &FileView, target: &Target, new: &str) -> Result<(), RenameEr
                         between,
                     ));
                 }
+            } else if owner != ScopeId::MODULE {
+                // A captured variable passes through the class: its `new` would then also read
+                // the variable's cell (where the class namespace lacks it).
+                if let Some(existing) = named(analysis, between, new) {
+                    return Err(conflict(
+                        format!(
+                            "`{new}` is {} in {}, which `{}` passes through to `{}`: the class body's `{new}` would then fall back on the renamed variable",
+                            describe(existing),
+                            where_(file, between, &existing.name),
+                            target.old,
+                            file.scope_name(scope)
+                        ),
+                        between,
+                    ));
+                }
             }
             below = between;
         }

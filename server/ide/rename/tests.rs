@@ -429,6 +429,22 @@ def outer():
             refused (conflict): cannot rename `a` to `b`: `b` is assigned in `middle` (line 4), so the use of `a` in `inner` would then name that `b`
         "#]],
     );
+    // A class in between binds the new name: the captured variable passes through it.
+    check(
+        r#"
+def outer():
+    a$0 = 1
+    class K:
+        b = 2
+        def m(self):
+            return a
+    return K
+"#,
+        "b",
+        expect![[r#"
+            refused (conflict): cannot rename `a` to `b`: `b` is assigned in `K` (line 4), which `a` passes through to `m`: the class body's `b` would then fall back on the renamed variable
+        "#]],
+    );
     // A nested scope reads a global of the new name: the renamed local would capture it.
     check(
         r#"
@@ -488,13 +504,7 @@ def outer():
 "#,
         "b",
         expect![[r#"
-            def outer():
-                b = 1
-                class K:
-                    b = 2
-                    def m(self):
-                        return b
-                return K
+            refused (conflict): cannot rename `a` to `b`: `b` is assigned in `K` (line 4), which `a` passes through to `m`: the class body's `b` would then fall back on the renamed variable
         "#]],
     );
 }
