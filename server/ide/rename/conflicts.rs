@@ -56,34 +56,34 @@ pub fn check(file: &FileView, target: &Target, new: &str) -> Result<(), RenameEr
                     | ScopeKind::TypeVar
                     | ScopeKind::Annotation
             );
-            if kind != ScopeKind::Class || sees_class {
-                if let Some(existing) = named(analysis, between, new) {
-                    return Err(conflict(
-                        format!(
-                            "`{new}` is {} in {}, so the use of `{}` in `{}` would then name that `{new}`",
-                            describe(existing),
-                            where_(file, between, &existing.name),
-                            target.old,
-                            file.scope_name(scope)
-                        ),
-                        between,
-                    ));
-                }
-            } else if owner != ScopeId::MODULE {
-                // A captured variable passes through the class: its `new` would then also read
-                // the variable's cell (where the class namespace lacks it).
-                if let Some(existing) = named(analysis, between, new) {
-                    return Err(conflict(
-                        format!(
-                            "`{new}` is {} in {}, which `{}` passes through to `{}`: the class body's `{new}` would then fall back on the renamed variable",
-                            describe(existing),
-                            where_(file, between, &existing.name),
-                            target.old,
-                            file.scope_name(scope)
-                        ),
-                        between,
-                    ));
-                }
+            // A captured variable passes through a class in between (a global does not): the
+            // class's `new` would then also read the variable's cell where the class namespace
+            // lacks it. Other scopes' `new` would intercept the use.
+            let through_class = kind == ScopeKind::Class && !sees_class;
+            let existing = named(analysis, between, new);
+            if let Some(existing) = existing.filter(|_| !through_class || owner != ScopeId::MODULE)
+            {
+                let then = if through_class {
+                    format!(
+                        "which `{}` passes through to `{}`: the class body's `{new}` would then fall back on the renamed variable",
+                        target.old,
+                        file.scope_name(scope)
+                    )
+                } else {
+                    format!(
+                        "so the use of `{}` in `{}` would then name that `{new}`",
+                        target.old,
+                        file.scope_name(scope)
+                    )
+                };
+                return Err(conflict(
+                    format!(
+                        "`{new}` is {} in {}, {then}",
+                        describe(existing),
+                        where_(file, between, &existing.name)
+                    ),
+                    between,
+                ));
             }
             below = between;
         }
