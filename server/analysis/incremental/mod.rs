@@ -981,6 +981,30 @@ pub(crate) mod tests {
     /// The SyntaxErrors of several chunks come in the order a whole analysis lists them (the
     /// first is the one CPython raises): those found visiting every chunk before those found
     /// resolving names.
+    /// 3.12+: the module's cells are its inlined comprehensions' captured variables, in the order
+    /// the comprehensions come, whichever statements hold them.
+    #[test]
+    fn module_cells_of_several_statements_keep_their_order() {
+        let text = "ys = [lambda: y for y in range(2)]\n\nxs = [lambda: x for x in range(2)]\n";
+        for version in [PythonVersion::Py312, PythonVersion::Py314] {
+            let whole = whole(text, version);
+            let cells = whole.scopes[0].code.as_ref().map(|c| c.cellvars.clone());
+            assert_eq!(
+                cells,
+                Some(vec!["y".to_owned(), "x".to_owned()]),
+                "{version}"
+            );
+            let mut cache = ChunkCache::default();
+            for text in [text, &text.replace("range(2)", "range(3)")] {
+                let stitched = chunked(text, version, &mut cache).expect("stitched");
+                assert_eq!(
+                    stitched.scopes[0].code,
+                    self::whole(text, version).scopes[0].code
+                );
+            }
+        }
+    }
+
     /// A `super()` call's facts read how the module calls its function (here, not at all: it
     /// is stored, in another statement): judged on the whole module.
     #[test]

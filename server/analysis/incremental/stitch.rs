@@ -301,12 +301,24 @@ pub(super) fn merge_modules(
     let modules = || chunks.iter().map(|(c, _, _)| &c.analysis.scopes[0]);
     module.is_generator = modules().any(|m| m.is_generator);
     module.is_coroutine = modules().any(|m| m.is_coroutine);
-    // The module's cells (3.14's `__conditional_annotations__`, which an annotation in a
-    // conditional block of any statement makes) are every chunk's.
-    let codes = modules().filter_map(|m| m.code.as_ref());
-    let mut cells: Vec<String> = codes.flat_map(|c| c.cellvars.iter().cloned()).collect();
-    cells.sort_unstable();
-    cells.dedup();
+    // The module's cells are every chunk's: its inlined comprehensions' (3.12+), in the order
+    // they come, then 3.14's `__conditional_annotations__` (which an annotation in a conditional
+    // block of any statement makes), as `code::cellvars` lays them out.
+    let mut cells: Vec<String> = Vec::new();
+    let mut conditional = false;
+    for cell in modules()
+        .filter_map(|m| m.code.as_ref())
+        .flat_map(|c| &c.cellvars)
+    {
+        if cell == "__conditional_annotations__" {
+            conditional = true;
+        } else if !cells.contains(cell) {
+            cells.push(cell.clone());
+        }
+    }
+    if conditional {
+        cells.push("__conditional_annotations__".to_owned());
+    }
     if let Some(code) = &mut module.code {
         code.cellvars = cells;
     }
