@@ -135,7 +135,9 @@ impl ImpliedUsers {
 
         // Only the scopes naming a global that moved hold references to renumber: their
         // symbols, and their occurrences (which lie in their range, but for those of a body's
-        // annotation scope: see `Scope::annotates_body`).
+        // annotation scope: see `Scope::annotates_body`), with those of their 3.12+ inlined
+        // comprehensions that name none themselves (a class-level comprehension's `__class__` is
+        // a global the class lists, not the comprehension).
         let mut touched: Vec<ScopeId> = (0..self.users.len())
             .filter(|&k| renumber[k] != Some((first + k) as u32))
             .flat_map(|k| self.users[k].iter().copied())
@@ -169,7 +171,11 @@ impl ImpliedUsers {
                 .occurrences
                 .partition_point(|o| o.range.start <= range.end);
             for o in &mut a.occurrences[lo..hi] {
-                if o.scope == id {
+                let inlined = |s: ScopeId| {
+                    let scope = &a.scopes[s.index()];
+                    scope.inlined && scope.parent == Some(id) && touched.binary_search(&s).is_err()
+                };
+                if o.scope == id || inlined(o.scope) {
                     moved(&mut o.symbol);
                 }
             }
