@@ -101,6 +101,12 @@ pub(crate) fn refind<'t>(
     refresh(text, root, analysis, redo);
 }
 
+/// Whether `range` lies inside one of `spans` (sorted, apart from one another).
+pub(crate) fn inside_one_of(spans: &[TextRange], range: TextRange) -> bool {
+    let at = spans.partition_point(|s| s.end < range.start);
+    spans.get(at).is_some_and(|s| s.contains_range(range))
+}
+
 /// What [`refresh`] recomputes.
 pub(crate) struct Redo<'a> {
     /// The body analysed again, in which the `global`/`nonlocal` statements and the `super()`
@@ -119,9 +125,7 @@ pub(crate) struct Redo<'a> {
 impl Redo<'_> {
     /// Whether `range` lies in the body analysed again, outside the functions kept.
     fn redone(&self, range: TextRange) -> bool {
-        let at = self.kept.partition_point(|k| k.end < range.start);
-        self.body.contains_range(range)
-            && self.kept.get(at).is_none_or(|k| !k.contains_range(range))
+        self.body.contains_range(range) && !inside_one_of(self.kept, range)
     }
 
     /// Whether the loop closure `c` may be judged differently after the body changed: made by

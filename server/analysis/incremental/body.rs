@@ -354,7 +354,6 @@ fn kept_methods(
     edit: Edit,
     changed: &[TextRange],
 ) -> Vec<Keep> {
-    let apart = |a: TextRange, b: TextRange| a.end < b.start || b.end < a.start;
     let edited = TextRange::new(edit.start, edit.new_end);
     let children = &prev.scope(class).children;
     children
@@ -367,10 +366,10 @@ fn kept_methods(
                 .and_then(|before| before.rfind('\n'))
                 .map_or(0, |i| i + 1);
             let keep = s.kind == ScopeKind::Function
-                && apart(TextRange::new(line, new.end), edited)
-                && changed.iter().all(|&r| apart(new, r))
-                && prev.errors.iter().all(|e| apart(s.range, e.range))
-                && prev.parse_errors.iter().all(|&e| apart(s.range, e));
+                && !TextRange::new(line, new.end).intersects(edited)
+                && !changed.iter().any(|&r| new.intersects(r))
+                && !prev.errors.iter().any(|e| s.range.intersects(e.range))
+                && !prev.parse_errors.iter().any(|&e| s.range.intersects(e));
             keep.then_some((c, new))
         })
         .collect()
@@ -1096,11 +1095,8 @@ impl Splice {
             .iter()
             .map(|k| prev.scope(ScopeId(k.old.start)).range)
             .collect();
-        let gone = |r: TextRange| {
-            let at = kept_spans.partition_point(|k| k.end < r.start);
-            self.old_body.contains_range(r)
-                && kept_spans.get(at).is_none_or(|k| !k.contains_range(r))
-        };
+        let gone =
+            |r: TextRange| self.old_body.contains_range(r) && !flow::inside_one_of(&kept_spans, r);
         let mut facts = std::mem::take(&mut prev.facts);
         facts.unassigned_reads.retain(|r| !gone(r.read));
         facts.empty_cell_reads.retain(|r| !gone(r.read));
