@@ -289,6 +289,11 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
                     // A syntax error at module level, as typing a new function makes one.
                     print!("  {HEADER_CYCLES} typing `def f():⏎` before a top-level statement: ");
                     edits_on_this_thread(text, &top, HEADER_CYCLES, "def f():\n");
+                    // The same read under a rule every statement follows.
+                    let future = format!("from __future__ import annotations\n{text}");
+                    print!("    the same after `from __future__ import annotations`: ");
+                    let top = top_level_sites(&future);
+                    edits_on_this_thread(&future, &top, HEADER_CYCLES, "def f():\n");
                 }
                 let names = method_name_sites(text);
                 if !names.is_empty() {

@@ -485,8 +485,13 @@ pub(crate) fn first_statement<'t>(
     root.named_children(pool).next()
 }
 
-/// Whether `from __future__ import annotations` appears among the module's leading statements.
-fn has_future_annotations<'t>(root: SyntaxNode<'t>, text: &str, pool: &CursorPool<'t>) -> bool {
+/// Whether `from __future__ import annotations` appears among the module's leading statements
+/// (then no annotation is evaluated: every statement is read under that rule).
+pub(crate) fn has_future_annotations<'t>(
+    root: SyntaxNode<'t>,
+    text: &str,
+    pool: &CursorPool<'t>,
+) -> bool {
     for stmt in root.named_children(pool) {
         match stmt.kind() {
             // Strings (docstrings), parenthesized or not, may come first.

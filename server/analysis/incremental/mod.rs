@@ -9,8 +9,10 @@
 //! keyed by its text; offsets, lines and scope ids are shifted into place when stitched. What
 //! crosses chunks is put right when stitching: the module's symbols are merged, the errors put
 //! in the order a whole analysis lists them, and the facts a chunk judged by a function it calls
-//! but another chunk defines are found again. Modules whose top level links statements together
-//! (`from __future__` imports, `global`/`nonlocal` at module level, and under 3.14's rules the
+//! but another chunk defines are found again. A `from __future__ import annotations` among the
+//! module's leading statements changes how every statement is read: each chunk is read under
+//! the module's rule, and the cache holds chunks of one rule. Modules whose top level links
+//! statements together (`global`/`nonlocal` at module level, and under 3.14's rules the
 //! annotations of module variables in more than one chunk, which share one scope) are analysed
 //! whole instead.
 //!
@@ -64,10 +66,11 @@ impl ChunkAnalysis {
     }
 }
 
-/// Chunk analyses of one document, keyed by chunk text, for one Python version.
+/// Chunk analyses of one document, keyed by chunk text, for one Python version and one rule
+/// for annotations.
 #[derive(Default)]
 pub struct ChunkCache {
-    version: Option<PythonVersion>,
+    rules: Option<Rules>,
     entries: HashMap<String, Arc<ChunkAnalysis>>,
     /// The analysis computed last, which the next version's starts from.
     last: Option<Last>,
@@ -82,13 +85,32 @@ pub struct ChunkCache {
     linked: bool,
 }
 
+/// What a chunk's analysis depends on besides its text: the Python version, and whether the
+/// module's leading statements import `annotations` from `__future__`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Rules {
+    version: PythonVersion,
+    future_annotations: bool,
+}
+
+impl Rules {
+    /// The rules of `text`, parsed into `tree`, in `version`.
+    fn of(text: &str, tree: &Tree, version: PythonVersion) -> Rules {
+        let pool = CursorPool::default();
+        let root = SyntaxNode::new(tree.root_node());
+        Rules {
+            version,
+            future_annotations: collect::has_future_annotations(root, text, &pool),
+        }
+    }
+}
+
 /// The chunks of the text parsed into `tree`: (start byte, start row), tiling the text from 0
-/// to its end. `None` when its statements are linked by a `from __future__` import (see
-/// [`links`] for the other links, found as chunks are analysed). Public for the test of the
-/// reparse's premise (`tests/incremental_reparse.rs`).
+/// to its end (`None` when the tree is not a module). Public for the test of the reparse's
+/// premise (`tests/incremental_reparse.rs`).
 pub fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
     let root = tree.root_node();
-    if root.kind() != "module" || has_future_import(root) {
+    if root.kind() != "module" {
         return None;
     }
     let mut starts = vec![(0, 0)];
@@ -105,7 +127,7 @@ pub fn chunk_starts(tree: &Tree) -> Option<Vec<(usize, usize)>> {
 }
 
 /// Whether a `from __future__` import is among the module's statements (it changes how the
-/// statements after it are read).
+/// statements after it are read: a piece parsed on its own would not be read under it).
 fn has_future_import(root: tree_sitter::Node<'_>) -> bool {
     let mut cursor = root.walk();
     root.children(&mut cursor)
@@ -353,12 +375,16 @@ fn fill(
     if starts.len() < 2 {
         return None;
     }
-    if cache.version != Some(version) {
+    let rules = Rules::of(text, tree, version);
+    let mut prior = prior;
+    if cache.rules != Some(rules) {
         cache.entries.clear();
-        // The last analysis stays if it has these rules: the first fill (the warm-up after the
-        // first analysis) must not drop it, or the first edit cannot re-analyse one body.
+        // The last analysis stays if it has this version: the first fill (the warm-up after the
+        // first analysis) must not drop it, or the first edit cannot re-analyse one body. Its
+        // chunks were read under other rules.
         cache.last = cache.last.take().filter(|l| l.analysis.version == version);
-        cache.version = Some(version);
+        prior = None;
+        cache.rules = Some(rules);
         cache.linked = false;
     }
     // Keyed by text only when no syntax error makes a chunk's shape depend on its surroundings.
@@ -541,8 +567,8 @@ const MIN_PIECE: usize = 64 << 10;
 /// then taken as it is. The result is a function of the text alone, so a fresh open and an
 /// edited document agree (but for what a whole analysis would add across pieces: a closure
 /// passed to a function of another piece is judged as if passed to an unknown one). `None`
-/// when the module links its top-level statements (see the module documentation): then it
-/// must be analysed whole.
+/// when the module links its top-level statements (see the module documentation) or imports
+/// from `__future__`: then it must be analysed whole.
 pub fn analyze_in_pieces(text: &str, version: PythonVersion) -> Option<Analysis> {
     let mut chunks = Vec::new();
     let (mut start, mut row) = (0usize, 0u32);
@@ -739,7 +765,7 @@ pub(crate) mod tests {
     fn may_link(text: &str, version: PythonVersion) -> bool {
         let whole = whole(text, version);
         let few = chunk_starts(&syntax::parse(text)).is_none_or(|s| s.len() < 2);
-        few || text.contains("__future__") || links(&whole) || annotates_module(&whole)
+        few || links(&whole) || annotates_module(&whole)
     }
 
     /// Each chunk read off the document's tree equals the chunk parsed and analysed on its own,
@@ -919,8 +945,6 @@ pub(crate) mod tests {
     #[test]
     fn linked_top_levels_are_analysed_whole() {
         let mut cache = ChunkCache::default();
-        let text = "from __future__ import annotations\ndef f():\n    x = 1\n";
-        assert!(chunked(text, PythonVersion::Py314, &mut cache).is_none());
         // A module-level `global` or `nonlocal`, wherever it sits, links the statements: the
         // binding before it makes a SyntaxError only the whole module shows.
         for text in [
@@ -976,6 +1000,42 @@ pub(crate) mod tests {
         let text = "x: int = 1; y: str = 2\n\ndef f(a: int): pass\n";
         check(text, PythonVersion::Py314, &mut ChunkCache::default());
         assert!(chunked(text, PythonVersion::Py314, &mut ChunkCache::default()).is_some());
+    }
+
+    /// A module importing `annotations` from `__future__` is chunked, each chunk read under
+    /// that rule (no annotation scope, 3.14's module annotations in several statements); the
+    /// chunks read under one rule are not reused under the other when the import comes or goes.
+    #[test]
+    fn future_annotations_modules_are_chunked() {
+        let text = "'''Doc.'''\nfrom __future__ import annotations\n\nx: int = 1\n\ndef f(a: T) -> U:\n    y: V = a\n    return lambda: y\n\nclass C[T]:\n    z: T\n    def m(self, b: T) -> C: return super()\n\nw: list[C] = []\n";
+        for version in PythonVersion::ALL {
+            assert!(
+                chunked(text, version, &mut ChunkCache::default()).is_some(),
+                "{version}"
+            );
+            check(text, version, &mut ChunkCache::default());
+            let mut doc = Typing::open(text, version);
+            doc.type_after("\nw: list[C] = []\n", "v: dict[str, int] = {}\n");
+            // The import broken and mended: each version read under its own rule.
+            doc.type_after("annotations", "_");
+            doc.type_after("__future__ import ", "x");
+            let at = doc.text.find("xannotations_").unwrap();
+            doc.edit(at, at + 1, "");
+            let at = doc.text.find("annotations_").unwrap() + "annotations".len();
+            doc.edit(at, at + 1, "");
+            // Without the import, 3.14's module annotations in several statements link them:
+            // the three versions with the import broken are analysed whole.
+            let broken = if version >= PythonVersion::Py314 {
+                3
+            } else {
+                0
+            };
+            assert_eq!(
+                doc.wholes,
+                1 + broken,
+                "{version}: analysed whole after the open"
+            );
+        }
     }
 
     /// The SyntaxErrors of several chunks come in the order a whole analysis lists them (the
@@ -1234,7 +1294,8 @@ pub(crate) mod tests {
     /// What random module-level edits type at the start of a line: statements, pieces of them
     /// that break the syntax around them (brackets, strings, headers without bodies) and
     /// statements that link the chunks.
-    const AT_LINE_STARTS: [&str; 20] = [
+    const AT_LINE_STARTS: [&str; 21] = [
+        "from __future__ import annotations\n",
         "def f(",
         "def g(a):\n    return lambda: a\n",
         "x = (",
@@ -1321,6 +1382,9 @@ pub(crate) mod tests {
             for name in ["dataclasses.py", "functools.py"] {
                 texts.extend(std::fs::read_to_string(stdlib.join(name)));
             }
+            // Read under `from __future__ import annotations` (the edits may break the import).
+            let annotated = std::fs::read_to_string(stdlib.join("typing.py")).unwrap_or_default();
+            texts.push(format!("from __future__ import annotations\n{annotated}"));
         }
         let (mut stitched, mut edits) = (0, 0);
         for (i, text) in texts.iter().enumerate() {
