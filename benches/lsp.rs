@@ -284,6 +284,10 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
                 let body = edits_on_this_thread(text, &body_edit_sites(text), CYCLES, "_");
                 print!("  {HEADER_CYCLES} in a def's parameters instead: ");
                 edits_on_this_thread(text, &header_edit_sites(text), HEADER_CYCLES, "_");
+                // A star import binds globals no statement shows; bodies are re-analysed alone.
+                let star = format!("from os.path import *\n{text}");
+                print!("  {HEADER_CYCLES} in a body of the module with a star import added: ");
+                edits_on_this_thread(&star, &body_edit_sites(&star), HEADER_CYCLES, "_");
                 let top = top_level_sites(text);
                 if !top.is_empty() {
                     // A syntax error at module level, as typing a new function makes one.

@@ -253,7 +253,11 @@ fn kept_diagnostics_equal_whole_ones_on_stdlib_files() {
     assert!(!files.is_empty(), "no stdlib file under {stdlib:?}");
     // One module read under `from __future__ import annotations` (chunked under that rule).
     let mut files = files;
-    files[0].1.insert_str(0, "from __future__ import annotations\n");
+    files[0]
+        .1
+        .insert_str(0, "from __future__ import annotations\n");
+    // And one with a star import, which binds globals no statement shows.
+    files[1].1.insert_str(0, "from os.path import *\n");
     check(&files);
 }
 

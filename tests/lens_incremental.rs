@@ -121,7 +121,11 @@ fn edited_lenses_equal_fresh_ones() {
     })
     .collect();
     // One module read under `from __future__ import annotations` (chunked under that rule).
-    inputs[1].1.insert_str(0, "from __future__ import annotations\n");
+    inputs[1]
+        .1
+        .insert_str(0, "from __future__ import annotations\n");
+    // And one with a star import, which binds globals no statement shows.
+    inputs[2].1.insert_str(0, "from os.path import *\n");
     inputs.push(("synthetic class".into(), synthetic_class(3_000)));
     let mut total = Seen::default();
     for (seed, (name, text)) in inputs.into_iter().enumerate() {

@@ -165,7 +165,9 @@ fn edited_tokens_equal_fresh_ones() {
             })
             .collect();
     // One module read under `from __future__ import annotations` (chunked under that rule).
-    inputs[2].1.insert_str(0, "from __future__ import annotations\n");
+    inputs[2]
+        .1
+        .insert_str(0, "from __future__ import annotations\n");
     inputs.push(("synthetic class".into(), synthetic_class(3_000)));
     let (mut all_compared, mut all_whole) = (0, 0);
     for (seed, (name, text)) in inputs.into_iter().enumerate() {

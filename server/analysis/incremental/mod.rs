@@ -1294,8 +1294,9 @@ pub(crate) mod tests {
     /// What random module-level edits type at the start of a line: statements, pieces of them
     /// that break the syntax around them (brackets, strings, headers without bodies) and
     /// statements that link the chunks.
-    const AT_LINE_STARTS: [&str; 21] = [
+    const AT_LINE_STARTS: [&str; 22] = [
         "from __future__ import annotations\n",
+        "from m import *\n",
         "def f(",
         "def g(a):\n    return lambda: a\n",
         "x = (",

@@ -7,7 +7,8 @@ use crate::analysis::{Analysis, ScopeId, ScopeKind, TextRange};
 
 /// Statements typed at the start of a body line (after its indentation; `{i}` is that
 /// indentation, for the lines after the first).
-const STATEMENTS: [&str; 16] = [
+const STATEMENTS: [&str; 17] = [
+    "from m import *",
     "y = 1",
     "nonlocal count",
     "global g",

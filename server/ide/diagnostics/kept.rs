@@ -298,6 +298,9 @@ pub struct Findings {
     found: Vec<Finding>,
     /// The SyntaxErrors (scopes that have one get no other findings).
     errors: Vec<ClosureError>,
+    /// Whether the module has a star import: like the dynamic reads, it binds globals no
+    /// statement shows.
+    star: bool,
     /// The reads that let the module bind globals no statement shows (see `class_scope`).
     dynamic: Vec<TextRange>,
     /// How many lines the text has.
@@ -313,6 +316,7 @@ impl Findings {
         Findings {
             found: sorted(file, found),
             errors: file.analysis.errors.clone(),
+            star,
             dynamic,
             rows: file.lines.line_count(),
         }
@@ -326,6 +330,7 @@ impl Findings {
         let Findings {
             mut found,
             mut errors,
+            star,
             mut dynamic,
             mut rows,
         } = self;
@@ -346,7 +351,7 @@ impl Findings {
                     })
                 })
                 .collect::<Option<_>>()?;
-            if moved_errors != step.errors || step.star {
+            if moved_errors != step.errors || step.star != star {
                 return None;
             }
             errors = moved_errors;
@@ -375,6 +380,7 @@ impl Findings {
             return Some(Findings {
                 found,
                 errors,
+                star,
                 dynamic,
                 rows,
             });
@@ -387,11 +393,16 @@ impl Findings {
         }
         let fresh = sorted(
             file,
-            super::find(file, &super::Select::Changed(&changed), !dynamic.is_empty()),
+            super::find(
+                file,
+                &super::Select::Changed(&changed),
+                star || !dynamic.is_empty(),
+            ),
         );
         Some(Findings {
             found: merge(found, fresh),
             errors,
+            star,
             dynamic,
             rows,
         })
