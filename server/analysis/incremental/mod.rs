@@ -369,14 +369,13 @@ fn fill(
     tree: &Tree,
     version: PythonVersion,
     cache: &mut ChunkCache,
-    prior: Option<Prior>,
+    mut prior: Option<Prior>,
 ) -> Option<Vec<(Arc<ChunkAnalysis>, usize, u32)>> {
     let starts = chunk_starts(tree)?;
     if starts.len() < 2 {
         return None;
     }
     let rules = Rules::of(text, tree, version);
-    let mut prior = prior;
     if cache.rules != Some(rules) {
         cache.entries.clear();
         // The last analysis stays if it has this version: the first fill (the warm-up after the
