@@ -96,6 +96,7 @@ pub(crate) fn refind<'t>(
         kept: &[],
         scopes: &[],
         enclosing: &[],
+        reaches_out: false,
         readers,
     };
     refresh(text, root, analysis, redo);
@@ -118,6 +119,12 @@ pub(crate) struct Redo<'a> {
     pub scopes: &'a [ScopeId],
     /// The scopes enclosing them.
     pub enclosing: &'a [ScopeId],
+    /// Whether the scopes analysed again reach into the enclosing frames: their code runs in one
+    /// (a class body, a method's header), their roots read the frames' variables, or a syntax
+    /// error under a frame may have come or gone. Only then may the facts of the enclosing
+    /// frames, and of the loop closures they make, change: a frame's facts read a nested
+    /// function's body only for the cells it reads, or as a callee (`readers`).
+    pub reaches_out: bool,
     /// The scopes whose facts were judged by a call into the scopes analysed again.
     pub readers: &'a [ScopeId],
 }
@@ -129,9 +136,10 @@ impl Redo<'_> {
     }
 
     /// Whether the loop closure `c` may be judged differently after the body changed: made by
-    /// an enclosing frame, or bound to a global (whose uses may be in the body).
+    /// an enclosing frame the body reaches into, or bound to a global (whose uses may be in the
+    /// body).
     fn loop_closure_may_change(&self, c: &LoopClosure) -> bool {
-        c.bound_to_global || self.enclosing.contains(&c.maker)
+        c.bound_to_global || self.reaches_out && self.enclosing.contains(&c.maker)
     }
 
     fn facts<'t>(
@@ -142,12 +150,14 @@ impl Redo<'_> {
         mut facts: Facts,
     ) -> (Facts, Vec<ScopeId>) {
         let mut redo: Vec<ScopeId> = self.scopes.to_vec();
-        redo.extend(
-            self.enclosing
-                .iter()
-                .copied()
-                .filter(|&s| analysis.scope(s).has_own_frame()),
-        );
+        if self.reaches_out {
+            redo.extend(
+                self.enclosing
+                    .iter()
+                    .copied()
+                    .filter(|&s| analysis.scope(s).has_own_frame()),
+            );
+        }
         redo.extend(self.readers);
         redo.extend(
             facts

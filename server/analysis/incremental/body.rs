@@ -155,18 +155,26 @@ impl Spliced {
 /// How many enclosing functions are tried after the innermost one.
 const MAX_WIDENING: usize = 2;
 
+/// What an edit did to the syntax tree besides the text: where the tree changed (tree-sitter's
+/// changed ranges, in the new text), how many lines the edit added (negative: removed), and
+/// whether the tree had a syntax error before the edit or has one after it (a frame with an
+/// error anywhere under it gets no flow facts).
+pub struct TreeChange<'a> {
+    pub changed: &'a [TextRange],
+    pub rows: i64,
+    pub broken: bool,
+}
+
 /// The analysis of `text` (parsed into `tree`), from `prev`, the analysis of the text before
-/// `edit`; `changed` is where the tree's syntax differs from the previous tree's, `rows` how many
-/// lines the edit added (negative: removed). Gives `prev` back when the edit is not inside one
-/// function's or class's body or changes what the body shares with the rest.
+/// `edit`, which changed the tree as `change` says. Gives `prev` back when the edit is not
+/// inside one function's or class's body or changes what the body shares with the rest.
 pub fn reanalyze(
     prev: Analysis,
     implied: &mut Option<ImpliedUsers>,
     text: &str,
     tree: &Tree,
     edit: Edit,
-    changed: &[TextRange],
-    rows: i64,
+    change: TreeChange,
 ) -> Result<(Analysis, Spliced), Box<Analysis>> {
     let root = tree.root_node();
     if prev.too_deep.is_some() {
@@ -177,10 +185,12 @@ pub fn reanalyze(
         .take(1 + MAX_WIDENING)
         .map(|c| (c, Unit::Body));
     for (candidate, unit) in method_around_header(&prev, edit).into_iter().chain(bodies) {
-        if let Some(spliced) = Splice::plan(&prev, text, root, candidate, unit, edit, changed) {
+        if let Some(spliced) =
+            Splice::plan(&prev, text, root, candidate, unit, edit, change.changed)
+        {
             let users = implied.get_or_insert_with(|| ImpliedUsers::of(&prev));
             let mut record = spliced.record(&prev, edit);
-            let (analysis, refound) = spliced.apply(prev, users, text, root, edit, rows);
+            let (analysis, refound) = spliced.apply(prev, users, text, root, edit, &change);
             record.refound = refound;
             return Ok((analysis, record));
         }
@@ -474,9 +484,7 @@ impl<'a> Interface<'a> {
         let roots = ids().filter(|&id| a.scope(id).parent.is_none_or(|p| !scopes.contains(&p.0)));
         let mut free: Vec<&str> = roots
             .flat_map(|id| &a.scope(id).symbols)
-            .filter(|s| {
-                s.resolution == Resolution::Free || s.flags.contains(SymbolFlags::FREE_CLASS)
-            })
+            .filter(|s| s.in_closure())
             .map(|s| &*s.name)
             .collect();
         free.sort_unstable();
@@ -1040,8 +1048,9 @@ impl Splice {
         text: &str,
         root: Node<'_>,
         edit: Edit,
-        rows: i64,
+        change: &TreeChange,
     ) -> (Analysis, Vec<ScopeId>) {
+        let rows = change.rows;
         let spliced_len = self.spliced_len();
         let grown = (spliced_len as i64) - (self.old.len() as i64);
         let (old_start, old_end) = (self.old.start, self.old.end);
@@ -1322,11 +1331,23 @@ impl Splice {
             .iter()
             .map(|k| prev.scope(ScopeId(k.at)).range)
             .collect();
+        // What was analysed again reaches into the enclosing frames when its code runs in one of
+        // them (a class body, a method's header), when a root reads their variables, or when a
+        // syntax error in it may have come or gone (a frame with one under it has no facts).
+        let spliced = old_start..after as u32;
+        let reaches_out = change.broken
+            || self.class_part.is_some()
+            || new_ids.iter().any(|&s| {
+                let scope = prev.scope(s);
+                scope.parent.is_none_or(|p| !spliced.contains(&p.0))
+                    && (!scope.has_own_frame() || scope.symbols.iter().any(Symbol::in_closure))
+            });
         let redo = flow::Redo {
             body: self.new_span,
             kept: &kept,
             scopes: &new_ids,
             enclosing: &enclosing,
+            reaches_out,
             readers: &readers,
         };
         let refound = flow::refresh(text, SyntaxNode::new(root), &mut prev, redo);
@@ -1408,22 +1429,42 @@ mod tests {
     use crate::analysis::PythonVersion;
     use crate::syntax;
 
-    /// Types `insert` just after the first `anchor` in `text` and its tree: the edit, where the
-    /// syntax changed, and how many lines it added.
-    fn type_after(
-        text: &mut String,
-        tree: &mut Tree,
-        anchor: &str,
-        insert: &str,
-    ) -> (Edit, Vec<TextRange>, i64) {
-        let at = text.find(anchor).unwrap() + anchor.len();
+    /// An edit made to a text and its tree: the edit, where the syntax changed, how many lines
+    /// it added, whether the tree had or has a syntax error.
+    struct Typed {
+        edit: Edit,
+        changed: Vec<TextRange>,
+        rows: i64,
+        broken: bool,
+    }
+
+    impl Typed {
+        fn change(&self) -> TreeChange<'_> {
+            TreeChange {
+                changed: &self.changed,
+                rows: self.rows,
+                broken: self.broken,
+            }
+        }
+    }
+
+    /// Replaces `start..end` of `text` by `insert` and parses its tree again.
+    fn edited(text: &mut String, tree: &mut Tree, start: usize, end: usize, insert: &str) -> Typed {
         let rows_before = tree.root_node().end_position().row as i64;
-        let (edit, changed) = super::super::reparse_edited(text, tree, at, at, insert);
-        (
+        let broken_before = tree.root_node().has_error();
+        let (edit, changed) = super::super::reparse_edited(text, tree, start, end, insert);
+        Typed {
             edit,
             changed,
-            tree.root_node().end_position().row as i64 - rows_before,
-        )
+            rows: tree.root_node().end_position().row as i64 - rows_before,
+            broken: broken_before || tree.root_node().has_error(),
+        }
+    }
+
+    /// Types `insert` just after the first `anchor` in `text` and its tree.
+    fn type_after(text: &mut String, tree: &mut Tree, anchor: &str, insert: &str) -> Typed {
+        let at = text.find(anchor).unwrap() + anchor.len();
+        edited(text, tree, at, at, insert)
     }
 
     /// Re-analyses the body `edit` touched (panics if that is refused) and checks that it
@@ -1432,11 +1473,11 @@ mod tests {
         prev: Analysis,
         implied: &mut Option<ImpliedUsers>,
         (text, tree): (&str, &Tree),
-        (edit, changed, rows): (Edit, Vec<TextRange>, i64),
+        typed: Typed,
     ) -> Analysis {
         let whole = analysis::analyze(text, tree, prev.version);
-        let version = prev.version;
-        let Ok((spliced, _)) = reanalyze(prev, implied, text, tree, edit, &changed, rows) else {
+        let (version, edit) = (prev.version, typed.edit);
+        let Ok((spliced, _)) = reanalyze(prev, implied, text, tree, edit, typed.change()) else {
             panic!("{version}: {edit:?} not spliced\n{text}");
         };
         assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
@@ -1460,17 +1501,15 @@ mod tests {
             let Some((at, old_end, insert)) = edits.next(&text, &prev) else {
                 break;
             };
-            let rows_before = tree.root_node().end_position().row as i64;
             let removed = text[at..old_end].to_owned();
-            let (edit, changed) =
-                super::super::reparse_edited(&mut text, &mut tree, at, old_end, &insert);
-            let rows = tree.root_node().end_position().row as i64 - rows_before;
+            let typed = edited(&mut text, &mut tree, at, old_end, &insert);
+            let edit = typed.edit;
             if tree.root_node().has_error() {
                 edits.take_back(at, insert.len(), removed);
             }
             let whole = analysis::analyze(&text, &tree, version);
             let before = prev.clone();
-            prev = match reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows) {
+            prev = match reanalyze(prev, &mut implied, &text, &tree, edit, typed.change()) {
                 Ok((patched, record)) => {
                     spliced += 1;
                     kept += usize::from(!record.kept.is_empty());
@@ -1745,7 +1784,7 @@ mod tests {
                         let whole = analysis::analyze(&text, &tree, version);
                         let before = prev.clone();
                         let Ok((spliced, record)) =
-                            reanalyze(prev, &mut implied, &text, &tree, at.0, &at.1, at.2)
+                            reanalyze(prev, &mut implied, &text, &tree, at.edit, at.change())
                         else {
                             panic!("{version}: {anchor:?} not spliced\n{text}");
                         };
@@ -1827,6 +1866,42 @@ mod tests {
         }
     }
 
+    /// A nested function that captures nothing reaches no fact of the function around it, whose
+    /// facts are then not found again; one that captures, a class body (which runs in the
+    /// enclosing frame) and an edit that makes a syntax error (a frame with one under it has no
+    /// facts) do reach them.
+    #[test]
+    fn only_what_reaches_out_finds_the_enclosing_frame_again() {
+        let sample = "def outer(xs):\n    n = 0\n    del n\n    def quiet(a):\n        b = a\n        return b\n    def loud():\n        return n\n    class K:\n        v = 1\n    return quiet, loud, K\n";
+        for version in PythonVersion::ALL {
+            for (anchor, insert, reaches_out) in [
+                ("b = a", " + 1", false),
+                ("return n", " + 1", true),
+                ("v = 1", " + 1", true),
+                ("b = a", " $", true),
+            ] {
+                let mut text = sample.to_owned();
+                let mut tree = syntax::parse(&text);
+                let prev = analysis::analyze(&text, &tree, version);
+                let typed = type_after(&mut text, &mut tree, anchor, insert);
+                let whole = analysis::analyze(&text, &tree, version);
+                let Ok((spliced, record)) =
+                    reanalyze(prev, &mut None, &text, &tree, typed.edit, typed.change())
+                else {
+                    panic!("{version} {anchor}: not spliced");
+                };
+                assert!(spliced == whole, "{}", first_difference(&spliced, &whole));
+                let outer = spliced.scopes.iter().position(|s| s.name == "outer");
+                let outer = ScopeId(outer.unwrap() as u32);
+                assert_eq!(
+                    record.refound.contains(&outer),
+                    reaches_out,
+                    "{version} {anchor} {insert}"
+                );
+            }
+        }
+    }
+
     /// A module's star import binds globals no statement shows, which a body reads as globals
     /// either way: an edit in a body of such a module is spliced. A star import typed into a
     /// body (a SyntaxError there) is not.
@@ -1845,13 +1920,13 @@ mod tests {
                 let typed = type_after(&mut text, &mut tree, anchor, insert);
                 prev = spliced_whole(prev, &mut implied, (&text, &tree), typed);
             }
-            let (edit, changed, rows) = type_after(
+            let typed = type_after(
                 &mut text,
                 &mut tree,
                 "        return p\n",
                 "        from m import *\n",
             );
-            let refused = reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows);
+            let refused = reanalyze(prev, &mut implied, &text, &tree, typed.edit, typed.change());
             assert!(refused.is_err(), "{version}");
         }
     }
@@ -1907,9 +1982,8 @@ mod tests {
             let mut tree = syntax::parse(&text);
             let prev = analysis::analyze(&text, &tree, version);
             let at = text.find("lambda: a").unwrap() + "lambda: ".len();
-            let (edit, changed) =
-                super::super::reparse_edited(&mut text, &mut tree, at, at + 1, "+");
-            let spliced = spliced_whole(prev, &mut None, (&text, &tree), (edit, changed, 0));
+            let typed = edited(&mut text, &mut tree, at, at + 1, "+");
+            let spliced = spliced_whole(prev, &mut None, (&text, &tree), typed);
             assert!(
                 spliced.occurrences.iter().any(|o| o.name.is_empty()),
                 "{text}"
@@ -1927,9 +2001,8 @@ mod tests {
             let mut text = "def f():\n    return x\n\na: int = 1\nb: str = 2\n\nclass C:\n    c: int\n    d: bytes\n".to_owned();
             let mut tree = syntax::parse(&text);
             let prev = analysis::analyze(&text, &tree, version);
-            let at = text.find("return x").unwrap() + "return x".len();
-            let typed = super::super::reparse_edited(&mut text, &mut tree, at, at, ", y");
-            let spliced = spliced_whole(prev, &mut None, (&text, &tree), (typed.0, typed.1, 0));
+            let typed = type_after(&mut text, &mut tree, "return x", ", y");
+            let spliced = spliced_whole(prev, &mut None, (&text, &tree), typed);
             let y = spliced.scopes[0]
                 .symbols
                 .iter()
@@ -1991,15 +2064,16 @@ mod tests {
             ];
             for (anchor, insert, alone) in cases {
                 let alone = alone(version);
-                let (edit, changed, rows) = type_after(&mut text, &mut tree, anchor, insert);
+                let typed = type_after(&mut text, &mut tree, anchor, insert);
+                let (edit, changed) = (typed.edit, &typed.changed);
                 let whole = analysis::analyze(&text, &tree, version);
                 let (method, unit) = method_around_header(&prev, edit).unwrap();
                 let root = tree.root_node();
-                let plan = Splice::plan(&prev, &text, root, method, unit, edit, &changed);
+                let plan = Splice::plan(&prev, &text, root, method, unit, edit, changed);
                 assert_eq!(plan.is_some(), alone, "{version}: {insert:?}\n{text}");
                 let mut implied = None;
                 let Ok((spliced, _)) =
-                    reanalyze(prev, &mut implied, &text, &tree, edit, &changed, rows)
+                    reanalyze(prev, &mut implied, &text, &tree, edit, typed.change())
                 else {
                     panic!("{version}: {insert:?} not spliced\n{text}");
                 };

@@ -211,7 +211,12 @@ pub fn analyze_version(
                 });
                 let occurrences = prev.occurrences.len();
                 let added = rows as i64 - last.rows as i64;
-                match body::reanalyze(prev, &mut implied, text, tree, edit, &changed, added) {
+                let change = body::TreeChange {
+                    changed: &changed,
+                    rows: added,
+                    broken: last.broken || tree.root_node().has_error(),
+                };
+                match body::reanalyze(prev, &mut implied, text, tree, edit, change) {
                     Ok((analysis, spliced)) => {
                         cache.body_splices += 1;
                         let layout =
@@ -308,6 +313,7 @@ impl ChunkCache {
             generation,
             len: text.len(),
             rows: tree.root_node().end_position().row,
+            broken: tree.root_node().has_error(),
             implied: None,
             spliced: None,
         });
@@ -520,6 +526,8 @@ pub struct Last {
     generation: u64,
     len: usize,
     rows: usize,
+    /// Whether its tree has a syntax error.
+    broken: bool,
     /// The scopes naming each implied global, kept by the splices (built by the first one).
     implied: Option<implied::ImpliedUsers>,
     /// When it was spliced from the analysis of an earlier version: that version's generation,
