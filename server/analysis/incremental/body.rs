@@ -1332,8 +1332,9 @@ impl Splice {
             .map(|k| prev.scope(ScopeId(k.at)).range)
             .collect();
         // What was analysed again reaches into the enclosing frames when its code runs in one of
-        // them (a class body, a method's header), when a root reads their variables, or when a
-        // syntax error in it may have come or gone (a frame with one under it has no facts).
+        // them (a class body, a method's header) or a root reads their variables; and while the
+        // old or the new tree has a syntax error, one may have come or gone under them (a frame
+        // with one under it has no facts).
         let spliced = old_start..after as u32;
         let reaches_out = change.broken
             || self.class_part.is_some()
