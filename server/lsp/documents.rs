@@ -111,6 +111,38 @@ pub struct Document {
     stats: Arc<Stats>,
 }
 
+/// The warm-up of a document's chunk cache with one version's top-level statements
+/// ([`Document::warm_up`]).
+pub struct WarmUp {
+    text: String,
+    syntax: Arc<Syntax>,
+    python_version: PythonVersion,
+    chunks: Arc<Mutex<ChunkCache>>,
+}
+
+impl WarmUp {
+    /// Fills the chunk cache, unless it is filled or being filled, without holding it
+    /// meanwhile: an edit that comes during the warm-up re-analyses its body at once instead
+    /// of waiting for a whole analysis's worth of chunks.
+    pub fn run(self) {
+        if !lock(&self.chunks).start_warm_up() {
+            return;
+        }
+        /// Hands the warm-up's chunks to the cache, even when the warm-up panicked.
+        struct Handed<'a>(&'a Mutex<ChunkCache>, Option<incremental::Warmed>);
+        impl Drop for Handed<'_> {
+            fn drop(&mut self) {
+                lock(self.0).take_warmed(self.1.take());
+            }
+        }
+        let mut handed = Handed(&self.chunks, None);
+        handed.1 = on_big_stack(|| {
+            let tree = self.syntax.tree(&self.text);
+            incremental::warm_up(&self.text, &tree, self.python_version)
+        });
+    }
+}
+
 /// The outline built last, and the changes since its version.
 #[derive(Default)]
 struct LastOutline {
@@ -555,20 +587,28 @@ impl Document {
         self.analyzed.get().is_some()
             && self.is_hot()
             && self.text.len() <= self.keep_tree_limit
-            && self.chunks.try_lock().is_ok_and(|cache| cache.is_empty())
+            && self
+                .chunks
+                .try_lock()
+                .is_ok_and(|cache| cache.wants_warm_up())
     }
 
-    /// Fills the chunk cache with this version's top-level statements (background work).
+    /// Fills the chunk cache with this version's top-level statements, now.
     pub fn warm(&self) {
-        on_big_stack(|| {
-            let tree = self.syntax.tree(&self.text);
-            incremental::warm(
-                &self.text,
-                &tree,
-                self.python_version,
-                &mut lock(&self.chunks),
-            );
-        });
+        self.warm_up().run();
+    }
+
+    /// The warm-up of the chunk cache with this version's top-level statements, to run in the
+    /// background ([`WarmUp::run`]). It holds this version's text and tree, not the version:
+    /// the next edit edits this version's analysis in place, which it could not while
+    /// something else held it.
+    pub fn warm_up(&self) -> WarmUp {
+        WarmUp {
+            text: self.text.clone(),
+            syntax: Arc::clone(&self.syntax),
+            python_version: self.python_version,
+            chunks: Arc::clone(&self.chunks),
+        }
     }
 
     /// How many of this document's analyses re-analysed one function body (for tests and

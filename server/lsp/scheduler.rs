@@ -5,7 +5,9 @@
 //! - [`Lane::Fast`]: work on documents below the "heavy" size, on several threads, so a request on
 //!   a small document never waits behind a big one;
 //! - [`Lane::Heavy`]: work on big documents, one thread (their analyses run one at a time, which
-//!   also bounds the memory they take together).
+//!   also bounds the memory they take together);
+//! - [`Lane::WarmUp`]: the warm-ups that prepare a document's next re-analysis, one thread: no
+//!   request waits behind one (on a big document, one is a whole analysis's worth of work).
 //!
 //! Within a lane, requests go before background work (diagnostics, warm-up). A request's
 //! [`Ticket`] settles the race between a worker starting it and the main loop withdrawing it
@@ -25,6 +27,8 @@ pub enum Lane {
     Fast,
     /// Big documents.
     Heavy,
+    /// Warm-ups (see [`Document::warm`](crate::lsp::documents::Document::warm)).
+    WarmUp,
 }
 
 /// Requests before background work.
@@ -43,6 +47,7 @@ type Job = Box<dyn FnOnce() + Send>;
 pub struct Scheduler {
     fast: Arc<Queue>,
     heavy: Arc<Queue>,
+    warm_up: Arc<Queue>,
     /// Where old document versions go to be freed (see [`Scheduler::dispose`]).
     disposal: Sender<Box<dyn Send>>,
 }
@@ -61,7 +66,7 @@ struct QueueState {
 }
 
 impl Scheduler {
-    /// Starts `fast_threads` fast workers and one heavy worker.
+    /// Starts `fast_threads` fast workers, one heavy worker and one warm-up worker.
     pub fn new(fast_threads: usize) -> Self {
         let (disposal, garbage) = channel::<Box<dyn Send>>();
         let started = std::thread::Builder::new()
@@ -73,12 +78,14 @@ impl Scheduler {
         let scheduler = Scheduler {
             fast: Arc::default(),
             heavy: Arc::default(),
+            warm_up: Arc::default(),
             disposal,
         };
         for i in 0..fast_threads.max(1) {
             start_worker(&scheduler.fast, format!("closure-lens-worker-{i}"));
         }
         start_worker(&scheduler.heavy, "closure-lens-heavy".into());
+        start_worker(&scheduler.warm_up, "closure-lens-warm-up".into());
         scheduler
     }
 
@@ -87,6 +94,7 @@ impl Scheduler {
         let queue = match lane {
             Lane::Fast => &self.fast,
             Lane::Heavy => &self.heavy,
+            Lane::WarmUp => &self.warm_up,
         };
         let mut state = lock(&queue.state);
         if state.closed {
@@ -108,7 +116,7 @@ impl Scheduler {
 
     /// Stops taking jobs; workers end once their current job is done.
     pub fn close(&self) {
-        for queue in [&self.fast, &self.heavy] {
+        for queue in [&self.fast, &self.heavy, &self.warm_up] {
             let mut state = lock(&queue.state);
             state.closed = true;
             state.requests.clear();
@@ -240,6 +248,27 @@ mod tests {
         assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok("fast"));
         release.send(()).unwrap();
         assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok("heavy"));
+    }
+
+    #[test]
+    fn a_warm_up_never_holds_up_a_request() {
+        let scheduler = Scheduler::new(1);
+        let (tx, rx) = channel();
+        let (release, hold) = channel::<()>();
+        let t = tx.clone();
+        scheduler.spawn(Lane::WarmUp, Priority::Background, move || {
+            hold.recv().ok();
+            t.send("warm-up").ok();
+        });
+        for lane in [Lane::Heavy, Lane::Fast] {
+            let t = tx.clone();
+            scheduler.spawn(lane, Priority::Request, move || {
+                t.send("request").ok();
+            });
+            assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok("request"));
+        }
+        release.send(()).unwrap();
+        assert_eq!(rx.recv_timeout(Duration::from_secs(10)), Ok("warm-up"));
     }
 
     #[test]

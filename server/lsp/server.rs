@@ -1050,27 +1050,23 @@ impl Server {
     }
 
     fn warm(&mut self, uri: Uri, version: i32) {
-        let Some(doc) = self
-            .docs
-            .get(&uri)
-            .filter(|d| d.version == version)
-            .cloned()
-        else {
+        let Some(doc) = self.docs.get(&uri).filter(|d| d.version == version) else {
             return;
         };
         if !doc.wants_warm() {
             return;
         }
-        let lane = self.lane(&doc);
+        let warm_up = doc.warm_up();
         let events = self.events.clone();
-        self.scheduler.spawn(lane, Priority::Background, move || {
-            if let Err(panic) = guarded(|| doc.warm()) {
-                let _ = events.send(Event::Log {
-                    kind: MessageType::ERROR,
-                    message: internal_error("warm-up", &panic),
-                });
-            }
-        });
+        self.scheduler
+            .spawn(Lane::WarmUp, Priority::Background, move || {
+                if let Err(panic) = guarded(move || warm_up.run()) {
+                    let _ = events.send(Event::Log {
+                        kind: MessageType::ERROR,
+                        message: internal_error("warm-up", &panic),
+                    });
+                }
+            });
     }
 
     /// Recomputes where imports are looked for (after `initialize` or a settings change).

@@ -83,6 +83,8 @@ pub struct ChunkCache {
     /// Whether the chunks of the last text tried were linked (see [`links`]): a text with syntax
     /// errors is then analysed whole until one without is chunked.
     linked: bool,
+    /// Whether a warm-up is under way ([`Self::start_warm_up`]).
+    warming: bool,
 }
 
 /// What a chunk's analysis depends on besides its text: the Python version, and whether the
@@ -280,9 +282,25 @@ fn stitched(
 /// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it
 /// first, or if the tree has syntax errors: its chunks cannot be keyed by their text).
 pub fn warm(text: &str, tree: &Tree, version: PythonVersion, cache: &mut ChunkCache) {
-    if cache.is_empty() && !tree.root_node().has_error() {
-        let _ = fill(text, tree, version, cache, None);
+    if cache.start_warm_up() {
+        cache.take_warmed(warm_up(text, tree, version));
     }
+}
+
+/// The chunks of one text, analysed apart from any cache ([`warm_up`]).
+pub struct Warmed(ChunkCache);
+
+/// Analyses the chunks of `text` for a cache to take ([`ChunkCache::take_warmed`]), without
+/// holding it: the edits that come meanwhile re-analyse their body from the cache's last
+/// analysis at once. `None` when the tree has syntax errors (its chunks cannot be keyed by
+/// their text) or the text is not chunked.
+pub fn warm_up(text: &str, tree: &Tree, version: PythonVersion) -> Option<Warmed> {
+    if tree.root_node().has_error() {
+        return None;
+    }
+    let mut cache = ChunkCache::default();
+    fill(text, tree, version, &mut cache, None)?;
+    Some(Warmed(cache))
 }
 
 impl ChunkCache {
@@ -290,6 +308,33 @@ impl ChunkCache {
     /// no chunk keyed by its text, no layout of the last analysis.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty() && self.last.as_ref().is_none_or(|l| l.layout.is_none())
+    }
+
+    /// Whether the cache is empty and no warm-up is under way.
+    pub fn wants_warm_up(&self) -> bool {
+        self.is_empty() && !self.warming
+    }
+
+    /// Notes a warm-up under way when the cache wants one ([`Self::wants_warm_up`]), and says
+    /// whether it did: the caller then runs [`warm_up`] and hands what it made to
+    /// [`Self::take_warmed`], even if it made nothing.
+    pub fn start_warm_up(&mut self) -> bool {
+        let start = self.wants_warm_up();
+        self.warming |= start;
+        start
+    }
+
+    /// Ends the warm-up under way, taking the chunks it analysed if the cache is still empty
+    /// (keyed by their text, they serve whichever version comes next). A cache emptied since
+    /// the warm-up started (its document went cold) takes nothing.
+    pub fn take_warmed(&mut self, warmed: Option<Warmed>) {
+        let started = std::mem::take(&mut self.warming);
+        let Some(Warmed(warmed)) = warmed.filter(|_| started && self.is_empty()) else {
+            return;
+        };
+        self.rules = warmed.rules;
+        self.entries = warmed.entries;
+        self.chunks_analysed += warmed.chunks_analysed;
     }
 
     /// How many chunks were analysed (not reused) so far (for tests and benchmarks).
@@ -1168,10 +1213,16 @@ pub(crate) mod tests {
         broken_wholes: usize,
         /// How many versions with syntax errors were not analysed whole.
         broken_stitched: usize,
+        /// Whether each analysis is followed by a warm-up, as in the server.
+        warms: bool,
     }
 
     impl Typing {
         fn open(text: &str, version: PythonVersion) -> Typing {
+            Typing::opened(text, version, true)
+        }
+
+        fn opened(text: &str, version: PythonVersion, warms: bool) -> Typing {
             let mut typing = Typing {
                 text: text.to_owned(),
                 tree: syntax::parse(text),
@@ -1181,6 +1232,7 @@ pub(crate) mod tests {
                 wholes: 0,
                 broken_wholes: 0,
                 broken_stitched: 0,
+                warms,
             };
             typing.analyse(|_| None);
             typing
@@ -1228,7 +1280,9 @@ pub(crate) mod tests {
             self.broken_wholes += (whole && broken) as usize;
             self.broken_stitched += (!whole && broken) as usize;
             // The server warms the cache whenever it is empty after an analysis.
-            warm(text, tree, version, &mut self.cache);
+            if self.warms {
+                warm(text, tree, version, &mut self.cache);
+            }
             analysis
         }
 
@@ -1239,6 +1293,49 @@ pub(crate) mod tests {
                 self.edit(at, at, ch.encode_utf8(&mut [0; 4]));
                 at += ch.len_utf8();
             }
+        }
+    }
+
+    /// A warm-up does not hold the cache: the edits that come meanwhile re-analyse their body
+    /// from the last analysis, and the chunks it analysed, keyed by their text, serve the next
+    /// edit at module level. A cache emptied meanwhile (its document went cold) takes nothing.
+    #[test]
+    fn edits_during_a_warm_up_do_not_wait_for_it() {
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(SAMPLE, version, false);
+            assert!(doc.cache.start_warm_up(), "{version}");
+            assert!(
+                !doc.cache.start_warm_up(),
+                "{version}: one warm-up at a time"
+            );
+            let warmed = warm_up(&doc.text, &doc.tree, version);
+            assert!(warmed.is_some(), "{version}");
+            doc.type_after("    return inc", "_or_none");
+            assert_eq!(doc.cache.body_splices(), 8, "{version}");
+            assert_eq!(doc.wholes, 1, "{version}: analysed whole after an edit");
+            doc.cache.take_warmed(warmed);
+            assert!(!doc.cache.wants_warm_up(), "{version}");
+            // The new statement's chunk is analysed, and the one the body edits changed since
+            // the warm-up's text (not the five chunks of the module).
+            let analysed = doc.cache.chunks_analysed();
+            let at = doc.text.find("\ndef make_counter").unwrap();
+            doc.edit(at, at, "\nz = 1\n");
+            assert_eq!(doc.wholes, 1, "{version}: analysed whole after an edit");
+            assert!(
+                doc.cache.chunks_analysed() - analysed <= 2,
+                "{version}: {} chunks analysed again",
+                doc.cache.chunks_analysed() - analysed
+            );
+
+            let mut cold = Typing::opened(SAMPLE, version, false);
+            assert!(cold.cache.start_warm_up());
+            let warmed = warm_up(&cold.text, &cold.tree, version);
+            cold.cache = ChunkCache::default();
+            cold.cache.take_warmed(warmed);
+            assert!(
+                cold.cache.wants_warm_up(),
+                "{version}: a cold cache took chunks"
+            );
         }
     }
 
