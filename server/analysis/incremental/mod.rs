@@ -1213,16 +1213,29 @@ pub(crate) mod tests {
         broken_wholes: usize,
         /// How many versions with syntax errors were not analysed whole.
         broken_stitched: usize,
-        /// Whether each analysis is followed by a warm-up, as in the server.
-        warms: bool,
+        /// When the cache is warmed after an analysis.
+        warming: Warming,
+        /// A warm-up under way: what it analysed, and the version it is handed over after.
+        pending: Option<(Option<Warmed>, u64)>,
+    }
+
+    /// When a [`Typing`] warms its cache after an analysis.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Warming {
+        Never,
+        /// At once, whenever it is empty.
+        AtOnce,
+        /// Whenever it is empty, from the version just analysed, but handed over zero to three
+        /// versions later (the server's warm-up runs while the edits come).
+        Late,
     }
 
     impl Typing {
         fn open(text: &str, version: PythonVersion) -> Typing {
-            Typing::opened(text, version, true)
+            Typing::opened(text, version, Warming::AtOnce)
         }
 
-        fn opened(text: &str, version: PythonVersion, warms: bool) -> Typing {
+        fn opened(text: &str, version: PythonVersion, warming: Warming) -> Typing {
             let mut typing = Typing {
                 text: text.to_owned(),
                 tree: syntax::parse(text),
@@ -1232,7 +1245,8 @@ pub(crate) mod tests {
                 wholes: 0,
                 broken_wholes: 0,
                 broken_stitched: 0,
-                warms,
+                warming,
+                pending: None,
             };
             typing.analyse(|_| None);
             typing
@@ -1280,8 +1294,20 @@ pub(crate) mod tests {
             self.broken_wholes += (whole && broken) as usize;
             self.broken_stitched += (!whole && broken) as usize;
             // The server warms the cache whenever it is empty after an analysis.
-            if self.warms {
-                warm(text, tree, version, &mut self.cache);
+            match self.warming {
+                Warming::Never => {}
+                Warming::AtOnce => warm(text, tree, version, &mut self.cache),
+                Warming::Late => match self.pending.take() {
+                    Some((warmed, due)) if due <= self.generation => {
+                        self.cache.take_warmed(warmed);
+                    }
+                    Some(pending) => self.pending = Some(pending),
+                    None if self.cache.start_warm_up() => {
+                        let due = self.generation + self.generation % 4;
+                        self.pending = Some((warm_up(text, tree, version), due));
+                    }
+                    None => {}
+                },
             }
             analysis
         }
@@ -1302,7 +1328,7 @@ pub(crate) mod tests {
     #[test]
     fn edits_during_a_warm_up_do_not_wait_for_it() {
         for version in PythonVersion::ALL {
-            let mut doc = Typing::opened(SAMPLE, version, false);
+            let mut doc = Typing::opened(SAMPLE, version, Warming::Never);
             assert!(doc.cache.start_warm_up(), "{version}");
             assert!(
                 !doc.cache.start_warm_up(),
@@ -1327,7 +1353,7 @@ pub(crate) mod tests {
                 doc.cache.chunks_analysed() - analysed
             );
 
-            let mut cold = Typing::opened(SAMPLE, version, false);
+            let mut cold = Typing::opened(SAMPLE, version, Warming::Never);
             assert!(cold.cache.start_warm_up());
             let warmed = warm_up(&cold.text, &cold.tree, version);
             cold.cache = ChunkCache::default();
@@ -1428,7 +1454,9 @@ pub(crate) mod tests {
     /// overtyped (the text keeps its length), edits in bodies. Every version equals the whole
     /// analysis; returns how many had syntax errors and were not analysed whole.
     fn random_typing(text: &str, version: PythonVersion, steps: usize, seed: u64) -> usize {
-        let mut doc = Typing::open(text, version);
+        // Every other run hands the warm-ups over late, as the server's come.
+        let warming = [Warming::AtOnce, Warming::Late][seed as usize % 2];
+        let mut doc = Typing::opened(text, version, warming);
         let mut bodies = random_edits::BodyEdits::new(seed);
         let mut state = seed;
         let mut analysis = whole(text, version);
