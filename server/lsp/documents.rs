@@ -580,8 +580,8 @@ impl Document {
         self.analyzed.get().is_some()
     }
 
-    /// Whether the chunk cache is empty while the analysis is done: then [`Self::warm`] prepares
-    /// the next edit's re-analysis.
+    /// Whether the chunk cache is empty, and no warm-up under way, while the analysis is done:
+    /// then a warm-up ([`Self::warm_up`]) prepares the next edit's re-analysis.
     /// Never blocks (the main loop asks): a cache in use by a worker is not empty.
     pub fn wants_warm(&self) -> bool {
         self.analyzed.get().is_some()
