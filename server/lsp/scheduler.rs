@@ -27,7 +27,7 @@ pub enum Lane {
     Fast,
     /// Big documents.
     Heavy,
-    /// Warm-ups (see [`Document::warm`](crate::lsp::documents::Document::warm)).
+    /// Warm-ups (see [`WarmUp`](crate::lsp::documents::WarmUp)).
     WarmUp,
 }
 

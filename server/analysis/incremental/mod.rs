@@ -279,8 +279,9 @@ fn stitched(
     Some(cache.keep(analysis, Some(layout), generation, text, tree))
 }
 
-/// Fills an empty `cache` with the chunks of `text` (a no-op if something else filled it
-/// first, or if the tree has syntax errors: its chunks cannot be keyed by their text).
+/// Fills an empty `cache` with the chunks of `text`, now (a no-op if something else filled it
+/// first or is filling it, or if the tree has syntax errors: its chunks cannot be keyed by
+/// their text).
 pub fn warm(text: &str, tree: &Tree, version: PythonVersion, cache: &mut ChunkCache) {
     if cache.start_warm_up() {
         cache.take_warmed(warm_up(text, tree, version));
