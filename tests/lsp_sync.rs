@@ -467,6 +467,31 @@ fn a_keystroke_after_lenses_and_hovers_does_not_copy_the_analysis() {
     );
 }
 
+/// Reading ahead the modules a file's decorators come from holds neither the file's version nor
+/// the open files with it: a keystroke typed meanwhile edits the analysis in place.
+#[test]
+fn a_keystroke_while_imports_are_read_ahead_does_not_copy_the_analysis() {
+    let uri = "file:///sync/imports.py";
+    let text = "from decos import cache\n\n\n@cache\ndef f(n):\n    def g():\n        return n\n    return g\n";
+    let mut client = TestServer::start();
+    client.initialize_default();
+    client.hold("prefetch");
+    client.open(uri, text);
+    client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    client.wait_at("prefetch");
+    // Inside `g`'s body: `return n` becomes `return n + n`.
+    let at = json!({"line": 6, "character": 15});
+    client.change(uri, 2, at.clone(), at, "n + ");
+    assert_eq!(client.all_hints(uri).as_array().map(Vec::len), Some(1));
+    client.release("prefetch");
+    assert_eq!(client.analyses(), 2, "one analysis per version");
+    assert_eq!(
+        client.analysis_copies(),
+        0,
+        "analyses copied before editing"
+    );
+}
+
 /// A version's diagnostics are found once, whatever reads them: the push, pulls, quick fixes and
 /// the hovers that explain the bugs.
 #[test]

@@ -102,6 +102,8 @@ pub struct Document {
     /// version it holds), and the edits between versions.
     generation: u64,
     edits: Arc<Mutex<EditLog>>,
+    /// The newest version's generation (shared by the versions).
+    newest: Arc<AtomicU64>,
     /// Whether the document was opened or edited lately (shared by its versions); only such
     /// documents keep their tree and warm their chunk cache.
     hot: Arc<AtomicBool>,
@@ -211,6 +213,7 @@ impl Document {
             generation: 0,
             edits: Arc::default(),
             hot: Arc::new(AtomicBool::new(true)),
+            newest: Arc::default(),
             keep_tree_limit: DEFAULT_KEEP_TREE_LIMIT,
             stats: Arc::default(),
         }
@@ -580,6 +583,11 @@ impl Document {
         self.analyzed.get().is_some()
     }
 
+    /// Whether an edit made a newer version of the document.
+    pub fn is_superseded(&self) -> bool {
+        self.newest.load(Ordering::Acquire) > self.generation
+    }
+
     /// Whether the chunk cache is empty, and no warm-up under way, while the analysis is done:
     /// then a warm-up ([`Self::warm_up`]) prepares the next edit's re-analysis.
     /// Never blocks (the main loop asks): a cache in use by a worker is not empty.
@@ -668,15 +676,26 @@ impl Document {
     pub fn with_python_version(&self, version: PythonVersion) -> Self {
         Document {
             python_version: version,
-            analyzed: Arc::default(),
-            diagnostics: Arc::default(),
-            first_stage: Arc::default(),
             from_nothing: true,
             // Lenses, tokens and findings depend on the version's rules.
             lenses: Arc::default(),
             tokens: Arc::default(),
             findings: Arc::default(),
             steps: Arc::default(),
+            ..self.detached()
+        }
+    }
+
+    /// A copy of this version that holds none of this version's own results (its analysis,
+    /// first stage, diagnostics; what is kept across versions stays shared): for background
+    /// work that reads only the text, the tree or the outline, and may outlive the version.
+    /// While it runs, the next keystroke still finds the version's analysis unshared and edits
+    /// it in place instead of copying it.
+    pub fn detached(&self) -> Self {
+        Document {
+            analyzed: Arc::default(),
+            diagnostics: Arc::default(),
+            first_stage: Arc::default(),
             ..self.clone()
         }
     }
@@ -756,6 +775,7 @@ impl Document {
         };
         drop(log);
         self.generation = generation;
+        self.newest.fetch_max(generation, Ordering::Release);
         self.version = self.version.max(version);
         self.analyzed = Arc::default();
         self.diagnostics = Arc::default();

@@ -23,6 +23,14 @@ impl OpenFiles {
         }
     }
 
+    /// The open files but the one at `path`: for a job about that file that must not hold its
+    /// version (see [`Document::detached`]).
+    pub fn without(&self, path: &Path) -> Self {
+        let mut files = self.0.clone();
+        files.remove(path);
+        OpenFiles(files)
+    }
+
     /// Forgets the document at `uri`.
     pub fn close(&mut self, uri: &Uri) {
         if let Some(path) = file_path(uri) {
@@ -57,6 +65,7 @@ pub fn document_module(workspace: &Workspace, doc: &Document) -> Arc<ModuleFile>
         text: &doc.text,
         lines: &doc.line_index,
         analysis: &doc.symbols(),
+        superseded: &|| doc.is_superseded(),
     };
     workspace.document(buffer, || doc.outline(), doc.python_version)
 }

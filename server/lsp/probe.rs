@@ -5,8 +5,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use ls_types::Uri;
 
@@ -20,8 +20,21 @@ pub struct Probe {
     /// Input bytes the reader has fully processed (their messages are queued for the main loop).
     pub(crate) consumed: AtomicU64,
     panics: Mutex<Vec<String>>,
+    gates: Mutex<Gates>,
+    gate_moved: Condvar,
     pub(crate) events: Mutex<Option<Sender<Event>>>,
 }
+
+/// The sites where jobs wait (see [`Probe::hold`]), and those where one waits now.
+#[derive(Default)]
+struct Gates {
+    held: Vec<String>,
+    waiting: Vec<String>,
+}
+
+/// The longest a job waits at a held site: a test that forgets to release it slows down, but
+/// does not hang.
+const LONGEST_HOLD: Duration = Duration::from_secs(30);
 
 /// A question for the main loop, answered in turn with the messages before it.
 pub(crate) enum Query {
@@ -79,6 +92,59 @@ impl Probe {
         }
     }
 
+    /// Makes the jobs that reach `site` wait there until [`Self::release`]: a test can then act
+    /// while such a job is under way.
+    pub fn hold(&self, site: &str) {
+        lock(&self.gates).held.push(site.to_owned());
+    }
+
+    /// Waits until a job waits at `site` (held); whether one did within `timeout`.
+    pub fn wait_at(&self, site: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut gates = lock(&self.gates);
+        while !gates.waiting.iter().any(|s| s == site) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            gates = match self.gate_moved.wait_timeout(gates, left) {
+                Ok((gates, _)) => gates,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        true
+    }
+
+    /// Lets the jobs held at `site` go on, and the next ones pass.
+    pub fn release(&self, site: &str) {
+        lock(&self.gates).held.retain(|s| s != site);
+        self.gate_moved.notify_all();
+    }
+
+    /// Where a job reaches `site`: waits while a test holds it (see [`Self::hold`]).
+    pub(crate) fn pass(&self, site: &str) {
+        let deadline = Instant::now() + LONGEST_HOLD;
+        let mut gates = lock(&self.gates);
+        if !gates.held.iter().any(|s| s == site) {
+            return;
+        }
+        gates.waiting.push(site.to_owned());
+        self.gate_moved.notify_all();
+        while gates.held.iter().any(|s| s == site) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            gates = match self.gate_moved.wait_timeout(gates, left) {
+                Ok((gates, _)) => gates,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        if let Some(i) = gates.waiting.iter().position(|s| s == site) {
+            gates.waiting.remove(i);
+        }
+    }
+
     /// Panics if a panic was injected at `site` (once per injection).
     pub(crate) fn checkpoint(&self, site: &str) {
         let hit = match self.panics.lock() {
@@ -95,4 +161,10 @@ impl Probe {
             panic!("panic injected by a test at {site}");
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -1,13 +1,14 @@
 //! Worker threads for everything that is not a cheap text edit: parsing, analysis, features.
 //!
-//! Two lanes, each a queue with its own threads (stacks of
+//! Three lanes, each a queue with its own threads (stacks of
 //! [`ANALYSIS_STACK`](crate::lsp::documents::ANALYSIS_STACK), since the engine recurses):
 //! - [`Lane::Fast`]: work on documents below the "heavy" size, on several threads, so a request on
 //!   a small document never waits behind a big one;
 //! - [`Lane::Heavy`]: work on big documents, one thread (their analyses run one at a time, which
 //!   also bounds the memory they take together);
-//! - [`Lane::WarmUp`]: the warm-ups that prepare a document's next re-analysis, one thread: no
-//!   request waits behind one (on a big document, one is a whole analysis's worth of work).
+//! - [`Lane::WarmUp`]: the warm-ups that prepare a document's next re-analysis, and the reading
+//!   ahead of the modules it imports, one thread: no request waits behind them (on a big
+//!   document, a warm-up is a whole analysis's worth of work).
 //!
 //! Within a lane, requests go before background work (diagnostics, warm-up). A request's
 //! [`Ticket`] settles the race between a worker starting it and the main loop withdrawing it
@@ -27,7 +28,7 @@ pub enum Lane {
     Fast,
     /// Big documents.
     Heavy,
-    /// Warm-ups (see [`WarmUp`](crate::lsp::documents::WarmUp)).
+    /// Warm-ups (see [`WarmUp`](crate::lsp::documents::WarmUp)) and imports read ahead.
     WarmUp,
 }
 

@@ -45,7 +45,7 @@ use serde_json::Value;
 
 use crate::analysis::Analysis;
 use crate::config::Settings;
-use crate::ide::decorators::ModuleFile;
+use crate::ide::decorators::{ModuleFile, decorator_imports};
 use crate::line_index::Encoding;
 use crate::lsp::context::Ctx;
 use crate::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document};
@@ -1092,32 +1092,39 @@ impl Server {
     }
 
     /// Reads the modules the document at `uri` imports, in the background: the first hover on
-    /// an imported decorator then finds them analysed.
+    /// an imported decorator then finds them analysed. The job holds neither the document's
+    /// version nor the open files with it (the next keystroke edits the version's analysis in
+    /// place), and runs on the warm-up lane (the keystroke does not wait for it).
     pub(crate) fn prefetch_imports(&mut self, uri: &Uri) {
-        let Some(doc) = self.docs.get(uri).cloned() else {
+        let Some(doc) = self.docs.get(uri) else {
             return;
         };
-        if modules::file_path(uri).is_none() || self.is_too_big(&doc) {
+        let Some(path) = modules::file_path(uri) else {
+            return;
+        };
+        if self.is_too_big(doc) || doc.text.len() as u64 > crate::workspace::MAX_MODULE_SIZE {
             return;
         }
-        let lane = self.lane(&doc);
+        let doc = doc.detached();
+        let open_files = self.open_files.without(&path);
         let events = self.events.clone();
         let workspace = Arc::clone(&self.workspace);
-        let open_files = Arc::clone(&self.open_files);
-        self.scheduler.spawn(lane, Priority::Background, move || {
-            let warmed = guarded(|| {
-                if doc.text.len() as u64 <= crate::workspace::MAX_MODULE_SIZE {
-                    let module = modules::document_module(&workspace, &doc);
-                    workspace.prefetch(&module, &*open_files, doc.python_version);
+        let probe = Arc::clone(&self.probe);
+        self.scheduler
+            .spawn(Lane::WarmUp, Priority::Background, move || {
+                let read = guarded(|| {
+                    probe.pass("prefetch");
+                    let outline = doc.outline();
+                    let imports = decorator_imports(&outline, &doc.text);
+                    workspace.prefetch(Some(&path), &imports, &open_files, doc.python_version);
+                });
+                if let Err(panic) = read {
+                    let _ = events.send(Event::Log {
+                        kind: MessageType::ERROR,
+                        message: internal_error("reading imported modules", &panic),
+                    });
                 }
             });
-            if let Err(panic) = warmed {
-                let _ = events.send(Event::Log {
-                    kind: MessageType::ERROR,
-                    message: internal_error("reading imported modules", &panic),
-                });
-            }
-        });
     }
 
     /// Re-resolves each document's Python version after a settings change.

@@ -36,6 +36,9 @@ pub struct Buffer<'a> {
     pub lines: &'a LineIndex,
     /// The analysis of `text`.
     pub analysis: &'a Arc<Analysis>,
+    /// Whether a newer version replaced it: asked under the cache's lock before caching its
+    /// module, which would hold the old analysis past [`Workspace::forget_buffer`].
+    pub superseded: &'a dyn Fn() -> bool,
 }
 
 /// Modules larger than this are not analysed (the hover says so).
@@ -143,9 +146,10 @@ impl Workspace {
         }
     }
 
-    /// Takes out the cached module of the open buffer at `path`, whose text is about to change.
-    /// The module holds that version's analysis: while it is cached, the buffer's next analysis
-    /// must copy the analysis instead of editing it in place. Modules read from disk stay.
+    /// Takes out the cached module of the open buffer at `path`, whose text has just changed
+    /// (its version is superseded: no module of it is cached later). The module holds that
+    /// version's analysis: while it is cached, the buffer's next analysis must copy the analysis
+    /// instead of editing it in place. Modules read from disk stay.
     pub fn forget_buffer(&self, path: &Path) -> Option<Arc<ModuleFile>> {
         let mut cache = self.lock();
         if !matches!(cache.entries.get(path)?.stamp, Stamp::Buffer(_)) {
@@ -203,6 +207,7 @@ impl Workspace {
             text,
             lines,
             analysis,
+            superseded,
         } = buffer;
         let stamp = Stamp::Buffer(version);
         if let Some(hit) = path.and_then(|p| self.hit(p, stamp, python)) {
@@ -224,16 +229,23 @@ impl Workspace {
             outline(),
         ));
         if let Some(path) = path {
-            self.insert(path, stamp, python, &module, None);
+            self.insert(path, stamp, python, &module, |_| !superseded());
         }
         module
     }
 
-    /// Reads the modules `module`'s decorators come from into the cache (background warm-up).
-    pub fn prefetch(&self, module: &ModuleFile, buffers: &dyn OpenBuffers, python: PythonVersion) {
+    /// Reads the modules `imports` name, imported by the file at `importer`, into the cache
+    /// (background warm-up).
+    pub fn prefetch(
+        &self,
+        importer: Option<&Path>,
+        imports: &[&ImportedModule],
+        buffers: &dyn OpenBuffers,
+        python: PythonVersion,
+    ) {
         let modules = self.modules(buffers, python);
-        for import in module.decorator_imports() {
-            let _ = modules.module(module.path.as_deref(), import);
+        for import in imports {
+            let _ = modules.module(importer, import);
         }
     }
 
@@ -253,18 +265,18 @@ impl Workspace {
         Some(Arc::clone(&entry.module))
     }
 
-    /// Caches `module`, unless it was read from disk before an invalidation (`read_at`: the
-    /// count of invalidations when its reading began).
+    /// Caches `module` if it is still `current` (asked under the lock): not read from disk
+    /// before an invalidation, nor made from a buffer's version replaced since.
     fn insert(
         &self,
         path: &Path,
         stamp: Stamp,
         python: PythonVersion,
         module: &Arc<ModuleFile>,
-        read_at: Option<u64>,
+        current: impl FnOnce(&Cache) -> bool,
     ) {
         let mut cache = self.lock();
-        if read_at.is_some_and(|seen| seen != cache.invalidations) {
+        if !current(&cache) {
             return;
         }
         cache.clock += 1;
@@ -324,7 +336,8 @@ impl Workspace {
         let Some(module) = parsed.map(Arc::new) else {
             return Lookup::Failed("it could not be analysed".into());
         };
-        self.insert(path, stamp, python, &module, read_at);
+        let current = |cache: &Cache| read_at.is_none_or(|seen| seen == cache.invalidations);
+        self.insert(path, stamp, python, &module, current);
         Lookup::Found(module)
     }
 

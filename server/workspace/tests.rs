@@ -228,3 +228,36 @@ fn the_activated_environment_comes_before_the_projects_own() {
         ]
     );
 }
+
+#[test]
+fn a_buffer_version_replaced_meanwhile_is_not_cached() {
+    let fs = MemoryFs::with(&[("/ws/a.py", "x = 1\n")]);
+    let ws = workspace(&fs);
+    let text = "x = 2\n";
+    let lines = LineIndex::new(text);
+    let tree = crate::syntax::parse(text);
+    let analysis = Arc::new(crate::analysis::analyze(text, &tree, Default::default()));
+    let path = Path::new("/ws/a.py");
+    for superseded in [true, false] {
+        let buffer = Buffer {
+            path: Some(path),
+            version: 2,
+            text,
+            lines: &lines,
+            analysis: &analysis,
+            superseded: &|| superseded,
+        };
+        let module = ws.document(
+            buffer,
+            || Arc::new(Outline::new(text, &tree)),
+            Default::default(),
+        );
+        assert_eq!(module.text, text);
+        drop(module);
+        let cached = usize::from(!superseded);
+        assert_eq!(ws.cached(), cached, "superseded: {superseded}");
+        assert_eq!(Arc::strong_count(&analysis), 1 + cached);
+    }
+    assert!(ws.forget_buffer(path).is_some());
+    assert_eq!(Arc::strong_count(&analysis), 1);
+}

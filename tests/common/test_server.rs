@@ -84,6 +84,21 @@ impl TestServer {
         self.probe.copies()
     }
 
+    /// Makes the jobs that reach `site` wait there until [`Self::release`] (see `Probe::hold`).
+    pub fn hold(&self, site: &str) {
+        self.probe.hold(site);
+    }
+
+    /// Waits until a job waits at the held `site`.
+    pub fn wait_at(&self, site: &str) {
+        assert!(self.probe.wait_at(site, GUARD), "no job reached {site}");
+    }
+
+    /// Lets the jobs held at `site` go on.
+    pub fn release(&self, site: &str) {
+        self.probe.release(site);
+    }
+
     /// Makes the next handling of `site` panic (see `Probe::panic_at`).
     pub fn panic_at(&self, site: &str) {
         self.probe.panic_at(site);

@@ -62,35 +62,9 @@ pub struct ModuleFile {
 }
 
 impl ModuleFile {
-    /// The modules this file's decorators come from: those binding the first name of a
-    /// decorator expression (`retry` in `@retry(3)`, `decos` in `@decos.retry`), in source
-    /// order, each once. What is worth reading ahead of a hover.
+    /// The modules this file's decorators come from (see [`decorator_imports`]).
     pub fn decorator_imports(&self) -> Vec<&ImportedModule> {
-        let mut roots: Vec<&str> = Vec::new();
-        for decorator in self.outline.defs.iter().flat_map(|d| &d.decorators) {
-            let mut expr = &decorator.expr;
-            loop {
-                match &expr.kind {
-                    outline::ExprKind::Call { function, .. } => expr = function,
-                    outline::ExprKind::Attribute { object, .. } => expr = object,
-                    _ => break,
-                }
-            }
-            if expr.kind == outline::ExprKind::Name {
-                roots.push(&self.text[expr.range.start..expr.range.end]);
-            }
-        }
-        let mut found: Vec<&ImportedModule> = Vec::new();
-        for &(at, ref binding) in &self.outline.bindings {
-            let outline::Binding::Import(import) = binding else {
-                continue;
-            };
-            let name = identifier_at(&self.text, at);
-            if roots.contains(&name) && !found.contains(&&import.module) {
-                found.push(&import.module);
-            }
-        }
-        found
+        decorator_imports(&self.outline, &self.text)
     }
 
     /// A module from its text, its analysis and its syntax tree (read for the outline only).
@@ -216,6 +190,37 @@ impl ModuleSource for NoModules {
 pub struct Target {
     pub module: Arc<ModuleFile>,
     pub range: TextRange,
+}
+
+/// The modules the decorators of a file (`text`, outlined in `outline`) come from: those
+/// binding the first name of a decorator expression (`retry` in `@retry(3)`, `decos` in
+/// `@decos.retry`), in source order, each once. What is worth reading ahead of a hover.
+pub fn decorator_imports<'a>(outline: &'a Outline, text: &str) -> Vec<&'a ImportedModule> {
+    let mut roots: Vec<&str> = Vec::new();
+    for decorator in outline.defs.iter().flat_map(|d| &d.decorators) {
+        let mut expr = &decorator.expr;
+        loop {
+            match &expr.kind {
+                outline::ExprKind::Call { function, .. } => expr = function,
+                outline::ExprKind::Attribute { object, .. } => expr = object,
+                _ => break,
+            }
+        }
+        if expr.kind == outline::ExprKind::Name {
+            roots.push(&text[expr.range.start..expr.range.end]);
+        }
+    }
+    let mut found: Vec<&ImportedModule> = Vec::new();
+    for &(at, ref binding) in &outline.bindings {
+        let outline::Binding::Import(import) = binding else {
+            continue;
+        };
+        let name = identifier_at(text, at);
+        if roots.contains(&name) && !found.contains(&&import.module) {
+            found.push(&import.module);
+        }
+    }
+    found
 }
 
 /// The identifier starting at byte `at` of `text`.

@@ -24,14 +24,16 @@ impl NotificationHandler for DidChangeTextDocument {
         if let Some(analysis) = analysis {
             server.release_shared(analysis);
         }
-        if let Some(module) = file_path(&uri).and_then(|p| server.workspace.forget_buffer(&p)) {
-            server.release_module(module);
-        }
         doc.apply_changes(
             params.text_document.version,
             &params.content_changes,
             server.flags.encoding,
         );
+        // After the change: a job making a module of the old version either cached it before
+        // (taken out here) or sees it superseded and caches nothing.
+        if let Some(module) = file_path(&uri).and_then(|p| server.workspace.forget_buffer(&p)) {
+            server.release_module(module);
+        }
         let delay = server.options.diagnostics_delay;
         server.store_next(doc, delay, was_too_big);
         // Another file imports this module: its lenses (what its decorated names become) may
