@@ -492,6 +492,31 @@ fn a_keystroke_while_imports_are_read_ahead_does_not_copy_the_analysis() {
     );
 }
 
+/// A client that pulls diagnostics may ask for nothing after opening a file: the file is
+/// analysed all the same, so that the first keystroke re-analyses only what it touched.
+#[test]
+fn a_file_is_analysed_after_opening_when_the_client_pulls_diagnostics() {
+    let uri = "file:///sync/pulled.py";
+    let text = "x = 1\ndef f():\n    global x\n";
+    let mut client = TestServer::start();
+    client.initialize(
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        Value::Null,
+    );
+    client.open(uri, text);
+    client.wait_analyses(1);
+    let at = json!({"line": 2, "character": 12});
+    client.change(uri, 2, at.clone(), at, "\n    nonlocal x");
+    let report = client.call(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{report}");
+    assert_eq!(items[0]["message"], "name 'x' is nonlocal and global");
+    assert_eq!(client.analyses(), 2, "one analysis per version");
+}
+
 /// A version's diagnostics are found once, whatever reads them: the push, pulls, quick fixes and
 /// the hovers that explain the bugs.
 #[test]

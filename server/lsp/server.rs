@@ -962,14 +962,16 @@ impl Server {
     }
 
     /// Pushes diagnostics for `version` of `uri` after `delay`, unless a newer version arrives.
+    /// A client that pulls them gets the version analysed then instead (see
+    /// [`Self::push_diagnostics`]).
     pub(crate) fn schedule_diagnostics(&mut self, uri: Uri, version: i32, delay: Duration) {
-        if self.flags.pull_diagnostics {
-            return;
-        }
         self.diagnostics_due
             .insert(uri, (Instant::now() + delay, version));
     }
 
+    /// Finds the diagnostics of `version` of `uri` in the background and pushes them. For a
+    /// client that pulls them, only analyses the version: the next keystroke's re-analysis
+    /// starts from it, though the client may not have asked for anything that needed it yet.
     fn push_diagnostics(&mut self, uri: Uri, version: i32) {
         let Some(doc) = self
             .docs
@@ -982,12 +984,15 @@ impl Server {
         if let Some(previous) = self.diagnostics_jobs.remove(&uri) {
             previous.withdraw();
         }
-        if !self.settings.diagnostics || self.is_too_big(&doc) {
-            self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
-                uri,
-                diagnostics: Vec::new(),
-                version: Some(version),
-            });
+        let pushed = !self.flags.pull_diagnostics;
+        if self.is_too_big(&doc) || pushed && !self.settings.diagnostics {
+            if pushed {
+                self.notify::<PublishDiagnostics>(&PublishDiagnosticsParams {
+                    uri,
+                    diagnostics: Vec::new(),
+                    version: Some(version),
+                });
+            }
             return;
         }
         let ticket = Arc::new(Ticket::default());
@@ -1002,6 +1007,15 @@ impl Server {
             self.scheduler.spawn(lane, Priority::Background, move || {
                 if ticket.start() && guarded(|| doc.symbols()).is_ok() {
                     let _ = events.send(Event::FirstStage { uri, version });
+                }
+            });
+            return;
+        }
+        if !pushed {
+            self.scheduler.spawn(lane, Priority::Background, move || {
+                if ticket.start() && guarded(|| doc.analysis().scopes.len()).is_ok() {
+                    drop(doc);
+                    let _ = events.send(Event::Analysed { uri, version });
                 }
             });
             return;

@@ -99,6 +99,19 @@ impl TestServer {
         self.probe.release(site);
     }
 
+    /// Waits until the server has computed `count` analyses.
+    pub fn wait_analyses(&self, count: u64) {
+        let deadline = Instant::now() + GUARD;
+        while self.analyses() < count {
+            assert!(
+                Instant::now() < deadline,
+                "{} analyses, not {count}",
+                self.analyses()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
     /// Makes the next handling of `site` panic (see `Probe::panic_at`).
     pub fn panic_at(&self, site: &str) {
         self.probe.panic_at(site);
