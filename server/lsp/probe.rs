@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ls_types::Uri;
@@ -100,19 +100,9 @@ impl Probe {
 
     /// Waits until a job waits at `site` (held); whether one did within `timeout`.
     pub fn wait_at(&self, site: &str, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let mut gates = lock(&self.gates);
-        while !gates.waiting.iter().any(|s| s == site) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return false;
-            }
-            gates = match self.gate_moved.wait_timeout(gates, left) {
-                Ok((gates, _)) => gates,
-                Err(poisoned) => poisoned.into_inner().0,
-            };
-        }
-        true
+        let gates = lock(&self.gates);
+        let waiting = |gates: &Gates| gates.waiting.iter().any(|s| s == site);
+        self.wait_until(gates, Instant::now() + timeout, waiting).1
     }
 
     /// Lets the jobs held at `site` go on, and the next ones pass.
@@ -123,26 +113,38 @@ impl Probe {
 
     /// Where a job reaches `site`: waits while a test holds it (see [`Self::hold`]).
     pub(crate) fn pass(&self, site: &str) {
-        let deadline = Instant::now() + LONGEST_HOLD;
         let mut gates = lock(&self.gates);
-        if !gates.held.iter().any(|s| s == site) {
+        let released = |gates: &Gates| !gates.held.iter().any(|s| s == site);
+        if released(&gates) {
             return;
         }
         gates.waiting.push(site.to_owned());
         self.gate_moved.notify_all();
-        while gates.held.iter().any(|s| s == site) {
+        let (mut gates, _) = self.wait_until(gates, Instant::now() + LONGEST_HOLD, released);
+        if let Some(i) = gates.waiting.iter().position(|s| s == site) {
+            gates.waiting.remove(i);
+        }
+    }
+
+    /// Waits until `done` holds of the gates, or until `deadline`: the gates, and whether it
+    /// held.
+    fn wait_until<'a>(
+        &self,
+        mut gates: MutexGuard<'a, Gates>,
+        deadline: Instant,
+        done: impl Fn(&Gates) -> bool,
+    ) -> (MutexGuard<'a, Gates>, bool) {
+        while !done(&gates) {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                break;
+                return (gates, false);
             }
             gates = match self.gate_moved.wait_timeout(gates, left) {
                 Ok((gates, _)) => gates,
                 Err(poisoned) => poisoned.into_inner().0,
             };
         }
-        if let Some(i) = gates.waiting.iter().position(|s| s == site) {
-            gates.waiting.remove(i);
-        }
+        (gates, true)
     }
 
     /// Panics if a panic was injected at `site` (once per injection).
@@ -163,7 +165,7 @@ impl Probe {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
