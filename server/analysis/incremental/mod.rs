@@ -11,10 +11,10 @@
 //! in the order a whole analysis lists them, and the facts a chunk judged by a function it calls
 //! but another chunk defines are found again. A `from __future__ import annotations` among the
 //! module's leading statements changes how every statement is read: each chunk is read under
-//! the module's rule, and the cache holds chunks of one rule. Modules whose top level links
-//! statements together (`global`/`nonlocal` at module level, and under 3.14's rules the
-//! annotations of module variables in more than one chunk, which share one scope) are analysed
-//! whole instead.
+//! the module's rule, and the cache holds chunks of one rule. Under 3.14's rules the
+//! annotations of module variables share one scope: the statements from the first that
+//! annotates one to the last are one chunk. Modules whose top level links statements together
+//! (`global`/`nonlocal` at module level) are analysed whole instead.
 //!
 //! A tree with ERROR or MISSING nodes is chunked too, but the shape tree-sitter gives a chunk's
 //! text then depends on the text around it (an unterminated string earlier can end a `def`
@@ -46,7 +46,7 @@ use stitch::{Layout, stitch, stitch_fresh};
 pub struct ChunkAnalysis {
     analysis: Analysis,
     /// Whether its statements link it to the others ([`links`]), and whether they annotate
-    /// module variables ([`annotates_module`]: two such chunks are linked).
+    /// module variables ([`annotates_module`]: two such chunks are joined into one).
     links: bool,
     annotates: bool,
 }
@@ -139,13 +139,14 @@ fn has_future_import(root: tree_sitter::Node<'_>) -> bool {
 /// Whether a chunk's statements annotate module variables under 3.14's rules: the module has
 /// one annotation scope (`__annotate__`), made at its first annotation and holding them all
 /// ([`Scope::annotates_body`](crate::analysis::Scope::annotates_body)), so two chunks that
-/// both annotate are linked through it.
+/// both annotate are linked through it: [`fill`] joins them and the chunks between into one,
+/// pieces of a big text ([`analyze_in_pieces`]) are not joined.
 fn annotates_module(analysis: &Analysis) -> bool {
     let children = &analysis.scopes[0].children;
     children.iter().any(|&c| analysis.scope(c).annotates_body())
 }
 
-/// What links the chunks of one module, found as they come: one that [`links`], or a second
+/// What links the pieces of one big text, found as they come: one that [`links`], or a second
 /// one that [`annotates_module`].
 #[derive(Default)]
 struct Linked {
@@ -438,59 +439,101 @@ fn fill(
         cache.rules = Some(rules);
         cache.linked = false;
     }
-    // Keyed by text only when no syntax error makes a chunk's shape depend on its surroundings.
-    let by_text = !tree.root_node().has_error();
-    if !by_text && cache.linked {
+    let chunking = Chunking {
+        text,
+        tree,
+        version,
+        prior,
+        by_text: !tree.root_node().has_error(),
+    };
+    if !chunking.by_text && cache.linked {
         // Finding the link again would analyse every chunk up to it.
         return None;
     }
     let mut used: HashMap<String, Arc<ChunkAnalysis>> = HashMap::new();
-    let mut chunks = Vec::with_capacity(starts.len());
-    let mut linked = Linked::default();
+    let mut chunks: Vec<(Arc<ChunkAnalysis>, usize, u32)> = Vec::with_capacity(starts.len());
+    // The chunk that annotates module variables (3.14), if one does.
+    let mut annotating = None;
     for (i, &(start, row)) in starts.iter().enumerate() {
         let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
-        let chunk_text = text.get(start..end)?;
-        let found = if !by_text {
-            None
-        } else if let Some(found) = used.get(chunk_text) {
-            Some(Arc::clone(found))
-        } else if let Some((key, found)) = cache.entries.remove_entry(chunk_text) {
-            used.insert(key, Arc::clone(&found));
-            Some(found)
-        } else {
-            None
-        };
-        let analysed = match found {
-            Some(found) => found,
-            None => {
-                let analysed = match prior.as_ref().and_then(|p| p.chunk(start, end)) {
-                    Some(known) => Arc::clone(known),
-                    None => {
-                        let statements = TextRange::new(start, end);
-                        let analysis = super::analyze_statements(text, tree, version, statements);
-                        cache.chunks_analysed += 1;
-                        Arc::new(chunk_of(analysis, start, row as u32, chunk_text.len()))
-                    }
-                };
-                if by_text {
-                    used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
-                }
-                analysed
+        let (mut start, mut row) = (start, row as u32);
+        let mut analysed = chunking.chunk(cache, &mut used, start..end, row)?;
+        if analysed.annotates {
+            if let Some(first) = annotating {
+                // The module's annotations share one scope: the chunks from the one that
+                // annotated first to this one are analysed as one.
+                (_, start, row) = chunks[first];
+                chunks.truncate(first);
+                analysed = chunking.chunk(cache, &mut used, start..end, row)?;
             }
-        };
-        if linked.by(&analysed) {
+            annotating = Some(chunks.len());
+        }
+        if analysed.links {
             // Kept for the next try, which finds the link again at the price of a lookup.
             cache.entries.extend(used);
             cache.linked = true;
             return None;
         }
-        chunks.push((analysed, start, row as u32));
+        chunks.push((analysed, start, row));
     }
-    if by_text {
+    if chunking.by_text {
         cache.entries = used;
     }
     cache.linked = false;
     Some(chunks)
+}
+
+/// Where [`fill`] finds the chunks of one text: its tree, and the prior version's layout.
+struct Chunking<'a> {
+    text: &'a str,
+    tree: &'a Tree,
+    version: PythonVersion,
+    prior: Option<Prior<'a>>,
+    /// Whether chunks are looked up by their text: only when no syntax error makes a chunk's
+    /// shape depend on its surroundings.
+    by_text: bool,
+}
+
+impl Chunking<'_> {
+    /// The analysis of the chunk `range` (starting on row `row`): found in `used` (the chunks
+    /// found so far), in the cache, or in the prior version's layout, else analysed (and noted
+    /// in `used`).
+    fn chunk(
+        &self,
+        cache: &mut ChunkCache,
+        used: &mut HashMap<String, Arc<ChunkAnalysis>>,
+        range: std::ops::Range<usize>,
+        row: u32,
+    ) -> Option<Arc<ChunkAnalysis>> {
+        let chunk_text = self.text.get(range.clone())?;
+        if self.by_text {
+            if let Some(found) = used.get(chunk_text) {
+                return Some(Arc::clone(found));
+            }
+            if let Some((key, found)) = cache.entries.remove_entry(chunk_text) {
+                used.insert(key, Arc::clone(&found));
+                return Some(found);
+            }
+        }
+        let analysed = match self
+            .prior
+            .as_ref()
+            .and_then(|p| p.chunk(range.start, range.end))
+        {
+            Some(known) => Arc::clone(known),
+            None => {
+                let statements = TextRange::new(range.start, range.end);
+                let analysis =
+                    super::analyze_statements(self.text, self.tree, self.version, statements);
+                cache.chunks_analysed += 1;
+                Arc::new(chunk_of(analysis, range.start, row, chunk_text.len()))
+            }
+        };
+        if self.by_text {
+            used.insert(chunk_text.to_owned(), Arc::clone(&analysed));
+        }
+        Some(analysed)
+    }
 }
 
 /// The tree-sitter point (rows count `\n`) of byte `offset` in `text` (for the tests' edits).
@@ -1030,16 +1073,10 @@ pub(crate) mod tests {
         assert_eq!(cache.chunks_analysed(), analysed);
         let unlinked = linked.replace("global x", "pass");
         assert!(chunked(&unlinked, PythonVersion::Py314, &mut cache).is_some());
-        // Under 3.14's rules, the module's annotations share one scope, made at the first.
+        // Under 3.14's rules, the module's annotations share one scope, made at the first: the
+        // statements in between are one chunk (see
+        // `module_annotations_of_several_statements_are_one_chunk`), but pieces are not joined.
         let text = "x: int = 1\n\ndef f(a: int): pass\n\ny: str = 2\n";
-        for version in PythonVersion::ALL {
-            let chunked = chunked(text, version, &mut ChunkCache::default());
-            assert_eq!(
-                chunked.is_none(),
-                version >= PythonVersion::Py314,
-                "{version}"
-            );
-        }
         let long = text.repeat(4000);
         for version in [PythonVersion::Py313, PythonVersion::Py314] {
             let pieces = analyze_in_pieces(&long, version);
@@ -1053,6 +1090,34 @@ pub(crate) mod tests {
         let text = "x: int = 1; y: str = 2\n\ndef f(a: int): pass\n";
         check(text, PythonVersion::Py314, &mut ChunkCache::default());
         assert!(chunked(text, PythonVersion::Py314, &mut ChunkCache::default()).is_some());
+    }
+
+    /// Under 3.14's rules the module's annotations share one scope, made at the first: the
+    /// statements from the first that annotates a module variable (in a conditional block too)
+    /// to the last are analysed as one chunk, the others apart, and the stitched module equals
+    /// the whole one.
+    #[test]
+    fn module_annotations_of_several_statements_are_one_chunk() {
+        let text = "x: int = 1\n\ndef f(a: int): pass\n\nif c:\n    y: str = 2\n\ndef g():\n    return lambda: x\n";
+        for version in PythonVersion::ALL {
+            let joined = u64::from(version >= PythonVersion::Py314);
+            let mut cache = ChunkCache::default();
+            let same_as_whole = |text: &str, cache: &mut ChunkCache| {
+                let stitched = chunked(text, version, cache).expect("chunked");
+                let difference = first_difference(&stitched, &whole(text, version));
+                assert!(difference.is_none(), "{version}: {difference:?}\n{text}");
+            };
+            same_as_whole(text, &mut cache);
+            assert_eq!(cache.chunks_analysed(), 4 + joined, "{version}");
+            // An edit after the annotations analyses its own chunk again; one between them, its
+            // own and the joined one.
+            let after = text.replace("lambda: x", "lambda: x + 1");
+            same_as_whole(&after, &mut cache);
+            assert_eq!(cache.chunks_analysed(), 5 + joined, "{version}");
+            let between = after.replace("pass", "return a");
+            same_as_whole(&between, &mut cache);
+            assert_eq!(cache.chunks_analysed(), 6 + 2 * joined, "{version}");
+        }
     }
 
     /// A module importing `annotations` from `__future__` is chunked, each chunk read under
@@ -1076,18 +1141,10 @@ pub(crate) mod tests {
             doc.edit(at, at + 1, "");
             let at = doc.text.find("annotations_").unwrap() + "annotations".len();
             doc.edit(at, at + 1, "");
-            // Without the import, 3.14's module annotations in several statements link them:
-            // the three versions with the import broken are analysed whole.
-            let broken = if version >= PythonVersion::Py314 {
-                3
-            } else {
-                0
-            };
-            assert_eq!(
-                doc.wholes,
-                1 + broken,
-                "{version}: analysed whole after the open"
-            );
+            // Without the import, 3.14's module annotations in several statements share one
+            // scope: the statements from the first to the last are one chunk, none is analysed
+            // whole.
+            assert_eq!(doc.wholes, 1, "{version}: analysed whole after the open");
         }
     }
 
@@ -1511,7 +1568,10 @@ pub(crate) mod tests {
     #[test]
     fn random_typing_equals_whole() {
         let steps = from_env("CLOSURE_LENS_TYPING_EDITS", 40);
-        let mut texts = vec![SAMPLE.repeat(3)];
+        // Module variables annotated in several statements (3.14: one scope for them all).
+        let annotating =
+            format!("limit: int = 3\n\n{SAMPLE}\nif DEBUG:\n    level: str = 'x'\n\n{SAMPLE}");
+        let mut texts = vec![SAMPLE.repeat(3), annotating];
         if let Some(stdlib) = stdlib() {
             for name in ["dataclasses.py", "functools.py"] {
                 texts.extend(std::fs::read_to_string(stdlib.join(name)));
