@@ -301,6 +301,11 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
                     print!("    the same after `from __future__ import annotations`: ");
                     let top = top_level_sites(&future);
                     edits_on_this_thread(&future, &top, HEADER_CYCLES, "def f():\n");
+                    // 3.14 (the default): module annotations in two statements share one scope.
+                    let annotating = format!("limit: int = 3\nlevel: str = 'x'\n{text}");
+                    print!("    the same with two module variables annotated: ");
+                    let top = top_level_sites(&annotating);
+                    edits_on_this_thread(&annotating, &top, HEADER_CYCLES, "def f():\n");
                 }
                 let names = method_name_sites(text);
                 if !names.is_empty() {
@@ -336,7 +341,7 @@ fn edits_on_this_thread(
     doc.warm();
     let (mut apply, mut analyse, mut alone) = (Vec::new(), Vec::new(), Vec::new());
     let mut parser = closure_lens::syntax::python_parser();
-    let mut raw = (doc.text.clone(), doc.tree());
+    let mut raw = (doc.text.to_string(), doc.tree());
     for i in 0..cycles {
         let site = sites[(i / 2 * 37) % sites.len()];
         let pos = utf16_pos(&doc.text, site);

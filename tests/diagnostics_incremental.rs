@@ -93,7 +93,8 @@ fn session(
         if stats.whole_findings.load(Ordering::Relaxed) == wholes {
             kept += 1;
         }
-        let fresh = Document::new(uri.clone(), 0, doc.text.clone(), version).diagnostics(&settings);
+        let fresh =
+            Document::new(uri.clone(), 0, doc.text.to_string(), version).diagnostics(&settings);
         if got != fresh {
             let missing: Vec<_> = fresh.iter().filter(|d| !got.contains(d)).collect();
             let extra: Vec<_> = got.iter().filter(|d| !fresh.contains(d)).collect();
@@ -302,7 +303,7 @@ fn typed_in_one_body(text: &str, anchor: &str, insert: &str) {
     assert_eq!(doc.body_splices(), 1);
     assert_eq!(stats.whole_findings.load(Ordering::Relaxed), 1);
     let fresh =
-        Document::new(uri, 0, doc.text.clone(), PythonVersion::Py314).diagnostics(&settings);
+        Document::new(uri, 0, doc.text.to_string(), PythonVersion::Py314).diagnostics(&settings);
     assert_ne!(before.to_vec(), fresh.to_vec());
     assert_eq!(got.to_vec(), fresh.to_vec());
 }

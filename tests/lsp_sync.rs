@@ -465,6 +465,7 @@ fn a_keystroke_after_lenses_and_hovers_does_not_copy_the_analysis() {
         0,
         "analyses copied before editing"
     );
+    assert_eq!(client.text_copies(), 0, "texts copied before editing");
 }
 
 /// Reading ahead the modules a file's decorators come from holds neither the file's version nor
@@ -485,6 +486,38 @@ fn a_keystroke_while_imports_are_read_ahead_does_not_copy_the_analysis() {
     assert_eq!(client.all_hints(uri).as_array().map(Vec::len), Some(1));
     client.release("prefetch");
     assert_eq!(client.analyses(), 2, "one analysis per version");
+    assert_eq!(
+        client.analysis_copies(),
+        0,
+        "analyses copied before editing"
+    );
+}
+
+/// A request on one file holds the open files (for the modules they stand for), but only their
+/// texts: a keystroke in another file meanwhile edits that file's analysis in place.
+#[test]
+fn a_keystroke_while_another_file_is_read_does_not_copy_the_analysis() {
+    let (read, typed) = ("file:///sync/read.py", "file:///sync/typed.py");
+    let text = "def f(n):\n    def g():\n        return n\n    return g\n";
+    let mut client = TestServer::start();
+    client.initialize_default();
+    for uri in [read, typed] {
+        client.open(uri, text);
+        client.wait_notification("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+    }
+    client.hold("textDocument/hover");
+    let hover = client.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": read}, "position": {"line": 2, "character": 15}}),
+    );
+    client.wait_at("textDocument/hover");
+    // Inside `g`'s body: `return n` becomes `return n + n`.
+    let at = json!({"line": 2, "character": 15});
+    client.change(typed, 2, at.clone(), at, "n + ");
+    assert_eq!(client.all_hints(typed).as_array().map(Vec::len), Some(1));
+    client.release("textDocument/hover");
+    assert!(client.wait_response(hover)["result"].is_object());
+    assert_eq!(client.analyses(), 3, "one analysis per version");
     assert_eq!(
         client.analysis_copies(),
         0,

@@ -38,6 +38,9 @@ pub struct Stats {
     /// How many re-analyses copied the previous version's analysis first, because something
     /// else still held it (the re-analysis edits it in place when nothing does).
     pub copies: AtomicU64,
+    /// How many edits copied the text first, because something else still held it (an edit
+    /// changes it in place when nothing does).
+    pub text_copies: AtomicU64,
     /// How many times a version's diagnostics have been found.
     pub diagnostics: AtomicU64,
     /// How many outlines were built whole (not from an earlier version's).
@@ -60,8 +63,9 @@ pub struct Document {
     pub uri: Uri,
     /// The client's version number (never decreases).
     pub version: i32,
-    /// The full text.
-    pub text: String,
+    /// The full text (shared with the jobs that read it, see [`Document::detached`]; an edit
+    /// copies it only while one does).
+    pub text: Arc<String>,
     /// Line starts of `text`.
     pub line_index: LineIndex,
     /// The rules the analysis applies.
@@ -116,7 +120,7 @@ pub struct Document {
 /// The warm-up of a document's chunk cache with one version's top-level statements
 /// ([`Document::warm_up`]).
 pub struct WarmUp {
-    text: String,
+    text: Arc<String>,
     syntax: Arc<Syntax>,
     python_version: PythonVersion,
     chunks: Arc<Mutex<ChunkCache>>,
@@ -195,7 +199,7 @@ impl Document {
         Document {
             uri,
             version,
-            text,
+            text: Arc::new(text),
             syntax: Arc::default(),
             line_index,
             python_version,
@@ -612,7 +616,7 @@ impl Document {
     /// something else held it.
     pub fn warm_up(&self) -> WarmUp {
         WarmUp {
-            text: self.text.clone(),
+            text: Arc::clone(&self.text),
             syntax: Arc::clone(&self.syntax),
             python_version: self.python_version,
             chunks: Arc::clone(&self.chunks),
@@ -725,11 +729,14 @@ impl Document {
     ) {
         let mut edits = Some(Vec::new());
         let generation = self.generation + 1;
+        if Arc::strong_count(&self.text) > 1 {
+            self.stats.text_copies.fetch_add(1, Ordering::Relaxed);
+        }
         let mut log = lock(&self.edits);
         for change in changes {
             match change.range {
                 None => {
-                    self.text.clone_from(&change.text);
+                    Arc::make_mut(&mut self.text).clone_from(&change.text);
                     self.line_index = LineIndex::new(&self.text);
                     edits = None;
                     log.push(generation, None);
@@ -742,7 +749,7 @@ impl Document {
                     }
                     let start_position = self.line_index.ts_point(&self.text, start);
                     let old_end_position = self.line_index.ts_point(&self.text, end);
-                    self.text.replace_range(start..end, &change.text);
+                    Arc::make_mut(&mut self.text).replace_range(start..end, &change.text);
                     let new_end = start + change.text.len();
                     self.line_index.edit(&self.text, start, end, new_end);
                     log.push(
@@ -1102,7 +1109,7 @@ mod tests {
             &[change(1, 4, 1, 5, "é😀"), change(2, 0, 2, 0, "  ")],
             Encoding::Utf16,
         );
-        assert_eq!(doc.text, "def f():\r\n    é😀 = 1\r  return x\n");
+        assert_eq!(doc.text.as_str(), "def f():\r\n    é😀 = 1\r  return x\n");
         assert_eq!(
             doc.tree().root_node().to_sexp(),
             syntax::parse(&doc.text).root_node().to_sexp()
@@ -1120,7 +1127,7 @@ mod tests {
         );
         // Out of range and reversed ranges clamp instead of panicking.
         doc.apply_changes(3, &[change(99, 0, 0, 3, "")], Encoding::Utf8);
-        assert_eq!(doc.text, "def");
+        assert_eq!(doc.text.as_str(), "def");
         doc.apply_changes(
             4,
             &[TextDocumentContentChangeEvent {
@@ -1130,7 +1137,7 @@ mod tests {
             }],
             Encoding::Utf8,
         );
-        assert_eq!(doc.text, "x = 1\n");
+        assert_eq!(doc.text.as_str(), "x = 1\n");
         assert_eq!(doc.version, 4);
         doc.apply_changes(2, &[], Encoding::Utf8);
         assert_eq!(doc.version, 4);

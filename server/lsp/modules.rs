@@ -11,20 +11,22 @@ use crate::ide::decorators::ModuleFile;
 use crate::lsp::documents::Document;
 use crate::workspace::{Buffer, OpenBuffer, OpenBuffers, Workspace};
 
-/// The open documents that are files, by path (shared with requests as one `Arc`).
+/// The open documents that are files, by path: their versions and texts (shared with requests
+/// as one `Arc`). Only the texts: a job holding the open files holds no document's analysis,
+/// which the document's next keystroke would then have to copy.
 #[derive(Clone, Default)]
-pub struct OpenFiles(HashMap<PathBuf, Arc<Document>>);
+pub struct OpenFiles(HashMap<PathBuf, (i32, Arc<String>)>);
 
 impl OpenFiles {
     /// Records `doc` as the open version of its file.
-    pub fn store(&mut self, doc: &Arc<Document>) {
+    pub fn store(&mut self, doc: &Document) {
         if let Some(path) = file_path(&doc.uri) {
-            self.0.insert(path, Arc::clone(doc));
+            self.0.insert(path, (doc.version, Arc::clone(&doc.text)));
         }
     }
 
-    /// The open files but the one at `path`: for a job about that file that must not hold its
-    /// version (see [`Document::detached`]).
+    /// The open files but the one at `path`: for a job about that file, whose next keystroke
+    /// then edits the text in place.
     pub fn without(&self, path: &Path) -> Self {
         let mut files = self.0.clone();
         files.remove(path);
@@ -41,9 +43,9 @@ impl OpenFiles {
 
 impl OpenBuffers for OpenFiles {
     fn open(&self, path: &Path) -> Option<OpenBuffer<'_>> {
-        self.0.get(path).map(|doc| OpenBuffer {
-            version: doc.version,
-            text: &doc.text,
+        self.0.get(path).map(|(version, text)| OpenBuffer {
+            version: *version,
+            text,
         })
     }
 }

@@ -66,6 +66,11 @@ impl Probe {
         self.stats.copies.load(Ordering::Relaxed)
     }
 
+    /// How many edits copied the document's text first (see `Stats::text_copies`).
+    pub fn text_copies(&self) -> u64 {
+        self.stats.text_copies.load(Ordering::Relaxed)
+    }
+
     /// How many input bytes the server has read and queued for its main loop.
     pub fn consumed(&self) -> u64 {
         self.consumed.load(Ordering::Acquire)

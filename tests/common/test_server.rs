@@ -84,6 +84,11 @@ impl TestServer {
         self.probe.copies()
     }
 
+    /// How many edits copied the document's text first.
+    pub fn text_copies(&self) -> u64 {
+        self.probe.text_copies()
+    }
+
     /// Makes the jobs that reach `site` wait there until [`Self::release`] (see `Probe::hold`).
     pub fn hold(&self, site: &str) {
         self.probe.hold(site);
