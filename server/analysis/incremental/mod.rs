@@ -1117,6 +1117,11 @@ pub(crate) mod tests {
             let between = after.replace("pass", "return a");
             same_as_whole(&between, &mut cache);
             assert_eq!(cache.chunks_analysed(), 6 + 2 * joined, "{version}");
+            // A third annotation joins the chunks up to it too (`g` changed: it ends with a
+            // blank line now).
+            let third = format!("{between}\nz: float = 0.5\n\ndef h(): pass\n");
+            same_as_whole(&third, &mut cache);
+            assert_eq!(cache.chunks_analysed(), 9 + 3 * joined, "{version}");
         }
     }
 
