@@ -1362,8 +1362,11 @@ fn merge_sorted(
     b: impl Iterator<Item = Occurrence>,
 ) -> Vec<Occurrence> {
     let key = |o: &Occurrence| (o.range.start, o.range.end);
+    // Room for all of both (filtered, they know only how many they may give at most): growing
+    // a big class's list step by step would copy it again and again.
+    let most = |hint: (usize, Option<usize>)| hint.1.unwrap_or(hint.0);
+    let mut merged = Vec::with_capacity(most(a.size_hint()) + most(b.size_hint()));
     let (mut a, mut b) = (a.peekable(), b.peekable());
-    let mut merged = Vec::with_capacity(a.size_hint().0 + b.size_hint().0);
     loop {
         let next = match (a.peek(), b.peek()) {
             (Some(x), Some(y)) if key(y) < key(x) => b.next(),
