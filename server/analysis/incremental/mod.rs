@@ -412,6 +412,28 @@ impl Prior<'_> {
         };
         self.layout.chunk(old_start, end - start)
     }
+
+    /// Where the last version's chunk that started at the place of `start` ends in the new text,
+    /// when that chunk annotated module variables (it may have joined several statements) and
+    /// its end lies outside the change.
+    fn annotating_end(&self, start: usize) -> Option<usize> {
+        let change = self.change;
+        let old_start = if start <= change.start {
+            start
+        } else if start >= change.new_end {
+            (start as i64 - change.delta()) as usize
+        } else {
+            return None;
+        };
+        let old_end = old_start + self.layout.annotating_chunk(old_start)?;
+        if old_end <= change.start {
+            Some(old_end)
+        } else if old_end >= change.old_end {
+            Some((old_end as i64 + change.delta()) as usize)
+        } else {
+            None
+        }
+    }
 }
 
 /// The analysed chunks of `text` (from the cache, from the `prior` version's or computed),
@@ -454,8 +476,23 @@ fn fill(
     let mut chunks: Vec<(Arc<ChunkAnalysis>, usize, u32)> = Vec::with_capacity(starts.len());
     // The chunk that annotates module variables (3.14), if one does.
     let mut annotating = None;
+    // The end of the joined chunk taken whole, whose statements are skipped.
+    let mut joined = 0;
     for (i, &(start, row)) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
+        if start < joined {
+            continue;
+        }
+        let mut end = starts.get(i + 1).map_or(text.len(), |s| s.0);
+        // The last version's chunk here joined statements (its annotations): it is taken whole
+        // again, not found statement by statement (with a syntax error, the layout holds only
+        // the joined chunk, and each of its statements would be analysed again).
+        let at_a_start =
+            |at: usize| at == text.len() || starts.binary_search_by_key(&at, |s| s.0).is_ok();
+        if let Some(last) = (chunking.prior.as_ref()).and_then(|p| p.annotating_end(start)) {
+            if last > end && at_a_start(last) {
+                (end, joined) = (last, last);
+            }
+        }
         let (mut start, mut row) = (start, row as u32);
         let mut analysed = chunking.chunk(cache, &mut used, start..end, row)?;
         if analysed.annotates {
@@ -1123,6 +1160,26 @@ pub(crate) mod tests {
             same_as_whole(&third, &mut cache);
             assert_eq!(cache.chunks_analysed(), 9 + 3 * joined, "{version}");
         }
+    }
+
+    /// 3.14: while a syntax error stands at module level, the joined chunk of the module's
+    /// annotations is taken from the last version's layout whole, not statement by statement:
+    /// a keystroke inside it analyses it once, one after it reuses it.
+    #[test]
+    fn joined_annotations_are_taken_whole_through_syntax_errors() {
+        let functions: String = (0..6).map(|i| format!("def f{i}(): pass\n\n")).collect();
+        let text = format!("a: int = 1\n\n{functions}b: str = ''\n\ndef tail(): pass\n");
+        let mut doc = Typing::open(&text, PythonVersion::Py314);
+        // `def g():` with no body yet: a syntax error inside the joined chunk.
+        let before = doc.cache.chunks_analysed();
+        doc.type_after("pass\n\n", "def g():\n");
+        let typed = doc.cache.chunks_analysed() - before;
+        assert!(typed <= 2 * 9, "{typed} chunks analysed for 9 keystrokes");
+        // After it, with the error still there: the joined chunk is reused.
+        let before = doc.cache.chunks_analysed();
+        doc.type_after("def tail(): pass", "  # x");
+        let typed = doc.cache.chunks_analysed() - before;
+        assert!(typed <= 5, "{typed} chunks analysed for 5 keystrokes");
     }
 
     /// A module importing `annotations` from `__future__` is chunked, each chunk read under

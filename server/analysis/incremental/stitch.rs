@@ -51,6 +51,16 @@ impl Layout {
         (!placed.stale && placed.chunk.len() == len).then_some(&placed.chunk)
     }
 
+    /// The length of the chunk that started at `start`, when it annotates module variables
+    /// (3.14: it may join several statements, see `fill`) and no body splice changed it since.
+    pub(super) fn annotating_chunk(&self, start: usize) -> Option<usize> {
+        let i = (self.placed)
+            .binary_search_by_key(&start, |p| p.start)
+            .ok()?;
+        let placed = &self.placed[i];
+        (!placed.stale && placed.chunk.annotates).then(|| placed.chunk.len())
+    }
+
     /// The layout after a body splice (`spliced`, which made `analysis` from one with
     /// `occurrences` occurrences, adding `rows` lines): the chunk it changed is stale, those
     /// after it moved.
