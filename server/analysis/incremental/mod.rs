@@ -402,15 +402,10 @@ impl Prior<'_> {
     /// the last version had a chunk of its length at its place: the text and the tree there are
     /// as they were, so the chunk's analysis is too.
     fn chunk(&self, start: usize, end: usize) -> Option<&Arc<ChunkAnalysis>> {
-        let change = self.change;
-        let old_start = if end <= change.start {
-            start
-        } else if start >= change.new_end {
-            (start as i64 - change.delta()) as usize
-        } else {
+        if end > self.change.start && start < self.change.new_end {
             return None;
-        };
-        self.layout.chunk(old_start, end - start)
+        }
+        self.layout.chunk(self.old_offset(start)?, end - start)
     }
 
     /// Where the last version's chunk that started at the place of `start` ends in the new text,
@@ -418,18 +413,18 @@ impl Prior<'_> {
     /// its end lies outside the change.
     fn annotating_end(&self, start: usize) -> Option<usize> {
         let change = self.change;
-        let old_start = if start <= change.start {
-            start
-        } else if start >= change.new_end {
-            (start as i64 - change.delta()) as usize
-        } else {
-            return None;
-        };
+        let old_start = self.old_offset(start)?;
         let old_end = old_start + self.layout.annotating_chunk(old_start)?;
-        if old_end <= change.start {
-            Some(old_end)
-        } else if old_end >= change.old_end {
-            Some((old_end as i64 + change.delta()) as usize)
+        (old_end <= change.start || old_end >= change.old_end).then(|| change.shift(old_end))
+    }
+
+    /// Where the new text's offset `at`, outside the change, was in the last version's text.
+    fn old_offset(&self, at: usize) -> Option<usize> {
+        let change = self.change;
+        if at <= change.start {
+            Some(at)
+        } else if at >= change.new_end {
+            Some((at as i64 - change.delta()) as usize)
         } else {
             None
         }
