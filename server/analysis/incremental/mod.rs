@@ -1621,10 +1621,12 @@ pub(crate) mod tests {
 
     /// Random typing over samples and stdlib files, in 3.11 and 3.14: every version equals the
     /// whole analysis, and versions with syntax errors are stitched.
-    /// `CLOSURE_LENS_TYPING_EDITS=N` makes N edits per file and version (default 40).
+    /// `CLOSURE_LENS_TYPING_EDITS=N` makes N edits per file and version (default 40);
+    /// `CLOSURE_LENS_TYPING_SEED=S` types other sequences (default 0).
     #[test]
     fn random_typing_equals_whole() {
         let steps = from_env("CLOSURE_LENS_TYPING_EDITS", 40);
+        let seed = from_env("CLOSURE_LENS_TYPING_SEED", 0u64);
         // Module variables annotated in several statements (3.14: one scope for them all).
         let annotating =
             format!("limit: int = 3\n\n{SAMPLE}\nif DEBUG:\n    level: str = 'x'\n\n{SAMPLE}");
@@ -1640,7 +1642,7 @@ pub(crate) mod tests {
         let (mut stitched, mut edits) = (0, 0);
         for (i, text) in texts.iter().enumerate() {
             for version in [PythonVersion::Py311, PythonVersion::Py314] {
-                stitched += random_typing(text, version, steps, 3 + i as u64);
+                stitched += random_typing(text, version, steps, seed * 7919 + 3 + i as u64);
                 edits += steps;
             }
         }
