@@ -107,6 +107,9 @@ pub(crate) struct Block {
     pub detached: bool,
     /// `__annotate__` of a function body's local annotations (3.14): never compiled.
     pub unevaluated: bool,
+    /// Made inside the annotation of a function's local variable before 3.14, which the
+    /// compiler skips: never compiled.
+    pub uncompiled: bool,
     /// A function whose body a focused run did not visit, its previous analysis being kept
     /// (see [`Collector::run_focused`](super::collect::Collector::run_focused)): the free
     /// variables it gives its parent, which stand for its analysis.
@@ -145,6 +148,7 @@ impl Block {
             annotations_used: false,
             comp_inlined: false,
             detached: false,
+            uncompiled: false,
             unevaluated: false,
             kept_free: None,
         }

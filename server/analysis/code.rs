@@ -11,7 +11,8 @@ pub(crate) struct CodeFacts {
     pub unit_parent: Vec<Option<BlockId>>,
     pub has_code: Vec<bool>,
     pub qualname: Vec<String>,
-    /// For each code object, the comprehensions inlined into it (3.12+), in compile order.
+    /// For each code object, the comprehensions inlined into it (3.12+) and compiled, in
+    /// compile order.
     pub inlined: Vec<Vec<BlockId>>,
 }
 
@@ -29,14 +30,17 @@ impl CodeFacts {
             let block = &table.blocks[id];
             facts.has_code[id] = has_code_object(table, id);
             let mut parent = block.parent;
+            // Inside an annotation that is never compiled (see `has_code_object`).
+            let mut uncompiled = block.uncompiled;
             while let Some(p) = parent {
                 if facts.has_code[p] {
                     break;
                 }
+                uncompiled |= table.blocks[p].ty == BlockType::Annotation;
                 parent = table.blocks[p].parent;
             }
             facts.unit_parent[id] = parent;
-            if block.comp_inlined {
+            if block.comp_inlined && !uncompiled {
                 if let Some(unit) = parent {
                     facts.inlined[unit].push(id);
                 }

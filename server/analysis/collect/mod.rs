@@ -63,6 +63,8 @@ pub(crate) struct Collector<'a, 't> {
     private: Option<String>,
     mangled_sets: Vec<FxHashSet<NameId>>,
     future_annotations: bool,
+    /// Visiting the annotation of a function's local variable before 3.14 (never compiled).
+    in_uncompiled_annotation: bool,
     pub errors: Vec<ClosureError>,
     pub occurrences: Vec<RawOccurrence>,
     /// Whether a `from … import *` was seen (anywhere: nested ones are errors but still run).
@@ -107,6 +109,7 @@ impl<'a, 't> Collector<'a, 't> {
             private: None,
             mangled_sets: Vec::new(),
             future_annotations: false,
+            in_uncompiled_annotation: false,
             errors: Vec::new(),
             occurrences: Vec::new(),
             has_star_import: false,
@@ -394,6 +397,7 @@ impl<'a, 't> Collector<'a, 't> {
         }
         let detached = block.ty == BlockType::Annotation && self.future_annotations;
         block.detached = detached || self.block(prev).detached;
+        block.uncompiled = self.in_uncompiled_annotation;
         let ty = block.ty;
         let range = block.range;
         self.table.blocks.push(block);

@@ -273,7 +273,13 @@ impl<'a, 't> Collector<'a, 't> {
             Some(target) => self.visit_expr(target, Ctx::Store),
             None => {}
         }
+        // Before 3.14 a function compiles no annotation of its variables.
+        let uncompiled = !self.at_least(PythonVersion::Py314)
+            && self.block(self.cur).ty == BlockType::Function;
+        let outer = self.in_uncompiled_annotation;
+        self.in_uncompiled_annotation |= uncompiled;
         self.visit_annotation(annotation);
+        self.in_uncompiled_annotation = outer;
         if let Some(value) = value {
             self.visit_expr(value, Ctx::Load);
         }
