@@ -34,10 +34,10 @@ pub enum WalrusPlace {
 /// The lazily evaluated scopes where `yield`, `await` and `:=` are refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RestrictedScope {
-    /// An annotation scope (3.14 wording).
+    /// An annotation scope (a `from __future__ import annotations` annotation before 3.14).
     Annotation,
-    /// An annotation scope, as 3.12 and 3.13 word it.
-    AnnotationBefore314,
+    /// An annotation scope, as 3.11 words it.
+    AnnotationIn311,
     TypeVarBound,
     TypeAlias,
     Generic,
@@ -100,8 +100,9 @@ pub enum ErrorKind {
         what: &'static str,
         scope: RestrictedScope,
     },
-    /// 3.12 only.
-    ComprehensionInClassAnnotationScope,
+    /// 3.12 only: a `lambda` or a comprehension (`what`) in an annotation scope that can see
+    /// its class's names.
+    InClassAnnotationScope { what: &'static str },
     DebugAssignment {
         delete: bool,
     },
@@ -184,7 +185,7 @@ impl ErrorKind {
                 RestrictedScope::Annotation => {
                     format!("{what} cannot be used within an annotation")
                 }
-                RestrictedScope::AnnotationBefore314 => {
+                RestrictedScope::AnnotationIn311 => {
                     format!("'{what}' can not be used within an annotation")
                 }
                 RestrictedScope::TypeVarBound => {
@@ -195,8 +196,8 @@ impl ErrorKind {
                     format!("{what} cannot be used within the definition of a generic")
                 }
             },
-            ComprehensionInClassAnnotationScope => {
-                "Cannot use comprehension in annotation scope within class scope".into()
+            InClassAnnotationScope { what } => {
+                format!("Cannot use {what} in annotation scope within class scope")
             }
             DebugAssignment { delete: true } => "cannot delete __debug__".into(),
             DebugAssignment { delete: false } => "cannot assign to __debug__".into(),
@@ -227,7 +228,7 @@ impl ErrorKind {
             AwaitOutsideFunction
             | AwaitOutsideAsyncFunction
             | AsyncComprehensionOutsideAsyncFunction => SyntaxRule::AwaitOutsideAsync,
-            InRestrictedScope { .. } | ComprehensionInClassAnnotationScope => {
+            InRestrictedScope { .. } | InClassAnnotationScope { .. } => {
                 SyntaxRule::ForbiddenInAnnotationScope
             }
             DebugAssignment { .. } => SyntaxRule::DebugAssignment,

@@ -4,6 +4,7 @@ use rustc_hash::FxHashSet;
 
 use super::{Collector, Ctx, expression_line};
 use crate::analysis::blocks::{Block, BlockType, def};
+use crate::analysis::errors::ErrorKind;
 use crate::analysis::grammar::{Field, Kind, SyntaxNode};
 use crate::analysis::model::{OccurrenceKind, PythonVersion};
 use crate::analysis::names::normalize;
@@ -298,6 +299,10 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     pub(super) fn visit_lambda(&mut self, node: SyntaxNode<'t>) {
+        if self.version == PythonVersion::Py312 && self.block(self.cur).can_see_class_scope {
+            let what = "lambda";
+            self.error(ErrorKind::InClassAnnotationScope { what }, node.range());
+        }
         let params = self.params(node.field(Field::Parameters));
         self.visit_defaults(&params);
         let mut block = Block::new(

@@ -264,7 +264,8 @@ impl<'a, 't> Collector<'a, 't> {
             return;
         };
         if self.version == PythonVersion::Py312 && self.block(self.cur).can_see_class_scope {
-            self.error(ErrorKind::ComprehensionInClassAnnotationScope, node.range());
+            let what = "comprehension";
+            self.error(ErrorKind::InClassAnnotationScope { what }, node.range());
         }
         self.cur_block().comp_iter_expr += 1;
         self.visit_for_in_right(outermost);
@@ -421,19 +422,18 @@ impl<'a, 't> Collector<'a, 't> {
     /// `symtable_raise_if_annotation_block`.
     fn raise_if_annotation_block(&mut self, what: &'static str, node: SyntaxNode<'t>) {
         let block = self.block(self.cur);
+        // Before 3.14 annotations have a block only under `from __future__ import annotations`
+        // (detached), and the error is raised there too.
         let scope = match block.ty {
-            BlockType::Annotation if self.at_least(PythonVersion::Py314) => {
+            BlockType::Annotation if self.at_least(PythonVersion::Py312) => {
                 RestrictedScope::Annotation
             }
-            BlockType::Annotation => RestrictedScope::AnnotationBefore314,
+            BlockType::Annotation => RestrictedScope::AnnotationIn311,
             BlockType::TypeVariable => RestrictedScope::TypeVarBound,
             BlockType::TypeAlias => RestrictedScope::TypeAlias,
             BlockType::TypeParams => RestrictedScope::Generic,
             _ => return,
         };
-        if block.detached {
-            return;
-        }
         self.error(ErrorKind::InRestrictedScope { what, scope }, node.range());
     }
 }
