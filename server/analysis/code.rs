@@ -79,10 +79,12 @@ impl CodeFacts {
             return name;
         }
         let parent_block = &table.blocks[parent];
+        // A `type` statement's value compiles as a function before 3.14, as an annotation
+        // scope since (whose name is never looked up).
         let is_def =
             (block.ty == BlockType::Function && block.comprehension.is_none() && !block.is_lambda)
                 || block.ty == BlockType::Class
-                || block.ty == BlockType::TypeAlias;
+                || (block.ty == BlockType::TypeAlias && version < PythonVersion::Py314);
         if is_def {
             let private = enclosing_class_name(table, parent);
             let mangled = mangle(private, &block.name);

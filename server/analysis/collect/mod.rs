@@ -146,7 +146,7 @@ impl<'a, 't> Collector<'a, 't> {
         let inside: Vec<SyntaxNode<'t>> = (root.named_children(&self.cursors))
             .filter(|c| statements.contains_range(c.range()))
             .collect();
-        self.first_statement_line = inside.first().map_or(1, |c| c.line());
+        self.first_statement_line = inside.first().map_or(1, |&c| statement_line(c));
         for child in inside {
             self.visit_stmt(child);
         }
@@ -480,7 +480,17 @@ fn unparenthesized(mut node: SyntaxNode<'_>) -> SyntaxNode<'_> {
 /// The line of the module's first statement (1 for an empty module): where 3.14's module
 /// `__annotate__` starts.
 pub(crate) fn first_statement_line<'t>(root: SyntaxNode<'t>, pool: &CursorPool<'t>) -> u32 {
-    first_statement(root, pool).map_or(1, SyntaxNode::line)
+    first_statement(root, pool).map_or(1, statement_line)
+}
+
+/// A statement's line in CPython's AST: a decorated definition's is its `def` or `class` line.
+fn statement_line(statement: SyntaxNode<'_>) -> u32 {
+    match statement.kind() {
+        Kind::DecoratedDefinition => statement
+            .field(Field::Definition)
+            .map_or(statement.line(), |d| d.line()),
+        _ => statement.line(),
+    }
 }
 
 /// The module's first statement, if it has one.

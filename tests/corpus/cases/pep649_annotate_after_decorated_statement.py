@@ -1,0 +1,7 @@
+@staticmethod
+@staticmethod
+def f():
+    pass
+
+
+x: int = 1
