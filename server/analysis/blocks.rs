@@ -92,6 +92,10 @@ pub(crate) struct Block {
     pub needs_class_closure: bool,
     pub needs_classdict: bool,
     pub has_conditional_annotations: bool,
+    /// 3.14: an annotation of the body itself lies in a conditional block (or at module
+    /// level), so its `__annotate__` reads `__conditional_annotations__`; unlike
+    /// `has_conditional_annotations`, not set by a nested class's.
+    pub annotates_conditionally: bool,
     pub in_conditional_block: bool,
     pub comp_iter_target: bool,
     pub comp_iter_expr: u32,
@@ -137,6 +141,7 @@ impl Block {
             needs_class_closure: false,
             needs_classdict: false,
             has_conditional_annotations: false,
+            annotates_conditionally: false,
             in_conditional_block: false,
             comp_iter_target: false,
             comp_iter_expr: 0,

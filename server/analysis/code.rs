@@ -166,13 +166,14 @@ pub(crate) fn freevars(table: &SymbolTable, wk: &WellKnown, id: BlockId) -> Vec<
         .filter(|(_, s)| s.scope == Resolution::Free || s.flags & def::FREE_CLASS != 0)
         .map(|(&n, _)| table.names.name(n))
         .collect();
+    names.sort_unstable();
+    // The compiler appends it after the sorted names.
     let owner = block.parent.map(|p| &table.blocks[p]);
     if owner.is_some_and(|o| {
-        o.ty == BlockType::Class && o.annotation_block == Some(id) && o.has_conditional_annotations
+        o.ty == BlockType::Class && o.annotation_block == Some(id) && o.annotates_conditionally
     }) {
         names.push(table.names.name(wk.conditional_annotations));
     }
-    names.sort_unstable();
     names.into_iter().map(str::to_owned).collect()
 }
 

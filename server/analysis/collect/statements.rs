@@ -305,6 +305,7 @@ impl<'a, 't> Collector<'a, 't> {
             || (cur_ty == BlockType::Class && self.block(cur).in_conditional_block);
         if conditional && !self.block(cur).has_conditional_annotations {
             self.table.blocks[cur].has_conditional_annotations = true;
+            self.table.blocks[cur].annotates_conditionally = true;
             let name = self.wk.conditional_annotations;
             self.add_def(name, def::USE, annotation.range());
         }
