@@ -114,6 +114,10 @@ pub(crate) struct Block {
     /// Made inside the annotation of a function's local variable before 3.14, which the
     /// compiler skips: never compiled.
     pub uncompiled: bool,
+    /// Compiled before this block and those made after it, which the symbol table visits
+    /// first: a function's decorators before its defaults, an assignment's value before its
+    /// targets, a `for`'s iterable before its target.
+    pub compiled_before: Option<BlockId>,
     /// A function whose body a focused run did not visit, its previous analysis being kept
     /// (see [`Collector::run_focused`](super::collect::Collector::run_focused)): the free
     /// variables it gives its parent, which stand for its analysis.
@@ -154,6 +158,7 @@ impl Block {
             comp_inlined: false,
             detached: false,
             uncompiled: false,
+            compiled_before: None,
             unevaluated: false,
             kept_free: None,
         }

@@ -49,6 +49,18 @@ impl CodeFacts {
                 facts.qualname[id] = facts.compute_qualname(table, version, id);
             }
         }
+        // Compile order (see `Block::compiled_before`).
+        let mut rank = vec![0; n];
+        for (i, &id) in preorder.iter().enumerate() {
+            rank[id] = 2 * i + 1;
+        }
+        let key = |&id: &BlockId| match table.blocks[id].compiled_before {
+            Some(first_default) => rank[first_default].saturating_sub(1),
+            None => rank[id],
+        };
+        for inlined in &mut facts.inlined {
+            inlined.sort_by_key(key);
+        }
         facts
     }
 

@@ -189,6 +189,7 @@ impl<'a, 't> Collector<'a, 't> {
         let name = self.intern_node(name_node);
         let stored = self.add_def(name, def::LOCAL, node.range());
         self.record(name_node.range(), stored, OccurrenceKind::Write);
+        let defaults_from = self.table.blocks.len();
         self.visit_defaults(&params);
         let code_line = decorators
             .first()
@@ -196,9 +197,11 @@ impl<'a, 't> Collector<'a, 't> {
         if !self.at_least(PythonVersion::Py312) {
             self.visit_function_annotations(node, &params, returns);
         }
+        let decorators_from = self.table.blocks.len();
         for &decorator in decorators {
             self.visit_expr(decorator, Ctx::Load);
         }
+        self.compiled_ahead(defaults_from, decorators_from);
         let generic = !type_params.is_empty() && self.at_least(PythonVersion::Py312);
         if generic {
             // CPython tests the defaults sequence against NULL, and the parser always makes one

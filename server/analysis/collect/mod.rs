@@ -444,6 +444,16 @@ impl<'a, 't> Collector<'a, 't> {
         self.depth -= 1;
     }
 
+    /// Notes that the blocks made from `second` on are compiled before those made from `first`
+    /// up to `second`, which the symbol table visited first (see [`Block::compiled_before`]).
+    fn compiled_ahead(&mut self, first: BlockId, second: BlockId) {
+        if second > first {
+            for block in &mut self.table.blocks[second..] {
+                block.compiled_before.get_or_insert(first);
+            }
+        }
+    }
+
     /// 3.14's `ENTER_CONDITIONAL_BLOCK` … `LEAVE_CONDITIONAL_BLOCK` around `visit`.
     fn conditional(&mut self, visit: impl FnOnce(&mut Self)) {
         let saved = self.block(self.cur).in_conditional_block;

@@ -85,8 +85,11 @@ impl<'a, 't> Collector<'a, 't> {
                 });
             }
             Kind::ForStatement => {
+                let target_from = self.table.blocks.len();
                 self.visit_opt(node.field(Field::Left), Ctx::Store);
+                let iterable_from = self.table.blocks.len();
                 self.visit_opt(node.field(Field::Right), Ctx::Load);
+                self.compiled_ahead(target_from, iterable_from);
                 self.conditional(|this| {
                     this.visit_body(node.field(Field::Body));
                     this.visit_else(node);
@@ -223,9 +226,11 @@ impl<'a, 't> Collector<'a, 't> {
             targets.push(n.field(Field::Left));
             value = n.field(Field::Right);
         }
+        let targets_from = self.table.blocks.len();
         for target in targets {
             self.visit_opt(target, Ctx::Store);
         }
+        let value_from = self.table.blocks.len();
         if let Some(value) = value {
             match value.kind() {
                 Kind::Assignment => self.visit_assignment(value),
@@ -233,6 +238,7 @@ impl<'a, 't> Collector<'a, 't> {
                 _ => self.visit_expr(value, Ctx::Load),
             }
         }
+        self.compiled_ahead(targets_from, value_from);
     }
 
     fn visit_ann_assign(&mut self, node: SyntaxNode<'t>, annotation: SyntaxNode<'t>) {
