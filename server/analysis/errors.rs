@@ -102,7 +102,9 @@ pub enum ErrorKind {
     },
     /// 3.12 only: a `lambda` or a comprehension (`what`) in an annotation scope that can see
     /// its class's names.
-    InClassAnnotationScope { what: &'static str },
+    InClassAnnotationScope {
+        what: &'static str,
+    },
     DebugAssignment {
         delete: bool,
     },

@@ -280,8 +280,8 @@ impl<'a, 't> Collector<'a, 't> {
             None => {}
         }
         // Before 3.14 a function compiles no annotation of its variables.
-        let uncompiled = !self.at_least(PythonVersion::Py314)
-            && self.block(self.cur).ty == BlockType::Function;
+        let uncompiled =
+            !self.at_least(PythonVersion::Py314) && self.block(self.cur).ty == BlockType::Function;
         let outer = self.in_uncompiled_annotation;
         self.in_uncompiled_annotation |= uncompiled;
         self.visit_annotation(annotation);
