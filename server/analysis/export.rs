@@ -42,7 +42,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
         scope_of[id] = Some(ScopeId(index as u32));
     }
     let facts = CodeFacts::new(table, version, &preorder);
-    let links = Links { table, wk };
+    let links = Links { table, wk, version };
     // One allocation per distinct name, shared by every symbol and occurrence spelling it.
     let mut shared_names: Vec<Option<Arc<str>>> = vec![None; table.names.len()];
     let mut shared = |id: NameId| -> Arc<str> {
@@ -250,6 +250,7 @@ fn implicit_class_cells(table: &SymbolTable, wk: &WellKnown, id: BlockId) -> Vec
 struct Links<'a> {
     table: &'a SymbolTable,
     wk: &'a WellKnown,
+    version: PythonVersion,
 }
 
 impl Links<'_> {
@@ -266,10 +267,12 @@ impl Links<'_> {
         b.symbols.get_index_of(&name)
     }
 
+    /// Whether `name` is a cell the compiler gives a class: `__class__`, from 3.12
+    /// `__classdict__`, from 3.14 `__conditional_annotations__` (before, plain names).
     fn is_class_cell(&self, name: NameId) -> bool {
         name == self.wk.class
-            || name == self.wk.classdict
-            || name == self.wk.conditional_annotations
+            || (name == self.wk.classdict && self.version >= PythonVersion::Py312)
+            || (name == self.wk.conditional_annotations && self.version >= PythonVersion::Py314)
     }
 
     /// The nearest enclosing block in CPython's symbol table (inlined comprehensions are spliced

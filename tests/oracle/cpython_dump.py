@@ -62,7 +62,13 @@ FLAG_MASK = (1 << SCOPE_OFF) - 1
 
 # Names whose cells are created implicitly by a class (or, for __conditional_annotations__, by a
 # class or the module) rather than by a binding.
-IMPLICIT_CELLS = ("__class__", "__classdict__", "__conditional_annotations__")
+# The cells the compiler gives a class (the last also a module) that its symbol table does not
+# list; before 3.12 `__classdict__`, before 3.14 `__conditional_annotations__` are plain names.
+IMPLICIT_CELLS = (
+    ("__class__",)
+    + (("__classdict__",) if sys.version_info >= (3, 12) else ())
+    + (("__conditional_annotations__",) if sys.version_info >= (3, 14) else ())
+)
 
 _KINDS = {
     "module": "module",
