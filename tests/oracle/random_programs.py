@@ -21,6 +21,9 @@ import random
 # Few names, so that scopes share them: a name bound in one scope is read, declared or bound in
 # others, which is what makes closures, cells and their errors.
 NAMES = ["a", "b", "x", "y", "f", "g", "C", "i", "__p", "self"]
+# Now and then: the compiler's implicit cells, a name NFKC folds onto another (`ﬁ` is `fi`),
+# a mangled spelling of `__p` in class `C`, a dunder that is never mangled.
+RARE_NAMES = ["__class__", "__classdict__", "ﬁ", "fi", "_C__p", "__p__", "T"]
 
 
 class Gen:
@@ -35,7 +38,15 @@ class Gen:
         return self.r.random() < p
 
     def name(self):
-        return self.r.choice(NAMES)
+        if not self.chance(0.06):
+            return self.r.choice(NAMES)
+        name = self.r.choice(RARE_NAMES)
+        if name in ("__class__", "__classdict__") and self.version >= (3, 12):
+            # CPython 3.12-3.14 abort compiling some classes naming these (one binding
+            # `__classdict__` with a `type` in its body; `__class__` read by a generator
+            # expression inside a comprehension in a class body): no oracle then.
+            return "__p"
+        return name
 
     def emit(self, indent, text):
         self.lines.append("    " * indent + text)
@@ -56,6 +67,9 @@ class Gen:
         if r < 0.70:
             return "%s(%s)" % (self.name(), ", ".join(self.expr(ctx, depth + 1) for _ in range(self.r.randint(0, 2))))
         if r < 0.75 and ctx["in_method"]:
+            if ctx.get("comp_in_class") and self.version >= (3, 12):
+                # CPython 3.12-3.14 abort compiling some of these (see `name`).
+                return "super(C, self).m()"
             return self.r.choice(["super().m()", "__class__", "super(C, self).m()"])
         if r < 0.80:
             return "%s.%s" % (self.name(), self.r.choice(["attr", "__p", "m"]))
@@ -68,11 +82,12 @@ class Gen:
         return "%s + %s" % (self.expr(ctx, depth + 1), self.expr(ctx, depth + 1))
 
     def comprehension(self, ctx, depth):
-        inner = dict(ctx, class_direct=False, in_comp=True)
+        comp_in_class = ctx["class_direct"] or ctx.get("comp_in_class", False)
+        inner = dict(ctx, class_direct=False, in_comp=True, comp_in_class=comp_in_class)
         fors = []
         for _ in range(self.r.randint(1, 2)):
             target = self.name() if self.chance(0.8) else "(%s, %s)" % (self.name(), self.name())
-            it = self.expr(dict(ctx, in_comp=True) if not fors else inner, depth + 1)
+            it = self.expr(dict(ctx, in_comp=True, comp_in_class=comp_in_class) if not fors else inner, depth + 1)
             clause = "%sfor %s in %s" % ("async " if ctx["async"] and self.chance(0.2) else "", target, it)
             if self.chance(0.3):
                 clause += " if %s" % self.expr(inner, depth + 1)
@@ -209,7 +224,23 @@ class Gen:
         if not self.chance(0.6):
             return ""
         names = self.r.sample(["T", "U", "a", "x"], self.r.randint(1, 2))
-        return "[%s]" % ", ".join(n if self.chance(0.7) else "*" + n for n in names)
+        params = []
+        for n in names:
+            r = self.r.random()
+            if r < 0.5:
+                params.append(n)
+            elif r < 0.65:
+                params.append("*" + n)
+            elif r < 0.75:
+                params.append("**" + n)
+            elif r < 0.88:
+                params.append("%s: %s" % (n, self.r.choice(NAMES + ["(int, %s)" % self.r.choice(NAMES)])))
+            elif self.version >= (3, 13):
+                # PEP 696 defaults (3.13+).
+                params.append("%s = %s" % (n, self.r.choice(NAMES)))
+            else:
+                params.append(n)
+        return "[%s]" % ", ".join(params)
 
     def decorators(self, ctx, indent):
         for _ in range(self.r.randint(0, 2) if self.chance(0.3) else 0):
@@ -248,6 +279,7 @@ class Gen:
             class_direct=False,
             enclosing_bound=sorted(bound | set(n for n in ctx["enclosing_bound"] if n not in declared)),
             in_comp=False,
+            comp_in_class=False,
             in_method=ctx["class_direct"] or ctx["in_method"],
         )
         inner["async"] = is_async
