@@ -116,7 +116,8 @@ pub(crate) struct Block {
     pub uncompiled: bool,
     /// Compiled before this block and those made after it, which the symbol table visits
     /// first: a function's decorators before its defaults, an assignment's value before its
-    /// targets, a `for`'s iterable before its target.
+    /// targets, a `for`'s (or a comprehension's inner `for`'s) iterable before its target, a
+    /// dict comprehension's key before its value.
     pub compiled_before: Option<BlockId>,
     /// A function whose body a focused run did not visit, its previous analysis being kept
     /// (see [`Collector::run_focused`](super::collect::Collector::run_focused)): the free

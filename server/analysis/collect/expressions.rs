@@ -296,12 +296,15 @@ impl<'a, 't> Collector<'a, 't> {
                 self.visit_children(clause, Ctx::Load);
                 continue;
             }
+            let target_from = self.table.blocks.len();
             self.cur_block().comp_iter_target = true;
             self.visit_opt(clause.field(Field::Left), Ctx::Store);
             self.cur_block().comp_iter_target = false;
+            let iterable_from = self.table.blocks.len();
             self.cur_block().comp_iter_expr += 1;
             self.visit_for_in_right(clause);
             self.cur_block().comp_iter_expr -= 1;
+            self.compiled_ahead(target_from, iterable_from);
             while let Some(cond) = rest.next_if(|c| c.kind() == Kind::IfClause) {
                 self.visit_children(cond, Ctx::Load);
             }
@@ -311,9 +314,13 @@ impl<'a, 't> Collector<'a, 't> {
         }
         match body {
             Some(pair) if pair.kind() == Kind::Pair => {
-                // dict comprehension: CPython visits the value, then the key.
+                // dict comprehension: CPython visits the value, then the key (and compiles
+                // the key first).
+                let value_from = self.table.blocks.len();
                 self.visit_opt(pair.field(Field::Value), Ctx::Load);
+                let key_from = self.table.blocks.len();
                 self.visit_opt(pair.field(Field::Key), Ctx::Load);
+                self.compiled_ahead(value_from, key_from);
             }
             other => self.visit_opt(other, Ctx::Load),
         }

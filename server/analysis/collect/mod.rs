@@ -446,7 +446,7 @@ impl<'a, 't> Collector<'a, 't> {
 
     /// Notes that the blocks made from `second` on are compiled before those made from `first`
     /// up to `second`, which the symbol table visited first (see [`Block::compiled_before`]).
-    fn compiled_ahead(&mut self, first: BlockId, second: BlockId) {
+    pub(super) fn compiled_ahead(&mut self, first: BlockId, second: BlockId) {
         if second > first {
             for block in &mut self.table.blocks[second..] {
                 block.compiled_before.get_or_insert(first);
