@@ -14,6 +14,7 @@ pub(crate) struct CodeFacts {
     /// For each code object, the comprehensions inlined into it (3.12+) and compiled, in
     /// compile order.
     pub inlined: Vec<Vec<BlockId>>,
+    pub version: PythonVersion,
 }
 
 impl CodeFacts {
@@ -25,6 +26,7 @@ impl CodeFacts {
             has_code: vec![false; n],
             qualname: vec![String::new(); n],
             inlined: vec![Vec::new(); n],
+            version,
         };
         for &id in preorder {
             let block = &table.blocks[id];
@@ -211,12 +213,13 @@ pub(crate) fn cellvars(
             slotted.push(*name);
         }
     }
-    let in_class = block.ty == BlockType::Class;
+    // A class pushes every name of the comprehension before 3.14, its locals since.
+    let pushes_all = block.ty == BlockType::Class && facts.version < PythonVersion::Py314;
     for &comp in &facts.inlined[id] {
         let c = &table.blocks[comp];
         for (name, sym) in &c.symbols {
             let pushed =
-                (sym.flags & def::LOCAL != 0 && sym.flags & def::NONLOCAL == 0) || in_class;
+                (sym.flags & def::LOCAL != 0 && sym.flags & def::NONLOCAL == 0) || pushes_all;
             if pushed && sym.flags & def::PARAM == 0 && is_cell(name) && !slotted.contains(name) {
                 slotted.push(*name);
             }
