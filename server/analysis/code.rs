@@ -14,6 +14,7 @@ pub(crate) struct CodeFacts {
     /// For each code object, the comprehensions inlined into it (3.12+) and compiled, in
     /// compile order.
     pub inlined: Vec<Vec<BlockId>>,
+    /// The Python version whose compiler is followed.
     pub version: PythonVersion,
 }
 
@@ -57,7 +58,7 @@ impl CodeFacts {
             rank[id] = 2 * i + 1;
         }
         let key = |&id: &BlockId| match table.blocks[id].compiled_before {
-            Some(first_default) => rank[first_default].saturating_sub(1),
+            Some(first) => rank[first].saturating_sub(1),
             None => rank[id],
         };
         for inlined in &mut facts.inlined {
