@@ -369,10 +369,15 @@ impl<'a, 't> Collector<'a, 't> {
     fn extend_namedexpr_scope(&mut self, target: SyntaxNode<'t>) {
         let name = self.intern_node(target);
         let range = target.range();
+        // 3.11 looks the target up unmangled, so a private name in a class never matches.
+        let looked_up = |this: &mut Self| match this.at_least(PythonVersion::Py312) {
+            true => this.maybe_mangle(name),
+            false => name,
+        };
         for i in (0..self.stack.len()).rev() {
             let ste = self.stack[i];
             if self.block(ste).comprehension.is_some() {
-                let mangled = self.maybe_mangle(name);
+                let mangled = looked_up(self);
                 let flags = self.block(ste).flags(mangled);
                 if flags & def::COMP_ITER != 0 && flags & def::LOCAL != 0 {
                     let name = self.table.names.name(name).to_owned();
@@ -383,7 +388,7 @@ impl<'a, 't> Collector<'a, 't> {
             }
             match self.block(ste).ty {
                 BlockType::Function => {
-                    let mangled = self.maybe_mangle(name);
+                    let mangled = looked_up(self);
                     let flags = self.block(ste).flags(mangled);
                     let flag = if flags & def::GLOBAL != 0 {
                         def::GLOBAL
