@@ -418,13 +418,14 @@ impl Prior<'_> {
         (old_end <= change.start || old_end >= change.old_end).then(|| change.shift(old_end))
     }
 
-    /// Where the new text's offset `at`, outside the change, was in the last version's text.
+    /// Where the new text's offset `at`, the start of a chunk outside the change, was in the
+    /// last version's text. A chunk starting where a deletion was starts after it.
     fn old_offset(&self, at: usize) -> Option<usize> {
         let change = self.change;
-        if at <= change.start {
-            Some(at)
-        } else if at >= change.new_end {
+        if at >= change.new_end {
             Some((at as i64 - change.delta()) as usize)
+        } else if at <= change.start {
+            Some(at)
         } else {
             None
         }
@@ -1434,6 +1435,23 @@ pub(crate) mod tests {
                 self.edit(at, at, ch.encode_utf8(&mut [0; 4]));
                 at += ch.len_utf8();
             }
+        }
+    }
+
+    /// Deleting a whole statement puts the next one where it was: when the next is as long,
+    /// the last version's chunk at that place is still the deleted statement's, not its own.
+    #[test]
+    fn a_deleted_statement_does_not_stand_for_the_next() {
+        // The syntax error keeps the chunks from being found by their text.
+        let text = "import f\nx = 0\nT_co = f('T_co')\nV_co = f('V_co')\nz = T_co\nw = )\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::Never);
+            // A module-level edit first, so that the next one has a last layout to reuse.
+            let x = doc.text.find("x = 0").unwrap();
+            doc.edit(x, x + 1, "y");
+            let at = doc.text.find("T_co =").unwrap();
+            let line = doc.text[at..].find('\n').unwrap() + 1;
+            doc.edit(at, at + line, "");
         }
     }
 
