@@ -1404,10 +1404,15 @@ fn focused(
         return None;
     }
     let skipped = collector.table.blocks.iter();
-    let skipped = skipped
+    let skipped: Vec<TextRange> = skipped
         .filter(|b| b.kept_free.is_some())
         .map(|b| b.range)
         .collect();
+    // The kept methods' bodies were not visited: the parse errors the collector recovers there
+    // are not known as recovered. Those methods had none the last time (see `kept_methods`)
+    // and their text is as it was.
+    let mut parse_errors = crate::analysis::unrecovered_errors(def, &collector.recovered);
+    parse_errors.retain(|&e| !skipped.iter().any(|s| s.contains_range(e)));
     let mut errors = std::mem::take(&mut collector.errors);
     let mut resolver = resolve::Resolver::new(&mut collector.table, &collector.wk, version);
     resolver.run();
@@ -1418,7 +1423,7 @@ fn focused(
         wk: &collector.wk,
         occurrences: &collector.occurrences,
         errors,
-        parse_errors: crate::analysis::unrecovered_errors(def, &collector.recovered),
+        parse_errors,
         too_deep: None,
         has_star_import: collector.has_star_import,
     });

@@ -1463,6 +1463,19 @@ pub(crate) mod tests {
         }
     }
 
+    /// A method kept while its class body is analysed again is not visited: a parse error the
+    /// collector recovers in it (3.11 reading a type parameter default) is not reported.
+    #[test]
+    fn a_kept_method_keeps_its_recovered_parse_errors() {
+        let text = "class K:\n    def m(self):\n        type A[x = b, a] = T\n        return 1\n\n    y = 1\n\n\nz = 2\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            let y = doc.text.find("y = 1").unwrap();
+            doc.edit(y + 4, y + 5, "2");
+            doc.edit(y + 4, y + 5, "3");
+        }
+    }
+
     /// A warm-up does not hold the cache: the edits that come meanwhile re-analyse their body
     /// from the last analysis, and the chunks it analysed, keyed by their text, serve the next
     /// edit at module level. A cache emptied meanwhile (its document went cold) takes nothing.
@@ -1648,7 +1661,9 @@ pub(crate) mod tests {
     /// Random typing over samples and stdlib files, in 3.11 and 3.14: every version equals the
     /// whole analysis, and versions with syntax errors are stitched.
     /// `CLOSURE_LENS_TYPING_EDITS=N` makes N edits per file and version (default 40);
-    /// `CLOSURE_LENS_TYPING_SEED=S` types other sequences (default 0).
+    /// `CLOSURE_LENS_TYPING_SEED=S` types other sequences (default 0);
+    /// `CLOSURE_LENS_TYPING_DIR=DIR` types in DIR's `.py` files too (say, the programs of
+    /// `tests/oracle/random_programs.py`).
     #[test]
     fn random_typing_equals_whole() {
         let steps = from_env("CLOSURE_LENS_TYPING_EDITS", 40);
@@ -1664,6 +1679,15 @@ pub(crate) mod tests {
             // Read under `from __future__ import annotations` (the edits may break the import).
             let annotated = std::fs::read_to_string(stdlib.join("typing.py")).unwrap_or_default();
             texts.push(format!("from __future__ import annotations\n{annotated}"));
+        }
+        if let Ok(dir) = std::env::var("CLOSURE_LENS_TYPING_DIR") {
+            let mut paths: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("CLOSURE_LENS_TYPING_DIR={dir}: {e}"))
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "py"))
+                .collect();
+            paths.sort();
+            texts.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
         }
         let (mut stitched, mut edits) = (0, 0);
         for (i, text) in texts.iter().enumerate() {
