@@ -1251,10 +1251,15 @@ impl Splice {
         let count = if self.kept.is_empty() {
             let mut replaced: Vec<Occurrence> = match self.class_part {
                 Some(ref part) => part.clone(),
+                // The enclosing scopes' own (its name, decorators and header; with syntax
+                // errors, statements tree-sitter put inside the def), moved by the edit.
                 None => prev.occurrences[lo..hi]
                     .iter()
                     .filter(|o| !old_ids.contains(&o.scope.0))
-                    .cloned()
+                    .map(|o| Occurrence {
+                        range: shift(o.range),
+                        ..o.clone()
+                    })
                     .collect(),
             };
             replaced.extend(fresh);

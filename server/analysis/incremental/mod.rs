@@ -1476,6 +1476,18 @@ pub(crate) mod tests {
         }
     }
 
+    /// With a syntax error tree-sitter may put a module statement inside a `def` (here after a
+    /// string that ends the broken body): its names move with an edit before them in the body.
+    #[test]
+    fn names_of_other_scopes_inside_a_broken_def_move_with_the_edit() {
+        let text = "def g(a, a: int): +\n'''else:\n)\n    return lambda: a\n'''fs = [lambda: i for i in r]\nz = 1\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::Never);
+            let at = doc.text.find("'''fs").unwrap();
+            doc.edit(at, at, "for i in r:\n    fs.append(lambda: i)\n");
+        }
+    }
+
     /// A warm-up does not hold the cache: the edits that come meanwhile re-analyse their body
     /// from the last analysis, and the chunks it analysed, keyed by their text, serve the next
     /// edit at module level. A cache emptied meanwhile (its document went cold) takes nothing.
