@@ -370,15 +370,14 @@ impl<'a, 't> Collector<'a, 't> {
         let name = self.intern_node(target);
         let range = target.range();
         // 3.11 looks the target up unmangled, so a private name in a class never matches.
-        let looked_up = |this: &mut Self| match this.at_least(PythonVersion::Py312) {
-            true => this.maybe_mangle(name),
+        let looked_up = match self.at_least(PythonVersion::Py312) {
+            true => self.maybe_mangle(name),
             false => name,
         };
         for i in (0..self.stack.len()).rev() {
             let ste = self.stack[i];
             if self.block(ste).comprehension.is_some() {
-                let mangled = looked_up(self);
-                let flags = self.block(ste).flags(mangled);
+                let flags = self.block(ste).flags(looked_up);
                 if flags & def::COMP_ITER != 0 && flags & def::LOCAL != 0 {
                     let name = self.table.names.name(name).to_owned();
                     self.error(ErrorKind::WalrusRebindsIterationVariable { name }, range);
@@ -388,8 +387,7 @@ impl<'a, 't> Collector<'a, 't> {
             }
             match self.block(ste).ty {
                 BlockType::Function => {
-                    let mangled = looked_up(self);
-                    let flags = self.block(ste).flags(mangled);
+                    let flags = self.block(ste).flags(looked_up);
                     let flag = if flags & def::GLOBAL != 0 {
                         def::GLOBAL
                     } else {
