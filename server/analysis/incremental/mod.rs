@@ -1233,17 +1233,40 @@ pub(crate) mod tests {
         }
     }
 
+    /// 3.12+: a comprehension in a module-level one reads the outer one's variable from the
+    /// module's cell when another statement makes the name a cell of the module (by capturing
+    /// it in its own comprehension), and from no cell once none does.
+    #[test]
+    fn module_comprehension_cells_are_the_whole_module_s() {
+        let text = "ws = [[y for x in a] for y in b]\n\nzs = [lambda: y for y in c]\n";
+        for version in [PythonVersion::Py312, PythonVersion::Py314] {
+            let mut cache = ChunkCache::default();
+            check(text, version, &mut cache);
+            check(&text.replace("in c", "in d"), version, &mut cache);
+            check(&text.replace("lambda: y", "lambda: x"), version, &mut cache);
+            check(&text.replace("in b", "in e"), version, &mut cache);
+        }
+    }
+
     /// A `super()` call's facts read how the module calls its function (here, not at all: it
-    /// is stored, in another statement): judged on the whole module.
+    /// is stored, in another statement): judged on the whole module, also when the function is
+    /// generic (3.12+; its parent scope is then its type parameters').
     #[test]
     fn super_calls_of_a_module_function_are_judged_whole() {
-        let text = "def f(self):\n    return super().m()\n\ng = f\n\nx = 1\n";
+        let plain = "def f(self):\n    return super().m()\n\ng = f\n\nx = 1\n";
+        let generic = plain.replace("def f(", "def f[T](");
         for version in PythonVersion::ALL {
-            let mut cache = ChunkCache::default();
-            let whole = whole(text, version);
-            assert_eq!(whole.facts.super_calls[0].called_with, None, "{version}");
-            check(text, version, &mut cache);
-            check(&text.replace("x = 1", "x = 2"), version, &mut cache);
+            let texts = match version >= PythonVersion::Py312 {
+                true => vec![plain, &generic],
+                false => vec![plain],
+            };
+            for text in texts {
+                let mut cache = ChunkCache::default();
+                let whole = whole(text, version);
+                assert_eq!(whole.facts.super_calls[0].called_with, None, "{version}");
+                check(text, version, &mut cache);
+                check(&text.replace("x = 1", "x = 2"), version, &mut cache);
+            }
         }
     }
 

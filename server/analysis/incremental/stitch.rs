@@ -13,7 +13,7 @@ use crate::analysis::collect;
 use crate::analysis::grammar::{CursorPool, SyntaxNode};
 use crate::analysis::{
     Analysis, ClosureError, Facts, LoopClosure, Occurrence, PythonVersion, Resolution, Scope,
-    ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    ScopeId, ScopeKind, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
 };
 
 /// Where one chunk sits in a stitched analysis.
@@ -399,8 +399,16 @@ pub(super) fn judged_across_chunks(layout: &[Placed], binders: &[Binders]) -> Ve
         let global = |c: &&LoopClosure| c.maker == ScopeId::MODULE || c.bound_to_global;
         let closures = chunk.facts.loop_closures.iter().filter(global);
         readers.extend(closures.map(|c| ids.scope(c.scope)));
-        // A `super()` call's facts read how the module calls its function (by name).
-        let top = |c: &&SuperCall| chunk.scope(c.frame).parent == Some(ScopeId::MODULE);
+        // A `super()` call's facts read how the module calls its function (by name), also
+        // when the function is generic (its name is bound outside its type parameters' scope).
+        let top = |c: &&SuperCall| {
+            let parent = chunk.scope(c.frame).parent;
+            let outside = |p: ScopeId| match chunk.scope(p).kind {
+                ScopeKind::TypeParams => chunk.scope(p).parent,
+                _ => Some(p),
+            };
+            parent.and_then(outside) == Some(ScopeId::MODULE)
+        };
         let calls = chunk.facts.super_calls.iter().filter(top);
         readers.extend(calls.map(|c| ids.scope(c.frame)));
     }
@@ -435,12 +443,43 @@ pub(super) fn stitch(
     last: Option<Last>,
 ) -> (Arc<Analysis>, Layout) {
     let patched = last.and_then(|prev| patch(text, chunks, prev));
-    let stitched = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
+    let mut stitched = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
+    link_module_comprehension_cells(&mut stitched.analysis);
     let (mut analysis, layout) = stitched.with_facts_refound(text, tree);
     let root = SyntaxNode::new(tree.root_node());
     let first_line = collect::first_statement_line(root, &CursorPool::default());
     start_module_annotate(&mut analysis, first_line);
     (Arc::new(analysis), layout)
+}
+
+/// 3.12+: a free name of a comprehension inlined into a module-level one (it reads the outer
+/// one's variable) reads the module's cell when any statement makes the name a cell of the
+/// module (`DEF_COMP_CELL`, by capturing it in another comprehension), which a chunk analysed
+/// on its own cannot see: its [`Symbol::captures_from`] is set again from the whole module.
+fn link_module_comprehension_cells(analysis: &mut Analysis) {
+    let mut inlined: Vec<ScopeId> = analysis.scopes[0].children.clone();
+    inlined.retain(|&c| analysis.scope(c).inlined);
+    while let Some(id) = inlined.pop() {
+        let scope = analysis.scope(id);
+        inlined.extend(
+            scope
+                .children
+                .iter()
+                .filter(|&&c| analysis.scope(c).inlined),
+        );
+        // The module owns `__conditional_annotations__` whether or not it is a cell.
+        let links: Vec<(usize, Option<ScopeId>)> = (scope.symbols.iter().enumerate())
+            .filter(|(_, s)| s.in_closure() && &*s.name != "__conditional_annotations__")
+            .filter(|(_, s)| s.captures_from.is_none_or(|c| c == ScopeId::MODULE))
+            .map(|(i, s)| {
+                let module = analysis.scopes[0].symbol(&s.name);
+                (i, module.filter(|m| m.is_cell()).map(|_| ScopeId::MODULE))
+            })
+            .collect();
+        for (i, owner) in links {
+            analysis.scopes[id.index()].symbols[i].captures_from = owner;
+        }
+    }
 }
 
 /// 3.14: starts the module's `__annotate__` scope (if it has one) at `first_line`, the line of
