@@ -45,8 +45,8 @@ use super::implied::ImpliedUsers;
 use crate::analysis::blocks::def;
 use crate::analysis::grammar::SyntaxNode;
 use crate::analysis::{
-    Analysis, ClosureError, Occurrence, Resolution, Scope, ScopeId, ScopeKind, Symbol, SymbolFlags,
-    SymbolId, SymbolOrigin, TextRange, collect, export, flow, resolve,
+    Analysis, ClosureError, Occurrence, PythonVersion, Resolution, Scope, ScopeId, ScopeKind,
+    Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, collect, export, flow, resolve,
 };
 
 /// One contiguous change: `start..old_end` of the old text became `start..new_end`.
@@ -327,6 +327,28 @@ fn errors_apart(errors: &[TextRange], span: TextRange, inside: TextRange) -> boo
     errors.iter().all(|e| {
         e.end < span.start || e.start > span.end || inside.start < e.start && e.end < inside.end
     })
+}
+
+/// Whether `node` lies in an `except` or the `else` of a `try` that has both: 3.11 and 3.12
+/// visit the `else` before the handlers, so scopes after `node` in the text may come before it
+/// in pre-order, or the other way round, where a splice moves scopes by their order.
+fn in_reordered_try(node: Node<'_>) -> bool {
+    let mut at = node;
+    while let Some(parent) = at.parent() {
+        if parent.kind() == "try_statement" && matches!(at.kind(), "except_clause" | "else_clause")
+        {
+            let mut cursor = parent.walk();
+            let clauses: Vec<&str> = parent
+                .named_children(&mut cursor)
+                .map(|c| c.kind())
+                .collect();
+            if clauses.contains(&"except_clause") && clauses.contains(&"else_clause") {
+                return true;
+            }
+        }
+        at = parent;
+    }
+    false
 }
 
 /// The node of the `def` or class (`kind`) spanning exactly `range`.
@@ -661,6 +683,9 @@ impl Splice {
             _ => "function_definition",
         };
         let node = def_node(root, range, kind)?;
+        if prev.version < PythonVersion::Py313 && in_reordered_try(node) {
+            return None;
+        }
         // The body: after a def's `:`, from a class's first statement (its bases are not in it).
         let body = node.child_by_field_name("body")?;
         let body_start = match scope.kind {

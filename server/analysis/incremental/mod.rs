@@ -1469,6 +1469,21 @@ pub(crate) mod tests {
         }
     }
 
+    /// 3.11 and 3.12 number a `try`'s `else` scopes before its handlers': typing in a function
+    /// in a handler moves the `else`'s lambda after it (first in pre-order), and typing in one
+    /// in the `else` leaves the handler's lambda (after it in pre-order) where it is.
+    #[test]
+    fn scopes_of_a_try_move_by_place_not_by_order() {
+        let handler = "try:\n    pass\nexcept E:\n    def f():\n        x = 1\n        return x\nelse:\n    g = lambda: 1\n";
+        let orelse = "try:\n    pass\nexcept E:\n    g = lambda: 1\nelse:\n    def f():\n        x = 1\n        return x\n";
+        for version in PythonVersion::ALL {
+            for text in [handler, orelse] {
+                let mut doc = Typing::opened(text, version, Warming::AtOnce);
+                doc.type_after("x = 1", "\n        y = 2");
+            }
+        }
+    }
+
     /// Deleting a whole statement puts the next one where it was: when the next is as long,
     /// the last version's chunk at that place is still the deleted statement's, not its own.
     #[test]
