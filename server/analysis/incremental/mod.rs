@@ -1713,11 +1713,20 @@ pub(crate) mod tests {
     /// `CLOSURE_LENS_TYPING_EDITS=N` makes N edits per file and version (default 40);
     /// `CLOSURE_LENS_TYPING_SEED=S` types other sequences (default 0);
     /// `CLOSURE_LENS_TYPING_DIR=DIR` types in DIR's `.py` files too (say, the programs of
-    /// `tests/oracle/random_programs.py`).
+    /// `tests/oracle/random_programs.py`); `CLOSURE_LENS_TYPING_VERSIONS=3.12,3.13` under
+    /// other rules.
     #[test]
     fn random_typing_equals_whole() {
         let steps = from_env("CLOSURE_LENS_TYPING_EDITS", 40);
         let seed = from_env("CLOSURE_LENS_TYPING_SEED", 0u64);
+        let versions = std::env::var("CLOSURE_LENS_TYPING_VERSIONS");
+        let versions: Vec<PythonVersion> = match versions.as_deref() {
+            Ok(list) => list
+                .split(',')
+                .map(|v| PythonVersion::parse(v).expect(v))
+                .collect(),
+            Err(_) => vec![PythonVersion::Py311, PythonVersion::Py314],
+        };
         // Module variables annotated in several statements (3.14: one scope for them all).
         let annotating =
             format!("limit: int = 3\n\n{SAMPLE}\nif DEBUG:\n    level: str = 'x'\n\n{SAMPLE}");
@@ -1741,7 +1750,7 @@ pub(crate) mod tests {
         }
         let (mut stitched, mut edits) = (0, 0);
         for (i, text) in texts.iter().enumerate() {
-            for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            for &version in &versions {
                 stitched += random_typing(text, version, steps, seed * 7919 + 3 + i as u64);
                 edits += steps;
             }
