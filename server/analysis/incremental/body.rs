@@ -376,9 +376,10 @@ type Keep = (ScopeId, TextRange);
 /// The methods of `class` that an edit of its body (making `text`) leaves as they were: the
 /// functions defined in its body (not generic ones) that lie, from the start of their first
 /// line (a one-line body's facts read the indentation before the `def`), apart from the edit
-/// and from where the tree changed, with no error in them. Nothing else a class holds reaches
-/// inside them (a class's names are not visible in its functions), so their analysis stands and
-/// the class's is made from what they give it
+/// and from where the tree changed, with no error in them and no loop fact reaching out of
+/// them to a loop of the class body. Nothing else a class holds reaches inside
+/// them (a class's names are not visible in its functions), so their analysis stands and the
+/// class's is made from what they give it
 /// ([`Block::kept_free`](crate::analysis::blocks::Block::kept_free)).
 fn kept_methods(
     prev: &Analysis,
@@ -388,6 +389,16 @@ fn kept_methods(
     changed: &[TextRange],
 ) -> Vec<Keep> {
     let edited = TextRange::new(edit.start, edit.new_end);
+    // A loop closure's fact spans the loops it is made in, which may lie around the method in
+    // the class body (an edit there may change them, not only move them, as it moves a loop
+    // around the class).
+    let body = prev.scope(class).range;
+    let reaches_out = |range: TextRange| {
+        let facts = prev.facts.loop_closures.iter();
+        facts.map(|c| c.span).any(|span| {
+            span.intersects(range) && !range.contains_range(span) && span.start > body.start
+        })
+    };
     let children = &prev.scope(class).children;
     children
         .iter()
@@ -402,7 +413,8 @@ fn kept_methods(
                 && !TextRange::new(line, new.end).intersects(edited)
                 && !changed.iter().any(|&r| new.intersects(r))
                 && !prev.errors.iter().any(|e| s.range.intersects(e.range))
-                && !prev.parse_errors.iter().any(|&e| s.range.intersects(e));
+                && !prev.parse_errors.iter().any(|&e| s.range.intersects(e))
+                && !reaches_out(s.range);
             keep.then_some((c, new))
         })
         .collect()

@@ -1484,6 +1484,29 @@ pub(crate) mod tests {
         }
     }
 
+    /// A method defined in a loop of its class body is not kept when the class is analysed
+    /// again: its loop facts hold the loop, which an edit after the method changes.
+    #[test]
+    fn a_method_in_a_class_level_loop_is_not_kept() {
+        let text = "class K:\n    for f in i:\n        def m(self):\n            return lambda: f + y\n        a = 1\n        b = 2\n    c = 3\n";
+        for version in PythonVersion::ALL {
+            let whole = whole(text, version);
+            assert!(!whole.facts.loop_closures.is_empty(), "{version}");
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            let b = doc.text.find("    b = 2").unwrap();
+            doc.edit(b, b + 4, "");
+            // A loop made around a method.
+            let at = doc.text.find("    c = 3").unwrap();
+            doc.edit(
+                at,
+                at,
+                "    if g:\n        def n(self):\n            return lambda: g\n",
+            );
+            let at = doc.text.find("if g:").unwrap();
+            doc.edit(at, at + 2, "for g in");
+        }
+    }
+
     /// Deleting a whole statement puts the next one where it was: when the next is as long,
     /// the last version's chunk at that place is still the deleted statement's, not its own.
     #[test]
