@@ -370,6 +370,23 @@ fn def_node<'t>(root: Node<'t>, range: TextRange, kind: &str) -> Option<Node<'t>
     }
 }
 
+/// Gives `root` the qualname `qualname`, and the scopes nested in it the same prefix: the
+/// focused run skips the statements of the classes around `root`, whose `global` declarations
+/// may drop their names from it; with its name and enclosing scopes unchanged, the previous
+/// qualname stands.
+fn requalify(analysis: &mut Analysis, root: ScopeId, qualname: &str) {
+    let old = analysis.scope(root).qualname.clone();
+    if old == qualname {
+        return;
+    }
+    for scope in &mut analysis.scopes {
+        let rest = scope.qualname.strip_prefix(&old);
+        if let Some(rest) = rest.filter(|r| r.is_empty() || r.starts_with('.')) {
+            scope.qualname = format!("{qualname}{rest}");
+        }
+    }
+}
+
 /// A method to keep as it was: its scope, its range after the edit.
 type Keep = (ScopeId, TextRange);
 
@@ -728,7 +745,7 @@ impl Splice {
             (Unit::Body, ScopeKind::Class) => kept_methods(prev, text, function, edit, changed),
             _ => Vec::new(),
         };
-        let (fresh, kept_ranges) = focused(text, root, node, prev, range, &keep)?;
+        let (mut fresh, kept_ranges) = focused(text, root, node, prev, range, &keep)?;
         if !errors_apart(&fresh.parse_errors, range, errors_after) {
             return None;
         }
@@ -736,6 +753,9 @@ impl Splice {
             let s = &fresh.scopes[i as usize];
             s.range == range && s.kind == scope.kind
         })?;
+        if fresh.scopes[new_root as usize].name == scope.name {
+            requalify(&mut fresh, ScopeId(new_root), &scope.qualname);
+        }
         let header_end = fresh.scopes[new_root as usize].header_end;
         if unit == Unit::Body && header_end != scope.header_end {
             return None;

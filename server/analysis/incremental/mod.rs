@@ -1469,6 +1469,18 @@ pub(crate) mod tests {
         }
     }
 
+    /// A method's qualname drops its class's when the class declares its name `global`:
+    /// typing in the method's body, or the declaration in the class body.
+    #[test]
+    fn qualnames_follow_a_class_s_global_declarations() {
+        let text = "class K:\n    global m\n    def m(self):\n        return lambda: 1\n\n    def n(self):\n        return 2\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            doc.type_after("return lambda: 1", " + 1");
+            doc.type_after("global m", ", n");
+        }
+    }
+
     /// 3.11 and 3.12 number a `try`'s `else` scopes before its handlers': typing in a function
     /// in a handler moves the `else`'s lambda after it (first in pre-order), and typing in one
     /// in the `else` leaves the handler's lambda (after it in pre-order) where it is.
