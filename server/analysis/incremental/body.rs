@@ -41,6 +41,7 @@ use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
 use super::implied::ImpliedUsers;
+use super::module_cells;
 
 use crate::analysis::blocks::def;
 use crate::analysis::grammar::SyntaxNode;
@@ -190,7 +191,10 @@ pub fn reanalyze(
         {
             let users = implied.get_or_insert_with(|| ImpliedUsers::of(&prev));
             let mut record = spliced.record(&prev, edit);
-            let (analysis, refound) = spliced.apply(prev, users, text, root, edit, &change);
+            let (mut analysis, refound) = spliced.apply(prev, users, text, root, edit, &change);
+            // The focused run saw none of the module's other statements, nor their cells.
+            let cells = module_cells::module_cells(&analysis);
+            module_cells::link(&mut analysis, record.new_scopes.clone(), &cells);
             record.refound = refound;
             return Ok((analysis, record));
         }

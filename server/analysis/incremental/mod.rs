@@ -35,6 +35,7 @@ use crate::syntax;
 
 mod body;
 mod implied;
+mod module_cells;
 #[doc(hidden)]
 pub mod random_edits;
 mod stitch;
@@ -1245,6 +1246,22 @@ pub(crate) mod tests {
             check(&text.replace("in c", "in d"), version, &mut cache);
             check(&text.replace("lambda: y", "lambda: x"), version, &mut cache);
             check(&text.replace("in b", "in e"), version, &mut cache);
+        }
+        // Through a class in a function, and typing in the function.
+        let text = "zs = [lambda: y for y in c]\n\ndef f():\n    class K:\n        ws = [[y for x in a] for y in b]\n    return K\n";
+        for version in [PythonVersion::Py312, PythonVersion::Py314] {
+            let whole = whole(text, version);
+            let inner = whole
+                .scopes
+                .iter()
+                .rev()
+                .find(|s| s.kind == crate::analysis::ScopeKind::ListComp);
+            let y = inner.and_then(|s| s.symbol("y")).map(|y| y.captures_from);
+            assert_eq!(y, Some(Some(ScopeId::MODULE)), "{version}");
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            doc.type_after("return K", "2");
+            doc.type_after("lambda: y", "2");
+            doc.type_after("ws = [[y for x in a", "2");
         }
     }
 

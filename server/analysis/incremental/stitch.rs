@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tree_sitter::Tree;
 
+use super::module_cells::{self, module_cells};
 use super::{ChunkAnalysis, Last, Spliced};
 use crate::analysis::collect;
 use crate::analysis::grammar::{CursorPool, SyntaxNode};
@@ -442,44 +443,20 @@ pub(super) fn stitch(
     chunks: &[(Arc<ChunkAnalysis>, usize, u32)],
     last: Option<Last>,
 ) -> (Arc<Analysis>, Layout) {
+    // The module's cells of the last version: a free name a patch keeps may read one no more.
+    let mut cells = last
+        .as_ref()
+        .map_or_else(Vec::new, |l| module_cells(&l.analysis));
     let patched = last.and_then(|prev| patch(text, chunks, prev));
     let mut stitched = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
-    link_module_comprehension_cells(&mut stitched.analysis);
+    cells.extend(module_cells(&stitched.analysis));
+    let scopes = 1..stitched.analysis.scopes.len() as u32;
+    module_cells::link(&mut stitched.analysis, scopes, &cells);
     let (mut analysis, layout) = stitched.with_facts_refound(text, tree);
     let root = SyntaxNode::new(tree.root_node());
     let first_line = collect::first_statement_line(root, &CursorPool::default());
     start_module_annotate(&mut analysis, first_line);
     (Arc::new(analysis), layout)
-}
-
-/// 3.12+: a free name of a comprehension inlined into a module-level one (it reads the outer
-/// one's variable) reads the module's cell when any statement makes the name a cell of the
-/// module (`DEF_COMP_CELL`, by capturing it in another comprehension), which a chunk analysed
-/// on its own cannot see: its [`Symbol::captures_from`] is set again from the whole module.
-fn link_module_comprehension_cells(analysis: &mut Analysis) {
-    let mut inlined: Vec<ScopeId> = analysis.scopes[0].children.clone();
-    inlined.retain(|&c| analysis.scope(c).inlined);
-    while let Some(id) = inlined.pop() {
-        let scope = analysis.scope(id);
-        inlined.extend(
-            scope
-                .children
-                .iter()
-                .filter(|&&c| analysis.scope(c).inlined),
-        );
-        // The module owns `__conditional_annotations__` whether or not it is a cell.
-        let links: Vec<(usize, Option<ScopeId>)> = (scope.symbols.iter().enumerate())
-            .filter(|(_, s)| s.in_closure() && &*s.name != "__conditional_annotations__")
-            .filter(|(_, s)| s.captures_from.is_none_or(|c| c == ScopeId::MODULE))
-            .map(|(i, s)| {
-                let module = analysis.scopes[0].symbol(&s.name);
-                (i, module.filter(|m| m.is_cell()).map(|_| ScopeId::MODULE))
-            })
-            .collect();
-        for (i, owner) in links {
-            analysis.scopes[id.index()].symbols[i].captures_from = owner;
-        }
-    }
 }
 
 /// 3.14: starts the module's `__annotate__` scope (if it has one) at `first_line`, the line of
