@@ -210,7 +210,8 @@ impl<'a, 't> Collector<'a, 't> {
     }
 
     /// Visits the body of the `def`, `lambda` or class at `node` with `visit`, unless a focused
-    /// run skips it (it does not contain the focus); inside the focus, everything is visited.
+    /// run skips it (it neither holds the focus nor lies in it: a lambda in the header of the
+    /// focused `def` is visited before its body); inside the focus, everything is visited.
     fn visit_scope_body(&mut self, node: SyntaxNode<'t>, visit: impl FnOnce(&mut Self)) {
         if !self.kept.is_empty() && self.keeps_body(node) {
             return;
@@ -221,7 +222,8 @@ impl<'a, 't> Collector<'a, 't> {
                 visit(self);
                 self.focus = Some(focus);
             }
-            Some(focus) if !node.range().contains_range(focus) => {}
+            Some(focus)
+                if !node.range().contains_range(focus) && !focus.contains_range(node.range()) => {}
             _ => visit(self),
         }
     }

@@ -1498,6 +1498,17 @@ pub(crate) mod tests {
         }
     }
 
+    /// A lambda in a method's parameter annotation is analysed with the method's header
+    /// (3.14: in its `__annotate__` scope), its body too.
+    #[test]
+    fn lambdas_in_a_method_header_are_analysed_with_it() {
+        let text = "class A:\n    def __p(__p, a, C: (lambda f=C(): __p), **kw):\n        pass\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            doc.type_after("**kw", "q");
+        }
+    }
+
     /// 3.11 and 3.12 number a `try`'s `else` scopes before its handlers': typing in a function
     /// in a handler moves the `else`'s lambda after it (first in pre-order), and typing in one
     /// in the `else` leaves the handler's lambda (after it in pre-order) where it is.
