@@ -9,7 +9,8 @@
 //! fail when the kept findings ignore the names a splice touches or the scopes whose facts it
 //! found again.
 //!
-//! `CLOSURE_LENS_DIAGNOSTIC_EDITS=N` makes N edits per file, version and asking rate (default 40).
+//! `CLOSURE_LENS_DIAGNOSTIC_EDITS=N` makes N edits per file, version and asking rate (default 40);
+//! `CLOSURE_LENS_TYPING_DIR=DIR` edits DIR's `.py` files too, as one module.
 
 mod common;
 
@@ -21,7 +22,7 @@ use closure_lens::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeId, S
 use closure_lens::config::Settings;
 use closure_lens::line_index::Encoding;
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
-use common::edits::{from_env, stdlib};
+use common::edits::{from_env, programs_from_env, stdlib};
 use common::synthetic::synthetic_class;
 use ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
@@ -276,10 +277,13 @@ fn kept_diagnostics_equal_whole_ones_where_closure_bugs_are_dense() {
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap() + "\n\n")
         .collect();
-    check(&[
-        ("closure bugs", bugs),
-        ("synthetic", synthetic_class(1_500)),
-    ]);
+    let mut files = vec![
+        ("closure bugs".to_owned(), bugs),
+        ("synthetic".to_owned(), synthetic_class(1_500)),
+    ];
+    files.extend(programs_from_env());
+    let files: Vec<(&str, String)> = files.iter().map(|(n, t)| (&**n, t.clone())).collect();
+    check(&files);
 }
 
 /// Types `insert` just before the first `anchor` of `text` (in one function's body) and checks

@@ -8,6 +8,7 @@
 //! are asked for after every edit, under `pass_through` off and then on (they are found whole
 //! when the setting changes). Inputs: stdlib modules and a module of one class, on Python 3.11
 //! and 3.14. Most lenses must be moved, not found whole, or the test proves nothing.
+//! `CLOSURE_LENS_TYPING_DIR=DIR` edits DIR's `.py` files too, as one module.
 
 mod common;
 
@@ -22,7 +23,7 @@ use closure_lens::ide::code_lens::{CodeLens, code_lenses};
 use closure_lens::line_index::{Encoding, LineIndex};
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, from_env, random_edit, stdlib, utf8_change};
+use common::edits::{Rng, from_env, programs_from_env, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
 use ls_types::Uri;
 
@@ -127,6 +128,7 @@ fn edited_lenses_equal_fresh_ones() {
     // And one with a star import, which binds globals no statement shows.
     inputs[2].1.insert_str(0, "from os.path import *\n");
     inputs.push(("synthetic class".into(), synthetic_class(3_000)));
+    inputs.extend(programs_from_env());
     let mut total = Seen::default();
     for (seed, (name, text)) in inputs.into_iter().enumerate() {
         for (i, version) in [PythonVersion::Py311, PythonVersion::Py314]

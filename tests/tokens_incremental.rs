@@ -10,6 +10,7 @@
 //! syntax error is taken back by the next one. Inputs: stdlib modules (with many `nonlocal` and
 //! `global` declarations) and a module of one class, on Python 3.11 and 3.14. Most tokens must
 //! follow from the previous version's, or the test proves nothing.
+//! `CLOSURE_LENS_TYPING_DIR=DIR` edits DIR's `.py` files too, as one module.
 
 mod common;
 
@@ -22,7 +23,7 @@ use closure_lens::ide::{FileView, semantic_tokens};
 use closure_lens::line_index::{Encoding, LineIndex};
 use closure_lens::lsp::documents::{DEFAULT_KEEP_TREE_LIMIT, Document, Stats};
 use closure_lens::syntax;
-use common::edits::{Rng, from_env, random_edit, stdlib, utf8_change};
+use common::edits::{Rng, from_env, programs_from_env, random_edit, stdlib, utf8_change};
 use common::synthetic::synthetic_class;
 use ls_types::Uri;
 
@@ -169,6 +170,7 @@ fn edited_tokens_equal_fresh_ones() {
         .1
         .insert_str(0, "from __future__ import annotations\n");
     inputs.push(("synthetic class".into(), synthetic_class(3_000)));
+    inputs.extend(programs_from_env());
     let (mut all_compared, mut all_whole) = (0, 0);
     for (seed, (name, text)) in inputs.into_iter().enumerate() {
         for version in [PythonVersion::Py311, PythonVersion::Py314] {
