@@ -12,6 +12,7 @@ use super::collect::RawOccurrence;
 use super::model::{
     Analysis, ClosureError, CodeCells, Facts, Occurrence, PythonVersion, Resolution, Scope,
     ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    is_class_cell,
 };
 
 pub(crate) struct Inputs<'a> {
@@ -267,12 +268,9 @@ impl Links<'_> {
         b.symbols.get_index_of(&name)
     }
 
-    /// Whether `name` is a cell the compiler gives a class: `__class__`, from 3.12
-    /// `__classdict__`, from 3.14 `__conditional_annotations__` (before, plain names).
+    /// Whether `name` is a cell the compiler gives a class ([`is_class_cell`]).
     fn is_class_cell(&self, name: NameId) -> bool {
-        name == self.wk.class
-            || (name == self.wk.classdict && self.version >= PythonVersion::Py312)
-            || (name == self.wk.conditional_annotations && self.version >= PythonVersion::Py314)
+        is_class_cell(self.version, self.table.names.name(name))
     }
 
     /// The nearest enclosing block in CPython's symbol table (inlined comprehensions are spliced

@@ -315,6 +315,14 @@ pub fn is_user_visible(name: &str) -> bool {
     !name.starts_with('.') && name != "__classdict__" && name != "__conditional_annotations__"
 }
 
+/// Whether `name` is a cell the compiler gives a class (not a name it binds): `__class__`, from
+/// 3.12 `__classdict__`, from 3.14 `__conditional_annotations__` (before, plain names).
+pub fn is_class_cell(version: PythonVersion, name: &str) -> bool {
+    name == "__class__"
+        || (name == "__classdict__" && version >= PythonVersion::Py312)
+        || (name == "__conditional_annotations__" && version >= PythonVersion::Py314)
+}
+
 /// The closure cells of a code object, in the interpreter's order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CodeCells {

@@ -40,8 +40,8 @@
 use rustc_hash::FxHashMap;
 use tree_sitter::{Node, Tree};
 
+use super::cell_owners;
 use super::implied::ImpliedUsers;
-use super::module_cells;
 
 use crate::analysis::blocks::def;
 use crate::analysis::grammar::SyntaxNode;
@@ -192,14 +192,24 @@ pub fn reanalyze(
             let users = implied.get_or_insert_with(|| ImpliedUsers::of(&prev));
             let mut record = spliced.record(&prev, edit);
             let (mut analysis, refound) = spliced.apply(prev, users, text, root, edit, &change);
-            // The focused run saw none of the module's other statements, nor their cells.
-            let cells = module_cells::module_cells(&analysis);
-            module_cells::link(&mut analysis, record.new_scopes.clone(), &cells);
+            relink_cells(&mut analysis, &record);
             record.refound = refound;
             return Ok((analysis, record));
         }
     }
     Err(Box::new(prev))
+}
+
+/// Finds again the cells the free names of the re-analysed scopes read: the focused run did
+/// not see every cell of the enclosing scopes ([`cell_owners`]). The kept methods' names read
+/// the cells they read before (see [`Splice::plan`]).
+fn relink_cells(analysis: &mut Analysis, record: &Spliced) {
+    let mut fresh = record.new_scopes.start;
+    for (old, at) in &record.kept {
+        cell_owners::relink(analysis, fresh..*at, None);
+        fresh = *at + old.len() as u32;
+    }
+    cell_owners::relink(analysis, fresh..record.new_scopes.end, None);
 }
 
 /// What a splice analyses again.
@@ -759,6 +769,16 @@ impl Splice {
         })?;
         if fresh.scopes[new_root as usize].name == scope.name {
             requalify(&mut fresh, ScopeId(new_root), &scope.qualname);
+        }
+        // A kept method's free names may read its class's cells (3.12+: those of its
+        // comprehensions): when they change, so do the cells those names read.
+        let cells = |a: &Analysis, id: ScopeId| {
+            let mut cells = cell_owners::cells(a, id);
+            cells.sort_unstable();
+            cells
+        };
+        if !keep.is_empty() && cells(prev, function) != cells(&fresh, ScopeId(new_root)) {
+            return None;
         }
         let header_end = fresh.scopes[new_root as usize].header_end;
         if unit == Unit::Body && header_end != scope.header_end {

@@ -34,8 +34,8 @@ use crate::analysis::{Analysis, OccurrenceKind, PythonVersion, ScopeId, TextRang
 use crate::syntax;
 
 mod body;
+mod cell_owners;
 mod implied;
-mod module_cells;
 #[doc(hidden)]
 pub mod random_edits;
 mod stitch;
@@ -1262,6 +1262,26 @@ pub(crate) mod tests {
             doc.type_after("return K", "2");
             doc.type_after("lambda: y", "2");
             doc.type_after("ws = [[y for x in a", "2");
+        }
+    }
+
+    /// 3.12+: the same through a class in a function, where another class's body makes the
+    /// function's variable a cell (a focused run on the first class does not visit it).
+    #[test]
+    fn comprehension_cells_made_by_another_body_are_read() {
+        let text = "def f(p):\n    class x(C):\n        x = [x for s in p if {p: s(x) for f in a} for x in 3]\n    class a(C):\n        y = x\n";
+        for version in [PythonVersion::Py312, PythonVersion::Py314] {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            doc.type_after("for s in p", "q");
+        }
+        // A method kept while its class's comprehension starts capturing the name it reads.
+        let text = "def f(x):\n    class K:\n        a = 1\n\n        def m(self):\n            return x\n    return K\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            let at = doc.text.find("1\n").unwrap();
+            doc.edit(at, at + 1, "[lambda: x for x in b]");
+            let at = doc.text.find("lambda: x").unwrap();
+            doc.edit(at + 8, at + 9, "y");
         }
     }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tree_sitter::Tree;
 
-use super::module_cells::{self, module_cells};
+use super::cell_owners;
 use super::{ChunkAnalysis, Last, Spliced};
 use crate::analysis::collect;
 use crate::analysis::grammar::{CursorPool, SyntaxNode};
@@ -444,14 +444,17 @@ pub(super) fn stitch(
     last: Option<Last>,
 ) -> (Arc<Analysis>, Layout) {
     // The module's cells of the last version: a free name a patch keeps may read one no more.
+    let module_cells = |a: &Analysis| cell_owners::cells(a, ScopeId::MODULE);
     let mut cells = last
         .as_ref()
         .map_or_else(Vec::new, |l| module_cells(&l.analysis));
     let patched = last.and_then(|prev| patch(text, chunks, prev));
     let mut stitched = patched.unwrap_or_else(|| stitch_fresh(text, version, chunks));
     cells.extend(module_cells(&stitched.analysis));
-    let scopes = 1..stitched.analysis.scopes.len() as u32;
-    module_cells::link(&mut stitched.analysis, scopes, &cells);
+    if !cells.is_empty() {
+        let scopes = 1..stitched.analysis.scopes.len() as u32;
+        cell_owners::relink(&mut stitched.analysis, scopes, Some(&cells));
+    }
     let (mut analysis, layout) = stitched.with_facts_refound(text, tree);
     let root = SyntaxNode::new(tree.root_node());
     let first_line = collect::first_statement_line(root, &CursorPool::default());

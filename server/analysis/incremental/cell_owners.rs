@@ -1,0 +1,67 @@
+//! Which scope owns the cell a free name reads ([`Symbol::captures_from`]), found again after
+//! a stitch or a splice, whose parts were analysed without all of the text around them.
+//!
+//! A free name reads the cell of the nearest enclosing scope (inlined comprehensions left out)
+//! that holds one, unless a scope of functions binding the name comes first (`cell_owner` in
+//! `export`). The walk can pass classes and inlined comprehensions that bind the name (a 3.12+
+//! comprehension reading the variable of the one around it, in a class body), so what it finds
+//! may be a cell that other code makes: another body's capture in the enclosing function (a
+//! focused run does not visit it), another statement's comprehension at module level (a chunk
+//! does not see it). [`relink`] follows the walk on the whole analysis instead.
+//!
+//! [`Symbol::captures_from`]: crate::analysis::Symbol::captures_from
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::analysis::{Analysis, Resolution, ScopeId, ScopeKind, is_class_cell};
+
+/// The names of the cells of `scope` (of the module: made by its 3.12+ inlined
+/// comprehensions), but for the implicit ones, which do not depend on other code.
+pub(super) fn cells(analysis: &Analysis, scope: ScopeId) -> Vec<Arc<str>> {
+    let symbols = analysis.scope(scope).symtable();
+    let cells = symbols.filter(|s| s.is_cell() && !is_class_cell(analysis.version, &s.name));
+    cells.map(|s| s.name.clone()).collect()
+}
+
+/// Finds again the owner of each free name of the scopes `scopes`, of all of them or only of
+/// those named in `only`.
+pub(super) fn relink(analysis: &mut Analysis, scopes: Range<u32>, only: Option<&[Arc<str>]>) {
+    for id in scopes.map(ScopeId) {
+        let scope = analysis.scope(id);
+        let found: Vec<(usize, Option<ScopeId>)> = (scope.symbols.iter().enumerate())
+            .filter(|(_, s)| s.in_closure())
+            .filter(|(_, s)| only.is_none_or(|names| names.contains(&s.name)))
+            .map(|(i, s)| (i, owner(analysis, id, &s.name)))
+            .filter(|&(i, owner)| scope.symbols[i].captures_from != owner)
+            .collect();
+        for (i, owner) in found {
+            analysis.scopes[id.index()].symbols[i].captures_from = owner;
+        }
+    }
+}
+
+/// The scope owning the cell the free `name` of `scope` reads (`cell_owner` in `export`).
+fn owner(analysis: &Analysis, scope: ScopeId, name: &str) -> Option<ScopeId> {
+    let class_cell = is_class_cell(analysis.version, name);
+    for id in analysis.ancestors(scope) {
+        let block = analysis.scope(id);
+        if block.inlined {
+            continue;
+        }
+        // A class owns its implicit cells (whatever it binds: first, as it may bind many).
+        let module_owns = name == "__conditional_annotations__" && id == ScopeId::MODULE;
+        if class_cell && (block.kind == ScopeKind::Class || module_owns) {
+            return Some(id);
+        }
+        let symbol = block.symbol(name);
+        if symbol.is_some_and(|s| s.is_cell()) {
+            return Some(id);
+        }
+        let binds = symbol.is_some_and(|s| s.resolution == Resolution::Local);
+        if binds && block.kind != ScopeKind::Class {
+            return None;
+        }
+    }
+    None
+}
