@@ -280,6 +280,26 @@ fn def_scopes(a: &Analysis, function: ScopeId) -> Option<std::ops::Range<u32>> {
     }
 }
 
+/// Whether 3.14's `__annotate__` scope of a method (among `scopes` of `fresh`, a focused run)
+/// reads a name its class binds (in `prev`): it sees the class's names, but the focused run
+/// skipped the class's statements, so it read the name as if the class did not bind it.
+fn reads_class_names(
+    prev: &Analysis,
+    method: ScopeId,
+    fresh: &Analysis,
+    scopes: std::ops::Range<u32>,
+) -> bool {
+    let Some(class) = prev.scope(method).parent.map(|c| prev.scope(c)) else {
+        return false;
+    };
+    let mut annotate = scopes.map(|s| fresh.scope(ScopeId(s)));
+    let annotate = annotate.find(|s| s.kind == ScopeKind::Annotation);
+    annotate.is_some_and(|a| {
+        a.symtable()
+            .any(|s| class.symbol(&s.name).is_some_and(|c| c.is_bound()))
+    })
+}
+
 /// 3.14's `__annotate__` scope of the `def` making `scope`: the scope just before it among its
 /// siblings, spanning the same text.
 fn annotate_of(a: &Analysis, scope: ScopeId) -> Option<ScopeId> {
@@ -788,6 +808,9 @@ impl Splice {
             Unit::Body => fresh.subtree(ScopeId(new_root)),
             Unit::Def => def_scopes(&fresh, ScopeId(new_root))?,
         };
+        if unit == Unit::Def && reads_class_names(prev, function, &fresh, new.clone()) {
+            return None;
+        }
         let new_body = match unit {
             Unit::Body => TextRange::new(body_start, range.end),
             Unit::Def => TextRange::new(header_end, range.end),

@@ -1529,6 +1529,17 @@ pub(crate) mod tests {
         }
     }
 
+    /// 3.14: a method's `__annotate__` scope sees its class's names: editing the method's
+    /// header re-reads an annotation naming a class attribute through the class.
+    #[test]
+    fn annotations_read_class_names_after_a_header_edit() {
+        let text = "def f():\n    Alias = int\n    class K:\n        Alias = str\n        def m(self, x: Alias, **kw):\n            return Alias\n    return K\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            doc.type_after("**kw", "q");
+        }
+    }
+
     /// 3.11 and 3.12 number a `try`'s `else` scopes before its handlers': typing in a function
     /// in a handler moves the `else`'s lambda after it (first in pre-order), and typing in one
     /// in the `else` leaves the handler's lambda (after it in pre-order) where it is.
