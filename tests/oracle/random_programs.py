@@ -6,7 +6,7 @@
 Writes DIR/prog_<seed>_<n>.py: small modules of nested functions, classes, lambdas and
 comprehensions that bind, read, delete and declare (`global`, `nonlocal`) a handful of shared
 names, with walrus targets, `super()` and `__class__`, private names, annotations, `match`
-captures, `except ... as`, imports, decorators and defaults; from 3.12 also type parameters and
+captures, `try` with `except ... as`, `else` and `finally`, imports, decorators and defaults; from 3.12 also type parameters and
 `type` aliases. Mostly valid: a few programs carry a SyntaxError CPython's symbol table raises, so
 the errors are compared too. Nothing here decides what is right: `cpython_dump.py` runs each file
 through CPython (the oracle) and `closure-lens check` must say the same.
@@ -162,6 +162,11 @@ class Gen:
             self.block(dict(ctx, depth=depth + 1), indent + 1, self.r.randint(1, 2))
             self.emit(indent, "except Exception as %s:" % self.name())
             self.block(dict(ctx, depth=depth + 1), indent + 1, self.r.randint(1, 2))
+            # 3.11 and 3.12 visit `else` before the handlers.
+            for clause in ("else", "finally"):
+                if self.chance(0.3):
+                    self.emit(indent, "%s:" % clause)
+                    self.block(dict(ctx, depth=depth + 1), indent + 1, self.r.randint(1, 2))
         elif r < 0.90 and depth < 5:
             self.emit(indent, "with %s as %s:" % (self.expr(ctx), self.name()))
             self.block(dict(ctx, depth=depth + 1), indent + 1, self.r.randint(1, 2))
