@@ -6,10 +6,11 @@
 Writes DIR/prog_<seed>_<n>.py: small modules of nested functions, classes, lambdas and
 comprehensions that bind, read, delete and declare (`global`, `nonlocal`) a handful of shared
 names, with walrus targets, `super()` and `__class__`, private names, annotations, `match`
-captures, `try` with `except ... as`, `else` and `finally`, imports, decorators and defaults; from 3.12 also type parameters and
-`type` aliases. Mostly valid: a few programs carry a SyntaxError CPython's symbol table raises, so
-the errors are compared too. Nothing here decides what is right: `cpython_dump.py` runs each file
-through CPython (the oracle) and `closure-lens check` must say the same.
+captures, `try` with `except ... as`, `else` and `finally`, imports, decorators and defaults;
+from 3.12 also type parameters and `type` aliases. Mostly valid: a few programs carry a
+SyntaxError CPython's symbol table raises, so the errors are compared too. Nothing here decides
+what is right: `cpython_dump.py` runs each file through CPython (the oracle) and `closure-lens
+check` must say the same.
 
 Deterministic for a seed and version (random.Random; no hashing of strings).
 """
