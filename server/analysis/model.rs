@@ -1008,6 +1008,16 @@ impl Analysis {
             .find(|&s| self.scope(s).has_own_frame())
     }
 
+    /// The scope whose namespace the name of the `def` or class `scope` is bound in: its
+    /// parent, past the scope of its type parameters when it is generic (3.12+).
+    pub fn defining_scope(&self, scope: ScopeId) -> Option<ScopeId> {
+        let parent = self.scope(scope).parent?;
+        match self.scope(parent).kind {
+            ScopeKind::TypeParams => self.scope(parent).parent,
+            _ => Some(parent),
+        }
+    }
+
     /// The occurrence whose identifier covers `offset`, if any.
     pub fn occurrence_at(&self, offset: usize) -> Option<&Occurrence> {
         let idx = self.occurrences.partition_point(|o| o.range.end < offset);

@@ -211,7 +211,7 @@ impl Redo<'_> {
             .into_iter()
             .filter(|c| !body.contains_range(c.range))
         {
-            let parent = analysis.scope(call.frame).parent;
+            let parent = analysis.defining_scope(call.frame);
             if !parent.is_some_and(|p| self.enclosing.contains(&p)) && !redone(call.frame) {
                 facts.super_calls.push(call);
             } else if let Some(o) = analysis.occurrence_at(call.range.start) {

@@ -1307,6 +1307,25 @@ pub(crate) mod tests {
         }
     }
 
+    /// The same when the reading statement's body is analysed again alone (a class body here).
+    #[test]
+    fn super_calls_of_a_module_function_follow_a_body_edit() {
+        let plain = "def f(self):\n    return super().m()\n\nclass K:\n    x = 1\n";
+        let generic = plain.replace("def f(", "def f[T](");
+        for version in PythonVersion::ALL {
+            let texts = match version >= PythonVersion::Py312 {
+                true => vec![plain, &generic],
+                false => vec![plain],
+            };
+            for text in texts {
+                let mut doc = Typing::opened(text, version, Warming::AtOnce);
+                let at = doc.text.find("x = 1").unwrap() + 4;
+                doc.edit(at, at + 1, "f");
+                doc.edit(at, at + 1, "f(self)");
+            }
+        }
+    }
+
     /// 3.14: a module-level annotation in a conditional block gives the module a cell
     /// (`__conditional_annotations__`), whichever statement holds it; the module's
     /// `__annotate__` starts at the module's first statement, not at the statement holding it.

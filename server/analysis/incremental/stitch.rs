@@ -14,7 +14,7 @@ use crate::analysis::collect;
 use crate::analysis::grammar::{CursorPool, SyntaxNode};
 use crate::analysis::{
     Analysis, ClosureError, Facts, LoopClosure, Occurrence, PythonVersion, Resolution, Scope,
-    ScopeId, ScopeKind, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
 };
 
 /// Where one chunk sits in a stitched analysis.
@@ -402,14 +402,7 @@ pub(super) fn judged_across_chunks(layout: &[Placed], binders: &[Binders]) -> Ve
         readers.extend(closures.map(|c| ids.scope(c.scope)));
         // A `super()` call's facts read how the module calls its function (by name), also
         // when the function is generic (its name is bound outside its type parameters' scope).
-        let top = |c: &&SuperCall| {
-            let parent = chunk.scope(c.frame).parent;
-            let outside = |p: ScopeId| match chunk.scope(p).kind {
-                ScopeKind::TypeParams => chunk.scope(p).parent,
-                _ => Some(p),
-            };
-            parent.and_then(outside) == Some(ScopeId::MODULE)
-        };
+        let top = |c: &&SuperCall| chunk.defining_scope(c.frame) == Some(ScopeId::MODULE);
         let calls = chunk.facts.super_calls.iter().filter(top);
         readers.extend(calls.map(|c| ids.scope(c.frame)));
     }
