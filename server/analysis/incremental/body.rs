@@ -428,10 +428,9 @@ type Keep = (ScopeId, TextRange);
 /// functions defined in its body (not generic ones) that lie, from the start of their first
 /// line (a one-line body's facts read the indentation before the `def`), apart from the edit
 /// and from where the tree changed, with no error in them and no loop fact reaching out of
-/// them to a loop of the class body. Nothing else a class holds reaches inside
-/// them (a class's names are not visible in its functions), so their analysis stands and the
-/// class's is made from what they give it
-/// ([`Block::kept_free`](crate::analysis::blocks::Block::kept_free)).
+/// them to a loop of the class body. Nothing else a class holds reaches inside them (a class's
+/// names are not visible in its functions), so their analysis stands and the class's is made
+/// from what they give it ([`Block::kept_free`](crate::analysis::blocks::Block::kept_free)).
 fn kept_methods(
     prev: &Analysis,
     text: &str,
