@@ -121,19 +121,14 @@ pub fn stdlib() -> std::path::PathBuf {
 }
 
 /// With `CLOSURE_LENS_TYPING_DIR=DIR` (say, the programs of `tests/oracle/random_programs.py`):
-/// DIR's `.py` files that parse without error, in name order, as one module to edit.
+/// DIR's `.py` files that parse without error, as one module to edit.
 pub fn programs_from_env() -> Option<(String, String)> {
     let dir = std::env::var("CLOSURE_LENS_TYPING_DIR").ok()?;
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("CLOSURE_LENS_TYPING_DIR={dir}: {e}"))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "py"))
-        .collect();
-    paths.sort();
-    let text = paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap() + "\n\n")
+    let programs = closure_lens::analysis::incremental::random_edits::programs_from_env();
+    let text = programs
+        .into_iter()
         .filter(|t| !closure_lens::syntax::parse(t).root_node().has_error())
+        .map(|t| t + "\n\n")
         .collect();
     Some((dir, text))
 }

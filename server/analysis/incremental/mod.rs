@@ -1291,38 +1291,37 @@ pub(crate) mod tests {
     #[test]
     fn super_calls_of_a_module_function_are_judged_whole() {
         let plain = "def f(self):\n    return super().m()\n\ng = f\n\nx = 1\n";
+        for (version, text) in with_a_generic_def(plain) {
+            let mut cache = ChunkCache::default();
+            let whole = whole(&text, version);
+            assert_eq!(whole.facts.super_calls[0].called_with, None, "{version}");
+            check(&text, version, &mut cache);
+            check(&text.replace("x = 1", "x = 2"), version, &mut cache);
+        }
+    }
+
+    /// `plain` under every version, and from 3.12 also with its `def f(` made generic.
+    fn with_a_generic_def(plain: &str) -> Vec<(PythonVersion, String)> {
         let generic = plain.replace("def f(", "def f[T](");
+        let mut texts = Vec::new();
         for version in PythonVersion::ALL {
-            let texts = match version >= PythonVersion::Py312 {
-                true => vec![plain, &generic],
-                false => vec![plain],
-            };
-            for text in texts {
-                let mut cache = ChunkCache::default();
-                let whole = whole(text, version);
-                assert_eq!(whole.facts.super_calls[0].called_with, None, "{version}");
-                check(text, version, &mut cache);
-                check(&text.replace("x = 1", "x = 2"), version, &mut cache);
+            texts.push((version, plain.to_owned()));
+            if version >= PythonVersion::Py312 {
+                texts.push((version, generic.clone()));
             }
         }
+        texts
     }
 
     /// The same when the reading statement's body is analysed again alone (a class body here).
     #[test]
     fn super_calls_of_a_module_function_follow_a_body_edit() {
         let plain = "def f(self):\n    return super().m()\n\nclass K:\n    x = 1\n";
-        let generic = plain.replace("def f(", "def f[T](");
-        for version in PythonVersion::ALL {
-            let texts = match version >= PythonVersion::Py312 {
-                true => vec![plain, &generic],
-                false => vec![plain],
-            };
-            for text in texts {
-                let mut doc = Typing::opened(text, version, Warming::AtOnce);
-                let at = doc.text.find("x = 1").unwrap() + 4;
-                doc.edit(at, at + 1, "f");
-                doc.edit(at, at + 1, "f(self)");
-            }
+        for (version, text) in with_a_generic_def(plain) {
+            let mut doc = Typing::opened(&text, version, Warming::AtOnce);
+            let at = doc.text.find("x = 1").unwrap() + 4;
+            doc.edit(at, at + 1, "f");
+            doc.edit(at, at + 1, "f(self)");
         }
     }
 
@@ -1525,16 +1524,23 @@ pub(crate) mod tests {
         }
     }
 
+    /// Opens `text` under every version and types each `(anchor, insert)` just after its
+    /// anchor, every version checked against a whole analysis.
+    fn typed_in_every_version(text: &str, steps: &[(&str, &str)]) {
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            for (anchor, insert) in steps {
+                doc.type_after(anchor, insert);
+            }
+        }
+    }
+
     /// A method's qualname drops its class's when the class declares its name `global`:
     /// typing in the method's body, or the declaration in the class body.
     #[test]
     fn qualnames_follow_a_class_s_global_declarations() {
         let text = "class K:\n    global m\n    def m(self):\n        return lambda: 1\n\n    def n(self):\n        return 2\n";
-        for version in PythonVersion::ALL {
-            let mut doc = Typing::opened(text, version, Warming::AtOnce);
-            doc.type_after("return lambda: 1", " + 1");
-            doc.type_after("global m", ", n");
-        }
+        typed_in_every_version(text, &[("return lambda: 1", " + 1"), ("global m", ", n")]);
     }
 
     /// A lambda in a method's parameter annotation is analysed with the method's header
@@ -1542,10 +1548,7 @@ pub(crate) mod tests {
     #[test]
     fn lambdas_in_a_method_header_are_analysed_with_it() {
         let text = "class A:\n    def __p(__p, a, C: (lambda f=C(): __p), **kw):\n        pass\n";
-        for version in PythonVersion::ALL {
-            let mut doc = Typing::opened(text, version, Warming::AtOnce);
-            doc.type_after("**kw", "q");
-        }
+        typed_in_every_version(text, &[("**kw", "q")]);
     }
 
     /// 3.14: a method's `__annotate__` scope sees its class's names: editing the method's
@@ -1553,10 +1556,7 @@ pub(crate) mod tests {
     #[test]
     fn annotations_read_class_names_after_a_header_edit() {
         let text = "def f():\n    Alias = int\n    class K:\n        Alias = str\n        def m(self, x: Alias, **kw):\n            return Alias\n    return K\n";
-        for version in PythonVersion::ALL {
-            let mut doc = Typing::opened(text, version, Warming::AtOnce);
-            doc.type_after("**kw", "q");
-        }
+        typed_in_every_version(text, &[("**kw", "q")]);
     }
 
     /// 3.11 and 3.12 number a `try`'s `else` scopes before its handlers': typing in a function
@@ -1566,11 +1566,8 @@ pub(crate) mod tests {
     fn scopes_of_a_try_move_by_place_not_by_order() {
         let handler = "try:\n    pass\nexcept E:\n    def f():\n        x = 1\n        return x\nelse:\n    g = lambda: 1\n";
         let orelse = "try:\n    pass\nexcept E:\n    g = lambda: 1\nelse:\n    def f():\n        x = 1\n        return x\n";
-        for version in PythonVersion::ALL {
-            for text in [handler, orelse] {
-                let mut doc = Typing::opened(text, version, Warming::AtOnce);
-                doc.type_after("x = 1", "\n        y = 2");
-            }
+        for text in [handler, orelse] {
+            typed_in_every_version(text, &[("x = 1", "\n        y = 2")]);
         }
     }
 
@@ -1852,15 +1849,7 @@ pub(crate) mod tests {
             let annotated = std::fs::read_to_string(stdlib.join("typing.py")).unwrap_or_default();
             texts.push(format!("from __future__ import annotations\n{annotated}"));
         }
-        if let Ok(dir) = std::env::var("CLOSURE_LENS_TYPING_DIR") {
-            let mut paths: Vec<_> = std::fs::read_dir(&dir)
-                .unwrap_or_else(|e| panic!("CLOSURE_LENS_TYPING_DIR={dir}: {e}"))
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "py"))
-                .collect();
-            paths.sort();
-            texts.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
-        }
+        texts.extend(random_edits::programs_from_env());
         let (mut stitched, mut edits) = (0, 0);
         for (i, text) in texts.iter().enumerate() {
             for &version in &versions {

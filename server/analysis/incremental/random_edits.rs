@@ -5,6 +5,22 @@
 
 use crate::analysis::{Analysis, ScopeId, ScopeKind, TextRange};
 
+/// With `CLOSURE_LENS_TYPING_DIR=DIR` (say, the programs of `tests/oracle/random_programs.py`):
+/// the texts of DIR's `.py` files, in name order.
+pub fn programs_from_env() -> Vec<String> {
+    let Ok(dir) = std::env::var("CLOSURE_LENS_TYPING_DIR") else {
+        return Vec::new();
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("CLOSURE_LENS_TYPING_DIR={dir}: {e}"))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
+    paths.sort();
+    let text = |p: &std::path::PathBuf| std::fs::read_to_string(p).unwrap();
+    paths.iter().map(text).collect()
+}
+
 /// Statements typed at the start of a body line (after its indentation; `{i}` is that
 /// indentation, for the lines after the first).
 const STATEMENTS: [&str; 17] = [
