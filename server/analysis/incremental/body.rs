@@ -28,6 +28,14 @@
 //! (its `__class__` is the class's new cell). A method is kept when it lies apart from the edit
 //! and from where the tree changed, with no error in it.
 //!
+//! Around the focused run's argument, what it does not see is covered case by case: the cells
+//! other bodies make, which a 3.12+ comprehension's free name can read through classes, are
+//! found again on the spliced analysis ([`cell_owners`]); a class's `global` declaration of a
+//! method's name is kept in the previous qualname ([`requalify`]); a 3.14 `__annotate__` that
+//! reads a name its class binds, a change to the class's own cells while methods are kept, and
+//! a `def` in a `try` whose `else` 3.11 and 3.12 number before its handlers are refused; a
+//! method whose loop facts reach a loop of the class body is not kept.
+//!
 //! A body may hold syntax errors (someone is typing in it): the focused passes read it as a
 //! whole analysis reads it, and its parse errors replace the old body's. Errors around the body
 //! (in its header, or in a node that holds the whole `def`) are refused.
