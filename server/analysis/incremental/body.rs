@@ -447,16 +447,19 @@ fn kept_methods(
     changed: &[TextRange],
 ) -> Vec<Keep> {
     let edited = TextRange::new(edit.start, edit.new_end);
-    // A loop closure's fact spans the loops it is made in, which may lie around the method in
+    // A loop closure's fact spans the loops it is made in, which may lie around its method in
     // the class body (an edit there may change them, not only move them, as it moves a loop
-    // around the class).
+    // around the class). One pass over the facts, not one per method.
     let body = prev.scope(class).range;
-    let reaches_out = |range: TextRange| {
-        let facts = prev.facts.loop_closures.iter();
-        facts.map(|c| c.span).any(|span| {
-            span.intersects(range) && !range.contains_range(span) && span.start > body.start
+    let mut reaching: Vec<ScopeId> = (prev.facts.loop_closures.iter())
+        .filter(|c| c.span.start > body.start)
+        .filter_map(|c| {
+            let mut around = std::iter::once(c.scope).chain(prev.ancestors(c.scope));
+            let method = around.find(|&s| prev.scope(s).parent == Some(class))?;
+            (!prev.scope(method).range.contains_range(c.span)).then_some(method)
         })
-    };
+        .collect();
+    reaching.sort_unstable();
     let children = &prev.scope(class).children;
     children
         .iter()
@@ -472,7 +475,7 @@ fn kept_methods(
                 && !changed.iter().any(|&r| new.intersects(r))
                 && !prev.errors.iter().any(|e| s.range.intersects(e.range))
                 && !prev.parse_errors.iter().any(|&e| s.range.intersects(e))
-                && !reaches_out(s.range);
+                && reaching.binary_search(&c).is_err();
             keep.then_some((c, new))
         })
         .collect()
