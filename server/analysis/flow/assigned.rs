@@ -534,7 +534,10 @@ impl<'t> Walker<'_, '_, 't> {
     /// Whether the identifier at `read` sits under a condition inside the scope spanning
     /// `closure`.
     fn is_conditional(&self, read: TextRange, closure: TextRange) -> bool {
-        let mut current = self.tree.identifier_at(read).and_then(SyntaxNode::parent);
+        let mut current = self
+            .tree
+            .identifier_at(read)
+            .and_then(|n| self.tree.parent(n));
         while let Some(n) = current {
             if n.range() == closure {
                 return false;
@@ -551,7 +554,7 @@ impl<'t> Walker<'_, '_, 't> {
             ) {
                 return true;
             }
-            current = n.parent();
+            current = self.tree.parent(n);
         }
         false
     }
@@ -574,9 +577,8 @@ impl<'t> Walker<'_, '_, 't> {
             Kind::FunctionDefinition | Kind::ClassDefinition
         ) {
             // Bound to its name (see `definition`); a decorator may keep it.
-            let decorated = node
-                .parent()
-                .is_some_and(|p| p.kind() == Kind::DecoratedDefinition);
+            let parent = self.tree.parent(node);
+            let decorated = parent.is_some_and(|p| p.kind() == Kind::DecoratedDefinition);
             if decorated {
                 self.escape(c, state);
             }
@@ -619,7 +621,7 @@ impl<'t> Walker<'_, '_, 't> {
                     .into_iter()
                     .filter(|&c| self.closures[c].makes_readers)
                     .collect();
-                let call = node.parent();
+                let call = self.tree.parent(node);
                 if let Some(Use::Bound(target)) = call.map(|c| escape::use_of(self.tree, c)) {
                     if let Some(v) = self.occurrence(target).and_then(|o| self.var_of(o)) {
                         self.holders
@@ -880,12 +882,17 @@ impl<'t> Walker<'_, '_, 't> {
             let parent = self
                 .tree
                 .identifier_at(o.range)
-                .and_then(SyntaxNode::parent);
+                .and_then(|n| self.tree.parent(n));
             let deletes = parent.is_some_and(|p| {
                 p.kind() == Kind::DeleteStatement
                     || p.kind() == Kind::AsPattern
-                        && p.parent().is_some_and(|e| e.kind() == Kind::ExceptClause)
-                    || p.parent()
+                        && self
+                            .tree
+                            .parent(p)
+                            .is_some_and(|e| e.kind() == Kind::ExceptClause)
+                    || self
+                        .tree
+                        .parent(p)
                         .is_some_and(|pp| pp.kind() == Kind::DeleteStatement)
             });
             if deletes {

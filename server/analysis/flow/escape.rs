@@ -43,7 +43,7 @@ pub(super) enum KeptHow {
 
 impl KeptHow {
     /// As the model says it, naming the callee at `call` where there is one.
-    pub(super) fn to_model(self, tree: &Tree, at: SyntaxNode) -> Kept {
+    pub(super) fn to_model<'t>(self, tree: &Tree<'_, 't>, at: SyntaxNode<'t>) -> Kept {
         match self {
             KeptHow::Stored => Kept::Stored,
             KeptHow::Passed => Kept::Passed(callee_text(tree, at)),
@@ -132,15 +132,15 @@ const KEEPING: [&str; 25] = [
 ];
 
 /// Whether the value at `node` is passed to a call of a callee known to keep it.
-fn passes_to_keeper(tree: &Tree, node: SyntaxNode) -> bool {
-    let mut current = node.parent();
+fn passes_to_keeper<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> bool {
+    let mut current = tree.parent(node);
     while let Some(n) = current {
         if n.kind() == Kind::Call {
             return n
                 .field(Field::Function)
                 .is_some_and(|f| KEEPING.contains(&callee_name(tree, f)));
         }
-        current = n.parent();
+        current = tree.parent(n);
     }
     false
 }
@@ -163,9 +163,9 @@ const LAZY: [&str; 13] = [
 ];
 
 /// Which node holds the value of `node`: the node itself, or the parentheses around it.
-fn outermost(node: SyntaxNode) -> SyntaxNode {
+fn outermost<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> SyntaxNode<'t> {
     let mut current = node;
-    while let Some(p) = current.parent() {
+    while let Some(p) = tree.parent(current) {
         if p.kind() != Kind::ParenthesizedExpression {
             break;
         }
@@ -187,8 +187,8 @@ fn use_at_depth<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>, depth: u32) -> Us
         return Use::Unknown;
     }
     let use_of = |tree: &Tree<'_, 't>, node: SyntaxNode<'t>| use_at_depth(tree, node, depth + 1);
-    let node = outermost(node);
-    let Some(parent) = node.parent() else {
+    let node = outermost(tree, node);
+    let Some(parent) = tree.parent(node) else {
         return Use::Unknown;
     };
     match parent.kind() {
@@ -197,14 +197,14 @@ fn use_at_depth<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>, depth: u32) -> Us
         Kind::Call if parent.field(Field::Arguments) == Some(node) => {
             passed_to(tree, parent, node, None, depth)
         }
-        Kind::ArgumentList => match parent.parent() {
+        Kind::ArgumentList => match tree.parent(parent) {
             Some(call) if call.kind() == Kind::Call => passed_to(tree, call, node, None, depth),
             // A class's bases.
             _ => Use::Unknown,
         },
         Kind::KeywordArgument => {
             let keyword = parent.field(Field::Name);
-            match parent.parent().and_then(SyntaxNode::parent) {
+            match tree.parent(parent).and_then(|n| tree.parent(n)) {
                 Some(call) if call.kind() == Kind::Call => {
                     passed_to(tree, call, node, keyword, depth)
                 }
@@ -309,14 +309,14 @@ fn passed_to<'t>(
 /// bound to a name or an attribute (where a function, unlike a wrapper, becomes a method), or
 /// passed to a callee nobody knows.
 pub(super) fn pass_at<'t>(tree: &Tree<'_, 't>, ident: SyntaxNode<'t>) -> Option<PassAt> {
-    let node = outermost(ident);
-    let parent = node.parent()?;
+    let node = outermost(tree, ident);
+    let parent = tree.parent(node)?;
     match parent.kind() {
         Kind::Call if parent.field(Field::Function) == Some(node) => {
             keyword_slot(tree, parent, None)
         }
         Kind::ArgumentList => {
-            let call = parent.parent().filter(|c| c.kind() == Kind::Call)?;
+            let call = tree.parent(parent).filter(|c| c.kind() == Kind::Call)?;
             let function = call.field(Field::Function)?;
             let name = callee_name(tree, function);
             if name == "partial" && parent.named_child(0) == Some(node) {
@@ -330,9 +330,8 @@ pub(super) fn pass_at<'t>(tree: &Tree<'_, 't>, ident: SyntaxNode<'t>) -> Option<
         }
         Kind::KeywordArgument => {
             let keyword = &tree.text[parent.field(Field::Name)?.byte_range()];
-            let call = parent
-                .parent()?
-                .parent()
+            let call = tree
+                .parent(tree.parent(parent)?)
                 .filter(|c| c.kind() == Kind::Call)?;
             let name = callee_name(tree, call.field(Field::Function)?);
             let known = keyword == "target" && matches!(name, "Thread" | "Timer")
@@ -396,7 +395,7 @@ pub(super) fn callee_name<'a>(tree: &Tree<'a, '_>, function: SyntaxNode) -> &'a 
 }
 
 /// The callee of the call whose argument list holds `at` (or of the call `at`), as written.
-pub(super) fn callee_text(tree: &Tree, at: SyntaxNode) -> String {
+pub(super) fn callee_text<'t>(tree: &Tree<'_, 't>, at: SyntaxNode<'t>) -> String {
     let mut current = Some(at);
     while let Some(n) = current {
         if n.kind() == Kind::Call {
@@ -404,7 +403,7 @@ pub(super) fn callee_text(tree: &Tree, at: SyntaxNode) -> String {
                 return tree.text[f.byte_range()].to_owned();
             }
         }
-        current = n.parent();
+        current = tree.parent(n);
     }
     String::new()
 }
@@ -458,13 +457,13 @@ fn same_file_callee<'t>(
     let param = match keyword {
         Some(k) => scope.params.iter().position(|p| p == k)?,
         None => {
-            let args = node.parent()?;
+            let args = tree.parent(node)?;
             if args.kind() == Kind::Call {
                 // `f(x for x in xs)`.
                 0
             } else {
                 args.named_children(&tree.pool)
-                    .position(|a| a == outermost(node))?
+                    .position(|a| a == outermost(tree, node))?
             }
         }
     };

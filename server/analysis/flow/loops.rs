@@ -46,7 +46,7 @@ pub(super) fn loop_closure<'t>(
     }
     let frame = analysis.frame_of(parent);
     let frame_node = tree.node_of(analysis.scope(frame))?;
-    let made = made_at(node);
+    let made = made_at(tree, node);
     let mut loops = loops_around(tree, made, frame_node);
     if loops.is_empty() {
         // Made by a helper function that a loop defines and calls: the helper's loops count.
@@ -95,13 +95,13 @@ fn helper_loops<'t>(tree: &Tree<'_, 't>, helper: ScopeId) -> Option<Vec<(SyntaxN
     let node = tree.node_of(scope)?;
     let outer = analysis.frame_of(scope.parent?);
     let outer_node = tree.node_of(analysis.scope(outer))?;
-    let loops = loops_around(tree, made_at(node), outer_node);
+    let loops = loops_around(tree, made_at(tree, node), outer_node);
     (!loops.is_empty()).then_some(loops)
 }
 
 /// The node whose evaluation makes the closure: a decorated `def` starts at its decorators.
-fn made_at(node: SyntaxNode) -> SyntaxNode {
-    match node.parent() {
+fn made_at<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> SyntaxNode<'t> {
+    match tree.parent(node) {
         Some(p) if p.kind() == Kind::DecoratedDefinition => p,
         _ => node,
     }
@@ -116,7 +116,7 @@ fn loops_around<'t>(
 ) -> Vec<(SyntaxNode<'t>, Loop)> {
     let mut found = Vec::new();
     let mut child = node;
-    let mut current = node.parent();
+    let mut current = tree.parent(node);
     while let Some(n) = current {
         let in_frame = n == frame_node;
         match n.kind() {
@@ -153,7 +153,7 @@ fn loops_around<'t>(
             break;
         }
         child = n;
-        current = n.parent();
+        current = tree.parent(n);
     }
     for (i, (loop_node, l)) in found.iter_mut().enumerate() {
         l.ends_after = ends_after(tree, node, *loop_node, i == 0);
@@ -203,11 +203,11 @@ fn ends_after<'t>(
         match n.kind() {
             Kind::ReturnStatement | Kind::RaiseStatement => return true,
             Kind::Block => break,
-            _ => enclosing = n.parent(),
+            _ => enclosing = tree.parent(n),
         }
     }
     let mut statement = made;
-    while let Some(parent) = statement.parent() {
+    while let Some(parent) = tree.parent(statement) {
         if parent == loop_node {
             return false;
         }
@@ -230,7 +230,7 @@ fn ends_after<'t>(
             }
             // The block falls through to the statement around it (an `if`, `with`, `try`, …);
             // a nested loop's body falls back to that loop, which is not this one.
-            if let Some(owner) = parent.parent() {
+            if let Some(owner) = tree.parent(parent) {
                 if matches!(owner.kind(), Kind::ForStatement | Kind::WhileStatement)
                     && owner != loop_node
                 {
@@ -291,7 +291,7 @@ fn escape_of<'t>(
             }
             Use::Kept(how) => Escape::Kept {
                 how: how.to_model(tree, node),
-                at: kept_at(node),
+                at: kept_at(tree, node),
             },
             Use::Unknown => Escape::Undecided,
         },
@@ -299,8 +299,8 @@ fn escape_of<'t>(
 }
 
 /// Where a kept value is handed over: the call or statement around it.
-fn kept_at(node: SyntaxNode) -> TextRange {
-    let mut current = node.parent();
+fn kept_at<'t>(tree: &Tree<'_, 't>, node: SyntaxNode<'t>) -> TextRange {
+    let mut current = tree.parent(node);
     while let Some(n) = current {
         if matches!(
             n.kind(),
@@ -308,7 +308,7 @@ fn kept_at(node: SyntaxNode) -> TextRange {
         ) {
             return n.range();
         }
-        current = n.parent();
+        current = tree.parent(n);
     }
     node.range()
 }
@@ -364,7 +364,7 @@ fn uses_of_name<'t>(
             };
         }
         let found = match escape::use_of(tree, ident) {
-            Use::Called if suspends => match ident.parent().map(|c| escape::use_of(tree, c)) {
+            Use::Called if suspends => match tree.parent(ident).map(|c| escape::use_of(tree, c)) {
                 Some(Use::Kept(_) | Use::Bound(_)) => Some(Kept::Suspended),
                 Some(Use::Unknown) | None => {
                     undecided = true;
@@ -413,7 +413,7 @@ fn name_uses<'t>(
         .occurrence_at(name.start_byte())
         .filter(|o| o.range == name.range())?;
     let frame = analysis.scope(scope).parent?;
-    let block = made.parent().filter(|b| b.kind() == Kind::Block)?;
+    let block = tree.parent(made).filter(|b| b.kind() == Kind::Block)?;
     let mut uses = Vec::new();
     for o in analysis.occurrences_of(binding.symbol) {
         if o.range == binding.range {
@@ -424,8 +424,8 @@ fn name_uses<'t>(
         }
         let ident = tree.identifier_at(o.range)?;
         let mut statement = ident;
-        while statement.parent()? != block {
-            statement = statement.parent()?;
+        while tree.parent(statement)? != block {
+            statement = tree.parent(statement)?;
         }
         uses.push(NameUse {
             range: o.range,

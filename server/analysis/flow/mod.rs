@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
+use super::grammar::{Ancestry, CursorPool, Field, Kind, SyntaxNode};
 use super::model::{
     Analysis, BodyStart, CalleeRead, Declaration, Facts, LoopClosure, ModuleCallee, ModuleImport,
     Occurrence, OccurrenceKind, Scope, ScopeId, ScopeKind, SuperCall, TextRange,
@@ -272,6 +272,7 @@ pub(super) struct Tree<'a, 't> {
     text: &'a str,
     root: SyntaxNode<'t>,
     pool: CursorPool<'t>,
+    ancestry: Ancestry<'t>,
     analysis: &'a Analysis,
     /// What same-file functions do with their parameters, as judged so far.
     callees: RefCell<FxHashMap<(ScopeId, usize), escape::Judged>>,
@@ -288,12 +289,18 @@ impl<'a, 't> Tree<'a, 't> {
             text,
             root,
             pool: CursorPool::default(),
+            ancestry: Ancestry::new(root),
             analysis,
             callees: RefCell::default(),
             reader: Cell::new(ScopeId::MODULE),
             callee_reads: RefCell::default(),
             module_callees: RefCell::default(),
         }
+    }
+
+    /// The node containing `node`.
+    fn parent(&self, node: SyntaxNode<'t>) -> Option<SyntaxNode<'t>> {
+        self.ancestry.parent(node)
     }
 
     /// Notes that the facts being found depend on the body of `callee`.
@@ -352,10 +359,10 @@ impl<'t> Tree<'_, 't> {
         if scope.kind == ScopeKind::Module {
             return Some(self.root);
         }
-        let mut node = self.root.covering(scope.range)?;
+        let mut node = self.ancestry.covering(scope.range)?;
         // A node spanning exactly the range may sit under a wrapper with the same span.
         while node.range() != scope.range {
-            node = node.parent()?;
+            node = self.parent(node)?;
         }
         let wanted = match scope.kind {
             ScopeKind::Function => Kind::FunctionDefinition,
@@ -379,7 +386,7 @@ impl<'t> Tree<'_, 't> {
 
     /// The identifier node at exactly `range`.
     fn identifier_at(&self, range: TextRange) -> Option<SyntaxNode<'t>> {
-        self.root
+        self.ancestry
             .covering(range)
             .filter(|n| n.kind() == Kind::Identifier && n.range() == range)
     }
@@ -418,7 +425,7 @@ impl<'t> Tree<'_, 't> {
 
 /// Whether the identifier at `range` is the callee of a call without arguments.
 fn is_zero_argument_call(tree: &Tree, range: TextRange) -> bool {
-    let Some(call) = tree.identifier_at(range).and_then(SyntaxNode::parent) else {
+    let Some(call) = tree.identifier_at(range).and_then(|n| tree.parent(n)) else {
         return false;
     };
     call.kind() == Kind::Call
@@ -468,7 +475,7 @@ fn called_with(tree: &Tree, frame: ScopeId) -> Option<Vec<String>> {
         }
         let call = tree
             .identifier_at(o.range)
-            .and_then(SyntaxNode::parent)
+            .and_then(|n| tree.parent(n))
             .filter(|c| {
                 c.kind() == Kind::Call
                     && c.field(Field::Function)
@@ -566,7 +573,7 @@ fn declarations(tree: &Tree, occurrences: &[Occurrence]) -> Vec<Declaration> {
         ) {
             continue;
         }
-        let Some(statement) = tree.identifier_at(o.range).and_then(SyntaxNode::parent) else {
+        let Some(statement) = tree.identifier_at(o.range).and_then(|n| tree.parent(n)) else {
             continue;
         };
         match found.last_mut() {
@@ -574,7 +581,7 @@ fn declarations(tree: &Tree, occurrences: &[Occurrence]) -> Vec<Declaration> {
             _ => found.push(Declaration {
                 statement: statement.range(),
                 names: vec![o.range],
-                alone: statement.parent().is_some_and(|block| {
+                alone: tree.parent(statement).is_some_and(|block| {
                     block.kind() == Kind::Block
                         && block.named_children(&tree.pool).all(|s| s == statement)
                 }),
