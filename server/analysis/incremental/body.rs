@@ -913,12 +913,17 @@ impl Splice {
     fn map_outside(&mut self, prev: &Analysis) -> Option<()> {
         let fresh = &self.fresh;
         let mut wanted: Vec<SymbolId> = Vec::new();
+        // The variables free names read: cells, never globals the module lacks.
+        let mut read_free: Vec<SymbolId> = Vec::new();
         for id in self.new.clone() {
             if self.kept_at(id).is_some() {
                 continue;
             }
             for s in &fresh.scope(ScopeId(id)).symbols {
                 wanted.push(s.variable);
+                if s.in_closure() {
+                    read_free.push(s.variable);
+                }
             }
         }
         wanted.retain(|v| !self.new.contains(&v.scope.0));
@@ -930,6 +935,10 @@ impl Splice {
             let mapped = if v.scope == ScopeId::MODULE {
                 let index = match module.iter().position(|s| s.name == symbol.name) {
                     Some(i) => i,
+                    // A free name whose cell the focused run did not see (3.14: an outer
+                    // class's `__classdict__`, made by annotations among the statements it
+                    // skips): its owner is found only by analysing more.
+                    None if read_free.contains(&v) => return None,
                     None => {
                         self.implied.push(symbol.name.clone());
                         prev.scopes[0].symbols.len() + self.implied.len() - 1

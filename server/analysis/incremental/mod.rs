@@ -1559,6 +1559,15 @@ pub(crate) mod tests {
         typed_in_every_version(text, &[("**kw", "q")]);
     }
 
+    /// 3.14: a class nested in a class reads `__classdict__` (here in a comprehension) from the
+    /// outer class, whose cell only its annotations make; typing in the nested class's body
+    /// must not take the name for a new global when the focused run skips those annotations.
+    #[test]
+    fn class_cells_made_by_the_annotations_of_an_outer_class_are_read() {
+        let text = "class K:\n    class I:\n        if x:\n            pass\n        [__classdict__ for x in y]\n    v: (lambda: p) = 1\n";
+        typed_in_every_version(text, &[("            pass", "\n            z")]);
+    }
+
     /// 3.11 and 3.12 number a `try`'s `else` scopes before its handlers': typing in a function
     /// in a handler moves the `else`'s lambda after it (first in pre-order), and typing in one
     /// in the `else` leaves the handler's lambda (after it in pre-order) where it is.
