@@ -908,6 +908,14 @@ impl Splice {
         Some(splice)
     }
 
+    /// The focused run's occurrences in the scopes analysed again (not in the kept methods).
+    fn fresh_occurrences(&self) -> impl Iterator<Item = &Occurrence> {
+        let start = self.fresh.scope(ScopeId(self.new.start)).range.start;
+        let range = TextRange::new(start, self.new_span.end);
+        (self.fresh.occurrences_in(range).iter())
+            .filter(|o| self.new.contains(&o.scope.0) && self.kept_at(o.scope.0).is_none())
+    }
+
     /// Maps every symbol outside the function that the function's scopes or occurrences refer
     /// to; `None` if one has no counterpart in the previous analysis.
     fn map_outside(&mut self, prev: &Analysis) -> Option<()> {
@@ -926,6 +934,9 @@ impl Splice {
                 }
             }
         }
+        // An occurrence names its scope's symbol's variable, but where tree-sitter recovered
+        // from a syntax error it may name one no symbol of the new scopes does.
+        wanted.extend(self.fresh_occurrences().map(|o| o.symbol));
         wanted.retain(|v| !self.new.contains(&v.scope.0));
         wanted.sort_unstable();
         wanted.dedup();
@@ -1360,17 +1371,11 @@ impl Splice {
         let hi = prev
             .occurrences
             .partition_point(|o| o.range.start <= self.old_span.end);
-        let new_range = TextRange::new(fn_start, self.new_span.end);
-        let fresh = self
-            .fresh
-            .occurrences_in(new_range)
-            .iter()
-            .filter(|o| self.new.contains(&o.scope.0) && self.kept_at(o.scope.0).is_none())
-            .map(|o| Occurrence {
-                scope: self.scope(o.scope),
-                symbol: self.symbol(o.symbol),
-                ..o.clone()
-            });
+        let fresh = self.fresh_occurrences().map(|o| Occurrence {
+            scope: self.scope(o.scope),
+            symbol: self.symbol(o.symbol),
+            ..o.clone()
+        });
         let count = if self.kept.is_empty() {
             let mut replaced: Vec<Occurrence> = match self.class_part {
                 Some(ref part) => part.clone(),

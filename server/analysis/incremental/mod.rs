@@ -1568,6 +1568,19 @@ pub(crate) mod tests {
         typed_in_every_version(text, &[("            pass", "\n            z")]);
     }
 
+    /// An edit that breaks a class body's indentation (3.14: a comprehension reading
+    /// `__class__` in it): tree-sitter's recovery gives the focused run an occurrence naming a
+    /// variable that no symbol of the class names, which the splice must map or refuse.
+    #[test]
+    fn occurrences_naming_variables_no_symbol_names_are_mapped() {
+        let text = "class C(f, (lambda *args, **kw: __p)):\n    for f in self:\n        __class__ = 1\n        {__class__: g for y in (lambda : self)}\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::Late);
+            let at = text.find("        __class__").unwrap();
+            doc.edit(at, at, "    ");
+        }
+    }
+
     /// 3.11 and 3.12 number a `try`'s `else` scopes before its handlers': typing in a function
     /// in a handler moves the `else`'s lambda after it (first in pre-order), and typing in one
     /// in the `else` leaves the handler's lambda (after it in pre-order) where it is.
