@@ -45,7 +45,7 @@
 //! it) is refused. The module's own star imports change no body's analysis: the names they bind
 //! are globals, as the body reads them either way.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tree_sitter::{Node, Tree};
 
 use super::cell_owners;
@@ -934,9 +934,29 @@ impl Splice {
                 }
             }
         }
-        // An occurrence names its scope's symbol's variable, but where tree-sitter recovered
-        // from a syntax error it may name one no symbol of the new scopes does.
-        wanted.extend(self.fresh_occurrences().map(|o| o.symbol));
+        // An occurrence names a variable a symbol of its own scope names, but where
+        // tree-sitter recovered from a syntax error it may name another: what the splice maps
+        // and renumbers (implied globals, see `ImpliedUsers`) follows the symbols, so such an
+        // occurrence cannot be carried over.
+        let outside = |v: SymbolId| !self.new.contains(&v.scope.0);
+        let named: FxHashSet<(ScopeId, SymbolId)> = (self.new.clone())
+            .filter(|&id| self.kept_at(id).is_none())
+            .map(ScopeId)
+            .flat_map(|id| {
+                fresh
+                    .scope(id)
+                    .symbols
+                    .iter()
+                    .map(move |s| (id, s.variable))
+            })
+            .filter(|&(_, v)| outside(v))
+            .collect();
+        let strays_named = (self.fresh_occurrences())
+            .filter(|o| outside(o.symbol))
+            .all(|o| named.contains(&(o.scope, o.symbol)));
+        if !strays_named {
+            return None;
+        }
         wanted.retain(|v| !self.new.contains(&v.scope.0));
         wanted.sort_unstable();
         wanted.dedup();

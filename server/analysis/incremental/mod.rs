@@ -1570,9 +1570,9 @@ pub(crate) mod tests {
 
     /// An edit that breaks a class body's indentation (3.14: a comprehension reading
     /// `__class__` in it): tree-sitter's recovery gives the focused run an occurrence naming a
-    /// variable that no symbol of the class names, which the splice must map or refuse.
+    /// variable that no symbol of its scope names, which the splice cannot carry over.
     #[test]
-    fn occurrences_naming_variables_no_symbol_names_are_mapped() {
+    fn occurrences_their_scope_does_not_name_are_not_spliced() {
         let text = "class C(f, (lambda *args, **kw: __p)):\n    for f in self:\n        __class__ = 1\n        {__class__: g for y in (lambda : self)}\n";
         for version in PythonVersion::ALL {
             let mut doc = Typing::opened(text, version, Warming::Late);
