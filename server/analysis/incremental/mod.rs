@@ -50,6 +50,9 @@ pub struct ChunkAnalysis {
     /// module variables ([`annotates_module`]: two such chunks are joined into one).
     links: bool,
     annotates: bool,
+    /// Where tree-sitter recovered from syntax errors in its statements (the ranges of their
+    /// ERROR and MISSING nodes, from the chunk's start), when analysed in a tree with errors.
+    recovery: Vec<TextRange>,
 }
 
 impl ChunkAnalysis {
@@ -58,6 +61,7 @@ impl ChunkAnalysis {
             links: links(&analysis),
             annotates: annotates_module(&analysis),
             analysis,
+            recovery: Vec::new(),
         }
     }
 
@@ -458,12 +462,14 @@ fn fill(
         cache.rules = Some(rules);
         cache.linked = false;
     }
+    let by_text = !tree.root_node().has_error();
     let chunking = Chunking {
         text,
         tree,
         version,
         prior,
-        by_text: !tree.root_node().has_error(),
+        by_text,
+        recovery: if by_text { Vec::new() } else { recovery(tree) },
     };
     if !chunking.by_text && cache.linked {
         // Finding the link again would analyse every chunk up to it.
@@ -526,6 +532,8 @@ struct Chunking<'a> {
     /// Whether chunks are looked up by their text: only when no syntax error makes a chunk's
     /// shape depend on its surroundings.
     by_text: bool,
+    /// Otherwise, where tree-sitter recovered from them ([`recovery`]).
+    recovery: Vec<TextRange>,
 }
 
 impl Chunking<'_> {
@@ -549,10 +557,15 @@ impl Chunking<'_> {
                 return Some(found);
             }
         }
+        // A chunk of the last version outside the change: its text and tree are as they were,
+        // but for tree-sitter's recovery from syntax errors, whose changes the changed ranges
+        // can miss (`vendor/tree-sitter/PATCHES.md`): that must be as it was too.
+        let recovery = self.recovery_in(range.clone());
         let analysed = match self
             .prior
             .as_ref()
             .and_then(|p| p.chunk(range.start, range.end))
+            .filter(|known| known.recovery == recovery)
         {
             Some(known) => Arc::clone(known),
             None => {
@@ -560,7 +573,9 @@ impl Chunking<'_> {
                 let analysis =
                     super::analyze_statements(self.text, self.tree, self.version, statements);
                 cache.chunks_analysed += 1;
-                Arc::new(chunk_of(analysis, range.start, row, chunk_text.len()))
+                let mut chunk = chunk_of(analysis, range.start, row, chunk_text.len());
+                chunk.recovery = recovery;
+                Arc::new(chunk)
             }
         };
         if self.by_text {
@@ -568,6 +583,34 @@ impl Chunking<'_> {
         }
         Some(analysed)
     }
+}
+
+impl Chunking<'_> {
+    /// Where tree-sitter recovered from syntax errors in the chunk `range`, from its start.
+    fn recovery_in(&self, range: std::ops::Range<usize>) -> Vec<TextRange> {
+        let first = self.recovery.partition_point(|r| r.start < range.start);
+        let inside = self.recovery[first..]
+            .iter()
+            .take_while(|r| r.start < range.end);
+        let back = |r: &TextRange| TextRange::new(r.start - range.start, r.end - range.start);
+        inside.map(back).collect()
+    }
+}
+
+/// The ranges of the ERROR and MISSING nodes of `tree`, nested ones too, sorted: where
+/// tree-sitter recovered from syntax errors.
+fn recovery(tree: &Tree) -> Vec<TextRange> {
+    let mut found = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            found.push(TextRange::new(node.start_byte(), node.end_byte()));
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor).filter(|c| c.has_error()));
+    }
+    found.sort_by_key(|r| (r.start, r.end));
+    found
 }
 
 /// The tree-sitter point (rows count `\n`) of byte `offset` in `text` (for the tests' edits).
@@ -1578,6 +1621,22 @@ pub(crate) mod tests {
             let mut doc = Typing::opened(text, version, Warming::Late);
             let at = text.find("        __class__").unwrap();
             doc.edit(at, at, "    ");
+        }
+    }
+
+    /// In a text with syntax errors, tree-sitter may recover differently in a statement the
+    /// edit did not touch without reporting it changed (here `de(l selq` becomes one ERROR
+    /// node instead of two): the last version's analysis of that statement is not carried over.
+    #[test]
+    fn statements_tree_sitter_recovered_anew_are_analysed_again() {
+        let text = "else:\n    fs.append(lambda: xi)\nfrom m import *\n    de(l selq\nfrom __future__ import annotations\ndef f(def fx(defb(g, x):$\n";
+        for version in PythonVersion::ALL {
+            for warming in [Warming::AtOnce, Warming::Late] {
+                let mut doc = Typing::opened(text, version, warming);
+                let last = text.find("def f(").unwrap();
+                doc.edit(last, text.len(), "");
+                doc.edit(5, 5, "é");
+            }
         }
     }
 
