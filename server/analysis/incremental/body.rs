@@ -920,9 +920,12 @@ impl Splice {
     /// to; `None` if one has no counterpart in the previous analysis.
     fn map_outside(&mut self, prev: &Analysis) -> Option<()> {
         let fresh = &self.fresh;
+        let outside = |v: SymbolId| !self.new.contains(&v.scope.0);
         let mut wanted: Vec<SymbolId> = Vec::new();
         // The variables free names read: cells, never globals the module lacks.
         let mut read_free: Vec<SymbolId> = Vec::new();
+        // The variables outside that each scope's symbols name.
+        let mut named: FxHashSet<(ScopeId, SymbolId)> = FxHashSet::default();
         for id in self.new.clone() {
             if self.kept_at(id).is_some() {
                 continue;
@@ -932,32 +935,22 @@ impl Splice {
                 if s.in_closure() {
                     read_free.push(s.variable);
                 }
+                if outside(s.variable) {
+                    named.insert((ScopeId(id), s.variable));
+                }
             }
         }
         // An occurrence names a variable a symbol of its own scope names, but where
         // tree-sitter recovered from a syntax error it may name another: what the splice maps
         // and renumbers (implied globals, see `ImpliedUsers`) follows the symbols, so such an
         // occurrence cannot be carried over.
-        let outside = |v: SymbolId| !self.new.contains(&v.scope.0);
-        let named: FxHashSet<(ScopeId, SymbolId)> = (self.new.clone())
-            .filter(|&id| self.kept_at(id).is_none())
-            .map(ScopeId)
-            .flat_map(|id| {
-                fresh
-                    .scope(id)
-                    .symbols
-                    .iter()
-                    .map(move |s| (id, s.variable))
-            })
-            .filter(|&(_, v)| outside(v))
-            .collect();
         let strays_named = (self.fresh_occurrences())
             .filter(|o| outside(o.symbol))
             .all(|o| named.contains(&(o.scope, o.symbol)));
         if !strays_named {
             return None;
         }
-        wanted.retain(|v| !self.new.contains(&v.scope.0));
+        wanted.retain(|&v| outside(v));
         wanted.sort_unstable();
         wanted.dedup();
         let module = &prev.scopes[0].symbols;

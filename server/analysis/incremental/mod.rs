@@ -583,9 +583,7 @@ impl Chunking<'_> {
         }
         Some(analysed)
     }
-}
 
-impl Chunking<'_> {
     /// Where tree-sitter recovered from syntax errors in the chunk `range`, from its start.
     fn recovery_in(&self, range: std::ops::Range<usize>) -> Vec<TextRange> {
         let first = self.recovery.partition_point(|r| r.start < range.start);
