@@ -27,8 +27,9 @@ the codes of issue 8 that the behaviour shows:
   compiled bytecode of the whole module identical (otherwise the declaration changes what nested
   scopes or the scope's own reads resolve to, and is listed with `"removable": false`).
 
-A case may say `# topic: CODE` (what it is about, for the inventory) and `# undecidable: REASON`
-(the behaviour depends on something no static analysis can know; such cases are listed apart).
+A case may say `# topic: CODE` (what it is about, for the inventory), `# undecidable: REASON`
+(the behaviour depends on something no static analysis can know; such cases are listed apart) and
+`# python: 3.X+` (it uses syntax older versions cannot compile: they label it not runnable).
 """
 
 import ast
@@ -495,6 +496,12 @@ def case_notes(text):
     return (topic.group(1).strip() if topic else None), reason
 
 
+def minimum_python(text):
+    """The `# python: 3.X+` note of a case (syntax older versions cannot compile), as (3, X)."""
+    note = re.search(r"^# python: *3\.(\d+)\+ *$", text, re.M)
+    return (3, int(note.group(1))) if note else None
+
+
 def late_binding(observation, tree):
     """Late-binding diagnostics (one per site) and the emulation request for per_iteration."""
     per_site = {}
@@ -552,16 +559,22 @@ def label_case(file, text=None, emulation=True):
         with open(file, encoding="utf-8") as f:
             text = f.read()
     path = case_path(file)
-    observation = obs.observe(path, text)
-    tree = Tree(observation.source.tree)
     topic, undecidable = case_notes(text)
     out = {
         "case": os.path.basename(path),
         "python": obs.VERSION,
         "topic": topic,
         "undecidable": undecidable,
-        "runnable": observation.runnable,
     }
+    needed = minimum_python(text)
+    if needed and sys.version_info[:2] < needed:
+        # This interpreter cannot compile the case: it is labelled by the versions that can.
+        out["runnable"] = "needs Python %d.%d+" % needed
+        out["diagnostics"] = []
+        return out
+    observation = obs.observe(path, text)
+    tree = Tree(observation.source.tree)
+    out["runnable"] = observation.runnable
     decls = declarations(observation.source)
     diagnostics = [
         {
