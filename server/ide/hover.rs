@@ -309,8 +309,10 @@ fn decorator_hover(file: &FileView, offset: usize) -> Option<(TextRange, String)
         .scopes
         .iter()
         .enumerate()
-        .filter(|(_, s)| {
-            s.kind == ScopeKind::Function && s.parent == Some(o.resolves_to()) && *s.name == *o.name
+        .filter(|&(i, s)| {
+            s.kind == ScopeKind::Function
+                && analysis.defining_scope(ScopeId(i as u32)) == Some(o.resolves_to())
+                && *s.name == *o.name
         })
         .collect();
     let (i, deco) = candidates
@@ -740,6 +742,34 @@ def make_counter():
         check(
             r#"
 def logged(func):
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+    return wrapper
+
+@$0logged
+def greet(name):
+    return "hi " + name
+"#,
+            expect![[r#"
+                [logged]
+                ```python
+                @logged
+                ```
+                `logged` is defined on line 1; applying it calls `logged` and replaces the decorated function with what it returns.
+
+                - `wrapper` (line 2) closes over `func` (from `logged`)
+
+                Each application of `@logged` runs `logged` once, so every decorated function gets its own cells.
+            "#]],
+        );
+    }
+
+    #[test]
+    fn same_file_generic_decorator() {
+        // A generic function's scope sits in its type-parameter scope (3.12+).
+        check(
+            r#"
+def logged[F](func: F) -> F:
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)
     return wrapper

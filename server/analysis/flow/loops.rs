@@ -35,7 +35,9 @@ pub(super) fn loop_closure<'t>(
 ) -> Option<LoopClosure> {
     let analysis = tree.analysis;
     let s = analysis.scope(scope);
-    let parent = s.parent?;
+    // A generic `def` or class is made in the scope defining it (its type-parameter scope runs
+    // there, at once).
+    let parent = analysis.defining_scope(scope)?;
     let method = analysis.scope(parent).kind == ScopeKind::Class;
     let kind_ok = matches!(
         s.kind,
@@ -93,7 +95,7 @@ fn helper_loops<'t>(tree: &Tree<'_, 't>, helper: ScopeId) -> Option<Vec<(SyntaxN
         return None;
     }
     let node = tree.node_of(scope)?;
-    let outer = analysis.frame_of(scope.parent?);
+    let outer = analysis.frame_of(analysis.defining_scope(helper)?);
     let outer_node = tree.node_of(analysis.scope(outer))?;
     let loops = loops_around(tree, made_at(tree, node), outer_node);
     (!loops.is_empty()).then_some(loops)
@@ -412,7 +414,7 @@ fn name_uses<'t>(
     let binding = analysis
         .occurrence_at(name.start_byte())
         .filter(|o| o.range == name.range())?;
-    let frame = analysis.scope(scope).parent?;
+    let frame = analysis.defining_scope(scope)?;
     let block = tree.parent(made).filter(|b| b.kind() == Kind::Block)?;
     let mut uses = Vec::new();
     for o in analysis.occurrences_of(binding.symbol) {

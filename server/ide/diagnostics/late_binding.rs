@@ -168,7 +168,7 @@ fn message(
     } else {
         format!("the `{}` methods of the {things}", file.scope_name(reader))
     };
-    let (maker, owner) = match scope.parent.map(|p| analysis.scope(p).kind) {
+    let (maker, owner) = match analysis.defining_scope(closure).map(|p| analysis.scope(p).kind) {
         Some(kind) if kind.is_comprehension() => ("this comprehension", "comprehension"),
         _ => ("this loop", "loop"),
     };
@@ -221,7 +221,7 @@ fn rebound_variables(file: &FileView, scope: ScopeId, loops: &[&Loop]) -> Vec<Re
         let reader = if is_class {
             let child = std::iter::once(o.scope)
                 .chain(analysis.ancestors(o.scope))
-                .find(|&s| analysis.scope(s).parent == Some(scope));
+                .find(|&s| analysis.defining_scope(s) == Some(scope));
             match child {
                 Some(c)
                     if analysis.scope(c).has_own_frame()

@@ -4,7 +4,7 @@
 //! or outside any class, one of them is missing or wrong.
 
 use super::{Code, Diagnostic, Finding, Origin, Select};
-use crate::analysis::{PythonVersion, ScopeKind, SuperCall};
+use crate::analysis::{PythonVersion, ScopeId, ScopeKind, SuperCall};
 use crate::ide::FileView;
 
 pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
@@ -18,7 +18,7 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
             // function's calls (in the scope defining it) may have changed.
             let origin = Origin {
                 scopes: std::iter::once(c.frame)
-                    .chain(analysis.scope(c.frame).parent)
+                    .chain(analysis.defining_scope(c.frame))
                     .collect(),
                 ..Origin::default()
             };
@@ -36,10 +36,12 @@ fn diagnostic(file: &FileView, call: &SuperCall) -> Option<Diagnostic> {
     let frame = analysis.scope(call.frame);
     let name = file.scope_name(call.frame);
     let has_class_cell = frame.symbol("__class__").is_some_and(|s| s.is_free());
-    let is_method = frame.kind == ScopeKind::Function
-        && frame
-            .parent
-            .is_some_and(|p| analysis.scope(p).kind == ScopeKind::Class);
+    let is_method = |s: ScopeId| {
+        analysis.scope(s).kind == ScopeKind::Function
+            && analysis
+                .defining_scope(s)
+                .is_some_and(|d| analysis.scope(d).kind == ScopeKind::Class)
+    };
     let class = analysis
         .ancestors(call.frame)
         .find(|&a| analysis.scope(a).kind == ScopeKind::Class)
@@ -71,18 +73,12 @@ fn diagnostic(file: &FileView, call: &SuperCall) -> Option<Diagnostic> {
             "`super()` with no arguments needs the class it is written in, and `{name}` is not \
              in a class: running it raises RuntimeError: super(): __class__ cell not found"
         )
-    } else if !is_method {
+    } else if !is_method(call.frame) {
         // A nested function gets whatever its callers pass first: judged where every use of it
         // is a call that passes something else than the method's own instance.
         let instance = analysis
             .ancestors(call.frame)
-            .find(|&a| {
-                analysis.scope(a).kind == ScopeKind::Function
-                    && analysis
-                        .scope(a)
-                        .parent
-                        .is_some_and(|p| analysis.scope(p).kind == ScopeKind::Class)
-            })
+            .find(|&a| is_method(a))
             .and_then(|m| analysis.scope(m).params.first().cloned());
         let passed = call.called_with.as_ref()?;
         if passed.is_empty() || passed.iter().any(|a| Some(a) == instance.as_ref()) {

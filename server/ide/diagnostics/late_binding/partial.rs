@@ -20,7 +20,7 @@ pub(super) fn fix(file: &FileView, closure: &LoopClosure, rebound: &[&Rebound]) 
     let slot = closure.defaults.as_ref()?;
     let analysis = file.analysis;
     let scope = analysis.scope(closure.scope);
-    let frame = scope.parent?;
+    let frame = analysis.defining_scope(closure.scope)?;
     // A parameter of that name would not be a capture; keyword names are never mangled, so a
     // private name (`__x` in a class) cannot be passed by keyword.
     let passable = |r: &&Rebound| {
