@@ -941,9 +941,9 @@ impl Splice {
             }
         }
         // An occurrence names a variable a symbol of its own scope names, but where
-        // tree-sitter recovered from a syntax error it may name another: what the splice maps
-        // and renumbers (implied globals, see `ImpliedUsers`) follows the symbols, so such an
-        // occurrence cannot be carried over.
+        // tree-sitter recovered from a syntax error it may name another (and a 3.12+
+        // class-level comprehension's `__class__` is a global its symbols do not name): what
+        // the splice maps follows the symbols, so such an occurrence cannot be carried over.
         let strays_named = (self.fresh_occurrences())
             .filter(|o| outside(o.symbol))
             .all(|o| named.contains(&(o.scope, o.symbol)));

@@ -1,20 +1,26 @@
 //! The module's implied globals across splices. An implied global is a name that functions read
 //! or declare `global` but no module statement binds; the module's symbols end with them, in
-//! the order of their first use (scopes in pre-order, symbols in order), as a whole analysis
-//! lists them. [`ImpliedUsers`] keeps which scopes name each one, so that after a function body
-//! was spliced the order is put right from the names it named, without reading every scope.
+//! the order of their first use (scopes in pre-order, symbols in order), then those only
+//! occurrences name, as a whole analysis lists them. [`ImpliedUsers`] keeps which scopes name
+//! each one, so that after a function body was spliced the order is put right from the names
+//! it named, without reading every scope.
 
 use std::ops::Range;
 
-use crate::analysis::{Analysis, ScopeId, Symbol, SymbolId, SymbolOrigin};
+use crate::analysis::{Analysis, Occurrence, ScopeId, Symbol, SymbolId, SymbolOrigin};
 
 /// For each implied global of one analysis (in its order), the scopes whose symbols name it, in
-/// pre-order.
+/// pre-order, and those whose occurrences name it without their symbols.
 pub struct ImpliedUsers {
     /// Where the implied globals start among the module's symbols (a function body cannot
     /// change the module's own symbols, so neither can a splice).
     first: usize,
     users: Vec<Vec<ScopeId>>,
+    /// The scopes with an occurrence naming the global that their symbols do not name, in
+    /// pre-order: a 3.12+ class-level comprehension's `__class__` when the class binds the
+    /// name itself, or where tree-sitter recovered from a syntax error. A whole analysis lists
+    /// the globals only these name last (it reads the occurrences after every symbol).
+    readers: Vec<Vec<ScopeId>>,
 }
 
 impl ImpliedUsers {
@@ -28,10 +34,12 @@ impl ImpliedUsers {
         let mut users = ImpliedUsers {
             first,
             users: vec![Vec::new(); module.len() - first],
+            readers: vec![Vec::new(); module.len() - first],
         };
         for id in 1..a.scopes.len() as u32 {
             users.add_scope(a, ScopeId(id));
         }
+        users.add_readers(&a.occurrences, 0..a.scopes.len() as u32);
         users
     }
 
@@ -48,9 +56,10 @@ impl ImpliedUsers {
 
     /// Follows a splice into `a`: the scopes `old` (which named the implied globals `old_named`)
     /// were replaced by the scopes `new`, the ids after them moved, and the globals the new
-    /// scopes name first were added at the end of the module's symbols. When `reorder`, the
-    /// implied globals are then put in order (dropping those no scope names any more) and every
-    /// reference to one that moved is renumbered.
+    /// scopes name first were added at the end of the module's symbols. When `reorder`, or when
+    /// the old or new scopes read a global their symbols do not name, the implied globals are
+    /// then put in order (dropping those no scope names any more) and every reference to one
+    /// that moved is renumbered.
     pub fn splice(
         &mut self,
         a: &mut Analysis,
@@ -62,20 +71,34 @@ impl ImpliedUsers {
         for &k in old_named {
             self.users[k].retain(|s| !old.contains(&s.0));
         }
+        // Few scopes read a global their symbols do not name: every list is looked at.
+        let mut read = false;
+        for readers in &mut self.readers {
+            let len = readers.len();
+            readers.retain(|s| !old.contains(&s.0));
+            read |= readers.len() != len;
+        }
         let grown = new.len() as i64 - old.len() as i64;
         if grown != 0 {
-            for s in self.users.iter_mut().flatten() {
+            for s in self.users.iter_mut().chain(&mut self.readers).flatten() {
                 if s.0 >= old.end {
                     s.0 = (s.0 as i64 + grown) as u32;
                 }
             }
         }
-        self.users
-            .resize(a.scopes[0].symbols.len() - self.first, Vec::new());
-        for id in new {
+        let len = a.scopes[0].symbols.len() - self.first;
+        self.users.resize(len, Vec::new());
+        self.readers.resize(len, Vec::new());
+        for id in new.clone() {
             self.add_scope(a, ScopeId(id));
         }
-        if reorder {
+        // The new scopes' occurrences lie in the first one's range (a body's annotation scope
+        // lies in the body; a `def`'s `__annotate__` spans the `def`).
+        if !new.is_empty() {
+            let occurrences = a.occurrences_in(a.scope(ScopeId(new.start)).range);
+            read |= self.add_readers(occurrences, new);
+        }
+        if reorder || read {
             self.reorder(a);
         }
     }
@@ -93,6 +116,28 @@ impl ImpliedUsers {
         }
     }
 
+    /// Notes the scopes among `ids` whose `occurrences` name an implied global their symbols do
+    /// not (the users lists are up to date; the readers lists stay in pre-order); whether there
+    /// was one.
+    fn add_readers(&mut self, occurrences: &[Occurrence], ids: Range<u32>) -> bool {
+        let mut read = false;
+        for o in occurrences {
+            let Some(k) = self.implied(o.symbol) else {
+                continue;
+            };
+            if !ids.contains(&o.scope.0) || self.users[k].binary_search(&o.scope).is_ok() {
+                continue;
+            }
+            read = true;
+            let list = &mut self.readers[k];
+            let at = list.partition_point(|&u| u < o.scope);
+            if list.get(at) != Some(&o.scope) {
+                list.insert(at, o.scope);
+            }
+        }
+        read
+    }
+
     /// The implied global `variable` is, if it is one.
     fn implied(&self, variable: SymbolId) -> Option<usize> {
         let index = variable.symbol.0 as usize;
@@ -103,10 +148,16 @@ impl ImpliedUsers {
     /// renumbers the symbols and occurrences that name one that moved.
     fn reorder(&mut self, a: &mut Analysis) {
         let first = self.first;
-        // (first user, the name's place among its symbols, implied index)
-        let mut order: Vec<(ScopeId, usize, usize)> = Vec::with_capacity(self.users.len());
-        for (k, users) in self.users.iter().enumerate() {
-            let Some(&user) = users.first() else { continue };
+        // (named by occurrences only, first user (else reader), the name's place among its
+        // symbols, implied index). Those named by occurrences only go last, by their first
+        // reader (a whole analysis takes them in the order it collected the occurrences).
+        let mut order: Vec<(bool, ScopeId, usize, usize)> = Vec::with_capacity(self.users.len());
+        for k in 0..self.users.len() {
+            let (read_only, user) = match (self.users[k].first(), self.readers[k].first()) {
+                (Some(&user), _) => (false, user),
+                (None, Some(&reader)) => (true, reader),
+                (None, None) => continue,
+            };
             let variable = SymbolId::new(ScopeId::MODULE, first + k);
             let place = a
                 .scope(user)
@@ -114,33 +165,31 @@ impl ImpliedUsers {
                 .iter()
                 .position(|s| s.variable == variable)
                 .unwrap_or(usize::MAX);
-            order.push((user, place, k));
+            order.push((read_only, user, place, k));
         }
         order.sort_unstable();
-        if order.len() == self.users.len() && order.iter().enumerate().all(|(i, o)| o.2 == i) {
+        if order.len() == self.users.len() && order.iter().enumerate().all(|(i, o)| o.3 == i) {
             return;
         }
         let mut renumber: Vec<Option<u32>> = vec![None; self.users.len()];
-        for (i, &(_, _, k)) in order.iter().enumerate() {
+        for (i, &(.., k)) in order.iter().enumerate() {
             renumber[k] = Some((first + i) as u32);
         }
 
         let mut tail: Vec<Option<Symbol>> = a.scopes[0].symbols.drain(first..).map(Some).collect();
-        for (i, &(_, _, k)) in order.iter().enumerate() {
+        for (i, &(.., k)) in order.iter().enumerate() {
             if let Some(mut symbol) = tail[k].take() {
                 symbol.variable = SymbolId::new(ScopeId::MODULE, first + i);
                 a.scopes[0].symbols.push(symbol);
             }
         }
 
-        // Only the scopes naming a global that moved hold references to renumber: their
+        // Only the users and readers of a global that moved hold references to renumber: their
         // symbols, and their occurrences (which lie in their range, but for those of a body's
-        // annotation scope: see `Scope::annotates_body`), with those of their 3.12+ inlined
-        // comprehensions that name none themselves (a class-level comprehension's `__class__` is
-        // a global the class lists, not the comprehension).
+        // annotation scope: see `Scope::annotates_body`).
         let mut touched: Vec<ScopeId> = (0..self.users.len())
             .filter(|&k| renumber[k] != Some((first + k) as u32))
-            .flat_map(|k| self.users[k].iter().copied())
+            .flat_map(|k| self.users[k].iter().chain(&self.readers[k]).copied())
             .collect();
         touched.sort_unstable();
         touched.dedup();
@@ -170,19 +219,17 @@ impl ImpliedUsers {
             let hi = a
                 .occurrences
                 .partition_point(|o| o.range.start <= range.end);
-            for o in &mut a.occurrences[lo..hi] {
-                let inlined = |s: ScopeId| {
-                    let scope = &a.scopes[s.index()];
-                    scope.inlined && scope.parent == Some(id) && touched.binary_search(&s).is_err()
-                };
-                if o.scope == id || inlined(o.scope) {
-                    moved(&mut o.symbol);
-                }
+            for o in a.occurrences[lo..hi].iter_mut().filter(|o| o.scope == id) {
+                moved(&mut o.symbol);
             }
         }
-        self.users = order
-            .iter()
-            .map(|&(_, _, k)| std::mem::take(&mut self.users[k]))
-            .collect();
+        let take = |lists: &mut Vec<Vec<ScopeId>>| -> Vec<Vec<ScopeId>> {
+            order
+                .iter()
+                .map(|&(.., k)| std::mem::take(&mut lists[k]))
+                .collect()
+        };
+        self.users = take(&mut self.users);
+        self.readers = take(&mut self.readers);
     }
 }

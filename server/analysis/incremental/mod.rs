@@ -1622,6 +1622,20 @@ pub(crate) mod tests {
         }
     }
 
+    /// 3.12+: a class-level comprehension reads `__class__` as a global when the class binds
+    /// the name itself, and no symbol names that global: a new global typed in another body puts
+    /// the globals in order without losing it, and an edit taking the read away drops it.
+    #[test]
+    fn globals_only_occurrences_name_are_kept_in_order() {
+        let text = "class C:\n    __class__ = 1\n    [__class__ for x in ()]\n    y = 2\n\ndef f():\n    return 0\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            doc.type_after("return ", "zz + ");
+            let at = doc.text.find("[__class__").unwrap() + 1;
+            doc.edit(at, at + "__class__".len(), "x");
+        }
+    }
+
     /// In a text with syntax errors, tree-sitter may recover differently in a statement the
     /// edit did not touch without reporting it changed (here `de(l selq` becomes one ERROR
     /// node instead of two): the last version's analysis of that statement is not carried over.
