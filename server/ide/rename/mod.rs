@@ -698,7 +698,8 @@ fn keyword_arguments(
         _ => {
             add_callee(Some(owner.focus_range));
             let constructor = matches!(owner.name.as_str(), "__init__" | "__new__");
-            if let Some(parent) = owner.parent.filter(|_| constructor) {
+            let class = analysis.defining_scope(owner_id).filter(|_| constructor);
+            if let Some(parent) = class {
                 let class = analysis.scope(parent);
                 if class.kind == ScopeKind::Class {
                     add_callee(Some(class.focus_range));

@@ -613,3 +613,24 @@ def f(xs):
         "#]],
     );
 }
+
+#[test]
+fn generic_constructor_parameters_follow_calls_of_the_class() {
+    // A generic `__init__` (3.12+) sits in its type-parameter scope, inside the class.
+    check(
+        r#"
+class Box:
+    def __init__[T](self, item$0: T):
+        self.item = item
+b = Box(item=1)
+"#,
+        "content",
+        expect![[r#"
+            class Box:
+                def __init__[T](self, content: T):
+                    self.item = content
+            b = Box(content=1)
+            warning (Attribute): `.item` on line 3 is attribute access, which rename leaves alone (closure-lens does not infer types): check that it is not meant to follow
+        "#]],
+    );
+}
