@@ -1085,13 +1085,37 @@ const ExternalScannerState *ts_subtree_external_scanner_state(Subtree self) {
   }
 }
 
+// One step of `ts_subtree_last_external_token`'s walk down `tree`, which holds external tokens
+// and has children: its last child that holds one.
+static Subtree ts_subtree__last_external_child(Subtree tree) {
+  for (uint32_t i = tree.ptr->child_count - 1; i + 1 > 0; i--) {
+    Subtree child = ts_subtree_children(tree)[i];
+    if (ts_subtree_has_external_tokens(child)) return child;
+  }
+  return NULL_SUBTREE;
+}
+
+static inline bool ts_subtree__walks_down(Subtree tree) {
+  return tree.ptr && ts_subtree_has_external_tokens(tree) && tree.ptr->child_count > 0;
+}
+
 bool ts_subtree_last_external_scanner_state_eq(Subtree self, Subtree other) {
-  // The same subtree has the same last external token.
-  if (self.ptr == other.ptr) return true;
-  return ts_subtree_external_scanner_state_eq(
-    ts_subtree_last_external_token(self),
-    ts_subtree_last_external_token(other)
-  );
+  // Walk down both towards their last external tokens, a level at a time: the same subtree met
+  // at the same step holds the same last external token. (A subtree rebuilt by a reparse
+  // usually keeps its old children, so this stops a level or two down.)
+  while (self.ptr != other.ptr) {
+    bool self_down = ts_subtree__walks_down(self);
+    bool other_down = ts_subtree__walks_down(other);
+    if (!self_down && !other_down) {
+      return ts_subtree_external_scanner_state_eq(
+        ts_subtree_last_external_token(self),
+        ts_subtree_last_external_token(other)
+      );
+    }
+    if (self_down) self = ts_subtree__last_external_child(self);
+    if (other_down) other = ts_subtree__last_external_child(other);
+  }
+  return true;
 }
 
 bool ts_subtree_external_scanner_state_eq(Subtree self, Subtree other) {
