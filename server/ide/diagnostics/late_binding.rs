@@ -168,7 +168,10 @@ fn message(
     } else {
         format!("the `{}` methods of the {things}", file.scope_name(reader))
     };
-    let (maker, owner) = match analysis.defining_scope(closure).map(|p| analysis.scope(p).kind) {
+    let (maker, owner) = match analysis
+        .defining_scope(closure)
+        .map(|p| analysis.scope(p).kind)
+    {
         Some(kind) if kind.is_comprehension() => ("this comprehension", "comprehension"),
         _ => ("this loop", "loop"),
     };
