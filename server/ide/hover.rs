@@ -739,9 +739,12 @@ def make_counter():
 
     #[test]
     fn same_file_decorator() {
-        check(
-            r#"
-def logged(func):
+        // A generic decorator (3.12+) sits in its type-parameter scope: the same hover.
+        for header in ["def logged(func):", "def logged[F](func: F) -> F:"] {
+            check(
+                &format!(
+                    r#"
+{header}
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)
     return wrapper
@@ -749,47 +752,21 @@ def logged(func):
 @$0logged
 def greet(name):
     return "hi " + name
-"#,
-            expect![[r#"
-                [logged]
-                ```python
-                @logged
-                ```
-                `logged` is defined on line 1; applying it calls `logged` and replaces the decorated function with what it returns.
+"#
+                ),
+                expect![[r#"
+                    [logged]
+                    ```python
+                    @logged
+                    ```
+                    `logged` is defined on line 1; applying it calls `logged` and replaces the decorated function with what it returns.
 
-                - `wrapper` (line 2) closes over `func` (from `logged`)
+                    - `wrapper` (line 2) closes over `func` (from `logged`)
 
-                Each application of `@logged` runs `logged` once, so every decorated function gets its own cells.
-            "#]],
-        );
-    }
-
-    #[test]
-    fn same_file_generic_decorator() {
-        // A generic function's scope sits in its type-parameter scope (3.12+).
-        check(
-            r#"
-def logged[F](func: F) -> F:
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
-    return wrapper
-
-@$0logged
-def greet(name):
-    return "hi " + name
-"#,
-            expect![[r#"
-                [logged]
-                ```python
-                @logged
-                ```
-                `logged` is defined on line 1; applying it calls `logged` and replaces the decorated function with what it returns.
-
-                - `wrapper` (line 2) closes over `func` (from `logged`)
-
-                Each application of `@logged` runs `logged` once, so every decorated function gets its own cells.
-            "#]],
-        );
+                    Each application of `@logged` runs `logged` once, so every decorated function gets its own cells.
+                "#]],
+            );
+        }
     }
 
     fn check_version(text: &str, version: crate::analysis::PythonVersion, expected: Expect) {
