@@ -7,14 +7,15 @@
 //! comprehension reading the variable of the one around it, in a class body), so what it finds
 //! may be a cell that other code makes: another body's capture in the enclosing function (a
 //! focused run does not visit it), another statement's comprehension at module level (a chunk
-//! does not see it). [`relink`] follows the walk on the whole analysis instead.
+//! does not see it). [`relink`] follows the walk on the whole analysis instead, and lists the
+//! scope under the cell it finds.
 //!
 //! [`Symbol::captures_from`]: crate::analysis::Symbol::captures_from
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::analysis::{Analysis, Resolution, ScopeId, ScopeKind, is_class_cell};
+use crate::analysis::{Analysis, Resolution, ScopeId, ScopeKind, SymbolOrigin, is_class_cell};
 
 /// The names of the cells of `scope` (of the module: made by its 3.12+ inlined
 /// comprehensions), but for the implicit ones, which do not depend on other code.
@@ -25,7 +26,8 @@ pub(super) fn cells(analysis: &Analysis, scope: ScopeId) -> Vec<Arc<str>> {
 }
 
 /// Finds again the owner of each free name of the scopes `scopes`, of all of them or only of
-/// those named in `only`.
+/// those named in `only`, and lists the scope under the owner's cell alone (the lists merged
+/// from the parts, or kept from before, may miss it or hold it under another cell).
 pub(super) fn relink(analysis: &mut Analysis, scopes: Range<u32>, only: Option<&[Arc<str>]>) {
     for id in scopes.map(ScopeId) {
         let scope = analysis.scope(id);
@@ -33,12 +35,54 @@ pub(super) fn relink(analysis: &mut Analysis, scopes: Range<u32>, only: Option<&
             .filter(|(_, s)| s.in_closure())
             .filter(|(_, s)| only.is_none_or(|names| names.contains(&s.name)))
             .map(|(i, s)| (i, owner(analysis, id, &s.name)))
-            .filter(|&(i, owner)| scope.symbols[i].captures_from != owner)
             .collect();
         for (i, owner) in found {
-            analysis.scopes[id.index()].symbols[i].captures_from = owner;
+            let symbol = &mut analysis.scopes[id.index()].symbols[i];
+            let was = std::mem::replace(&mut symbol.captures_from, owner);
+            // Inlined comprehensions read their parent's cells as their parent: no list has them.
+            if !analysis.scope(id).inlined {
+                let name = analysis.scope(id).symbols[i].name.clone();
+                list_capture(analysis, id, &name, was, owner);
+            }
         }
     }
+}
+
+/// Lists `scope` under the cell `name` of `owner` (in pre-order), no more under that of `was`
+/// (its owner before), as a whole analysis lists it under the cell its free name reads.
+fn list_capture(
+    analysis: &mut Analysis,
+    scope: ScopeId,
+    name: &str,
+    was: Option<ScopeId>,
+    owner: Option<ScopeId>,
+) {
+    let old = was.filter(|&w| Some(w) != owner);
+    if let Some(by) = old.and_then(|o| captured_by(analysis, o, name)) {
+        by.retain(|&c| c != scope);
+    }
+    if let Some(by) = owner.and_then(|o| captured_by(analysis, o, name)) {
+        if let Err(at) = by.binary_search(&scope) {
+            by.insert(at, scope);
+        }
+    }
+}
+
+/// The capture list of the cell `name` of `owner` ([`Scope::cell`](crate::analysis::Scope::cell):
+/// an implicit class cell first).
+fn captured_by<'a>(
+    analysis: &'a mut Analysis,
+    owner: ScopeId,
+    name: &str,
+) -> Option<&'a mut Vec<ScopeId>> {
+    let symbols = &mut analysis.scopes[owner.index()].symbols;
+    let named = |origin| {
+        symbols
+            .iter()
+            .position(|s| s.origin == origin && &*s.name == name)
+    };
+    let at = named(SymbolOrigin::ClassCell).or_else(|| named(SymbolOrigin::Symtable))?;
+    Some(&mut symbols[at].captured_by)
 }
 
 /// The scope owning the cell the free `name` of `scope` reads (`cell_owner` in `export`).

@@ -1636,6 +1636,20 @@ pub(crate) mod tests {
         }
     }
 
+    /// 3.12+: a lambda in a comprehension makes its variable a cell of the function it is
+    /// inlined into (here also free in it), which the focused run of another body does not see:
+    /// a free name there reads the outer function's cell, and is listed under the inner one's
+    /// when found again.
+    #[test]
+    fn cells_found_again_list_their_captures() {
+        let text = "def x(C):\n    def f():\n        z = C\n        y = [(lambda: C) for C in ()]\n        def g():\n            return C\n";
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            let at = text.find("return C").unwrap() + "return C".len();
+            doc.edit(at, at, " or C");
+        }
+    }
+
     /// In a text with syntax errors, tree-sitter may recover differently in a statement the
     /// edit did not touch without reporting it changed (here `de(l selq` becomes one ERROR
     /// node instead of two): the last version's analysis of that statement is not carried over.
