@@ -21,8 +21,17 @@ use crate::analysis::{Analysis, Resolution, ScopeId, ScopeKind, SymbolOrigin, is
 /// comprehensions), but for the implicit ones, which do not depend on other code.
 pub(super) fn cells(analysis: &Analysis, scope: ScopeId) -> Vec<Arc<str>> {
     let symbols = analysis.scope(scope).symtable();
-    let cells = symbols.filter(|s| s.is_cell() && !is_class_cell(analysis.version, &s.name));
+    let cells = symbols.filter(|s| s.is_cell() && !owns_implicitly(analysis, scope, &s.name));
     cells.map(|s| s.name.clone()).collect()
+}
+
+/// Whether `block` owns the cell `name` whatever it binds: a class its implicit cells, the
+/// module 3.14's `__conditional_annotations__`. A module binding `__classdict__` in a
+/// comprehension makes a cell of its own, which a class's free name may read.
+fn owns_implicitly(analysis: &Analysis, block: ScopeId, name: &str) -> bool {
+    let class = analysis.scope(block).kind == ScopeKind::Class;
+    let module_owns = name == "__conditional_annotations__" && block == ScopeId::MODULE;
+    is_class_cell(analysis.version, name) && (class || module_owns)
 }
 
 /// Finds again the owner of each free name of the scopes `scopes`, of all of them or only of
@@ -87,15 +96,13 @@ fn captured_by<'a>(
 
 /// The scope owning the cell the free `name` of `scope` reads (`cell_owner` in `export`).
 fn owner(analysis: &Analysis, scope: ScopeId, name: &str) -> Option<ScopeId> {
-    let class_cell = is_class_cell(analysis.version, name);
     for id in analysis.ancestors(scope) {
         let block = analysis.scope(id);
         if block.inlined {
             continue;
         }
         // A class owns its implicit cells (whatever it binds: first, as it may bind many).
-        let module_owns = name == "__conditional_annotations__" && id == ScopeId::MODULE;
-        if class_cell && (block.kind == ScopeKind::Class || module_owns) {
+        if owns_implicitly(analysis, id, name) {
             return Some(id);
         }
         let symbol = block.symbol(name);

@@ -1650,6 +1650,14 @@ pub(crate) mod tests {
         }
     }
 
+    /// 3.12+: a module-level comprehension binding `__classdict__` makes a module cell, which a
+    /// class's comprehension in another statement reads (its chunk, alone, reads a global).
+    #[test]
+    fn a_module_s_classdict_cell_is_read_across_chunks() {
+        let text = "class K:\n    [__classdict__ for x in ()]\ny = [lambda: __classdict__ for __classdict__ in ()]\n";
+        typed_in_every_version(text, &[("()]\n", "z = 1\n")]);
+    }
+
     /// In a text with syntax errors, tree-sitter may recover differently in a statement the
     /// edit did not touch without reporting it changed (here `de(l selq` becomes one ERROR
     /// node instead of two): the last version's analysis of that statement is not carried over.
