@@ -206,7 +206,8 @@ pub fn analyze_version(
             .filter(|(e, _)| e.new_end - e.start + last.len == text.len() + e.old_end - e.start);
         match edit {
             Some((edit, changed)) => {
-                change = Some(edit.widened(&changed));
+                let widened = edit.widened(&changed);
+                change = Some(widened);
                 let Last {
                     analysis,
                     layout,
@@ -224,7 +225,12 @@ pub fn analyze_version(
                     rows: added,
                     broken: last.broken || tree.root_node().has_error(),
                 };
-                match body::reanalyze(prev, &mut implied, text, tree, edit, change) {
+                let spliced = if recovered_as_before(&last.recovery, tree, widened) {
+                    body::reanalyze(prev, &mut implied, text, tree, edit, change)
+                } else {
+                    Err(Box::new(prev))
+                };
+                match spliced {
                     Ok((analysis, spliced)) => {
                         cache.body_splices += 1;
                         let layout =
@@ -366,6 +372,7 @@ impl ChunkCache {
             len: text.len(),
             rows: tree.root_node().end_position().row,
             broken: tree.root_node().has_error(),
+            recovery: recovery(tree),
             implied: None,
             spliced: None,
         });
@@ -595,10 +602,27 @@ impl Chunking<'_> {
     }
 }
 
+/// Whether tree-sitter recovered from syntax errors in `tree` as it did in the last version's
+/// (`before`, see [`recovery`]) outside `change` (widened over the changed ranges), which the
+/// changed ranges can miss (`vendor/tree-sitter/PATCHES.md`): a body splice keeps the rest.
+fn recovered_as_before(before: &[TextRange], tree: &Tree, change: Edit) -> bool {
+    let after = recovery(tree);
+    let apart = |r: &&TextRange, end: usize| r.end < change.start || r.start > end;
+    let moved = |r: &TextRange| TextRange::new(change.shift(r.start), change.shift(r.end));
+    let before = before
+        .iter()
+        .filter(|r| apart(r, change.old_end))
+        .map(moved);
+    before.eq(after.iter().filter(|r| apart(r, change.new_end)).copied())
+}
+
 /// The ranges of the ERROR and MISSING nodes of `tree`, nested ones too, sorted: where
 /// tree-sitter recovered from syntax errors.
 fn recovery(tree: &Tree) -> Vec<TextRange> {
     let mut found = Vec::new();
+    if !tree.root_node().has_error() {
+        return found;
+    }
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
         if node.is_error() || node.is_missing() {
@@ -690,8 +714,10 @@ pub struct Last {
     generation: u64,
     len: usize,
     rows: usize,
-    /// Whether its tree has a syntax error.
+    /// Whether its tree has a syntax error, and where tree-sitter recovered from them
+    /// ([`recovery`]).
     broken: bool,
+    recovery: Vec<TextRange>,
     /// The scopes naming each implied global, kept by the splices (built by the first one).
     implied: Option<implied::ImpliedUsers>,
     /// When it was spliced from the analysis of an earlier version: that version's generation,
@@ -1670,6 +1696,33 @@ pub(crate) mod tests {
                 let last = text.find("def f(").unwrap();
                 doc.edit(last, text.len(), "");
                 doc.edit(5, 5, "é");
+            }
+        }
+    }
+
+    /// In a text with syntax errors, tree-sitter may recover differently outside the body an
+    /// edit is in without reporting it changed (here an error moves from a `:` into the
+    /// indentation before it, after a quote typed far below): the body is not spliced.
+    #[test]
+    fn bodies_are_not_spliced_where_tree_sitter_recovered_anew_outside() {
+        let text = "        i = f + f\n            return ﬁ\n            i = (lambda x, a, C: ﬁ)\nexcept Exception as x:\n    with f'{i}' as f:\n        class x:\n            self = self.m\n            (g := (lambda : 7) + g)\n        while (i := {(f for i in 1 if a): {x: g for i in f if i for C in __class__} for b in (lambda : f) if i}):\n            for b in (f := __p__.__p):\n                del i\n                        import os as g\n        async def C(C, *args):\n            y = (self for b in __classdict__ for __p in f)\n            nonlocal b\n                                    if {(lambda f, self, *args: (lambda y={g for f in y for b in f}, i=None: 0)) for T in __class__ if x + (lambda b, y=self.__p, *args: __p)}:\n                                                            {{f.m for T in {2 for (C, f) in x}}: i for (__p, self) in i}\n                                        if (lambda *args: (g := f())):\n                        if y(f'{i}', a.__p):\n    class K:\n                        __class__ = self.__p\n";
+        let edits = [
+            (368, 368, ":"),
+            (899, 899, "\""),
+            (508, 508, "            del y\n"),
+            (886, 886, "\n"),
+            (445, 446, ""),
+            (164, 164, ":"),
+            (725, 725, "@dec\n"),
+            (660, 660, "'"),
+            (504, 504, "\""),
+            (8, 8, "'"),
+            (1021, 1021, "'"),
+        ];
+        for version in PythonVersion::ALL {
+            let mut doc = Typing::opened(text, version, Warming::AtOnce);
+            for (start, end, insert) in edits {
+                doc.edit(start, end, insert);
             }
         }
     }
