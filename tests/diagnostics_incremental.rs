@@ -138,14 +138,16 @@ fn reaching_edit(
                 && analysis.ancestors(o.scope).any(|c| {
                     let class = analysis.scope(c);
                     class.kind == ScopeKind::Class
-                        && class.symbol(&o.name).is_some_and(|y| y.is_bound())
+                        && class
+                            .symbol(analysis.name_of(o))
+                            .is_some_and(|y| y.is_bound())
                 })
         };
         let names: Vec<&str> = analysis
             .occurrences
             .iter()
             .filter(read_in_class)
-            .map(|o| &*o.name)
+            .map(|o| &**analysis.name_of(o))
             .collect();
         let name = names.get((seed >> 30) as usize % names.len().max(1))?;
         let functions: Vec<ScopeId> = analysis.scope(ScopeId::MODULE).children.clone();
@@ -177,7 +179,11 @@ fn reaching_edit(
         let o = declared.get((seed >> 30) as usize % declared.len().max(1))?;
         let line = line_start(o.range.start);
         let at = line_end(o.range.start);
-        return Some((at, at, format!("{}{} = 0\n", indent_at(line), o.name)));
+        return Some((
+            at,
+            at,
+            format!("{}{} = 0\n", indent_at(line), analysis.name_of(o)),
+        ));
     }
     // Mostly the functions some loop closure's fact reads (a callee it is passed to).
     let callees: Vec<ScopeId> = analysis

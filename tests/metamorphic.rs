@@ -227,7 +227,7 @@ fn compare(a: &(Value, Analysis), b: &(Value, Analysis), rewrite: &Rewrite) -> V
         diffs.push(format!("occurrences: {} vs {}", oa.len(), ob.len()));
     }
     let first_diff = oa.iter().zip(ob).find(|(x, y)| {
-        (&x.name, x.kind, x.scope, x.symbol) != (&y.name, y.kind, y.scope, y.symbol)
+        (a.1.name_of(x), x.kind, x.scope, x.symbol) != (b.1.name_of(y), y.kind, y.scope, y.symbol)
     });
     if let Some((x, y)) = first_diff {
         diffs.push(format!("first different occurrence: {x:?} vs {y:?}"));

@@ -229,7 +229,7 @@ fn cases_for(path: &Path, count: usize, seed: u64) -> Result<Vec<Value>, &'stati
     };
     let mut by_variable: BTreeMap<SymbolId, Vec<&Occurrence>> = BTreeMap::new();
     for o in &analysis.occurrences {
-        if is_user_visible(&o.name) {
+        if is_user_visible(analysis.name_of(o)) {
             by_variable.entry(o.symbol).or_default().push(o);
         }
     }

@@ -44,7 +44,7 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
     }
     let facts = CodeFacts::new(table, version, &preorder);
     let links = Links { table, wk, version };
-    // One allocation per distinct name, shared by every symbol and occurrence spelling it.
+    // One allocation per distinct name, shared by every symbol spelling it.
     let mut shared_names: Vec<Option<Arc<str>>> = vec![None; table.names.len()];
     let mut shared = |id: NameId| -> Arc<str> {
         Arc::clone(shared_names[id as usize].get_or_insert_with(|| Arc::from(table.names.name(id))))
@@ -145,7 +145,6 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
             let scope = scope_of[o.block]?;
             Some(Occurrence {
                 range: o.range,
-                name: shared(o.name),
                 scope,
                 kind: o.kind,
                 symbol: variables.of(o.block, o.name),

@@ -438,8 +438,6 @@ pub enum OccurrenceKind {
 pub struct Occurrence {
     /// The identifier's bytes.
     pub range: TextRange,
-    /// The name as CPython stores it (normalised and mangled); shared by every occurrence of it.
-    pub name: Arc<str>,
     /// The scope the occurrence is written in.
     pub scope: ScopeId,
     pub kind: OccurrenceKind,
@@ -948,6 +946,11 @@ impl Analysis {
     /// Whether the tree had syntax errors (see [`Analysis::parse_errors`]).
     pub fn has_syntax_errors(&self) -> bool {
         !self.parse_errors.is_empty()
+    }
+
+    /// The name `o` spells, as CPython stores it (normalised and mangled): its variable's.
+    pub fn name_of(&self, o: &Occurrence) -> &Arc<str> {
+        &self.symbol(o.symbol).name
     }
 
     /// The scope with id `id`.

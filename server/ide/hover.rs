@@ -234,7 +234,7 @@ fn occurrence_hover(file: &FileView, offset: usize) -> Option<(TextRange, String
                 let _ = writeln!(
                     md,
                     "\n`{display}` is {}.",
-                    captured_by_text(file, cell_users(file, o.symbol), &o.name)
+                    captured_by_text(file, cell_users(file, o.symbol), analysis.name_of(o))
                 );
             }
         }
@@ -246,7 +246,7 @@ fn occurrence_hover(file: &FileView, offset: usize) -> Option<(TextRange, String
             md.push_str(&binding_lines(file, o.symbol));
         }
         _ => {
-            let symbol = analysis.scope(o.scope).symbol(&o.name);
+            let symbol = analysis.scope(o.scope).symbol(analysis.name_of(o));
             if owner != o.scope && symbol.is_some_and(|s| s.is_free()) {
                 let _ = writeln!(
                     md,
@@ -258,7 +258,7 @@ fn occurrence_hover(file: &FileView, offset: usize) -> Option<(TextRange, String
                     .iter()
                     .filter(|&&u| u != o.scope)
                     .map(|&u| {
-                        let w = if writes(file, u, &o.name) {
+                        let w = if writes(file, u, analysis.name_of(o)) {
                             " (writes)"
                         } else {
                             ""
@@ -279,7 +279,7 @@ fn occurrence_hover(file: &FileView, offset: usize) -> Option<(TextRange, String
                 let _ = writeln!(
                     md,
                     "**`{display}`** is a cell variable of `{owner_name}`: each call of `{owner_name}` creates a fresh cell that nested scopes share.\n\n`{display}` is {}.",
-                    captured_by_text(file, cell_users(file, o.symbol), &o.name)
+                    captured_by_text(file, cell_users(file, o.symbol), analysis.name_of(o))
                 );
                 md.push_str(&cell_lifetime(file, o.symbol, display));
             } else {
@@ -312,7 +312,7 @@ fn decorator_hover(file: &FileView, offset: usize) -> Option<(TextRange, String)
         .filter(|&(i, s)| {
             s.kind == ScopeKind::Function
                 && analysis.defining_scope(ScopeId(i as u32)) == Some(o.resolves_to())
-                && *s.name == *o.name
+                && *s.name == **analysis.name_of(o)
         })
         .collect();
     let (i, deco) = candidates
@@ -461,7 +461,7 @@ fn class_scope_hover(file: &FileView, offset: usize) -> Option<(TextRange, Strin
         for r in analysis.occurrences_in(class.range) {
             let nested = r.scope != owner && analysis.ancestors(r.scope).any(|a| a == owner);
             if nested
-                && *r.name == *o.name
+                && **analysis.name_of(r) == **analysis.name_of(o)
                 && r.symbol != o.symbol
                 && !sees_class_body(analysis.scope(r.scope).kind)
                 && !readers.iter().any(|(s, _)| *s == r.scope)
@@ -499,13 +499,18 @@ fn class_scope_hover(file: &FileView, offset: usize) -> Option<(TextRange, Strin
         .take_while(|&a| a != owner)
         .find(|&a| {
             let scope = analysis.scope(a);
-            scope.kind == ScopeKind::Class && scope.symbol(&o.name).is_some_and(|s| s.is_bound())
+            scope.kind == ScopeKind::Class
+                && scope
+                    .symbol(analysis.name_of(o))
+                    .is_some_and(|s| s.is_bound())
         })?;
     let class_scope = analysis.scope(class);
     let binding = analysis
         .occurrences_in(class_scope.range)
         .iter()
-        .find(|b| b.scope == class && *b.name == *o.name && b.is_binding())?;
+        .find(|b| {
+            b.scope == class && **analysis.name_of(b) == **analysis.name_of(o) && b.is_binding()
+        })?;
     let _ = writeln!(
         md,
         "**`{display}`** here is not the class attribute `{}.{display}` (bound on line {}): a class body is not an enclosing scope for the functions and comprehensions nested in it, so `{display}` is {}.\n\nFor the attribute, write `self.{display}` or `{}.{display}`.",

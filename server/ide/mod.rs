@@ -76,7 +76,7 @@ impl<'a> FileView<'a> {
             .analysis
             .occurrences_in(near)
             .iter()
-            .find(|o| *o.name == *name)
+            .find(|o| **self.analysis.name_of(o) == *name)
             .map(|o| self.text(o.range))
             .filter(|t| !t.is_empty());
         written.map_or_else(|| demangle(name).to_owned(), str::to_owned)

@@ -417,7 +417,7 @@ impl<'a> Facts<'a> {
 
     fn token(&mut self, o: &Occurrence) -> Option<SemanticToken> {
         let analysis = self.analysis;
-        if !is_user_visible(&o.name) {
+        if !is_user_visible(analysis.name_of(o)) {
             return None;
         }
         let variable = o.symbol;
@@ -447,7 +447,7 @@ impl<'a> Facts<'a> {
             && self.declares_global(o.scope)
             && analysis
                 .scope(o.scope)
-                .symbol(&o.name)
+                .symbol(analysis.name_of(o))
                 .is_some_and(|s| s.resolution == Resolution::GlobalExplicit)
         {
             modifiers |= TokenModifiers::GLOBAL;
@@ -491,7 +491,7 @@ impl<'a> Facts<'a> {
             .any(|s| {
                 analysis
                     .scope(s)
-                    .symbol(&o.name)
+                    .symbol(analysis.name_of(o))
                     .is_some_and(|sym| sym.is_pass_through())
             })
     }

@@ -437,7 +437,7 @@ fn same_file_callee<'t>(
         return None;
     }
     if o.symbol.scope == ScopeId::MODULE {
-        tree.reads_module_callee(&o.name);
+        tree.reads_module_callee(analysis.name_of(o));
     }
     let variable = analysis.symbol(o.symbol);
     if variable.flags.contains(crate::analysis::SymbolFlags::PARAM) {

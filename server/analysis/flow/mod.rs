@@ -261,7 +261,7 @@ fn scope_facts(tree: &Tree, id: ScopeId, facts: &mut Facts) {
 
 /// The zero-argument `super()` call whose `super` is `o`, if it is one.
 fn super_call_at(tree: &Tree, o: &Occurrence) -> Option<SuperCall> {
-    let call = &*o.name == "super"
+    let call = &**tree.analysis.name_of(o) == "super"
         && o.kind == OccurrenceKind::Read
         && is_zero_argument_call(tree, o.range);
     call.then(|| super_call(tree, o.range, tree.analysis.frame_of(o.scope)))

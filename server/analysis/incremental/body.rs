@@ -667,7 +667,7 @@ impl Method<'_> {
                 let moved = TextRange::new(edit.shift(o.range.start), edit.shift(o.range.end));
                 (o.scope == self.class
                     && n.scope == after.class
-                    && o.name == n.name
+                    && self.analysis.name_of(o) == after.analysis.name_of(n)
                     && o.kind == n.kind
                     && moved == n.range)
                     .then(|| Occurrence {
@@ -2140,7 +2140,10 @@ mod tests {
             let typed = edited(&mut text, &mut tree, at, at + 1, "+");
             let spliced = spliced_whole(prev, &mut None, (&text, &tree), typed);
             assert!(
-                spliced.occurrences.iter().any(|o| o.name.is_empty()),
+                spliced
+                    .occurrences
+                    .iter()
+                    .any(|o| spliced.name_of(o).is_empty()),
                 "{text}"
             );
         }

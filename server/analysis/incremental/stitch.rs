@@ -158,7 +158,6 @@ pub(super) fn place(
         .iter()
         .map(|o| Occurrence {
             range: shift(o.range),
-            name: o.name.clone(),
             scope: ids.scope(o.scope),
             kind: o.kind,
             symbol: ids.symbol(o.symbol),

@@ -10,8 +10,8 @@ use super::{Code, Diagnostic, Edit, Finding, Fix, Origin, Related, Select};
 use rustc_hash::FxHashSet;
 
 use crate::analysis::{
-    Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, SymbolId, TextRange,
-    builtins,
+    Analysis, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, SymbolFlags, SymbolId,
+    TextRange, builtins,
 };
 use crate::ide::FileView;
 
@@ -34,7 +34,7 @@ const DYNAMIC_GLOBALS: [&str; 4] = ["globals", "exec", "eval", "vars"];
 /// The uses of [`DYNAMIC_GLOBALS`] in the file: with any (or a star import), the module may
 /// bind any global and this rule says nothing.
 pub(super) fn dynamic_reads(file: &FileView) -> Vec<TextRange> {
-    dynamic_reads_of(&file.analysis.occurrences).collect()
+    dynamic_reads_of(file.analysis, &file.analysis.occurrences).collect()
 }
 
 /// The uses of [`DYNAMIC_GLOBALS`] in `range`.
@@ -42,13 +42,19 @@ pub(super) fn dynamic_reads_in(
     file: &FileView,
     range: TextRange,
 ) -> impl Iterator<Item = TextRange> {
-    dynamic_reads_of(file.analysis.occurrences_in(range)).filter(move |r| range.contains_range(*r))
+    dynamic_reads_of(file.analysis, file.analysis.occurrences_in(range))
+        .filter(move |r| range.contains_range(*r))
 }
 
-fn dynamic_reads_of(occurrences: &[Occurrence]) -> impl Iterator<Item = TextRange> + '_ {
+fn dynamic_reads_of<'a>(
+    analysis: &'a Analysis,
+    occurrences: &'a [Occurrence],
+) -> impl Iterator<Item = TextRange> + 'a {
     occurrences
         .iter()
-        .filter(|o| o.symbol.scope == ScopeId::MODULE && DYNAMIC_GLOBALS.contains(&&*o.name))
+        .filter(move |o| {
+            o.symbol.scope == ScopeId::MODULE && DYNAMIC_GLOBALS.contains(&&**analysis.name_of(o))
+        })
         .map(|o| o.range)
 }
 
@@ -73,7 +79,7 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
             // them), the bindings of the name in the module and the class.
             let origin = Origin {
                 scopes: vec![o.scope],
-                names: vec![Arc::clone(&o.name)],
+                names: vec![Arc::clone(analysis.name_of(o))],
                 ..Origin::default()
             };
             if !select.wants(&origin) {
@@ -96,8 +102,8 @@ fn is_blind_to_class(kind: ScopeKind) -> bool {
 fn may_fire(file: &FileView, o: &Occurrence) -> bool {
     let analysis = file.analysis;
     is_blind_to_class(analysis.scope(o.scope).kind)
-        && !builtins::is_builtin(analysis.version, &o.name)
-        && !IMPLICIT_GLOBALS.contains(&&*o.name)
+        && !builtins::is_builtin(analysis.version, analysis.name_of(o))
+        && !IMPLICIT_GLOBALS.contains(&&**analysis.name_of(o))
 }
 
 /// The diagnostic of `o`, a read of a module variable no statement binds that [`may_fire`].
@@ -108,7 +114,7 @@ fn diagnostic(file: &FileView, o: &Occurrence) -> Option<Diagnostic> {
         let scope = analysis.scope(a);
         scope.kind == ScopeKind::Class
             && scope
-                .symbol(&o.name)
+                .symbol(analysis.name_of(o))
                 .is_some_and(|s| s.flags.intersects(SymbolFlags::BOUND))
     })?;
     let class_name = file.scope_name(class);
@@ -122,13 +128,15 @@ fn diagnostic(file: &FileView, o: &Occurrence) -> Option<Diagnostic> {
              see the class namespace (methods, lambdas and comprehensions in a class skip it): \
              this reads a global `{shown}` the module never binds, so running it raises \
              NameError: name '{}' is not defined",
-            o.name
+            analysis.name_of(o)
         ),
     );
     let class_bindings = analysis
         .occurrences_in(analysis.scope(class).range)
         .iter()
-        .filter(|b| b.is_binding() && b.scope == class && b.name == o.name);
+        .filter(|b| {
+            b.is_binding() && b.scope == class && analysis.name_of(b) == analysis.name_of(o)
+        });
     if let Some(binding) = class_bindings.into_iter().next() {
         diagnostic.related.push(Related {
             range: binding.range,
@@ -202,7 +210,7 @@ fn is_static(file: &FileView, method: ScopeId) -> bool {
             scope.range.start,
         ))
         .iter()
-        .any(|d| &*d.name == "staticmethod" && d.kind == OccurrenceKind::Read)
+        .any(|d| &**analysis.name_of(d) == "staticmethod" && d.kind == OccurrenceKind::Read)
 }
 
 /// Whether `name` in scope `s` reaches `method`'s parameter of that name (no scope in between

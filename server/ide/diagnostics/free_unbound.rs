@@ -58,7 +58,7 @@ fn diagnostic(file: &FileView, read: &EmptyCellRead, o: &Occurrence) -> Diagnost
             "`{shown}` is a free variable of `{closure}`, and its cell can be empty when \
              `{closure}` runs: {why}. Running it then raises NameError: cannot access free \
              variable '{}' where it is not associated with a value in enclosing scope",
-            o.name
+            analysis.name_of(o)
         ),
     );
     match &read.why {

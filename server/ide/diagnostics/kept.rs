@@ -99,7 +99,7 @@ impl Step {
                     || o.is_binding()
                     || o.kind == OccurrenceKind::GlobalDecl
             })
-            .map(|o| Arc::clone(&o.name))
+            .map(|o| Arc::clone(analysis.name_of(o)))
             .collect();
         touched.sort_unstable();
         touched.dedup();

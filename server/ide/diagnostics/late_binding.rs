@@ -60,7 +60,7 @@ fn names<'a>(
     let names = analysis
         .occurrences_in(analysis.scope(closure.scope).range)
         .iter()
-        .map(|o| &o.name);
+        .map(|o| analysis.name_of(o));
     Box::new(names.chain(PARTIAL_NAMES.iter()))
 }
 

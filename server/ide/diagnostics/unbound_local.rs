@@ -24,7 +24,7 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
             // inside and outside it.
             let origin = Origin {
                 scopes: vec![analysis.frame_of(o.scope)],
-                names: vec![Arc::clone(&o.name)],
+                names: vec![Arc::clone(analysis.name_of(o))],
                 ..Origin::default()
             };
             if !select.wants(&origin) {
@@ -45,11 +45,11 @@ enum Outer {
 fn diagnostic(file: &FileView, read: &UnassignedRead, o: &Occurrence) -> Option<Diagnostic> {
     let analysis = file.analysis;
     let function = analysis.frame_of(o.scope);
-    let outer = outer_binding(file, function, &o.name)?;
+    let outer = outer_binding(file, function, analysis.name_of(o))?;
     // Unassigned on some paths only: a missing declaration when the outer variable already
     // holds a value as the function is defined (`label = "default"` … `def describe(): …`);
     // otherwise the same name outside is more likely a coincidence.
-    let outer_first = outer_binding_site(file, &outer, &o.name).map(|b| b.range.start);
+    let outer_first = outer_binding_site(file, &outer, analysis.name_of(o)).map(|b| b.range.start);
     if !read.always && outer_first.is_none_or(|at| at > analysis.scope(function).range.start) {
         return None;
     }
@@ -74,7 +74,7 @@ fn diagnostic(file: &FileView, read: &UnassignedRead, o: &Occurrence) -> Option<
              this {action} it {when}: calling `{name}` raises UnboundLocalError: cannot access \
              local variable '{}' where it is not associated with a value. {other} also binds \
              `{shown}`; to use that one, declare `{keyword} {shown}`",
-            o.name
+            analysis.name_of(o)
         ),
     );
     let local_binding = analysis
@@ -86,7 +86,7 @@ fn diagnostic(file: &FileView, read: &UnassignedRead, o: &Occurrence) -> Option<
             message: format!("this makes `{shown}` local to `{name}`"),
         });
     }
-    if let Some(b) = outer_binding_site(file, &outer, &o.name) {
+    if let Some(b) = outer_binding_site(file, &outer, analysis.name_of(o)) {
         diagnostic.related.push(Related {
             range: b.range,
             message: format!("{other} binds `{shown}` here"),

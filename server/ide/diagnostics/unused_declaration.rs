@@ -77,7 +77,7 @@ fn unused(file: &FileView, select: &Select) -> Vec<Finding> {
             if !select.wants(&origin) {
                 return None;
             }
-            let symbol = analysis.scope(o.scope).symbol(&o.name)?;
+            let symbol = analysis.scope(o.scope).symbol(analysis.name_of(o))?;
             let global = o.kind == OccurrenceKind::GlobalDecl;
             let needed = if global {
                 needed_global(file, o.scope, symbol)

@@ -155,7 +155,7 @@ fn copied_from_inlined(analysis: &Analysis, scope: ScopeId, symbol: &Symbol) -> 
         && !analysis
             .occurrences_in(analysis.scope(scope).range)
             .iter()
-            .any(|o| o.scope == scope && o.name == symbol.name)
+            .any(|o| o.scope == scope && *analysis.name_of(o) == symbol.name)
 }
 
 /// Whether `scope` declares the target variable `global` (then no enclosing scope matters).
@@ -164,7 +164,7 @@ fn declares_global(analysis: &Analysis, target: &Target, scope: ScopeId) -> bool
         .occurrences
         .iter()
         .find(|o| o.scope == scope)
-        .and_then(|o| analysis.scope(scope).symbol(&o.name))
+        .and_then(|o| analysis.scope(scope).symbol(analysis.name_of(o)))
         .is_some_and(|s| s.resolution == Resolution::GlobalExplicit)
 }
 
@@ -201,7 +201,7 @@ fn where_(file: &FileView, scope: ScopeId, stored: &str) -> String {
     let at = analysis
         .occurrences_in(analysis.scope(scope).range)
         .iter()
-        .find(|o| o.scope == scope && *o.name == *stored)
+        .find(|o| o.scope == scope && **analysis.name_of(o) == *stored)
         .map_or(analysis.scope(scope).focus_range.start, |o| o.range.start);
     format!("`{}` (line {})", file.scope_name(scope), file.line(at))
 }

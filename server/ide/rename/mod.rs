@@ -635,7 +635,7 @@ fn check_mangling(file: &FileView, target: &Target, new: &str) -> Result<(), Ren
         let mangled = analysis.occurrences_in(class.range).iter().find(|m| {
             m.range.start > class.focus_range.end
                 && private_class(analysis, m.scope) == Some(class.name.as_str())
-                && *m.name != *normalize(file.text(m.range))
+                && **analysis.name_of(m) != *normalize(file.text(m.range))
         });
         if let Some(m) = mangled {
             return Err(RenameError::new(
@@ -645,7 +645,7 @@ fn check_mangling(file: &FileView, target: &Target, new: &str) -> Result<(), Ren
                     class.name,
                     file.text(m.range),
                     file.line(m.range.start),
-                    m.name,
+                    analysis.name_of(m),
                     strip(new),
                     file.text(m.range),
                 ),

@@ -232,7 +232,7 @@ fn is_functools_partial(file: &FileView, callee: TextRange) -> bool {
     };
     analysis
         .occurrence_at(callee.start)
-        .filter(|o| o.range.start == callee.start && &*o.name == name)
+        .filter(|o| o.range.start == callee.start && &**analysis.name_of(o) == name)
         .is_some_and(|o| {
             o.symbol.scope == ScopeId::MODULE && imported_only(file, o.symbol, path, o.range.start)
         })
