@@ -629,8 +629,7 @@ impl Facts {
             scope(c.frame).map(|id| c.frame = id).is_some()
         });
         for d in &mut self.declarations {
-            range(&mut d.statement);
-            d.names.iter_mut().for_each(range);
+            d.move_by(&offset);
         }
         self.body_starts.retain_mut(|b| {
             b.at = offset(b.at);
@@ -924,10 +923,56 @@ pub struct SuperCall {
 pub struct Declaration {
     /// The whole statement.
     pub statement: TextRange,
-    /// Each declared name.
-    pub names: Vec<TextRange>,
+    /// Each declared name, counted from the statement's start: moving the statement after an
+    /// edit elsewhere leaves them as they are (a module's thousands of declarations are moved
+    /// after every edit; their lists of names lie apart in memory).
+    names: Vec<TextRange>,
     /// Whether it is the only statement of its block (without it the block would be empty).
     pub alone: bool,
+}
+
+impl Declaration {
+    /// The statement at `statement`, declaring the name at `name` first.
+    pub fn new(statement: TextRange, name: TextRange, alone: bool) -> Declaration {
+        let mut declaration = Declaration {
+            statement,
+            names: Vec::new(),
+            alone,
+        };
+        declaration.push_name(name);
+        declaration
+    }
+
+    /// Adds the name at `name` (in the text, inside the statement) after the others.
+    pub fn push_name(&mut self, name: TextRange) {
+        let from = |at: usize| at - self.statement.start;
+        self.names
+            .push(TextRange::new(from(name.start), from(name.end)));
+    }
+
+    /// Each declared name, in order, in the text.
+    pub fn names(&self) -> impl ExactSizeIterator<Item = TextRange> + Clone + '_ {
+        let start = self.statement.start;
+        self.names
+            .iter()
+            .map(move |n| TextRange::new(start + n.start, start + n.end))
+    }
+
+    /// Moves the statement by `offset`, which maps the text's offsets across one edit (keeping
+    /// their order): the names move with it, unless the edit lies inside it.
+    pub fn move_by(&mut self, offset: impl Fn(usize) -> usize) {
+        let moved = TextRange::new(offset(self.statement.start), offset(self.statement.end));
+        if moved.end - moved.start != self.statement.end - self.statement.start {
+            let base = self.statement.start;
+            for n in &mut self.names {
+                *n = TextRange::new(
+                    offset(base + n.start) - moved.start,
+                    offset(base + n.end) - moved.start,
+                );
+            }
+        }
+        self.statement = moved;
+    }
 }
 
 /// Where a new first statement of a function body goes.

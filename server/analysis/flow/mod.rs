@@ -577,15 +577,15 @@ fn declarations(tree: &Tree, occurrences: &[Occurrence]) -> Vec<Declaration> {
             continue;
         };
         match found.last_mut() {
-            Some(last) if last.statement == statement.range() => last.names.push(o.range),
-            _ => found.push(Declaration {
-                statement: statement.range(),
-                names: vec![o.range],
-                alone: tree.parent(statement).is_some_and(|block| {
+            Some(last) if last.statement == statement.range() => last.push_name(o.range),
+            _ => found.push(Declaration::new(
+                statement.range(),
+                o.range,
+                tree.parent(statement).is_some_and(|block| {
                     block.kind() == Kind::Block
                         && block.named_children(&tree.pool).all(|s| s == statement)
                 }),
-            }),
+            )),
         }
     }
     found

@@ -36,8 +36,10 @@ fn origin(file: &FileView, o: &Occurrence) -> Origin {
         .filter(|d| d.statement.contains_range(o.range));
     let mut scopes = vec![o.scope];
     if o.kind == OccurrenceKind::NonlocalDecl {
-        let alone = [o.range];
-        let names = statement.map_or(&alone[..], |d| &d.names[..]);
+        let names: Vec<TextRange> = match statement {
+            Some(d) => d.names().collect(),
+            None => vec![o.range],
+        };
         // Each name's occurrence names the variable it declares (the owner's symbol).
         let owners = names.iter().filter_map(|n| {
             let name = analysis.occurrence_at(n.start)?;
@@ -68,8 +70,8 @@ fn unused(file: &FileView, select: &Select) -> Vec<Finding> {
         .facts
         .declarations
         .iter()
-        .flat_map(|d| &d.names)
-        .filter_map(|name| analysis.occurrence_at(name.start).filter(|o| o.range == *name))
+        .flat_map(|d| d.names())
+        .filter_map(|name| analysis.occurrence_at(name.start).filter(|o| o.range == name))
         .filter(|o| matches!(o.kind, OccurrenceKind::NonlocalDecl | OccurrenceKind::GlobalDecl))
         .filter(|o| !has_error(o.scope))
         .filter_map(|o| {
@@ -112,24 +114,25 @@ fn removal(file: &FileView, name: TextRange, unused: &[TextRange]) -> Option<Fix
         .facts
         .declarations
         .iter()
-        .find(|d| d.names.contains(&name))?;
+        .find(|d| d.names().any(|n| n == name))?;
     let keyword = if file.text(declaration.statement).starts_with("global") {
         "global"
     } else {
         "nonlocal"
     };
     let shown = file.text(name);
-    if declaration.names.iter().all(|n| unused.contains(n)) {
+    let names: Vec<TextRange> = declaration.names().collect();
+    if names.iter().all(|n| unused.contains(n)) {
         return Some(Fix {
             title: format!("Remove `{}`", file.text(declaration.statement)),
             safe: true,
             edits: vec![statement_removal(file, declaration)?],
         });
     }
-    let i = declaration.names.iter().position(|&n| n == name)?;
-    let range = match declaration.names.get(i + 1) {
+    let i = names.iter().position(|&n| n == name)?;
+    let range = match names.get(i + 1) {
         Some(next) => TextRange::new(name.start, next.start),
-        None => TextRange::new(declaration.names[i - 1].end, name.end),
+        None => TextRange::new(names[i - 1].end, name.end),
     };
     Some(Fix {
         title: format!("Remove `{shown}` from `{keyword}`"),
