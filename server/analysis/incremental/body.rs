@@ -1435,9 +1435,22 @@ impl Splice {
             prev.occurrences.splice(lo..lo, merged);
             count
         };
-        for o in &mut prev.occurrences[lo + count..] {
+        // After them, everything moves. Those after the edit (all of them, unless it reaches
+        // past the function) move by its delta, in a loop over plain values the compiler keeps
+        // in registers: a big module has a hundred thousand.
+        let after_occurrences = &mut prev.occurrences[lo + count..];
+        let straddling = after_occurrences.partition_point(|o| o.range.start < edit.old_end);
+        let (straddling, moving) = after_occurrences.split_at_mut(straddling);
+        for o in straddling {
             o.range = shift(o.range);
-            if grown != 0 {
+        }
+        let delta = edit.delta() as isize;
+        for o in moving {
+            o.range.start = o.range.start.wrapping_add_signed(delta);
+            o.range.end = o.range.end.wrapping_add_signed(delta);
+        }
+        if grown != 0 {
+            for o in after_occurrences {
                 o.scope = id(o.scope);
                 o.symbol = moved_symbol(o.symbol);
             }
