@@ -168,7 +168,13 @@ impl Redo<'_> {
         );
         redo.sort_unstable();
         redo.dedup();
-        let redone = |s: ScopeId| redo.binary_search(&s).is_ok();
+        // Asked of every fact of the module: most lie outside the ids redone, a few of them.
+        let (first, last) = (redo.first().copied(), redo.last().copied());
+        let redone = |s: ScopeId| {
+            first.is_some_and(|f| f <= s)
+                && last.is_some_and(|l| s <= l)
+                && redo.binary_search(&s).is_ok()
+        };
         let body = self.body;
         // A frame's reads lie inside it: only reads inside a redone frame are looked up.
         let spans: Vec<TextRange> = redo.iter().map(|&s| analysis.scope(s).range).collect();
