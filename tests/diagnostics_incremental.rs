@@ -330,6 +330,18 @@ fn a_binding_typed_in_another_body_changes_a_kept_finding() {
     );
 }
 
+/// A SyntaxError that comes with a keystroke in one body (`nonlocal count` left without a
+/// binding) hides that body's findings; the findings elsewhere follow from the previous version's
+/// (they were all found again, for the whole file, on every such keystroke).
+#[test]
+fn a_syntax_error_typed_in_one_body_keeps_the_other_findings() {
+    typed_in_one_body(
+        "def outer():\n    count = 0\n    def bump():\n        nonlocal count\n        count += 1\n    return bump\n\ndef loops():\n    fs = []\n    for i in range(3):\n        fs.append(lambda: i)\n    return fs\n",
+        "count = 0",
+        "x",
+    );
+}
+
 /// A loop closure outside the edited body is judged by what the body does with it: `keep`
 /// starts keeping the functions it is given, so `g` outlives its iteration.
 #[test]

@@ -338,8 +338,12 @@ impl Findings {
         for step in steps {
             let spliced = &step.spliced;
             let edit = spliced.edit;
+            // The SyntaxErrors outside the re-analysed text only move. Those inside may come
+            // or go: the findings they hide lie in the scopes the step changed (the
+            // re-analysed ones, or those enclosing them), which are found again.
             let moved_errors: Vec<ClosureError> = errors
                 .iter()
+                .filter(|e| !spliced.old_span.contains_range(e.range))
                 .map(|e| {
                     let range = TextRange::new(
                         moved_offset(edit, e.range.start)?,
@@ -351,10 +355,14 @@ impl Findings {
                     })
                 })
                 .collect::<Option<_>>()?;
-            if moved_errors != step.errors || step.star != star {
+            let errors_outside = step
+                .errors
+                .iter()
+                .filter(|e| !spliced.new_span.contains_range(e.range));
+            if !moved_errors.iter().eq(errors_outside) || step.star != star {
                 return None;
             }
-            errors = moved_errors;
+            errors = step.errors.clone();
             let was_dynamic = !dynamic.is_empty();
             dynamic.retain(|r| !spliced.old_span.contains_range(*r));
             for r in &mut dynamic {
