@@ -61,19 +61,23 @@ fn dynamic_reads_of<'a>(
 /// The findings of a module that binds no global dynamically (see [`dynamic_reads`]).
 pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
     let analysis = file.analysis;
-    // The module variables some statement binds, found once (a variable can be read thousands
-    // of times).
-    let bound: FxHashSet<SymbolId> = analysis
-        .occurrences
-        .iter()
-        .filter(|o| o.is_binding() && o.symbol.scope == ScopeId::MODULE)
-        .map(|o| o.symbol)
-        .collect();
-    analysis
-        .occurrences
-        .iter()
+    // The module variables some statement binds, found once, when a read first asks (a
+    // variable can be read thousands of times).
+    let mut bound: Option<FxHashSet<SymbolId>> = None;
+    let mut unbound = |o: &Occurrence| {
+        let bound = bound.get_or_insert_with(|| {
+            analysis
+                .occurrences
+                .iter()
+                .filter(|o| o.is_binding() && o.symbol.scope == ScopeId::MODULE)
+                .map(|o| o.symbol)
+                .collect()
+        });
+        !bound.contains(&o.symbol)
+    };
+    reads(analysis, select)
         .filter(|o| o.kind == OccurrenceKind::Read && o.symbol.scope == ScopeId::MODULE)
-        .filter(|o| !bound.contains(&o.symbol) && may_fire(file, o))
+        .filter(|o| may_fire(file, o) && unbound(o))
         .filter_map(|o| {
             // The reader's symbols and its enclosing scopes' (unchanged by a splice outside
             // them), the bindings of the name in the module and the class.
@@ -89,6 +93,34 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
             Some(Finding::new(diagnostic, origin))
         })
         .collect()
+}
+
+/// The occurrences a finding may be asked of: after a splice that binds no variable outside the
+/// re-analysed text, those written in the scopes it changed (a finding's origin is its reader's
+/// scope and its name), not every occurrence of the file.
+fn reads<'a>(
+    analysis: &'a Analysis,
+    select: &Select<'a>,
+) -> Box<dyn Iterator<Item = &'a Occurrence> + 'a> {
+    match select {
+        Select::Changed(changed) if !changed.touches_names() => {
+            let own = move |s: ScopeId| {
+                analysis
+                    .occurrences_in(analysis.scope(s).range)
+                    .iter()
+                    .filter(move |o| o.scope == s)
+            };
+            Box::new(
+                changed
+                    .scopes()
+                    .iter()
+                    .copied()
+                    .filter(move |&s| is_blind_to_class(analysis.scope(s).kind))
+                    .flat_map(own),
+            )
+        }
+        _ => Box::new(analysis.occurrences.iter()),
+    }
 }
 
 /// Scopes that cannot see the class namespace around them.

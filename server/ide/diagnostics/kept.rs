@@ -190,6 +190,11 @@ impl Changed {
         }
     }
 
+    /// The scopes changed (sorted).
+    pub(super) fn scopes(&self) -> &[ScopeId] {
+        &self.scopes
+    }
+
     /// Whether the re-analysed text may bind a variable named `name` that lives outside it.
     pub(super) fn touches_name(&self, name: &str) -> bool {
         self.touched.contains(name)
