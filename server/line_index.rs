@@ -355,7 +355,7 @@ impl LineIndex {
     }
 
     /// The tree-sitter point (row, byte column) of `offset` in `text`: the row is the line, since
-    /// the parser reads a lone `\r` as `\n` (`syntax::parser_input`).
+    /// the parser reads a lone `\r` as `\n` (`syntax::parse_with`).
     ///
     /// `text` must be the text this index was built from.
     pub fn ts_point(&self, text: &str, offset: usize) -> tree_sitter::Point {
