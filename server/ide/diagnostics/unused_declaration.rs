@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::{Code, Diagnostic, Edit, Finding, Fix, Origin, Select};
 use crate::analysis::{
-    Declaration, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, Symbol, SymbolFlags,
-    TextRange,
+    Analysis, Declaration, Occurrence, OccurrenceKind, Resolution, ScopeId, ScopeKind, Symbol,
+    SymbolFlags, TextRange,
 };
 use crate::ide::FileView;
 
@@ -23,33 +23,28 @@ pub(super) fn check(file: &FileView, select: &Select) -> Vec<Finding> {
     found
 }
 
-/// What the diagnostic of the declared name `o` reads besides the declaring scope's symbols
-/// and its enclosing scopes': for the fix, whether the statement's other names are needed (for
-/// a `nonlocal` name, by the scopes capturing the variable from its owner), and the statement's
-/// line. The same for every name of the statement.
-fn origin(file: &FileView, o: &Occurrence) -> Origin {
-    let analysis = file.analysis;
-    let declarations = &analysis.facts.declarations;
-    let at = declarations.partition_point(|d| d.statement.end < o.range.start);
-    let statement = declarations
-        .get(at)
-        .filter(|d| d.statement.contains_range(o.range));
-    let mut scopes = vec![o.scope];
-    if o.kind == OccurrenceKind::NonlocalDecl {
-        let names: Vec<TextRange> = match statement {
-            Some(d) => d.names().collect(),
-            None => vec![o.range],
-        };
+/// What the diagnostics of the statement `declaration`'s names read besides the declaring
+/// scope's symbols and its enclosing scopes' (`names`: its names' occurrences, `None` where none
+/// is found): for the fix, whether the statement's other names are needed (for a `nonlocal`
+/// name, by the scopes capturing the variable from its owner), and the statement's line. The
+/// same for every name of the statement.
+fn origin(analysis: &Analysis, declaration: &Declaration, names: &[Option<&Occurrence>]) -> Origin {
+    let Some(first) = names.iter().flatten().next() else {
+        return Origin::default();
+    };
+    let mut scopes = vec![first.scope];
+    if first.kind == OccurrenceKind::NonlocalDecl {
         // Each name's occurrence names the variable it declares (the owner's symbol).
-        let owners = names.iter().filter_map(|n| {
-            let name = analysis.occurrence_at(n.start)?;
-            Some(analysis.frame_of(name.symbol.scope))
-        });
-        scopes.extend(owners);
+        scopes.extend(
+            names
+                .iter()
+                .flatten()
+                .map(|name| analysis.frame_of(name.symbol.scope)),
+        );
     }
     Origin {
         scopes,
-        lines: statement.map(|d| d.statement.start).into_iter().collect(),
+        lines: vec![declaration.statement.start],
         ..Origin::default()
     }
 }
@@ -65,44 +60,58 @@ fn unused(file: &FileView, select: &Select) -> Vec<Finding> {
             .any(|e| range.contains(e.range.start))
     };
     // The declared names, from the `global` and `nonlocal` statements (not a scan of every
-    // occurrence of the file on each ask).
-    analysis
-        .facts
-        .declarations
-        .iter()
-        .flat_map(|d| d.names())
-        .filter_map(|name| analysis.occurrence_at(name.start).filter(|o| o.range == name))
-        .filter(|o| matches!(o.kind, OccurrenceKind::NonlocalDecl | OccurrenceKind::GlobalDecl))
-        .filter(|o| !has_error(o.scope))
-        .filter_map(|o| {
-            let origin = origin(file, o);
-            if !select.wants(&origin) {
-                return None;
-            }
-            let symbol = analysis.scope(o.scope).symbol(analysis.name_of(o))?;
-            let global = o.kind == OccurrenceKind::GlobalDecl;
-            let needed = if global {
-                needed_global(file, o.scope, symbol)
-            } else {
-                needed_nonlocal(file, o.scope, symbol)
-            };
-            if symbol.is_assigned() || needed {
-                return None;
-            }
-            let keyword = if global { "global" } else { "nonlocal" };
-            let shown = file.text(o.range);
-            let scope = file.scope_name(o.scope);
-            let mut diagnostic = Diagnostic::new(
-                Code::UnusedDeclaration,
-                o.range,
-                format!(
-                    "`{keyword} {shown}` is not needed: `{scope}` never assigns `{shown}`, and reading it finds the same variable without the declaration"
-                ),
-            );
-            diagnostic.unnecessary = true;
-            Some(Finding::new(diagnostic, origin))
-        })
-        .collect()
+    // occurrence of the file on each ask), each statement's names looked up once.
+    let mut found = Vec::new();
+    for declaration in &analysis.facts.declarations {
+        let names: Vec<Option<&Occurrence>> = declaration
+            .names()
+            .map(|n| analysis.occurrence_at(n.start))
+            .collect();
+        let origin = origin(analysis, declaration, &names);
+        if !select.wants(&origin) {
+            continue;
+        }
+        let declared = declaration.names().zip(&names).filter_map(|(n, o)| {
+            o.filter(|o| {
+                o.range == n
+                    && matches!(
+                        o.kind,
+                        OccurrenceKind::NonlocalDecl | OccurrenceKind::GlobalDecl
+                    )
+            })
+        });
+        for o in declared.filter(|o| !has_error(o.scope)) {
+            found.extend(finding(file, o, origin.clone()));
+        }
+    }
+    found
+}
+
+/// The finding of the declared name `o`, if the declaration is not needed.
+fn finding(file: &FileView, o: &Occurrence, origin: Origin) -> Option<Finding> {
+    let analysis = file.analysis;
+    let symbol = analysis.scope(o.scope).symbol(analysis.name_of(o))?;
+    let global = o.kind == OccurrenceKind::GlobalDecl;
+    let needed = if global {
+        needed_global(file, o.scope, symbol)
+    } else {
+        needed_nonlocal(file, o.scope, symbol)
+    };
+    if symbol.is_assigned() || needed {
+        return None;
+    }
+    let keyword = if global { "global" } else { "nonlocal" };
+    let shown = file.text(o.range);
+    let scope = file.scope_name(o.scope);
+    let mut diagnostic = Diagnostic::new(
+        Code::UnusedDeclaration,
+        o.range,
+        format!(
+            "`{keyword} {shown}` is not needed: `{scope}` never assigns `{shown}`, and reading it finds the same variable without the declaration"
+        ),
+    );
+    diagnostic.unnecessary = true;
+    Some(Finding::new(diagnostic, origin))
 }
 
 /// The fix for the unneeded name at `name`: the name and its comma go; when every name of the
