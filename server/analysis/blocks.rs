@@ -123,6 +123,11 @@ pub(crate) struct Block {
     /// (see [`Collector::run_focused`](super::collect::Collector::run_focused)): the free
     /// variables it gives its parent, which stand for its analysis.
     pub kept_free: Option<Vec<NameId>>,
+    /// The names pass 2 found this block gives its parent as free, sorted by name (CPython's
+    /// child free set): its free variables and those it passes through, and, 3.12+, a name an
+    /// inlined comprehension makes a cell of it that a nested scope reads (the enclosing
+    /// function's variable then becomes a cell too, though nothing reads it).
+    pub passes_up: Vec<NameId>,
 }
 
 impl Block {
@@ -162,6 +167,7 @@ impl Block {
             compiled_before: None,
             unevaluated: false,
             kept_free: None,
+            passes_up: Vec::new(),
         }
     }
 

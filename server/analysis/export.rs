@@ -115,6 +115,10 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
                     .collect(),
                 symbols,
                 code,
+                passes_up: match block.parent {
+                    Some(_) => block.passes_up.iter().map(|&n| shared(n)).collect(),
+                    None => Vec::new(),
+                },
                 inlined: block.comp_inlined,
                 is_generator: block.generator || block.comprehension == Some(ScopeKind::GenExpr),
                 is_coroutine: block.coroutine,

@@ -363,6 +363,11 @@ pub struct Scope {
     pub symbols: Vec<Symbol>,
     /// The code object's cells; `None` when the scope compiles to no code object.
     pub code: Option<CodeCells>,
+    /// The names pass 2 found it gives its parent as free (CPython's child free set), sorted;
+    /// none for the module. Its free variables, and, 3.12+, a name an inlined comprehension
+    /// makes a cell of it that a nested scope reads: CPython then makes the enclosing
+    /// function's variable a cell too, though nothing reads it.
+    pub passes_up: Vec<Arc<str>>,
     /// 3.12+: a comprehension inlined into its parent (PEP 709); absent from CPython's symtable.
     pub inlined: bool,
     /// Calling it makes a generator (it has `yield`; a generator expression).

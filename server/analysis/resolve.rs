@@ -215,7 +215,9 @@ impl<'a> Resolver<'a> {
                 && !can_see_class_scope;
             if let Some(kept) = &child_block.kept_free {
                 // Its previous analysis stands: only what it gives this block is needed.
+                let kept = kept.clone();
                 newfree.extend(kept.iter().copied());
+                self.table.blocks[child].passes_up = kept;
                 continue;
             }
             let mut child_bound = newbound.clone();
@@ -258,6 +260,11 @@ impl<'a> Resolver<'a> {
         let classflag = is_class || (self.at_least(PythonVersion::Py312) && can_see_class_scope);
         self.update_symbols(block, bound.as_deref(), &newfree, &inlined_cells, classflag);
         free.extend(newfree);
+        // `free` started empty (the parent's set for this child): it now holds all this block
+        // gives its parent, its own free names (`analyze_name`) and its children's.
+        let mut passes_up: Vec<NameId> = free.iter().copied().collect();
+        passes_up.sort_unstable_by(|&a, &b| self.table.names.name(a).cmp(self.table.names.name(b)));
+        self.table.blocks[block].passes_up = passes_up;
     }
 
     fn is_free_in_any_child(&self, comp: BlockId, name: NameId) -> bool {

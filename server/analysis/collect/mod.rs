@@ -15,14 +15,14 @@ mod patterns;
 mod statements;
 mod type_params;
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashSet;
 
 use super::blocks::{Block, BlockId, BlockType, NameId, Sym, SymbolTable, WellKnown, def};
 use super::errors::ErrorKind;
 use super::grammar::{CursorPool, Field, Kind, SyntaxNode};
-use super::model::{
-    ClosureError, OccurrenceKind, PythonVersion, Resolution, Symbol, SymbolOrigin, TextRange,
-};
+use super::model::{ClosureError, OccurrenceKind, PythonVersion, Resolution, TextRange};
 use super::names::{mangle, normalize};
 
 /// The deepest syntax nesting analysed: CPython's parser refuses anything deeper.
@@ -83,7 +83,7 @@ pub(crate) struct Collector<'a, 't> {
     focus: Option<TextRange>,
     /// Functions inside the focus whose bodies are not visited (their previous analysis is
     /// kept), by range, sorted, with their previous symbols.
-    kept: Vec<(TextRange, &'a [Symbol])>,
+    kept: Vec<(TextRange, &'a [Arc<str>])>,
 }
 
 impl<'a, 't> Collector<'a, 't> {
@@ -158,14 +158,14 @@ impl<'a, 't> Collector<'a, 't> {
     /// capture), but no other function's, lambda's or class's body, and no statement of a class
     /// or the module that does not contain the `def` (their names are invisible inside it).
     ///
-    /// The bodies of the functions in `kept` (by range, sorted, with their symbols in a
-    /// previous analysis) are not visited either: their blocks stand for that analysis, by the
-    /// free variables it gives their parent ([`Block::kept_free`]).
+    /// The bodies of the functions in `kept` (by range, sorted, with what they gave their
+    /// parent in a previous analysis, `Scope::passes_up`) are not visited either: their blocks
+    /// stand for that analysis, by those free names ([`Block::kept_free`]).
     pub fn run_focused(
         &mut self,
         root: SyntaxNode<'t>,
         focus: TextRange,
-        kept: Vec<(TextRange, &'a [Symbol])>,
+        kept: Vec<(TextRange, &'a [Arc<str>])>,
     ) {
         self.focus = Some(focus);
         self.kept = kept;
@@ -185,11 +185,8 @@ impl<'a, 't> Collector<'a, 't> {
         if self.kept[at].0 != range || block.ty != BlockType::Function || block.is_lambda {
             return false;
         }
-        let free = self.kept[at]
-            .1
-            .iter()
-            .filter(|s| s.resolution == Resolution::Free && s.origin == SymbolOrigin::Symtable);
-        let free = free.map(|s| self.table.names.intern(&s.name)).collect();
+        let free = self.kept[at].1.iter();
+        let free = free.map(|name| self.table.names.intern(name)).collect();
         self.cur_block().kept_free = Some(free);
         true
     }

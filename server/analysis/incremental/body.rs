@@ -577,10 +577,17 @@ impl<'a> Interface<'a> {
                 .map(ScopeId)
         };
         let roots = ids().filter(|&id| a.scope(id).parent.is_none_or(|p| !scopes.contains(&p.0)));
+        // What a whole analysis gives the enclosing scope: the roots' free variables, and the
+        // names pass 2 passes up from them though they are cells there (3.12+: see
+        // `Scope::passes_up`), which make the enclosing function's variable a cell.
         let mut free: Vec<&str> = roots
-            .flat_map(|id| &a.scope(id).symbols)
-            .filter(|s| s.in_closure())
-            .map(|s| &*s.name)
+            .flat_map(|id| {
+                let scope = a.scope(id);
+                let closure = scope.symbols.iter().filter(|s| s.in_closure());
+                closure
+                    .map(|s| &*s.name)
+                    .chain(scope.passes_up.iter().map(|n| &**n))
+            })
             .collect();
         free.sort_unstable();
         free.dedup();
@@ -1556,7 +1563,7 @@ fn focused(
     let mut collector = collect::Collector::new(text, version, root);
     let kept = keep
         .iter()
-        .map(|&(s, r)| (r, &prev.scope(s).symbols[..]))
+        .map(|&(s, r)| (r, &prev.scope(s).passes_up[..]))
         .collect();
     collector.run_focused(root, range, kept);
     if collector.too_deep.is_some() {

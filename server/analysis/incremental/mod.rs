@@ -1598,6 +1598,23 @@ pub(crate) mod tests {
         }
     }
 
+    /// 3.12+: a comprehension inlined into `g` makes `a` a cell of `g` that a generator
+    /// expression reads; unless `g` binds `a` itself, CPython passes `a` up as free all the
+    /// same, and `f`'s `a` becomes a cell nobody reads (`f.__code__.co_cellvars == ('a',)` in
+    /// CPython 3.12 to 3.14). Typing in `g`'s body so that it stops binding `a`, or starts
+    /// again, changes `f`'s cells: what `g` gives `f` changed, though its free variables did not.
+    #[test]
+    fn a_cell_an_inlined_comprehension_passes_up_follows_edits() {
+        let text = "def f():\n    a = 1\n    def g():\n        [lambda: a for a in ()]\n        (q for q in () if a)\n        a = 2\n";
+        typed_in_every_version(
+            text,
+            &[("\n        a", "z"), ("\n        az", "\n        a")],
+        );
+        // The same through a class whose other methods are kept when its body is edited.
+        let text = "def f():\n    a = 1\n    class K:\n        def m(self):\n            [lambda: a for a in ()]\n            (q for q in () if a)\n        x = 1\n    return K\n";
+        typed_in_every_version(text, &[("\n        x", "y")]);
+    }
+
     /// A method's qualname drops its class's when the class declares its name `global`:
     /// typing in the method's body, or the declaration in the class body.
     #[test]
