@@ -554,7 +554,8 @@ fn class_symbols(
 }
 
 /// What a function body shares with the rest of the module, in the order a whole analysis
-/// meets it: its free variables, the module variables it names, the names it declares global.
+/// meets it: what pass 2 passes up from it (its free variables, see `Scope::passes_up`), the
+/// module variables it names, the names it declares global.
 struct Interface<'a> {
     free: Vec<&'a str>,
     globals: Vec<&'a str>,
@@ -563,7 +564,7 @@ struct Interface<'a> {
 
 impl<'a> Interface<'a> {
     /// The interface of `scopes`, one or more whole subtrees side by side (a method and its
-    /// `__annotate__` scope): their roots' free variables, sorted. The subtrees `except` (of
+    /// `__annotate__` scope): what their roots pass up, sorted. The subtrees `except` (of
     /// methods kept as they were) are left out.
     fn of(a: &'a Analysis, scopes: std::ops::Range<u32>, except: &[std::ops::Range<u32>]) -> Self {
         // `except` is sorted: the first range not wholly before `id` is the one it may be in.
