@@ -34,7 +34,7 @@ pub use server::{Options, serve};
 /// Serves LSP over stdin/stdout until the client exits: status 0 after `shutdown` + `exit`,
 /// 1 when the client exits or disconnects without `shutdown`.
 pub fn run_stdio(options: Options) -> ExitCode {
-    let clean = serve(std::io::stdin(), std::io::stdout(), options);
+    let clean = serve(std::io::stdin(), transport::raw_stdout(), options);
     if clean {
         ExitCode::SUCCESS
     } else {

@@ -17,7 +17,9 @@
 //!   right after the value, so a too-large length cannot swallow the messages after it.
 //! - Garbage glued to the front of a `Content-Length` line is skipped up to it.
 //!
-//! Writing: one thread owns the output and writes whole frames in the order it receives them.
+//! Writing: one thread owns the output and writes whole frames in the order it receives them,
+//! each batch of them in one write ([`raw_stdout`] keeps standard output's line buffering from
+//! splitting a header from its body).
 
 use std::io::{self, Read, Write};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -28,6 +30,9 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 << 20;
 
 /// How much is read from the input at a time.
 const CHUNK: usize = 64 << 10;
+
+/// The most bytes the writer gathers into one write (a bigger body is written on its own).
+const BATCH: usize = 64 << 10;
 
 /// The longest header line accepted.
 const MAX_HEADER_LINE: usize = 8 << 10;
@@ -405,6 +410,21 @@ impl Shape {
     }
 }
 
+/// Standard output without the line buffering of [`io::Stdout`], which would write a frame's
+/// header (it ends with a line break) apart from its body. Falls back to [`io::stdout`] if the
+/// handle cannot be duplicated.
+pub fn raw_stdout() -> Box<dyn Write + Send> {
+    #[cfg(unix)]
+    let handle = std::os::fd::AsFd::as_fd(&io::stdout()).try_clone_to_owned();
+    #[cfg(windows)]
+    let handle = std::os::windows::io::AsHandle::as_handle(&io::stdout()).try_clone_to_owned();
+    #[cfg(any(unix, windows))]
+    if let Ok(handle) = handle {
+        return Box::new(std::fs::File::from(handle));
+    }
+    Box::new(io::stdout())
+}
+
 /// Writes `Content-Length` frames to the output from its own thread.
 pub struct Writer {
     sender: Sender<Vec<u8>>,
@@ -438,21 +458,32 @@ impl Clone for Writer {
 }
 
 fn write_frames<W: Write>(mut output: W, bodies: Receiver<Vec<u8>>) {
+    let mut out = Vec::new();
     while let Ok(mut body) = bodies.recv() {
-        // Write what is queued, then flush once.
+        // What is queued leaves in one write, header and body together: a client wakes up once
+        // per batch, not once for a header and again for its body. A big body goes out
+        // uncopied, after what came before it.
         loop {
-            let header = format!("Content-Length: {}\r\n\r\n", body.len());
-            if output.write_all(header.as_bytes()).is_err() || output.write_all(&body).is_err() {
+            out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+            if body.len() < BATCH {
+                out.append(&mut body);
+            } else if output.write_all(&out).is_err() || output.write_all(&body).is_err() {
                 return;
+            } else {
+                out.clear();
+            }
+            if out.len() >= BATCH {
+                break;
             }
             match bodies.try_recv() {
                 Ok(next) => body = next,
                 Err(_) => break,
             }
         }
-        if output.flush().is_err() {
+        if output.write_all(&out).is_err() || output.flush().is_err() {
             return;
         }
+        out.clear();
     }
 }
 
@@ -577,5 +608,49 @@ mod tests {
         let mut r = FrameReader::new(input.as_bytes(), 100);
         while r.next_frame().is_some() {}
         assert_eq!(r.consumed(), input.len() as u64);
+    }
+
+    /// Records each write it is given.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn queued_frames_leave_in_one_write_and_a_big_body_uncopied() {
+        let big = "x".repeat(BATCH);
+        let bodies = ["{\"a\":1}", "[]", big.as_str(), "{}"];
+        let (sender, receiver) = channel();
+        for body in bodies {
+            sender.send(body.as_bytes().to_vec()).unwrap();
+        }
+        drop(sender);
+        let mut output = Writes::default();
+        write_frames(&mut output, receiver);
+        let written: Vec<String> = output
+            .0
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into())
+            .collect();
+        let header = |body: &str| format!("Content-Length: {}\r\n\r\n", body.len());
+        assert_eq!(
+            written,
+            [
+                format!("{}{}{}", frame(bodies[0]), frame(bodies[1]), header(&big)),
+                big.clone(),
+                frame(bodies[3]),
+            ]
+        );
+        let frames = frames(written.concat().as_bytes(), 2 * BATCH);
+        let expected: Vec<Frame> = bodies.iter().map(|b| body(b)).collect();
+        assert_eq!(frames, expected);
     }
 }
