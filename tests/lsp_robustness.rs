@@ -287,3 +287,47 @@ fn a_small_document_is_served_while_a_big_one_is_analysed() {
         );
     }
 }
+
+/// A request withdrawn while a worker computes it (cancelled, or out of its time budget) gets
+/// exactly one response, and so does one withdrawn just after its worker answered it.
+#[test]
+fn a_request_withdrawn_while_it_runs_gets_one_response() {
+    let budget = std::time::Duration::from_millis(300);
+    let mut client = TestServer::with_options(closure_lens::lsp::Options {
+        request_budget: budget,
+        ..Default::default()
+    });
+    client.initialize_default();
+    let uri = "file:///withdrawn.py";
+    client.open(uri, TEXT);
+    let hover = json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 15}});
+    let expected = client.call("textDocument/hover", hover.clone());
+
+    client.hold("textDocument/hover");
+    let cancelled = client.send_request("textDocument/hover", hover.clone());
+    client.wait_at("textDocument/hover");
+    client.notify("$/cancelRequest", json!({"id": cancelled}));
+    client.debug_text(uri); // the main loop has handled the cancellation
+    client.release("textDocument/hover");
+    assert_eq!(error_code(&client.wait_response(cancelled)), -32800);
+
+    client.hold("textDocument/hover");
+    let late = client.send_request("textDocument/hover", hover.clone());
+    client.wait_at("textDocument/hover");
+    std::thread::sleep(budget * 2);
+    assert_eq!(error_code(&client.wait_response(late)), -32803);
+    client.release("textDocument/hover");
+
+    // Cancelled once answered: the answer stands, nothing follows it.
+    let answered = client.send_request("textDocument/hover", hover.clone());
+    assert_eq!(client.wait_response(answered)["result"], expected);
+    client.notify("$/cancelRequest", json!({"id": answered}));
+
+    // The last request's answer comes after anything the earlier ones could still send.
+    assert_eq!(client.call("textDocument/hover", hover), expected);
+    for id in [cancelled, late, answered] {
+        let responses = client.arrivals.iter().filter(|a| **a == id).count();
+        assert_eq!(responses, 1, "responses to request {id}");
+    }
+    assert!(client.shutdown_and_exit().success());
+}

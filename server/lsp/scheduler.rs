@@ -11,8 +11,8 @@
 //!   document, a warm-up is a whole analysis's worth of work).
 //!
 //! Within a lane, requests go before background work (diagnostics, warm-up). A request's
-//! [`Ticket`] settles the race between a worker starting it and the main loop withdrawing it
-//! (cancelled, superseded by an edit, out of time): exactly one side wins.
+//! [`Ticket`] settles the races between the main loop withdrawing it (cancelled, superseded by an
+//! edit, out of time) and a worker starting it, then answering it: exactly one side wins each.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -177,13 +177,15 @@ fn next_job(queue: &Queue) -> Option<Job> {
     }
 }
 
-/// The life of one request: queued, then started by a worker or withdrawn by the main loop.
+/// The life of one request: queued, then started by a worker or withdrawn by the main loop; a
+/// started one is then answered by its worker, or withdrawn while it runs.
 #[derive(Debug, Default)]
 pub struct Ticket(AtomicU8);
 
 const QUEUED: u8 = 0;
 const RUNNING: u8 = 1;
 const WITHDRAWN: u8 = 2;
+const ANSWERED: u8 = 3;
 
 /// What withdrawing a ticket found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,6 +196,8 @@ pub enum Withdrawn {
     WasRunning,
     /// Already withdrawn.
     Already,
+    /// Its worker has answered it: it stays answered.
+    WasAnswered,
 }
 
 impl Ticket {
@@ -204,12 +208,25 @@ impl Ticket {
             .is_ok()
     }
 
-    /// For the main loop: withdraws the request.
+    /// For the worker, once its answer is ready: `true` if it may send the answer itself (the
+    /// request was not withdrawn while it ran).
+    pub fn answer(&self) -> bool {
+        self.0
+            .compare_exchange(RUNNING, ANSWERED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+
+    /// For the main loop: withdraws the request, unless its worker has answered it.
     pub fn withdraw(&self) -> Withdrawn {
-        match self.0.swap(WITHDRAWN, Ordering::AcqRel) {
-            QUEUED => Withdrawn::WasQueued,
-            RUNNING => Withdrawn::WasRunning,
-            _ => Withdrawn::Already,
+        let withdrawable = |state| (state == QUEUED || state == RUNNING).then_some(WITHDRAWN);
+        match self
+            .0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, withdrawable)
+        {
+            Ok(QUEUED) => Withdrawn::WasQueued,
+            Ok(_) => Withdrawn::WasRunning,
+            Err(ANSWERED) => Withdrawn::WasAnswered,
+            Err(_) => Withdrawn::Already,
         }
     }
 
@@ -281,6 +298,22 @@ mod tests {
         let t = Ticket::default();
         assert_eq!(t.withdraw(), Withdrawn::WasQueued);
         assert!(!t.start());
+        assert!(!t.answer());
         assert!(t.is_withdrawn());
+    }
+
+    #[test]
+    fn an_answered_ticket_stays_answered() {
+        let t = Ticket::default();
+        assert!(!t.answer(), "not started yet");
+        assert!(t.start());
+        assert!(t.answer());
+        assert_eq!(t.withdraw(), Withdrawn::WasAnswered);
+        assert!(!t.withdraw_if_queued());
+        assert!(!t.is_withdrawn());
+        let t = Ticket::default();
+        assert!(t.start());
+        assert_eq!(t.withdraw(), Withdrawn::WasRunning);
+        assert!(!t.answer(), "withdrawn while it ran");
     }
 }

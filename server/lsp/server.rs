@@ -6,7 +6,8 @@
 //!   (cheap: text and line index only), settings, cancellation, timers; it never parses or
 //!   analyses;
 //! - **workers** ([`Scheduler`]) compute request answers and background work on document
-//!   snapshots and send the results back as events; a disposal thread frees replaced document
+//!   snapshots; a worker hands its answer to the writer itself and tells the main loop it is
+//!   done, and sends other results back as events; a disposal thread frees replaced document
 //!   versions (a big analysis takes long to free);
 //! - the **writer** ([`transport::Writer`]) writes outgoing messages.
 //!
@@ -116,11 +117,9 @@ pub(crate) enum Event {
     TooLarge { claimed: u64 },
     /// The input ended.
     Eof,
-    /// A worker's answer to a request (the body of a success, or the error).
-    Answer {
-        id: RequestId,
-        answer: Result<Vec<u8>, ResponseError>,
-    },
+    /// A worker is done with a request: it sent the answer itself, or found the request
+    /// withdrawn while it ran.
+    Answered { id: RequestId },
     /// Diagnostics computed for one version: the `publishDiagnostics` notification, written
     /// (off the main loop: a big file's can be megabytes), sent if the version is still current.
     Diagnostics {
@@ -489,7 +488,7 @@ impl Server {
                 self.writer.send(jsonrpc::error_body(None, &error));
             }
             Event::Eof => {}
-            Event::Answer { id, answer } => self.on_answer(id, answer),
+            Event::Answered { id } => self.on_answered(id),
             Event::Diagnostics {
                 uri,
                 version,
@@ -634,6 +633,7 @@ impl Server {
             },
         );
         let events = self.events.clone();
+        let writer = self.writer.clone();
         let probe = Arc::clone(&self.probe);
         self.scheduler.spawn(lane, Priority::Request, move || {
             if !ticket.start() {
@@ -664,7 +664,12 @@ impl Server {
             // Let go of the version before answering: the next keystroke, which the answer may
             // prompt, edits its analysis in place only if nothing else holds it.
             drop(snapshot);
-            let _ = events.send(Event::Answer { id, answer });
+            // Straight to the writer, unless withdrawn meanwhile: the main loop is one thread
+            // hop less on the way, and only needs to hear that the request is done.
+            if ticket.answer() {
+                writer.send(answer.unwrap_or_else(|error| jsonrpc::error_body(Some(&id), &error)));
+            }
+            let _ = events.send(Event::Answered { id });
             if let Some((uri, version)) = analysed {
                 let _ = events.send(Event::Analysed { uri, version });
             }
@@ -686,20 +691,15 @@ impl Server {
         }
     }
 
-    fn on_answer(&mut self, id: RequestId, answer: Result<Vec<u8>, ResponseError>) {
+    fn on_answered(&mut self, id: RequestId) {
         let Some(entry) = self.in_flight.remove(&id) else {
-            // Already answered (cancelled, out of time).
+            // Already answered (out of time).
             return;
         };
         if entry.ticket.is_withdrawn() {
             // Cancelled while it ran.
             let error = ResponseError::new(code::REQUEST_CANCELLED, "cancelled");
             self.reply_error(&id, error);
-        } else {
-            match answer {
-                Ok(body) => self.writer.send(body),
-                Err(error) => self.reply_error(&id, error),
-            }
         }
         self.finish_shutdown();
     }
@@ -725,8 +725,10 @@ impl Server {
                 self.reply_error(&id, error);
                 self.finish_shutdown();
             }
-            // Answered `RequestCancelled` when its result arrives.
+            // Answered `RequestCancelled` when its worker is done.
             Withdrawn::WasRunning | Withdrawn::Already => {}
+            // Its answer is on its way.
+            Withdrawn::WasAnswered => {}
         }
     }
 
@@ -1186,7 +1188,9 @@ impl Server {
             .collect();
         for id in late {
             if let Some(entry) = self.in_flight.remove(&id) {
-                entry.ticket.withdraw();
+                if entry.ticket.withdraw() == Withdrawn::WasAnswered {
+                    continue;
+                }
                 let message = format!(
                     "{} did not finish within {} s",
                     entry.method,
