@@ -11,8 +11,9 @@
 //! over the changed ranges, over the same bytes as before, is as it was, node for node.
 //!
 //! The edits: typing inside bodies (`BodyEdits`: names, statements, deleted lines), hostile ones
-//! (`random_edit`), lines duplicated, runs of lines indented or dedented one line at a time, and
-//! brackets opened, typed into and closed two edits later. An edit that leaves a syntax error is
+//! (`random_edit`), lines duplicated, runs of lines indented or dedented one line at a time,
+//! statements typed a character at a time at the end of a block, and brackets opened, typed
+//! into and closed two edits later. An edit that leaves a syntax error is
 //! followed by one that restores the last text without error. Where the fresh tree has an error,
 //! tree-sitter's recovery may legitimately take another path from an old tree: those edits are
 //! applied but not compared, and counted; most edits must be compared.
@@ -443,6 +444,54 @@ fn bracket(rng: &mut Rng, text: &str) -> Vec<Edit> {
     ]
 }
 
+/// A statement typed a character at a time at the end of a block (where most code is written):
+/// a new line after the block's last line, indented as that line (a statement of the block) or
+/// as the line after the block (a statement after it: a new method after a method), then its
+/// characters one edit each. There the tokens that end the block (NEWLINE, DEDENTs) are next to
+/// every edit. A random line when no line ends a block.
+fn typed_at_block_end(rng: &mut Rng, text: &str) -> Vec<Edit> {
+    let lines: Vec<(usize, &str)> = line_starts(text)
+        .into_iter()
+        .map(|at| (at, text[at..].lines().next().unwrap_or("")))
+        .collect();
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let ends_block = |i: usize| {
+        let (_, line) = lines[i];
+        let next = lines[i + 1..].iter().find(|(_, l)| !l.trim().is_empty());
+        let deeper = next.is_none_or(|(_, next)| indent(next) < indent(line));
+        (indent(line) > 0 && !line.trim().is_empty() && !line.ends_with('\\') && deeper)
+            .then(|| next.map_or(0, |(_, next)| indent(next)))
+    };
+    let first = rng.below(lines.len());
+    let found = (first..lines.len())
+        .chain(0..first)
+        .find_map(|i| ends_block(i).map(|after| (i, after)));
+    let Some((i, after)) = found else {
+        return vec![random_edit(rng, text)];
+    };
+    let (at, line) = lines[i];
+    let end = at + line.len();
+    let depth = if rng.below(2) == 0 {
+        indent(line)
+    } else {
+        after
+    };
+    let statement = [
+        "value = a + 1",
+        "return self.x",
+        "print(i)",
+        "if x:",
+        "def g(self, a):",
+    ][rng.below(5)];
+    let mut edits = vec![(end, end, format!("\n{}", " ".repeat(depth)))];
+    let mut at = end + 1 + depth;
+    for c in statement.chars() {
+        edits.push((at, at, c.to_string()));
+        at += c.len_utf8();
+    }
+    edits
+}
+
 /// `edits` edits of `text`, each compared with a fresh parse unless that has an error.
 /// Returns (edits compared, edits not compared, defs checked outside, chunks checked).
 fn run(name: &'static str, text: String, edits: usize, seed: u64) -> [usize; 4] {
@@ -465,7 +514,8 @@ fn run(name: &'static str, text: String, edits: usize, seed: u64) -> [usize; 4] 
                     }
                     4 | 5 => pending.push_back(random_edit(&mut rng, text)),
                     6 => pending.push_back(duplicate_line(&mut rng, text)),
-                    7 | 8 => pending.extend(reindent(&mut rng, text)),
+                    7 => pending.extend(reindent(&mut rng, text)),
+                    8 => pending.extend(typed_at_block_end(&mut rng, text)),
                     _ => pending.extend(bracket(&mut rng, text)),
                 }
             }
@@ -520,4 +570,53 @@ fn incremental_reparse_equals_a_fresh_parse() {
         chunks > compared,
         "only {chunks} chunks outside {compared} edits were checked"
     );
+}
+
+/// Typing a statement at the end of a method of a long class lexes again only the tokens near
+/// the edit, though the NEWLINE and DEDENT that end the method, next to every keystroke, are
+/// lexed again: the methods after it are reused (the patch to tree-sitter's node reuse,
+/// `vendor/tree-sitter/PATCHES.md`; without it, every token after the edit was lexed again at
+/// most keystrokes). Counted in tree-sitter's log, not timed.
+#[test]
+fn typing_at_a_block_end_lexes_only_near_the_edit() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let text = synthetic_class(3_000);
+    let mut session = Session::new("synthetic class", text);
+    let lexed = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&lexed);
+    session.parser.set_logger(Some(Box::new(move |_, message| {
+        if message.starts_with("lexed_lookahead") {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    })));
+    // The end of the last line of the tenth method.
+    let end = session
+        .text
+        .match_indices("\n    def ")
+        .nth(10)
+        .expect("methods")
+        .0;
+    let mut edits = vec![(end, end, "\n        ".to_owned())];
+    for (i, c) in "value = total + 1".char_indices() {
+        let at = end + "\n        ".len() + i;
+        edits.push((at, at, c.to_string()));
+    }
+    let tokens = session.text.len() / 4;
+    let mut checked = 0;
+    for (step, edit) in edits.iter().enumerate() {
+        lexed.store(0, Ordering::Relaxed);
+        // While the statement is incomplete (`value =`), error recovery may read further.
+        if !session.apply(edit, step) {
+            continue;
+        }
+        let count = lexed.load(Ordering::Relaxed);
+        assert!(
+            count < 200,
+            "{edit:?}: {count} tokens lexed again (about {tokens} in the text)"
+        );
+        checked += 1;
+    }
+    assert!(checked > 10, "only {checked} edits left no syntax error");
 }

@@ -785,7 +785,12 @@ static Subtree ts_parser__reuse_node(
 
     if (!ts_subtree_last_external_scanner_state_eq(self->reusable_node.last_external_token, last_external_token)) {
       LOG("reusable_node_has_different_external_scanner_state symbol:%s", TREE_NAME(result));
-      reusable_node_advance(&self->reusable_node);
+      // closure-lens patch (PATCHES.md): look into it rather than past it. The state before it
+      // often differs only because the zero-width tokens before it (a NEWLINE, DEDENTs) were
+      // next to the edit and are not lexed yet; its children after them can still be reused.
+      if (!reusable_node_descend(&self->reusable_node)) {
+        reusable_node_advance(&self->reusable_node);
+      }
       continue;
     }
 
