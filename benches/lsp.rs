@@ -114,6 +114,29 @@ fn method_name_sites(text: &str) -> Vec<usize> {
     sites
 }
 
+/// The end of the last line of each method followed by another (the end of a block, where most
+/// code is written), when that line ends with a name or number: typing there edits the token
+/// next to the block's closing NEWLINE and DEDENT.
+fn block_end_sites(text: &str) -> Vec<usize> {
+    let mut sites = Vec::new();
+    let mut offset = 0;
+    // The end of the last line with code, if it is a body line ending with a name or number.
+    let mut last: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let code = line.trim_end();
+        if line.starts_with("    def ") {
+            sites.extend(last);
+        }
+        if !code.trim_start().is_empty() {
+            let body = code.starts_with("        ") && !code.contains('#');
+            let ends_with_name = code.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            last = (body && ends_with_name).then_some(offset + code.len());
+        }
+        offset += line.len();
+    }
+    sites
+}
+
 /// The first parameter of each `def` (inside a method's header, not its body): byte offset of its
 /// second character.
 fn header_edit_sites(text: &str) -> Vec<usize> {
@@ -306,6 +329,11 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
                     print!("    the same with two module variables annotated: ");
                     let top = top_level_sites(&annotating);
                     edits_on_this_thread(&annotating, &top, HEADER_CYCLES, "def f():\n");
+                }
+                let ends = block_end_sites(text);
+                if !ends.is_empty() {
+                    print!("  {HEADER_CYCLES} typing at the end of a method's last line: ");
+                    edits_on_this_thread(text, &ends, HEADER_CYCLES, "_");
                 }
                 let names = method_name_sites(text);
                 if !names.is_empty() {
