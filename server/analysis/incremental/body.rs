@@ -189,10 +189,13 @@ pub fn reanalyze(
     if prev.too_deep.is_some() {
         return Err(Box::new(prev));
     }
-    let bodies = candidates(&prev, edit)
+    let extended = extended_over(&prev, text, root, edit);
+    let around = candidates(&prev, edit).into_iter();
+    let bodies = (extended
         .into_iter()
-        .take(1 + MAX_WIDENING)
-        .map(|c| (c, Unit::Body));
+        .chain(around.filter(|&c| Some(c) != extended)))
+    .take(1 + MAX_WIDENING)
+    .map(|c| (c, Unit::Body));
     for (candidate, unit) in method_around_header(&prev, edit).into_iter().chain(bodies) {
         if let Some(spliced) =
             Splice::plan(&prev, text, root, candidate, unit, edit, change.changed)
@@ -254,6 +257,92 @@ fn candidates(prev: &Analysis, edit: Edit) -> Vec<ScopeId> {
     });
     path.reverse();
     path
+}
+
+/// The def or class that an edit in the blank lines after it extends: typed at its body's
+/// indentation after its last line, where most code is written, the edit lies outside its
+/// previous range, but the def's node in the new tree holds it.
+fn extended_over(prev: &Analysis, text: &str, root: Node<'_>, edit: Edit) -> Option<ScopeId> {
+    let mut node = root.descendant_for_byte_range(edit.start, edit.new_end)?;
+    while !matches!(node.kind(), "function_definition" | "class_definition") {
+        node = node.parent()?;
+    }
+    let start = node.start_byte();
+    let around = scopes_around(prev, TextRange::new(start, start));
+    let id = *around.iter().rev().find(|&&s| {
+        let scope = prev.scope(s);
+        scope.range.start == start && matches!(scope.kind, ScopeKind::Function | ScopeKind::Class)
+    })?;
+    let scope = prev.scope(id);
+    (scope.range.end < edit.start && blank(&text[scope.range.end..edit.start])).then_some(id)
+}
+
+/// Whether `text` is only blank space (no code, no comment).
+fn blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'))
+}
+
+/// The def's node in the new tree, and the text the splice answers for (which must hold every
+/// range where the tree changed). Mostly the def over the same text as before but for the edit.
+/// After an edit at its end, the tree may end it elsewhere: blank space typed after its last
+/// line is not in it, a statement typed on a blank line after it at its body's indentation is.
+/// Then the text answered for is the def as the tree ends it and the blank space up to the
+/// edit's end, provided that nothing the previous analysis knew lies between the def's old end
+/// and the end of the edit's old text (blank space, or text the edit took from the def), that
+/// the def reaches no further than the edit's new text, and that the scopes around it go on
+/// after the edit (where one ended with the def, the tree may end it elsewhere too).
+fn new_def<'t>(
+    prev: &Analysis,
+    text: &str,
+    root: Node<'t>,
+    function: ScopeId,
+    kind: &str,
+    edit: Edit,
+) -> Option<(Node<'t>, TextRange)> {
+    let scope = prev.scope(function);
+    let end = scope.range.end;
+    let shifted = TextRange::new(scope.range.start, edit.shift(end));
+    if let Some(node) = def_node(root, shifted, kind) {
+        return Some((node, shifted));
+    }
+    // The edit takes text up to the def's end and no further, or inserts at or after it, past
+    // blank space only.
+    let inserted_after = edit.start == edit.old_end && edit.start >= end;
+    if edit.old_end != end && !inserted_after || !blank(&text[end.min(edit.start)..edit.start]) {
+        return None;
+    }
+    // The scopes around (and their 3.14 `__annotate__` scopes, which span their `def`) are
+    // moved by the edit: right only for those that go on after it. (The def's own
+    // `__annotate__` gets the def's new range, see `Splice::apply`.)
+    let around = prev.ancestors(function);
+    let spans = around
+        .take_while(|&a| a != ScopeId::MODULE)
+        .flat_map(|a| [Some(a), annotate_of(prev, a)])
+        .flatten();
+    if spans
+        .map(|a| prev.scope(a).range.end)
+        .any(|e| e <= edit.old_end)
+    {
+        return None;
+    }
+    let node = node_starting_at(root, scope.range.start, kind)?;
+    let (node_end, reach) = (node.end_byte(), edit.new_end.max(shifted.end));
+    if node_end > reach || !blank(&text[node_end.min(reach)..reach]) {
+        return None;
+    }
+    Some((node, TextRange::new(scope.range.start, reach)))
+}
+
+/// The `kind` node that starts at `start`.
+fn node_starting_at<'t>(root: Node<'t>, start: usize, kind: &str) -> Option<Node<'t>> {
+    let mut node = root.descendant_for_byte_range(start, start)?;
+    loop {
+        if node.kind() == kind && node.start_byte() == start {
+            return Some(node);
+        }
+        node = node.parent().filter(|p| p.start_byte() == start)?;
+    }
 }
 
 /// The scopes whose range holds `range`, outermost first (without the module; 3.14's
@@ -751,19 +840,19 @@ impl Splice {
         changed: &[TextRange],
     ) -> Option<Splice> {
         let scope = prev.scope(function);
-        let range = TextRange::new(scope.range.start, edit.shift(scope.range.end));
-        // Outside the function the tree must be as it was: its range alone would not prove it
-        // (tree-sitter accepts blocks CPython rejects, and an edit in one can move the statements
-        // after it), the changed ranges outside it would. They can miss a change, but only where
-        // the text changed (`tests/incremental_reparse.rs` checks this premise).
-        if !changed.iter().all(|c| range.contains_range(*c)) {
-            return None;
-        }
         let kind = match scope.kind {
             ScopeKind::Class => "class_definition",
             _ => "function_definition",
         };
-        let node = def_node(root, range, kind)?;
+        let (node, claimed) = new_def(prev, text, root, function, kind, edit)?;
+        let range = TextRange::new(node.start_byte(), node.end_byte());
+        // Outside the function the tree must be as it was: its range alone would not prove it
+        // (tree-sitter accepts blocks CPython rejects, and an edit in one can move the statements
+        // after it), the changed ranges outside it would. They can miss a change, but only where
+        // the text changed (`tests/incremental_reparse.rs` checks this premise).
+        if !changed.iter().all(|c| claimed.contains_range(*c)) {
+            return None;
+        }
         if prev.version < PythonVersion::Py313 && in_reordered_try(node) {
             return None;
         }
@@ -1269,6 +1358,7 @@ impl Splice {
         facts.remap(new_id, |at| edit.shift(at));
 
         let containing = containing_before(&prev, ScopeId(old_start), edit);
+        let own_annotate = annotate_of(&prev, ScopeId(old_start));
         let annotations = annotations_after(&prev, ScopeId(old_start), edit);
         // The function's scopes, with their links in the previous analysis's ids.
         let fresh_scope = |i: u32| {
@@ -1327,6 +1417,11 @@ impl Splice {
                     symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
                 }
             }
+        }
+        // 3.14's `__annotate__` of the function spans its `def`, which the new tree may end
+        // elsewhere than the edit moved it to (typing after its last line, see `new_def`).
+        if let Some(ScopeId(i)) = own_annotate {
+            prev.scopes[i as usize].range = self.fresh.scope(ScopeId(self.new.start)).range;
         }
         // Before it but after the edit, the scopes in later annotations move (their ids stay).
         for ScopeId(i) in annotations {
@@ -1735,6 +1830,8 @@ mod tests {
         };
         let kept =
             |ids: &[ScopeId]| -> Vec<ScopeId> { ids.iter().filter_map(|&c| scope(c)).collect() };
+        // 3.14's `__annotate__` of the re-analysed function spans its new `def`.
+        let own_annotate = annotate_of(before, ScopeId(old.start));
         for (i, b) in before.scopes.iter().enumerate() {
             let Some(id) = scope(ScopeId(i as u32)) else {
                 continue;
@@ -1743,7 +1840,10 @@ mod tests {
             let enclosing = record.enclosing.contains(&id);
             let mut moved = b.clone();
             moved.parent = b.parent.and_then(scope);
-            moved.range = record.range(b.range);
+            moved.range = match own_annotate == Some(ScopeId(i as u32)) {
+                true => record.new_span,
+                false => record.range(b.range),
+            };
             moved.focus_range = record.range(b.focus_range);
             moved.header_end = record.edit.shift(b.header_end);
             (moved.line, moved.code_line) = (a.line, a.code_line);

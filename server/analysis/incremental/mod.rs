@@ -1615,6 +1615,27 @@ pub(crate) mod tests {
         typed_in_every_version(text, &[("\n        x", "y")]);
     }
 
+    /// Typed after a method's last line, where most code is written, a keystroke that leaves
+    /// no syntax error re-analyses that method alone, not its class with every other method:
+    /// Enter (blank space, which the tree leaves out of the method), and the characters typed
+    /// on the new line (outside the method's previous range, inside its new one).
+    #[test]
+    fn typing_after_a_method_s_last_line_re_analyses_only_the_method() {
+        let text = "class K:\n    def a(self):\n        x = 1\n        return x\n\n    def b(self):\n        return 2\n";
+        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            let mut typing = Typing::open(text, version);
+            let mut at = text.find("return x").expect("the last line") + "return x".len();
+            for keystroke in ["\n        ", "v", "a", "l", "\n        ", "x"] {
+                let analysis = typing.edit(at, at, keystroke);
+                at += keystroke.len();
+                let (_, spliced) = (typing.cache.spliced(typing.generation))
+                    .unwrap_or_else(|| panic!("{version}: {keystroke:?} was not spliced"));
+                let root = analysis.scope(ScopeId(spliced.new_scopes.start));
+                assert_eq!(root.qualname, "K.a", "{version}: {keystroke:?} re-analysed");
+            }
+        }
+    }
+
     /// A method's qualname drops its class's when the class declares its name `global`:
     /// typing in the method's body, or the declaration in the class body.
     #[test]

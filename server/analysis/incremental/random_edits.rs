@@ -110,8 +110,9 @@ impl BodyEdits {
     }
 
     /// The next edit inside some function's or class's body of `text` (analysed as `analysis`): typing or
-    /// deleting a character of a name, typing a statement, deleting a line, or typing a
-    /// character anywhere in the body; or in some function's header (see [`header_edit`]).
+    /// deleting a character of a name, typing a statement, deleting a line, typing Enter or a
+    /// statement after the body's last line, or typing a character anywhere in the body; or in
+    /// some function's header (see [`header_edit`]).
     /// `None` when the text has no function.
     pub fn next(&mut self, text: &str, analysis: &Analysis) -> Option<(usize, usize, String)> {
         if let Some(undo) = self.undo.take() {
@@ -160,6 +161,20 @@ impl BodyEdits {
                 let statement =
                     STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", &indent);
                 Some((at, at, format!("{indent}{statement}\n")))
+            }
+            5 if (seed >> 3) % 2 == 0 => {
+                // Where most code is written: after the body's last line, Enter (a new line
+                // indented as that line), or a statement on the line after it at that indent.
+                let line = text[..body.end].rfind('\n').map_or(0, |i| i + 1);
+                let indent: String = text[line..].chars().take_while(|c| *c == ' ').collect();
+                if seed % 2 == 0 || !text[body.end..].starts_with('\n') {
+                    Some((body.end, body.end, format!("\n{indent}")))
+                } else {
+                    let statement =
+                        STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", &indent);
+                    let at = body.end + 1;
+                    Some((at, at, format!("{indent}{statement}\n")))
+                }
             }
             4 if line_starts.len() > 1 => {
                 let at = line_starts[pick % line_starts.len()];
