@@ -261,26 +261,64 @@ fn candidates(prev: &Analysis, edit: Edit) -> Vec<ScopeId> {
 
 /// The def or class that an edit in the blank lines after it extends: typed at its body's
 /// indentation after its last line, where most code is written, the edit lies outside its
-/// previous range, but the def's node in the new tree holds it.
+/// previous range, but the def's node in the new tree holds it; Enter after its last line
+/// (blank space, which the tree holds in no def) comes right after it.
 fn extended_over(prev: &Analysis, text: &str, root: Node<'_>, edit: Edit) -> Option<ScopeId> {
+    if !at_line_end(text, edit.new_end) {
+        return None;
+    }
+    let ends_before = |&id: &ScopeId| prev.scope(id).range.end < edit.start;
+    let enter = edit.start == edit.old_end && blank(&text[edit.start..edit.new_end]);
+    let id = def_holding(prev, root, edit)
+        .filter(ends_before)
+        .or_else(|| enter.then(|| def_just_before(prev, edit.start)).flatten())?;
+    let end = prev.scope(id).range.end;
+    (end < edit.start && blank(&text[end..edit.start])).then_some(id)
+}
+
+/// The innermost def or class of the new tree that holds the edit's new text, by its scope in
+/// the previous analysis (where it starts at the same place).
+fn def_holding(prev: &Analysis, root: Node<'_>, edit: Edit) -> Option<ScopeId> {
     let mut node = root.descendant_for_byte_range(edit.start, edit.new_end)?;
     while !matches!(node.kind(), "function_definition" | "class_definition") {
         node = node.parent()?;
     }
     let start = node.start_byte();
     let around = scopes_around(prev, TextRange::new(start, start));
-    let id = *around.iter().rev().find(|&&s| {
+    around.into_iter().rev().find(|&s| {
         let scope = prev.scope(s);
         scope.range.start == start && matches!(scope.kind, ScopeKind::Function | ScopeKind::Class)
-    })?;
-    let scope = prev.scope(id);
-    (scope.range.end < edit.start && blank(&text[scope.range.end..edit.start])).then_some(id)
+    })
+}
+
+/// The def or class that ends last before `at` among those of the scope holding `at`.
+fn def_just_before(prev: &Analysis, at: usize) -> Option<ScopeId> {
+    let around = scopes_around(prev, TextRange::new(at, at));
+    let parent = around.last().copied().unwrap_or(ScopeId::MODULE);
+    let children = prev.scope(parent).children.iter().rev().copied();
+    let last = children
+        .filter(|&c| prev.scope(c).kind != ScopeKind::Annotation)
+        .find(|&c| prev.scope(c).range.end <= at)?;
+    matches!(
+        prev.scope(last).kind,
+        ScopeKind::Function | ScopeKind::Class
+    )
+    .then_some(last)
+}
+
+/// Whether `at` ends a line of `text`: an edit ending there leaves the indentation of the
+/// lines after it as it was (a one-line body's facts read the indentation before its `def`).
+fn at_line_end(text: &str, at: usize) -> bool {
+    text[at..].starts_with(['\n', '\r']) || at == text.len()
 }
 
 /// Whether `text` is only blank space (no code, no comment).
 fn blank(text: &str) -> bool {
-    text.bytes()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c'))
+    text.bytes().all(blank_byte)
+}
+
+fn blank_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
 /// The def's node in the new tree, and the text the splice answers for (which must hold every
@@ -288,7 +326,7 @@ fn blank(text: &str) -> bool {
 /// After an edit at its end, the tree may end it elsewhere: blank space typed after its last
 /// line is not in it, a statement typed on a blank line after it at its body's indentation is.
 /// Then the text answered for is the def as the tree ends it and the blank space up to the
-/// edit's end, provided that nothing the previous analysis knew lies between the def's old end
+/// edit's end and after it, provided that nothing the previous analysis knew lies between the def's old end
 /// and the end of the edit's old text (blank space, or text the edit took from the def), that
 /// the def reaches no further than the edit's new text, and that the scopes around it go on
 /// after the edit (where one ended with the def, the tree may end it elsewhere too).
@@ -302,6 +340,10 @@ fn new_def<'t>(
 ) -> Option<(Node<'t>, TextRange)> {
     let scope = prev.scope(function);
     let end = scope.range.end;
+    // After the def, only text typed (not taken away) leaves what the previous analysis knew.
+    if edit.start > end && edit.old_end > edit.start {
+        return None;
+    }
     let shifted = TextRange::new(scope.range.start, edit.shift(end));
     if let Some(node) = def_node(root, shifted, kind) {
         return Some((node, shifted));
@@ -309,7 +351,10 @@ fn new_def<'t>(
     // The edit takes text up to the def's end and no further, or inserts at or after it, past
     // blank space only.
     let inserted_after = edit.start == edit.old_end && edit.start >= end;
-    if edit.old_end != end && !inserted_after || !blank(&text[end.min(edit.start)..edit.start]) {
+    if edit.old_end != end && !inserted_after
+        || !blank(&text[end.min(edit.start)..edit.start])
+        || !at_line_end(text, edit.new_end)
+    {
         return None;
     }
     // The scopes around (and their 3.14 `__annotate__` scopes, which span their `def`) are
@@ -331,7 +376,10 @@ fn new_def<'t>(
     if node_end > reach || !blank(&text[node_end.min(reach)..reach]) {
         return None;
     }
-    Some((node, TextRange::new(scope.range.start, reach)))
+    // And the blank space after: the tokens there (the def's closing NEWLINE and DEDENTs, the
+    // next statement's padding) may be said to change, though only where they lie did.
+    let blank_after = text[reach..].bytes().take_while(|&b| blank_byte(b)).count();
+    Some((node, TextRange::new(scope.range.start, reach + blank_after)))
 }
 
 /// The `kind` node that starts at `start`.

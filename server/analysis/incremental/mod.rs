@@ -1617,21 +1617,29 @@ pub(crate) mod tests {
 
     /// Typed after a method's last line, where most code is written, a keystroke that leaves
     /// no syntax error re-analyses that method alone, not its class with every other method:
-    /// Enter (blank space, which the tree leaves out of the method), and the characters typed
-    /// on the new line (outside the method's previous range, inside its new one).
+    /// Enter (blank space, which the tree leaves out of the method) at the end of that line or
+    /// on the blank line after it, and the characters typed on the new line (outside the
+    /// method's previous range, inside its new one).
     #[test]
     fn typing_after_a_method_s_last_line_re_analyses_only_the_method() {
         let text = "class K:\n    def a(self):\n        x = 1\n        return x\n\n    def b(self):\n        return 2\n";
-        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+        // At the end of the last line, and on the blank line after it.
+        for (version, line) in [PythonVersion::Py311, PythonVersion::Py314]
+            .into_iter()
+            .flat_map(|v| ["return x", "return x\n"].map(|line| (v, line)))
+        {
             let mut typing = Typing::open(text, version);
-            let mut at = text.find("return x").expect("the last line") + "return x".len();
+            let mut at = text.find(line).expect("the last line") + line.len();
             for keystroke in ["\n        ", "v", "a", "l", "\n        ", "x"] {
                 let analysis = typing.edit(at, at, keystroke);
                 at += keystroke.len();
                 let (_, spliced) = (typing.cache.spliced(typing.generation))
                     .unwrap_or_else(|| panic!("{version}: {keystroke:?} was not spliced"));
                 let root = analysis.scope(ScopeId(spliced.new_scopes.start));
-                assert_eq!(root.qualname, "K.a", "{version}: {keystroke:?} re-analysed");
+                assert_eq!(
+                    root.qualname, "K.a",
+                    "{version}: {keystroke:?} after {line:?}"
+                );
             }
         }
     }
