@@ -317,6 +317,7 @@ fn blank(text: &str) -> bool {
     text.bytes().all(blank_byte)
 }
 
+/// Whether `b` is a blank-space byte.
 fn blank_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
@@ -326,10 +327,11 @@ fn blank_byte(b: u8) -> bool {
 /// After an edit at its end, the tree may end it elsewhere: blank space typed after its last
 /// line is not in it, a statement typed on a blank line after it at its body's indentation is.
 /// Then the text answered for is the def as the tree ends it and the blank space up to the
-/// edit's end and after it, provided that nothing the previous analysis knew lies between the def's old end
-/// and the end of the edit's old text (blank space, or text the edit took from the def), that
-/// the def reaches no further than the edit's new text, and that the scopes around it go on
-/// after the edit (where one ended with the def, the tree may end it elsewhere too).
+/// edit's end and after it, provided that nothing the previous analysis knew lies between the
+/// def's old end and the end of the edit's old text (blank space, or text the edit took from the
+/// def), that the edit ends a line, that the def reaches no further than the edit's new text,
+/// and that the scopes around it go on after the edit (where one ended with the def, the tree
+/// may end it elsewhere too).
 fn new_def<'t>(
     prev: &Analysis,
     text: &str,
