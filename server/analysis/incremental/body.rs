@@ -268,12 +268,12 @@ fn extended_over(prev: &Analysis, text: &str, root: Node<'_>, edit: Edit) -> Opt
         return None;
     }
     let ends_before = |&id: &ScopeId| prev.scope(id).range.end < edit.start;
-    let enter = edit.start == edit.old_end && blank(&text[edit.start..edit.new_end]);
+    let enter = edit.start == edit.old_end && blank(text, edit.start, edit.new_end);
     let id = def_holding(prev, root, edit)
         .filter(ends_before)
         .or_else(|| enter.then(|| def_just_before(prev, edit.start)).flatten())?;
     let end = prev.scope(id).range.end;
-    (end < edit.start && blank(&text[end..edit.start])).then_some(id)
+    (end < edit.start && blank(text, end, edit.start)).then_some(id)
 }
 
 /// The innermost def or class of the new tree that holds the edit's new text, by its scope in
@@ -309,12 +309,13 @@ fn def_just_before(prev: &Analysis, at: usize) -> Option<ScopeId> {
 /// Whether `at` ends a line of `text`: an edit ending there leaves the indentation of the
 /// lines after it as it was (a one-line body's facts read the indentation before its `def`).
 fn at_line_end(text: &str, at: usize) -> bool {
-    text[at..].starts_with(['\n', '\r']) || at == text.len()
+    (text.get(at..)).is_some_and(|after| after.is_empty() || after.starts_with(['\n', '\r']))
 }
 
-/// Whether `text` is only blank space (no code, no comment).
-fn blank(text: &str) -> bool {
-    text.bytes().all(blank_byte)
+/// Whether `text[from..to]` is only blank space (no code, no comment); `false` if it is no
+/// slice of `text`.
+fn blank(text: &str, from: usize, to: usize) -> bool {
+    (text.get(from..to)).is_some_and(|between| between.bytes().all(blank_byte))
 }
 
 /// Whether `b` is a blank-space byte.
@@ -354,7 +355,7 @@ fn new_def<'t>(
     // blank space only.
     let inserted_after = edit.start == edit.old_end && edit.start >= end;
     if edit.old_end != end && !inserted_after
-        || !blank(&text[end.min(edit.start)..edit.start])
+        || !blank(text, end.min(edit.start), edit.start)
         || !at_line_end(text, edit.new_end)
     {
         return None;
@@ -375,12 +376,13 @@ fn new_def<'t>(
     }
     let node = node_starting_at(root, scope.range.start, kind)?;
     let (node_end, reach) = (node.end_byte(), edit.new_end.max(shifted.end));
-    if node_end > reach || !blank(&text[node_end.min(reach)..reach]) {
+    if node_end > reach || !blank(text, node_end.min(reach), reach) {
         return None;
     }
     // And the blank space after: the tokens there (the def's closing NEWLINE and DEDENTs, the
     // next statement's padding) may be said to change, though only where they lie did.
-    let blank_after = text[reach..].bytes().take_while(|&b| blank_byte(b)).count();
+    let after = text.get(reach..).unwrap_or_default();
+    let blank_after = after.bytes().take_while(|&b| blank_byte(b)).count();
     Some((node, TextRange::new(scope.range.start, reach + blank_after)))
 }
 
