@@ -94,6 +94,17 @@ pub struct BodyEdits {
     undo: Option<(usize, usize, String)>,
 }
 
+/// The indentation of the line starting at `line`.
+fn indent_at(text: &str, line: usize) -> String {
+    text[line..].chars().take_while(|c| *c == ' ').collect()
+}
+
+/// One of [`STATEMENTS`] (picked by `seed`), indented by `indent`, as a line inserted at `at`.
+fn statement_line(seed: u64, at: usize, indent: &str) -> (usize, usize, String) {
+    let statement = STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", indent);
+    (at, at, format!("{indent}{statement}\n"))
+}
+
 impl BodyEdits {
     /// A sequence determined by `seed`.
     pub fn new(seed: u64) -> Self {
@@ -157,23 +168,17 @@ impl BodyEdits {
             }
             2 | 3 if !line_starts.is_empty() => {
                 let at = line_starts[pick % line_starts.len()];
-                let indent: String = text[at..].chars().take_while(|c| *c == ' ').collect();
-                let statement =
-                    STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", &indent);
-                Some((at, at, format!("{indent}{statement}\n")))
+                Some(statement_line(seed, at, &indent_at(text, at)))
             }
             5 if (seed >> 3) % 2 == 0 => {
                 // Where most code is written: after the body's last line, Enter (a new line
                 // indented as that line), or a statement on the line after it at that indent.
                 let line = text[..body.end].rfind('\n').map_or(0, |i| i + 1);
-                let indent: String = text[line..].chars().take_while(|c| *c == ' ').collect();
+                let indent = indent_at(text, line);
                 if seed % 2 == 0 || !text[body.end..].starts_with('\n') {
                     Some((body.end, body.end, format!("\n{indent}")))
                 } else {
-                    let statement =
-                        STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", &indent);
-                    let at = body.end + 1;
-                    Some((at, at, format!("{indent}{statement}\n")))
+                    Some(statement_line(seed, body.end + 1, &indent))
                 }
             }
             4 if line_starts.len() > 1 => {
