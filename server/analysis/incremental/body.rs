@@ -503,12 +503,15 @@ fn annotations_after(a: &Analysis, first: ScopeId, edit: Edit) -> Vec<ScopeId> {
     found
 }
 
-/// Whether each of `errors` (parse errors) lies apart from `span` (a `def` or class) or strictly
-/// inside `inside` (its body): then the errors outside are not the `def`'s, and none can change
-/// what the `def` gives the rest.
+/// Whether each of `errors` (parse errors) lies apart from `span` (a `def` or class) or inside
+/// `inside` (its body) after its start: then the errors outside are not the `def`'s, and none can
+/// change what the `def` gives the rest. An error may end the body (the statement being typed
+/// at its end) if it has a width: then it lies in the `def`'s node, which holds all of it; an
+/// empty one there (a MISSING token) may as well begin the next statement.
 fn errors_apart(errors: &[TextRange], span: TextRange, inside: TextRange) -> bool {
     errors.iter().all(|e| {
-        e.end < span.start || e.start > span.end || inside.start < e.start && e.end < inside.end
+        let ends_inside = e.end < inside.end || e.start < e.end && e.end == inside.end;
+        e.end < span.start || e.start > span.end || inside.start < e.start && ends_inside
     })
 }
 

@@ -1644,6 +1644,30 @@ pub(crate) mod tests {
         }
     }
 
+    /// An unfinished statement typed at the end of a method's last line: the syntax error that
+    /// ends the method while the statement is incomplete is the method's, so each keystroke
+    /// re-analyses the method alone, in 3.11 and 3.14.
+    #[test]
+    fn an_unfinished_statement_at_a_method_s_end_re_analyses_only_the_method() {
+        let text = "class K:\n    def a(self):\n        x = 1\n        return x\n\n    def b(self):\n        return 2\n";
+        for (version, statement) in [PythonVersion::Py311, PythonVersion::Py314]
+            .into_iter()
+            .flat_map(|v| ["value = x", "if x:", "x += 1", "return x.y"].map(|s| (v, s)))
+        {
+            let mut typing = Typing::open(text, version);
+            let mut at = text.find("return x").expect("the last line") + "return x".len();
+            typing.edit(at, at, "\n        ");
+            at += "\n        ".len();
+            for (i, keystroke) in statement.char_indices() {
+                let analysis = typing.edit(at + i, at + i, &keystroke.to_string());
+                let (_, spliced) = (typing.cache.spliced(typing.generation))
+                    .unwrap_or_else(|| panic!("{version}: {:?} was not spliced", &statement[..=i]));
+                let root = analysis.scope(ScopeId(spliced.new_scopes.start));
+                assert_eq!(root.qualname, "K.a", "{version}: {:?}", &statement[..=i]);
+            }
+        }
+    }
+
     /// A method's qualname drops its class's when the class declares its name `global`:
     /// typing in the method's body, or the declaration in the class body.
     #[test]
