@@ -121,8 +121,9 @@ impl BodyEdits {
     }
 
     /// The next edit inside some function's or class's body of `text` (analysed as `analysis`): typing or
-    /// deleting a character of a name, typing a statement, deleting a line, typing Enter or a
-    /// statement after the body's last line, or typing a character anywhere in the body; or in
+    /// deleting a character of a name, typing a statement, deleting a line, typing Enter (and
+    /// part of a statement) or a statement after the body's last line, or typing a character
+    /// anywhere in the body; or in
     /// some function's header (see [`header_edit`]).
     /// `None` when the text has no function.
     pub fn next(&mut self, text: &str, analysis: &Analysis) -> Option<(usize, usize, String)> {
@@ -172,11 +173,15 @@ impl BodyEdits {
             }
             5 if (seed >> 3) % 2 == 0 => {
                 // Where most code is written: after the body's last line, Enter (a new line
-                // indented as that line), or a statement on the line after it at that indent.
+                // indented as that line) and the start of a statement, unfinished as while it
+                // is typed (maybe none of it), or a statement on the line after it at that indent.
                 let line = text[..body.end].rfind('\n').map_or(0, |i| i + 1);
                 let indent = indent_at(text, line);
                 if seed % 2 == 0 || !text[body.end..].starts_with('\n') {
-                    Some((body.end, body.end, format!("\n{indent}")))
+                    let statement = STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()];
+                    let first_line = statement.lines().next().unwrap_or_default();
+                    let typed = &first_line[..pick % (first_line.len() + 1)];
+                    Some((body.end, body.end, format!("\n{indent}{typed}")))
                 } else {
                     Some(statement_line(seed, body.end + 1, &indent))
                 }
