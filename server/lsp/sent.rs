@@ -8,13 +8,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use ls_types::{SemanticToken, Uri};
 
-use crate::lsp::to_proto::LspDiagnostic;
+use crate::lsp::to_proto::Reported;
 
 /// The semantic tokens last sent per document.
 pub type SentTokens = Sent<Vec<SemanticToken>>;
 
 /// The diagnostics last reported per document (pull diagnostics).
-pub type SentReports = Sent<Vec<LspDiagnostic>>;
+pub type SentReports = Sent<Vec<Reported>>;
 
 /// Per document: the last answer sent and its result id.
 pub struct Sent<T> {

@@ -151,23 +151,49 @@ pub struct LspDiagnostic {
     related: Vec<Range>,
 }
 
-/// Equal when written alike: what the client is sent (positions in its terms, not the text's
-/// offsets; no fixes, which a code action finds again).
-impl PartialEq for LspDiagnostic {
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (&*self.diagnostic, &*other.diagnostic);
-        let same_words = || {
-            a.severity == b.severity
-                && a.code == b.code
-                && a.message == b.message
-                && a.unnecessary == b.unnecessary
-                && a.related.len() == b.related.len()
-                && (a.related.iter().zip(&b.related)).all(|(x, y)| x.message == y.message)
-        };
-        self.range == other.range
-            && self.related == other.related
-            && self.uri == other.uri
-            && (Arc::ptr_eq(&self.diagnostic, &other.diagnostic) || same_words())
+/// A diagnostic as a report gave it to the client, to compare the next report with: positions in
+/// the client's terms, not the text's offsets; no fixes, which a code action finds again. It
+/// holds no finding's diagnostic (an [`LspDiagnostic`] does): the next version's findings move
+/// theirs in place only while nothing else holds them, and copy each one otherwise.
+#[derive(Debug, PartialEq)]
+pub struct Reported {
+    range: Range,
+    severity: ide::diagnostics::Severity,
+    code: ide::diagnostics::Code,
+    message: String,
+    unnecessary: bool,
+    /// The related information: where, and what it says.
+    related: Vec<(Range, String)>,
+}
+
+impl LspDiagnostic {
+    /// What the client is given of it.
+    pub fn reported(&self) -> Reported {
+        let d = &*self.diagnostic;
+        Reported {
+            range: self.range,
+            severity: d.severity,
+            code: d.code,
+            message: d.message.clone(),
+            unnecessary: d.unnecessary,
+            related: (self.related.iter().zip(&d.related))
+                .map(|(&range, r)| (range, r.message.clone()))
+                .collect(),
+        }
+    }
+
+    /// Whether the client is given what `reported` gave it (all a report's diagnostics are of
+    /// its document).
+    pub fn is_reported_as(&self, reported: &Reported) -> bool {
+        let d = &*self.diagnostic;
+        self.range == reported.range
+            && d.severity == reported.severity
+            && d.code == reported.code
+            && d.unnecessary == reported.unnecessary
+            && d.message == reported.message
+            && self.related.len() == reported.related.len()
+            && (self.related.iter().zip(&d.related).zip(&reported.related))
+                .all(|((range, r), (was, said))| range == was && r.message == *said)
     }
 }
 
@@ -740,11 +766,11 @@ mod tests {
         f(&Ctx::new(&doc, Encoding::Utf16, &settings))
     }
 
-    /// Two typed diagnostics are equal exactly when they are written alike: an edit that moves
-    /// a diagnostic's offsets but not its line and column leaves it equal (an unchanged pull
-    /// report), one that changes a word or a position does not.
+    /// A typed diagnostic is reported as another was exactly when they are written alike: an
+    /// edit that moves a diagnostic's offsets but not its line and column leaves it so (an
+    /// unchanged pull report), one that changes a word or a position does not.
     #[test]
-    fn typed_diagnostics_are_equal_when_written_alike() {
+    fn typed_diagnostics_are_reported_alike_when_written_alike() {
         let text = "def f():\n    global g\n    fs = []\n    for i in range(3):\n        fs.append(lambda: i)\n    return fs\n\ndef h():\n    nonlocal q\n";
         let moved = text
             .replace("def f():", "def f_():")
@@ -756,14 +782,16 @@ mod tests {
         let mut pairs = 0;
         for a in before.iter().chain(&after) {
             for b in before.iter().chain(&after) {
+                let alike = a.is_reported_as(&b.reported());
+                assert_eq!(alike, a.reported() == b.reported());
                 assert_eq!(
-                    a == b,
+                    alike,
                     written(a) == written(b),
                     "{}\n{}",
                     written(a),
                     written(b)
                 );
-                pairs += usize::from(a == b && !Arc::ptr_eq(&a.diagnostic, &b.diagnostic));
+                pairs += usize::from(alike && !Arc::ptr_eq(&a.diagnostic, &b.diagnostic));
             }
         }
         // The diagnostics on lines the edit left alone are equal across the two versions.

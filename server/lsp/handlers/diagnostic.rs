@@ -10,7 +10,7 @@ use ls_types::{DocumentDiagnosticParams, Uri};
 use super::{DocumentRequestHandler, budget};
 use crate::lsp::jsonrpc::ResponseError;
 use crate::lsp::server::Snapshot;
-use crate::lsp::to_proto::{self, Report};
+use crate::lsp::to_proto::{self, LspDiagnostic, Report, Reported};
 
 impl DocumentRequestHandler for DocumentDiagnosticRequest {
     type Answer = Report;
@@ -32,14 +32,19 @@ impl DocumentRequestHandler for DocumentDiagnosticRequest {
         let items = to_proto::diagnostics(&ctx, &shown);
         let uri = &params.text_document.uri;
         if let Some(previous) = params.previous_result_id {
-            if (snapshot.reports.sent(uri, &previous)).is_some_and(|sent| *sent == items) {
+            let same = |sent: Arc<Vec<Reported>>| {
+                sent.len() == items.len()
+                    && (items.iter().zip(sent.iter())).all(|(d, was)| d.is_reported_as(was))
+            };
+            if (snapshot.reports.sent(uri, &previous)).is_some_and(same) {
                 return Ok(Report::Unchanged {
                     result_id: previous,
                 });
             }
         }
+        let reported = items.iter().map(LspDiagnostic::reported).collect();
+        let result_id = snapshot.reports.remember(uri, Arc::new(reported));
         let items = Arc::new(items);
-        let result_id = snapshot.reports.remember(uri, Arc::clone(&items));
         Ok(Report::Full {
             result_id: Some(result_id),
             items,
