@@ -178,6 +178,7 @@ fn same_chunks_outside_the_change(
     len: usize,
     what: &str,
 ) -> usize {
+    let edit_start = edit.start;
     let changed = old.changed_ranges(new).map(|r| r.start_byte..r.end_byte);
     let change = changed.fold(edit, |w, c| w.start.min(c.start)..w.end.max(c.end));
     let chunks = |tree: &Tree| -> Vec<Range<usize>> {
@@ -187,13 +188,18 @@ fn same_chunks_outside_the_change(
     };
     let old_chunks = chunks(old);
     let old_nodes = nodes(old);
-    // The statements in `chunk` and their nodes (depth 1 is a statement).
-    let inside = |all: &[NodeFacts], chunk: &Range<usize>| -> Vec<String> {
+    // The statements in `chunk` and their nodes (depth 1 is a statement). In `old` (edited),
+    // an empty statement where the edit starts is what is left of one whose text the edit
+    // took (`=` deleted at the start of a line leaves its ERROR empty there): the chunk that
+    // held it lost text, so the server does not take it from the last version.
+    let inside = |all: &[NodeFacts], chunk: &Range<usize>, old: bool| -> Vec<String> {
         let mut kept = Vec::new();
         let mut statement_inside = false;
         for n in all {
             if n.depth == 1 {
-                statement_inside = chunk.start <= n.bytes.start && n.bytes.end <= chunk.end;
+                let left_by_the_edit = old && n.bytes == (edit_start..edit_start);
+                statement_inside =
+                    chunk.start <= n.bytes.start && n.bytes.end <= chunk.end && !left_by_the_edit;
             }
             if n.depth >= 1 && statement_inside {
                 kept.push(format!("{n:?}"));
@@ -210,8 +216,8 @@ fn same_chunks_outside_the_change(
         checked += 1;
         let place = || format!("{what}: the chunk {chunk:?} outside the change {change:?}");
         assert_same(
-            &inside(&old_nodes, &chunk),
-            &inside(new_nodes, &chunk),
+            &inside(&old_nodes, &chunk, true),
+            &inside(new_nodes, &chunk, false),
             place,
         );
     }
