@@ -120,11 +120,11 @@ impl BodyEdits {
         self.undo = Some((start, start + inserted, removed));
     }
 
-    /// The next edit inside some function's or class's body of `text` (analysed as `analysis`): typing or
-    /// deleting a character of a name, typing a statement, deleting a line, typing Enter (and
-    /// part of a statement) or a statement after the body's last line, or typing a character
-    /// anywhere in the body; or in
-    /// some function's header (see [`header_edit`]).
+    /// The next edit inside some function's or class's body of `text` (analysed as
+    /// `analysis`): typing or deleting a character of a name, typing a statement, deleting a
+    /// line, typing Enter (and part of a statement) or a statement after the body's last line,
+    /// or typing a character anywhere in the body; or in some function's header (see
+    /// [`header_edit`]).
     /// `None` when the text has no function.
     pub fn next(&mut self, text: &str, analysis: &Analysis) -> Option<(usize, usize, String)> {
         if let Some(undo) = self.undo.take() {
