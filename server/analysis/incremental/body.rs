@@ -609,12 +609,15 @@ fn kept_methods(
         .iter()
         .filter_map(|&c| {
             let s = prev.scope(c);
+            // A method the edit took text of is not kept (nor can its range be moved).
+            let apart = s.range.end <= edit.start || s.range.start >= edit.old_end;
             let new = TextRange::new(edit.shift(s.range.start), edit.shift(s.range.end));
             let line = text
                 .get(..new.start)
                 .and_then(|before| before.rfind('\n'))
                 .map_or(0, |i| i + 1);
             let keep = s.kind == ScopeKind::Function
+                && apart
                 && !TextRange::new(line, new.end).intersects(edited)
                 && !changed.iter().any(|&r| new.intersects(r))
                 && !prev.errors.iter().any(|e| s.range.intersects(e.range))

@@ -1668,6 +1668,20 @@ pub(crate) mod tests {
         }
     }
 
+    /// A deletion that takes the body of one method and the start of the next, longer than
+    /// the next: that method is not kept from the last version (its old range, moved by the
+    /// edit, would end before it starts).
+    #[test]
+    fn a_deletion_into_the_next_method_does_not_keep_it() {
+        let text = "class K:\n    def a(self):\n        x = 1\n        y = 2\n        return x + y\n\n    def b(self): return 2\n\n    def c(self):\n        return 3\n";
+        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            let mut typing = Typing::open(text, version);
+            let start = text.find("x = 1").expect("a's body");
+            let end = text.find("(self): return 2").expect("b's header");
+            typing.edit(start, end, "");
+        }
+    }
+
     /// A method's qualname drops its class's when the class declares its name `global`:
     /// typing in the method's body, or the declaration in the class body.
     #[test]
