@@ -331,8 +331,8 @@ fn blank_byte(b: u8) -> bool {
 /// edit's end and after it, provided that nothing the previous analysis knew lies between the
 /// def's old end and the end of the edit's old text (blank space, or text the edit took from the
 /// def), that the edit ends a line, that the def reaches no further than the edit's new text,
-/// and that the scopes around it go on after the edit (where one ended with the def, the tree
-/// may end it elsewhere too).
+/// and that the scopes and statements around it go on after the edit (where one ended with the
+/// def, the tree may end it elsewhere too).
 fn new_def<'t>(
     prev: &Analysis,
     text: &str,
@@ -378,6 +378,21 @@ fn new_def<'t>(
     let (node_end, reach) = (node.end_byte(), edit.new_end.max(shifted.end));
     if node_end > reach || !blank(text, node_end.min(reach), reach) {
         return None;
+    }
+    // So are the statements around it in its scope (a loop whose body it ends: the closures
+    // made in the loop are judged by where that body ends).
+    let mut around = node.parent();
+    let scope_node = |n: &Node<'_>| {
+        matches!(
+            n.kind(),
+            "function_definition" | "class_definition" | "module"
+        )
+    };
+    while let Some(statement) = around.filter(|n| !scope_node(n)) {
+        if statement.kind() != "decorated_definition" && statement.end_byte() <= reach {
+            return None;
+        }
+        around = statement.parent();
     }
     // And the blank space after: the tokens there (the def's closing NEWLINE and DEDENTs, the
     // next statement's padding) may be said to change, though only where they lie did.

@@ -1682,6 +1682,24 @@ pub(crate) mod tests {
         }
     }
 
+    /// Taking back text at the end of a `def` that ends a loop's body (a statement being typed
+    /// after its last line, or that line itself) ends the loop earlier too: the closures made in
+    /// the loop are judged by where its body ends.
+    #[test]
+    fn a_def_that_ends_a_loop_s_body_shrinks_the_loop_with_it() {
+        let text = "fs = []\nfor f in range(3):\n    def c():\n        return f\n    fs.append(c)\n    def i(b):\n        g = b\n        return g\n";
+        for version in [PythonVersion::Py311, PythonVersion::Py314] {
+            for taken in ["\n        return g", "g"] {
+                let mut typing = Typing::open(text, version);
+                let end = text.len() - 1;
+                typing.edit(end, end, "\n        z = ");
+                typing.edit(end, end + "\n        z = ".len(), "");
+                let start = end - taken.len();
+                typing.edit(start, end, "");
+            }
+        }
+    }
+
     /// A method's qualname drops its class's when the class declares its name `global`:
     /// typing in the method's body, or the declaration in the class body.
     #[test]
