@@ -1615,6 +1615,21 @@ pub(crate) mod tests {
         typed_in_every_version(text, &[("\n        x", "y")]);
     }
 
+    /// A class of two methods, `K.a` and `K.b`, for typing after `K.a`'s last line.
+    const TWO_METHODS: &str = "class K:\n    def a(self):\n        x = 1\n        return x\n\n    def b(self):\n        return 2\n";
+
+    /// The qualname of the scope the last edit of `typing` spliced in (`analysis`: its
+    /// result), or `None` when it spliced none.
+    fn spliced_root(typing: &Typing, analysis: &Analysis) -> Option<String> {
+        let (_, spliced) = typing.cache.spliced(typing.generation)?;
+        Some(
+            analysis
+                .scope(ScopeId(spliced.new_scopes.start))
+                .qualname
+                .clone(),
+        )
+    }
+
     /// Typed after a method's last line, where most code is written, a keystroke that leaves
     /// no syntax error re-analyses that method alone, not its class with every other method:
     /// Enter (blank space, which the tree leaves out of the method) at the end of that line or
@@ -1622,7 +1637,7 @@ pub(crate) mod tests {
     /// method's previous range, inside its new one).
     #[test]
     fn typing_after_a_method_s_last_line_re_analyses_only_the_method() {
-        let text = "class K:\n    def a(self):\n        x = 1\n        return x\n\n    def b(self):\n        return 2\n";
+        let text = TWO_METHODS;
         // At the end of the last line, and on the blank line after it.
         for (version, line) in [PythonVersion::Py311, PythonVersion::Py314]
             .into_iter()
@@ -1633,11 +1648,9 @@ pub(crate) mod tests {
             for keystroke in ["\n        ", "v", "a", "l", "\n        ", "x"] {
                 let analysis = typing.edit(at, at, keystroke);
                 at += keystroke.len();
-                let (_, spliced) = (typing.cache.spliced(typing.generation))
-                    .unwrap_or_else(|| panic!("{version}: {keystroke:?} was not spliced"));
-                let root = analysis.scope(ScopeId(spliced.new_scopes.start));
                 assert_eq!(
-                    root.qualname, "K.a",
+                    spliced_root(&typing, &analysis).as_deref(),
+                    Some("K.a"),
                     "{version}: {keystroke:?} after {line:?}"
                 );
             }
@@ -1649,7 +1662,7 @@ pub(crate) mod tests {
     /// re-analyses the method alone, in 3.11 and 3.14.
     #[test]
     fn an_unfinished_statement_at_a_method_s_end_re_analyses_only_the_method() {
-        let text = "class K:\n    def a(self):\n        x = 1\n        return x\n\n    def b(self):\n        return 2\n";
+        let text = TWO_METHODS;
         for (version, statement) in [PythonVersion::Py311, PythonVersion::Py314]
             .into_iter()
             .flat_map(|v| ["value = x", "if x:", "x += 1", "return x.y"].map(|s| (v, s)))
@@ -1660,10 +1673,12 @@ pub(crate) mod tests {
             at += "\n        ".len();
             for (i, keystroke) in statement.char_indices() {
                 let analysis = typing.edit(at + i, at + i, &keystroke.to_string());
-                let (_, spliced) = (typing.cache.spliced(typing.generation))
-                    .unwrap_or_else(|| panic!("{version}: {:?} was not spliced", &statement[..=i]));
-                let root = analysis.scope(ScopeId(spliced.new_scopes.start));
-                assert_eq!(root.qualname, "K.a", "{version}: {:?}", &statement[..=i]);
+                assert_eq!(
+                    spliced_root(&typing, &analysis).as_deref(),
+                    Some("K.a"),
+                    "{version}: {:?}",
+                    &statement[..=i]
+                );
             }
         }
     }

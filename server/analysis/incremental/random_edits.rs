@@ -99,9 +99,14 @@ fn indent_at(text: &str, line: usize) -> String {
     text[line..].chars().take_while(|c| *c == ' ').collect()
 }
 
+/// One of [`STATEMENTS`], picked by `seed`.
+fn statement(seed: u64) -> &'static str {
+    STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()]
+}
+
 /// One of [`STATEMENTS`] (picked by `seed`), indented by `indent`, as a line inserted at `at`.
 fn statement_line(seed: u64, at: usize, indent: &str) -> (usize, usize, String) {
-    let statement = STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()].replace("{i}", indent);
+    let statement = statement(seed).replace("{i}", indent);
     (at, at, format!("{indent}{statement}\n"))
 }
 
@@ -178,8 +183,7 @@ impl BodyEdits {
                 let line = text[..body.end].rfind('\n').map_or(0, |i| i + 1);
                 let indent = indent_at(text, line);
                 if seed % 2 == 0 || !text[body.end..].starts_with('\n') {
-                    let statement = STATEMENTS[(seed >> 7) as usize % STATEMENTS.len()];
-                    let first_line = statement.lines().next().unwrap_or_default();
+                    let first_line = statement(seed).lines().next().unwrap_or_default();
                     let typed = &first_line[..pick % (first_line.len() + 1)];
                     Some((body.end, body.end, format!("\n{indent}{typed}")))
                 } else {
