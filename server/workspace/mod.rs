@@ -13,6 +13,7 @@ pub mod roots;
 #[cfg(test)]
 mod tests;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -190,6 +191,7 @@ impl Workspace {
             workspace: self,
             buffers,
             python,
+            looked_up: RefCell::default(),
         }
     }
 
@@ -384,10 +386,27 @@ pub struct Modules<'a> {
     workspace: &'a Workspace,
     buffers: &'a dyn OpenBuffers,
     python: PythonVersion,
+    /// What the request looked up, by importer and module: it asks for the same few modules
+    /// again and again (each decorated definition follows its decorators' imports), and finding
+    /// where a module is tries several paths on the file system.
+    looked_up: RefCell<HashMap<(Option<PathBuf>, ImportedModule), Lookup>>,
 }
 
 impl ModuleSource for Modules<'_> {
     fn module(&self, importer: Option<&Path>, module: &ImportedModule) -> Lookup {
+        let key = (importer.map(Path::to_path_buf), module.clone());
+        if let Some(seen) = self.looked_up.borrow().get(&key) {
+            return seen.clone();
+        }
+        let found = self.look_up(importer, module);
+        self.looked_up.borrow_mut().insert(key, found.clone());
+        found
+    }
+}
+
+impl Modules<'_> {
+    /// Where `module` is, as `importer` imports it, and its analysis (cached across requests).
+    fn look_up(&self, importer: Option<&Path>, module: &ImportedModule) -> Lookup {
         let ws = self.workspace;
         let resolved = ws
             .roots

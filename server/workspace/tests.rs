@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 use super::*;
@@ -11,6 +12,8 @@ use crate::ide::decorators::{ImportedModule, Lookup, ModuleSource};
 #[derive(Default)]
 struct MemoryFs {
     files: Mutex<BTreeMap<PathBuf, String>>,
+    /// How many times a path was looked at (`file_size`, `is_dir`): a real file system's stats.
+    probes: AtomicUsize,
 }
 
 impl MemoryFs {
@@ -20,6 +23,10 @@ impl MemoryFs {
             fs.write(path, text);
         }
         Arc::new(fs)
+    }
+
+    fn probes(&self) -> usize {
+        self.probes.load(Ordering::Relaxed)
     }
 
     fn write(&self, path: &str, text: &str) {
@@ -40,11 +47,13 @@ impl FileSystem for MemoryFs {
     }
 
     fn file_size(&self, path: &Path) -> Option<u64> {
+        self.probes.fetch_add(1, Ordering::Relaxed);
         let files = self.files.lock().unwrap();
         files.get(path).map(|t| t.len() as u64)
     }
 
     fn is_dir(&self, path: &Path) -> bool {
+        self.probes.fetch_add(1, Ordering::Relaxed);
         let files = self.files.lock().unwrap();
         files.keys().any(|p| p != path && p.starts_with(path))
     }
@@ -156,6 +165,34 @@ fn roots_relative_imports_and_packages() {
         .....x → not found
     "#]]
     .assert_eq(&shown);
+}
+
+/// A request follows the same imports from every decorated definition: it looks each module up
+/// once (a miss stats several paths), and the next request looks again.
+#[test]
+fn a_request_looks_each_module_up_once() {
+    let fs = MemoryFs::with(&[("/ws/a.py", "x = 1\n")]);
+    let ws = workspace(&fs);
+    let importer = Some(Path::new("/ws/main.py"));
+    let probes = |modules: &Modules, name: &str| {
+        let before = fs.probes();
+        let found = match modules.module(importer, &import(0, name)) {
+            Lookup::Found(m) => m.text.clone(),
+            other => format!("{other:?}"),
+        };
+        (found, fs.probes() - before)
+    };
+    let request = ws.modules(&NoBuffers, Default::default());
+    let (found, first) = probes(&request, "a");
+    let (missing, first_miss) = probes(&request, "missing");
+    assert_eq!((found.as_str(), missing.as_str()), ("x = 1\n", "NotFound"));
+    assert!(first > 0 && first_miss > 0, "{first} {first_miss}");
+    for _ in 0..10 {
+        assert_eq!(probes(&request, "a"), (found.clone(), 0));
+        assert_eq!(probes(&request, "missing"), (missing.clone(), 0));
+    }
+    let next = ws.modules(&NoBuffers, Default::default());
+    assert_eq!(probes(&next, "missing"), (missing, first_miss));
 }
 
 #[test]
