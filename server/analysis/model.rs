@@ -519,15 +519,28 @@ pub struct Analysis {
 /// found in its own range instead, so re-analysing one function never rebuilds it). It never
 /// compares unequal, prints nothing, and a clone starts empty (the clone may be edited).
 #[derive(Default)]
-pub struct VariableIndex(OnceLock<FxHashMap<SymbolId, Vec<u32>>>);
+pub struct VariableIndex(OnceLock<FxHashMap<SymbolId, Positions>>);
+
+/// Where one module variable occurs ([`VariableIndex`]).
+#[derive(Default)]
+struct Positions {
+    all: Vec<u32>,
+    /// Its bindings alone: a decorator used on a thousand functions is bound once, and each
+    /// decorated function asks for its bindings.
+    bindings: Vec<u32>,
+}
 
 impl VariableIndex {
-    fn get(&self, occurrences: &[Occurrence]) -> &FxHashMap<SymbolId, Vec<u32>> {
+    fn get(&self, occurrences: &[Occurrence]) -> &FxHashMap<SymbolId, Positions> {
         self.0.get_or_init(|| {
-            let mut map: FxHashMap<SymbolId, Vec<u32>> = FxHashMap::default();
+            let mut map: FxHashMap<SymbolId, Positions> = FxHashMap::default();
             for (i, o) in occurrences.iter().enumerate() {
                 if o.symbol.scope == ScopeId::MODULE {
-                    map.entry(o.symbol).or_default().push(i as u32);
+                    let positions = map.entry(o.symbol).or_default();
+                    positions.all.push(i as u32);
+                    if o.is_binding() {
+                        positions.bindings.push(i as u32);
+                    }
                 }
             }
             map
@@ -1111,10 +1124,28 @@ impl Analysis {
 
     /// Every occurrence of the variable `variable`, in source order.
     pub fn occurrences_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
-        // A variable of a function or class occurs only inside it.
+        self.indexed_occurrences(variable, false)
+    }
+
+    /// The bindings (writes and parameters) of the variable `variable`, in source order.
+    pub fn bindings_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
+        self.indexed_occurrences(variable, true)
+    }
+
+    /// The occurrences of `variable`, or its bindings alone: a module variable's from the
+    /// index, a function's or class's from its own range (it occurs only inside it).
+    fn indexed_occurrences(
+        &self,
+        variable: SymbolId,
+        bindings: bool,
+    ) -> impl Iterator<Item = &Occurrence> {
         let (positions, owner) = if variable.scope == ScopeId::MODULE {
             let index = self.by_variable.get(&self.occurrences);
-            (index.get(&variable), &[][..])
+            let positions = index.get(&variable);
+            (
+                positions.map(|p| if bindings { &p.bindings } else { &p.all }),
+                &[][..],
+            )
         } else {
             let range = self.scope(variable.scope).range;
             (None, self.occurrences_in(range))
@@ -1123,12 +1154,10 @@ impl Analysis {
             .into_iter()
             .flatten()
             .map(|&i| &self.occurrences[i as usize]);
-        indexed.chain(owner.iter().filter(move |o| o.symbol == variable))
-    }
-
-    /// The bindings (writes and parameters) of the variable `variable`, in source order.
-    pub fn bindings_of(&self, variable: SymbolId) -> impl Iterator<Item = &Occurrence> {
-        self.occurrences_of(variable).filter(|o| o.is_binding())
+        let owned = owner
+            .iter()
+            .filter(move |o| o.symbol == variable && (!bindings || o.is_binding()));
+        indexed.chain(owned)
     }
 }
 
@@ -1228,6 +1257,34 @@ mod tests {
                 expected.each_offset(&mut |o| *o = shift(*o));
                 expected.anchor();
                 assert_eq!(moved, expected, "edit at {at} by {grew}");
+            }
+        }
+    }
+
+    /// `occurrences_of` and `bindings_of` find what a scan of every occurrence finds, for every
+    /// variable of stdlib files (the module's from the index, the others from their scope).
+    #[test]
+    fn occurrences_and_bindings_of_find_what_a_scan_finds() {
+        let stdlib = analysis::incremental::tests::stdlib().expect("python3's standard library");
+        for name in ["functools.py", "dataclasses.py", "test/test_typing.py"] {
+            let text = std::fs::read_to_string(stdlib.join(name)).expect(name);
+            let tree = syntax::parse(&text);
+            for version in [PythonVersion::Py311, PythonVersion::Py314] {
+                let a = analysis::analyze(&text, &tree, version);
+                let mut scanned: FxHashMap<SymbolId, Vec<&Occurrence>> = FxHashMap::default();
+                for o in &a.occurrences {
+                    scanned.entry(o.symbol).or_default().push(o);
+                }
+                assert!(scanned.keys().any(|v| v.scope == ScopeId::MODULE));
+                assert!(scanned.keys().any(|v| v.scope != ScopeId::MODULE));
+                for (&variable, all) in &scanned {
+                    let found: Vec<&Occurrence> = a.occurrences_of(variable).collect();
+                    assert_eq!(&found, all, "{name} {version} {variable:?}");
+                    let bindings: Vec<&Occurrence> =
+                        all.iter().copied().filter(|o| o.is_binding()).collect();
+                    let found: Vec<&Occurrence> = a.bindings_of(variable).collect();
+                    assert_eq!(found, bindings, "{name} {version} {variable:?}");
+                }
             }
         }
     }
