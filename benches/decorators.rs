@@ -5,7 +5,10 @@
 //!   first time (a new workspace: the decorator module is read, parsed and analysed) and
 //!   afterwards (cached), with how many files were read;
 //! - over stdio with the release binary, as an editor does: `initialize` with the 5,000-module
-//!   folder, `didOpen` of `app.py`, then the first hover and later ones.
+//!   folder, `didOpen` of `app.py`, then the first hover and later ones;
+//! - in process: the code lenses of a module of 1,000 functions under decorators imported from
+//!   the workspace, as each request after a keystroke computes them (the lenses grew quadratic
+//!   in the decorated functions once).
 //!
 //! Run with `cargo bench --bench decorators`.
 
@@ -21,7 +24,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use closure_lens::analysis::PythonVersion;
-use closure_lens::ide::decorators::{ModuleFile, hover};
+use closure_lens::ide::decorators::{ModuleFile, hover, lens};
 use closure_lens::workspace::{NoBuffers, RealFs, Roots, Workspace};
 use common::{ms, percentile};
 use lsp_client::{LspClient, file_uri};
@@ -154,4 +157,46 @@ fn main() {
     );
     in_process(dir.path(), &app);
     over_stdio(dir.path(), &app);
+    many_decorated(dir.path());
+}
+
+/// Functions in the module of [`many_decorated`].
+const DECORATED: usize = 1_000;
+
+/// The code lenses of a module of [`DECORATED`] functions under three decorators of the
+/// workspace (a factory called with arguments, a plain one, a registry), each request with the
+/// workspace's cache warm, as after a keystroke.
+fn many_decorated(root: &Path) {
+    let decos = "import functools\n\n\ndef memoize(fn):\n    cache = {}\n\n    @functools.wraps(fn)\n    def wrapper(*args):\n        if args not in cache:\n            cache[args] = fn(*args)\n        return cache[args]\n\n    return wrapper\n\n\nREGISTRY = []\n\n\ndef register(fn):\n    REGISTRY.append(fn)\n    return fn\n";
+    fs::write(root.join("decos.py"), decos).unwrap();
+    let mut text =
+        String::from("from decos import memoize, register\nfrom pkg42.mod017 import retry\n\n");
+    for i in 0..DECORATED {
+        let decorator = ["@retry(3, delay=0.5)", "@memoize", "@register"][i % 3];
+        text += &format!("\n{decorator}\ndef handler_{i}(x, y={i}):\n    return x + y\n\n");
+    }
+    let path = root.join("handlers.py");
+    let current = Arc::new(ModuleFile::parse(
+        Some(path),
+        "handlers".into(),
+        text,
+        PythonVersion::Py311,
+    ));
+    let workspace = Workspace::new(Arc::new(RealFs));
+    workspace.set_roots(Roots::new(&RealFs, &[root.to_path_buf()], &[], None));
+    let mut times = Vec::new();
+    let mut count = 0;
+    for _ in 0..SAMPLES / 4 {
+        let modules = workspace.modules(&NoBuffers, PythonVersion::Py311);
+        let start = Instant::now();
+        count = lens::lenses(&current, &modules).len();
+        times.push(start.elapsed());
+    }
+    assert_eq!(count, DECORATED, "a lens for each decorated function");
+    let median = percentile(&mut times, 0.5);
+    println!(
+        "in process: code lenses of a module of {DECORATED} decorated functions {median:.2} ms per request ({:.2} µs per function; median of {}, the workspace's cache warm)",
+        median * 1000.0 / DECORATED as f64,
+        times.len()
+    );
 }
