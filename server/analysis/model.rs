@@ -1261,13 +1261,25 @@ mod tests {
         }
     }
 
+    /// Three stdlib files of different kinds, by name, and their texts.
+    fn stdlib_samples() -> Vec<(&'static str, String)> {
+        let stdlib = analysis::incremental::tests::stdlib().expect("python3's standard library");
+        ["functools.py", "dataclasses.py", "test/test_typing.py"]
+            .into_iter()
+            .map(|name| {
+                (
+                    name,
+                    std::fs::read_to_string(stdlib.join(name)).expect(name),
+                )
+            })
+            .collect()
+    }
+
     /// `occurrences_of` and `bindings_of` find what a scan of every occurrence finds, for every
     /// variable of stdlib files (the module's from the index, the others from their scope).
     #[test]
     fn occurrences_and_bindings_of_find_what_a_scan_finds() {
-        let stdlib = analysis::incremental::tests::stdlib().expect("python3's standard library");
-        for name in ["functools.py", "dataclasses.py", "test/test_typing.py"] {
-            let text = std::fs::read_to_string(stdlib.join(name)).expect(name);
+        for (name, text) in stdlib_samples() {
             let tree = syntax::parse(&text);
             for version in [PythonVersion::Py311, PythonVersion::Py314] {
                 let a = analysis::analyze(&text, &tree, version);
@@ -1293,9 +1305,7 @@ mod tests {
     /// for ranges of every size.
     #[test]
     fn scopes_meeting_finds_what_a_scan_finds() {
-        let stdlib = analysis::incremental::tests::stdlib().expect("python3's standard library");
-        for name in ["functools.py", "dataclasses.py", "test/test_typing.py"] {
-            let text = std::fs::read_to_string(stdlib.join(name)).expect(name);
+        for (name, text) in stdlib_samples() {
             let tree = syntax::parse(&text);
             for version in PythonVersion::ALL {
                 let a = analysis::analyze(&text, &tree, version);
