@@ -11,8 +11,8 @@ use super::code::{self, CodeFacts};
 use super::collect::RawOccurrence;
 use super::model::{
     Analysis, ClosureError, CodeCells, Facts, Occurrence, PythonVersion, Resolution, Scope,
-    ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
-    is_class_cell,
+    ScopeDetails, ScopeId, ScopeKind, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange,
+    TooDeep, is_class_cell,
 };
 
 pub(crate) struct Inputs<'a> {
@@ -98,30 +98,32 @@ pub(crate) fn build(inputs: Inputs<'_>) -> Analysis {
             Scope {
                 kind: block.kind(),
                 parent: block.parent.and_then(|p| scope_of[p]),
-                children: block.children.iter().filter_map(|&c| scope_of[c]).collect(),
-                name: block.name.clone(),
-                qualname: facts.qualname[id].clone(),
                 line: block.line,
                 code_line: block.code_line,
                 range: block.range,
                 focus_range: block.focus,
                 header_end: block.header_end.unwrap_or(block.focus.end),
-                params: block
-                    .varnames
-                    .iter()
-                    .map(|&n| table.names.name(n))
-                    .filter(|n| !n.starts_with('.'))
-                    .map(str::to_owned)
-                    .collect(),
-                symbols,
-                code,
-                passes_up: match block.parent {
-                    Some(_) => block.passes_up.iter().map(|&n| shared(n)).collect(),
-                    None => Vec::new(),
-                },
                 inlined: block.comp_inlined,
                 is_generator: block.generator || block.comprehension == Some(ScopeKind::GenExpr),
                 is_coroutine: block.coroutine,
+                details: Box::new(ScopeDetails {
+                    children: block.children.iter().filter_map(|&c| scope_of[c]).collect(),
+                    name: block.name.clone(),
+                    qualname: facts.qualname[id].clone(),
+                    params: block
+                        .varnames
+                        .iter()
+                        .map(|&n| table.names.name(n))
+                        .filter(|n| !n.starts_with('.'))
+                        .map(str::to_owned)
+                        .collect(),
+                    symbols,
+                    code,
+                    passes_up: match block.parent {
+                        Some(_) => block.passes_up.iter().map(|&n| shared(n)).collect(),
+                        None => Vec::new(),
+                    },
+                }),
             }
         })
         .collect();

@@ -333,17 +333,15 @@ pub struct CodeCells {
 }
 
 /// One block: module, class, function, lambda, comprehension or an implicit scope.
+///
+/// What an edit moves (the kind, the parent, the lines and the ranges) is kept inline and the
+/// rest behind a pointer ([`ScopeDetails`], reached through `Deref`): a re-analysis moves every
+/// scope after the edit, and a list of small scopes is read as one stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
     pub kind: ScopeKind,
     /// The enclosing scope; `None` for the module.
     pub parent: Option<ScopeId>,
-    /// Directly nested scopes, in source order.
-    pub children: Vec<ScopeId>,
-    /// The symtable's name: `top`, the def/class name, `lambda`, `listcomp`, `genexpr`, …
-    pub name: String,
-    /// `__qualname__` of the code object: `outer.<locals>.inner`, `C.m`, `<lambda>`, …
-    pub qualname: String,
     /// The symtable line number (1-based; 0 for the module).
     pub line: u32,
     /// `co_firstlineno` of its code object (the first decorator's line for decorated defs).
@@ -356,6 +354,25 @@ pub struct Scope {
     /// Where the header ends: just after the `:` of a def or lambda (where a closure hint goes);
     /// the end of `focus_range` for other scopes.
     pub header_end: usize,
+    /// 3.12+: a comprehension inlined into its parent (PEP 709); absent from CPython's symtable.
+    pub inlined: bool,
+    /// Calling it makes a generator (it has `yield`; a generator expression).
+    pub is_generator: bool,
+    /// Calling it makes a coroutine (`async def`, an async comprehension).
+    pub is_coroutine: bool,
+    /// The rest.
+    pub details: Box<ScopeDetails>,
+}
+
+/// What a scope holds besides its place (see [`Scope`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScopeDetails {
+    /// Directly nested scopes, in source order.
+    pub children: Vec<ScopeId>,
+    /// The symtable's name: `top`, the def/class name, `lambda`, `listcomp`, `genexpr`, …
+    pub name: String,
+    /// `__qualname__` of the code object: `outer.<locals>.inner`, `C.m`, `<lambda>`, …
+    pub qualname: String,
     /// Parameters in order (`co_varnames` order), without CPython's invented `.0`.
     pub params: Vec<String>,
     /// The symbol table after analysis in CPython's insertion order, then the implicit class
@@ -368,12 +385,34 @@ pub struct Scope {
     /// makes a cell of it that a nested scope reads: CPython then makes the enclosing
     /// function's variable a cell too, though nothing reads it.
     pub passes_up: Vec<Arc<str>>,
-    /// 3.12+: a comprehension inlined into its parent (PEP 709); absent from CPython's symtable.
-    pub inlined: bool,
-    /// Calling it makes a generator (it has `yield`; a generator expression).
-    pub is_generator: bool,
-    /// Calling it makes a coroutine (`async def`, an async comprehension).
-    pub is_coroutine: bool,
+}
+
+impl ScopeDetails {
+    /// A copy without the children and symbols (which a copy elsewhere renumbers).
+    pub fn without_links(&self) -> ScopeDetails {
+        ScopeDetails {
+            children: Vec::new(),
+            name: self.name.clone(),
+            qualname: self.qualname.clone(),
+            params: self.params.clone(),
+            symbols: Vec::new(),
+            code: self.code.clone(),
+            passes_up: self.passes_up.clone(),
+        }
+    }
+}
+
+impl std::ops::Deref for Scope {
+    type Target = ScopeDetails;
+    fn deref(&self) -> &ScopeDetails {
+        &self.details
+    }
+}
+
+impl std::ops::DerefMut for Scope {
+    fn deref_mut(&mut self) -> &mut ScopeDetails {
+        &mut self.details
+    }
 }
 
 impl Scope {

@@ -14,7 +14,8 @@ use crate::analysis::collect;
 use crate::analysis::grammar::{CursorPool, SyntaxNode};
 use crate::analysis::{
     Analysis, ClosureError, Facts, LoopClosure, Occurrence, PythonVersion, Resolution, Scope,
-    ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange, TooDeep,
+    ScopeDetails, ScopeId, SuperCall, Symbol, SymbolFlags, SymbolId, SymbolOrigin, TextRange,
+    TooDeep,
 };
 
 /// Where one chunk sits in a stitched analysis.
@@ -143,14 +144,17 @@ pub(super) fn place(
         .iter()
         .map(|scope| Scope {
             parent: scope.parent.map(|p| ids.scope(p)),
-            children: scope.children.iter().map(|&c| ids.scope(c)).collect(),
             line: scope.line + row,
             code_line: scope.code_line + row,
             range: shift(scope.range),
             focus_range: shift(scope.focus_range),
             header_end: scope.header_end + start,
-            symbols: scope.symbols.iter().map(|s| ids.symbol_of(s)).collect(),
-            ..scope.clone()
+            details: Box::new(ScopeDetails {
+                children: scope.children.iter().map(|&c| ids.scope(c)).collect(),
+                symbols: scope.symbols.iter().map(|s| ids.symbol_of(s)).collect(),
+                ..scope.details.without_links()
+            }),
+            ..*scope
         })
         .collect();
     let occurrences = analysis
@@ -249,10 +253,9 @@ pub(super) fn merge_modules(
 ) -> (Scope, Vec<Arc<[u32]>>, Vec<Binders>) {
     let first = &chunks[0].0.analysis.scopes[0];
     let mut module = Scope {
-        children: Vec::new(),
-        symbols: Vec::new(),
         range: TextRange::new(0, text.len()),
-        ..first.clone()
+        details: Box::new(first.details.without_links()),
+        ..*first
     };
     let mut index: HashMap<Arc<str>, u32> = HashMap::new();
     let mut binders: Vec<Binders> = Vec::new();
