@@ -1506,6 +1506,7 @@ impl Splice {
             scope.header_end = edit.shift(scope.header_end);
         }
         // After it, everything moves.
+        let delta = edit.delta() as isize;
         for scope in &mut prev.scopes[after..] {
             if grown != 0 {
                 scope.parent = scope.parent.map(id);
@@ -1516,15 +1517,33 @@ impl Splice {
                     symbol.captured_by.iter_mut().for_each(|c| *c = id(*c));
                 }
             }
-            scope.line = (scope.line as i64 + rows) as u32;
-            // A body's `__annotate__` starts where its function or class does, which may lie
-            // before the edit: only lines after the function's first line move.
-            if scope.code_line > function_line {
-                scope.code_line = (scope.code_line as i64 + rows) as u32;
+            if rows != 0 {
+                scope.line = (scope.line as i64 + rows) as u32;
+                // A body's `__annotate__` starts where its function or class does, which may
+                // lie before the edit: only lines after the function's first line move.
+                if scope.code_line > function_line {
+                    scope.code_line = (scope.code_line as i64 + rows) as u32;
+                }
             }
-            scope.range = shift(scope.range);
-            scope.focus_range = shift(scope.focus_range);
-            scope.header_end = edit.shift(scope.header_end);
+            // Nearly all lie past the edit: each offset moves by its delta, without a test.
+            let first = (scope.range.start)
+                .min(scope.focus_range.start)
+                .min(scope.header_end);
+            if first >= edit.old_end {
+                for at in [
+                    &mut scope.range.start,
+                    &mut scope.range.end,
+                    &mut scope.focus_range.start,
+                    &mut scope.focus_range.end,
+                    &mut scope.header_end,
+                ] {
+                    *at = at.wrapping_add_signed(delta);
+                }
+            } else {
+                scope.range = shift(scope.range);
+                scope.focus_range = shift(scope.focus_range);
+                scope.header_end = edit.shift(scope.header_end);
+            }
         }
         // The enclosing scopes' cells captured by the function's new scopes.
         for &(fresh_scope, old_scope) in &self.chain {
@@ -1620,7 +1639,6 @@ impl Splice {
         for o in straddling {
             o.range = shift(o.range);
         }
-        let delta = edit.delta() as isize;
         for o in moving {
             o.range.start = o.range.start.wrapping_add_signed(delta);
             o.range.end = o.range.end.wrapping_add_signed(delta);
