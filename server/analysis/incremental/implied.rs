@@ -68,8 +68,13 @@ impl ImpliedUsers {
         new: Range<u32>,
         reorder: bool,
     ) {
+        // Each list is in pre-order: the old scopes are one run of it (a builtin that every
+        // function of a big module calls has thousands of users).
         for &k in old_named {
-            self.users[k].retain(|s| !old.contains(&s.0));
+            let list = &mut self.users[k];
+            let from = list.partition_point(|s| s.0 < old.start);
+            let to = from + list[from..].partition_point(|s| s.0 < old.end);
+            list.drain(from..to);
         }
         // Few scopes read a global their symbols do not name: every list is looked at.
         let mut read = false;
