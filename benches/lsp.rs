@@ -27,6 +27,8 @@ use synthetic::synthetic_class;
 const CYCLES: usize = 200;
 /// In-process edits in a `def`'s parameters (each re-analyses the enclosing class or module).
 const HEADER_CYCLES: usize = 20;
+/// In-process edits in a body in the first tenth of the file, then in its last tenth.
+const PLACED_CYCLES: usize = 60;
 /// Edit cycles for the peers, on `test_typing.py` and on the synthetic module (each of their
 /// edits takes hundreds of milliseconds, or seconds).
 const PEER_CYCLES: [usize; 2] = [40, 10];
@@ -307,7 +309,15 @@ fn in_process_edits(text: &str) -> (f64, f64, f64) {
             .spawn_scoped(scope, || {
                 mark_big_stack();
                 print!("in-process per edit in a body: ");
-                let body = edits_on_this_thread(text, &body_edit_sites(text), CYCLES, "_");
+                let sites = body_edit_sites(text);
+                let body = edits_on_this_thread(text, &sites, CYCLES, "_");
+                // What moves after an edit (the later scopes, occurrences and facts) is most
+                // near the top of the file, least near its end.
+                let tenth = sites.len().div_ceil(10);
+                print!("  {PLACED_CYCLES} in a body in the file's first tenth: ");
+                edits_on_this_thread(text, &sites[..tenth], PLACED_CYCLES, "_");
+                print!("  {PLACED_CYCLES} in a body in its last tenth: ");
+                edits_on_this_thread(text, &sites[sites.len() - tenth..], PLACED_CYCLES, "_");
                 print!("  {HEADER_CYCLES} in a def's parameters instead: ");
                 edits_on_this_thread(text, &header_edit_sites(text), HEADER_CYCLES, "_");
                 // A star import binds globals no statement shows; bodies are re-analysed alone.
