@@ -334,9 +334,10 @@ pub struct CodeCells {
 
 /// One block: module, class, function, lambda, comprehension or an implicit scope.
 ///
-/// What an edit moves (the kind, the parent, the lines and the ranges) is kept inline and the
-/// rest behind a pointer ([`ScopeDetails`], reached through `Deref`): a re-analysis moves every
-/// scope after the edit, and a list of small scopes is read as one stream.
+/// Its place (parent, lines, ranges) and flags are kept inline, the rest behind a pointer
+/// ([`ScopeDetails`], whose fields read as the scope's own through `Deref`): a re-analysis
+/// moves the place of every scope after the edit, and a list of 72-byte scopes is read as one
+/// stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
     pub kind: ScopeKind,
@@ -360,7 +361,7 @@ pub struct Scope {
     pub is_generator: bool,
     /// Calling it makes a coroutine (`async def`, an async comprehension).
     pub is_coroutine: bool,
-    /// The rest.
+    /// Its children, names, parameters, symbols and cells.
     pub details: Box<ScopeDetails>,
 }
 
