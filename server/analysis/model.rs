@@ -388,6 +388,9 @@ pub struct ScopeDetails {
     pub passes_up: Vec<Arc<str>>,
 }
 
+// A field added inline would make every splice read more per scope after an edit.
+const _: () = assert!(std::mem::size_of::<Scope>() <= 72);
+
 impl ScopeDetails {
     /// A copy without the children and symbols (which a copy elsewhere renumbers).
     pub fn without_links(&self) -> ScopeDetails {
