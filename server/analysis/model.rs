@@ -393,7 +393,7 @@ const _: () = assert!(std::mem::size_of::<Scope>() <= 72);
 
 impl ScopeDetails {
     /// A copy without the children and symbols (which a copy elsewhere renumbers).
-    pub fn without_links(&self) -> ScopeDetails {
+    pub(crate) fn without_links(&self) -> ScopeDetails {
         ScopeDetails {
             children: Vec::new(),
             name: self.name.clone(),
